@@ -1,0 +1,296 @@
+/**
+ * The storage port. A store keeps, per centre: the append-only events of each case, a snapshot and a
+ * {@link CaseSummary} row written in the same transaction, the gapless case-code counters and the command-id
+ * index that makes commands idempotent. The in-memory store ({@link MemoryStore}), SQLite and PostgreSQL all
+ * implement it and pass the same conformance suite (`@fengqiao/testkit`).
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import type { Case } from "./Case.js"
+import type { CorruptRecord, StoreError, VersionConflict } from "./Errors.js"
+import type { Envelope } from "./Event.js"
+import type { CaseSummary, TimeField } from "./Summary.js"
+
+/**
+ * The command id was already applied (possibly by a concurrent writer). The centre answers with the first
+ * result; callers of the centre never see this error.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DuplicateCommand
+  extends Schema.TaggedError<DuplicateCommand>("@fengqiao/core/DuplicateCommand")("DuplicateCommand", {
+    commandId: Schema.String
+  })
+{
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Command ${this.commandId} was already applied`
+  }
+}
+
+/**
+ * An atomic append: the events (versions `expectedVersion + 1 …`), the resulting snapshot and summary, and the
+ * command id, all or nothing. Fails with `VersionConflict` when the case is not at `expectedVersion` (0 for a new
+ * case) and with `DuplicateCommand` when the command id is already recorded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AppendRequest {
+  readonly centre: string
+  readonly caseId: string
+  readonly expectedVersion: number
+  readonly commandId: string
+  readonly events: ReadonlyArray<Envelope>
+  readonly snapshot: Case
+  readonly summary: CaseSummary
+}
+
+/**
+ * Where an applied command's events are.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommandRecord {
+  readonly commandId: string
+  readonly caseId: string
+  readonly fromVersion: number
+  readonly toVersion: number
+}
+
+/**
+ * Summary columns that can be filtered and grouped on.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Column =
+  | "status"
+  | "open"
+  | "kind"
+  | "channel"
+  | "category"
+  | "complexity"
+  | "riskLevel"
+  | "riskRank"
+  | "leadUnit"
+  | "mediationType"
+  | "placeCode"
+  | "handlingCode"
+  | "handlingTier"
+  | "intakeCode"
+  | "firstReceiver"
+  | "outcome"
+  | "disposition"
+  | "rating"
+  | "headcount"
+  | "amountAtStake"
+  | "reopenCount"
+  | "escalationCount"
+  | "dispatchCount"
+  | "sendBackCount"
+  | "followUpCount"
+  | "supervisionCount"
+  | "pendingSupervisionCount"
+  | "mergedInto"
+  | "code"
+  | "id"
+
+/**
+ * A scalar that conditions compare with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Scalar = string | number | boolean | null
+
+/**
+ * A condition on summary rows: a small expression language that every store evaluates the same way (SQL stores
+ * compile it to `WHERE`). Time values are canonical timestamps.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Condition =
+  | { readonly _tag: "Eq"; readonly field: Column; readonly value: Scalar }
+  | { readonly _tag: "In"; readonly field: Column; readonly values: ReadonlyArray<string | number> }
+  | { readonly _tag: "Gt"; readonly field: Column; readonly value: number }
+  | { readonly _tag: "Present"; readonly field: TimeField | Column }
+  | { readonly _tag: "Absent"; readonly field: TimeField | Column }
+  | { readonly _tag: "Before"; readonly field: TimeField; readonly value: string }
+  | { readonly _tag: "NotBefore"; readonly field: TimeField; readonly value: string }
+  | { readonly _tag: "Later"; readonly field: TimeField; readonly than: TimeField }
+  | { readonly _tag: "Within"; readonly field: "placePath" | "handlingPath"; readonly path: string }
+  | { readonly _tag: "And"; readonly conditions: ReadonlyArray<Condition> }
+  | { readonly _tag: "Or"; readonly conditions: ReadonlyArray<Condition> }
+  | { readonly _tag: "Not"; readonly condition: Condition }
+
+/**
+ * The keyset position after which a page starts.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Keyset {
+  readonly registeredAt: string
+  readonly id: string
+}
+
+/**
+ * A page request: rows matching `where`, ordered by `(registeredAt, id)`, after `after`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListRequest {
+  readonly where: Condition
+  readonly limit: number
+  readonly order: "asc" | "desc"
+  readonly after?: Keyset | undefined
+}
+
+/**
+ * A page of cases.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListResult {
+  readonly items: ReadonlyArray<Case>
+  /** Set when there may be more rows. */
+  readonly next?: Keyset | undefined
+}
+
+/**
+ * A grouping key of an aggregate: a column, a time period in the centre's time zone (`day` → `2025-03-01`,
+ * `week` → the Monday `2025-02-24`, `month` → `2025-03`, `quarter` → `2025-Q1`, `year` → `2025`), or the code of
+ * the place/handling node's ancestor at a depth below the root (0 = the root; `null` when the node is shallower).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Dimension =
+  | { readonly _tag: "Column"; readonly field: Column }
+  | {
+    readonly _tag: "Period"
+    readonly field: TimeField
+    readonly unit: "day" | "week" | "month" | "quarter" | "year"
+  }
+  | { readonly _tag: "Jurisdiction"; readonly of: "place" | "handling"; readonly depth: number }
+
+/**
+ * A measure of an aggregate. Durations are in milliseconds, over rows where both times are present.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Measure =
+  | { readonly _tag: "Count"; readonly name: string; readonly where?: Condition | undefined }
+  | {
+    readonly _tag: "Sum"
+    readonly name: string
+    readonly field: "headcount" | "amountAtStake" | "reopenCount" | "escalationCount" | "followUpCount"
+    readonly where?: Condition | undefined
+  }
+  | {
+    readonly _tag: "Duration"
+    readonly name: string
+    readonly from: TimeField
+    readonly to: TimeField
+    readonly stat: "avg" | "sum" | "min" | "max" | "median" | "count"
+    readonly where?: Condition | undefined
+  }
+
+/**
+ * An aggregate request: group the rows matching `where` by `groupBy` and compute `measures`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AggregateRequest {
+  readonly where: Condition
+  readonly groupBy: ReadonlyArray<Dimension>
+  readonly measures: ReadonlyArray<Measure>
+  /** For period dimensions. */
+  readonly utcOffsetMinutes: number
+}
+
+/**
+ * One group of an aggregate: its keys (in `groupBy` order) and measure values (by name; `null` when no row
+ * qualifies for an average, minimum, maximum or median).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AggregateRow {
+  readonly keys: ReadonlyArray<string | number | boolean | null>
+  readonly values: Readonly<Record<string, number | null>>
+}
+
+/**
+ * What a store can do, for tests and tools.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Capabilities {
+  readonly name: string
+  /** Data survives the process. */
+  readonly persistent: boolean
+  /** Several processes or connections may write at once. */
+  readonly concurrentWriters: boolean
+}
+
+/**
+ * The storage port.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CaseStore {
+  readonly capabilities: Capabilities
+  /** The latest snapshot of a case. */
+  readonly load: (centre: string, caseId: string) => Effect.Effect<Option.Option<Case>, StoreError | CorruptRecord>
+  /** The latest snapshot of a case by its code. */
+  readonly loadByCode: (centre: string, code: string) => Effect.Effect<Option.Option<Case>, StoreError | CorruptRecord>
+  /** Appends atomically; see {@link AppendRequest}. */
+  readonly append: (request: AppendRequest) => Effect.Effect<void, VersionConflict | DuplicateCommand | StoreError>
+  /** Events of a case, in version order, optionally from/to a version (inclusive). */
+  readonly readEvents: (
+    centre: string,
+    caseId: string,
+    range?: { readonly fromVersion?: number | undefined; readonly toVersion?: number | undefined }
+  ) => Effect.Effect<ReadonlyArray<Envelope>, StoreError | CorruptRecord>
+  /** Where a command id's events are, if it was applied. */
+  readonly findCommand: (centre: string, commandId: string) => Effect.Effect<Option.Option<CommandRecord>, StoreError>
+  /**
+   * The next number of a gapless sequence (a case-code counter). Call it inside the same transaction as the
+   * append that uses it, so that a failed command gives its number back.
+   */
+  readonly nextSequence: (centre: string, scope: string) => Effect.Effect<number, StoreError>
+  /** A page of cases. */
+  readonly list: (centre: string, request: ListRequest) => Effect.Effect<ListResult, StoreError | CorruptRecord>
+  /** Group-by counts, sums and durations over summaries, computed where the data lives. */
+  readonly aggregate: (
+    centre: string,
+    request: AggregateRequest
+  ) => Effect.Effect<ReadonlyArray<AggregateRow>, StoreError>
+  /** Runs an effect in a transaction; nested calls join the outer one (a nested failure rolls back its part). */
+  readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
+}
+
+/**
+ * The tag of the storage port.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const CaseStore: Context.Tag<CaseStore, CaseStore> = Context.GenericTag<CaseStore>("@fengqiao/core/CaseStore")

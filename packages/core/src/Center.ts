@@ -1,0 +1,471 @@
+/**
+ * The centre (综治中心) as an Effect service: it validates commands, checks the actor against the policy, decides
+ * with the lifecycle, and appends events, snapshot and summary atomically to the {@link CaseStore}, retrying on
+ * version conflicts and answering a repeated command id with its first result. Queries enforce the same policy.
+ *
+ * @since 0.1.0
+ */
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type { Actor } from "./Actor.js"
+import * as Calendar from "./Calendar.js"
+import type { Case } from "./Case.js"
+import type { AggregateRow, Column, Condition, Keyset } from "./CaseStore.js"
+import { CaseStore, type DuplicateCommand } from "./CaseStore.js"
+import * as CenterConfig from "./CenterConfig.js"
+import { Command, type CommandName } from "./Command.js"
+import type { InvalidConfig } from "./Errors.js"
+import {
+  type CalendarYearNotCovered,
+  CaseNotFound,
+  type CommandNotAllowed,
+  type CorruptRecord,
+  Forbidden,
+  type GuardFailed,
+  type InvalidInput,
+  StoreError,
+  type VersionConflict
+} from "./Errors.js"
+import type { Envelope } from "./Event.js"
+import * as I18n from "./I18n.js"
+import * as IdGenerator from "./IdGenerator.js"
+import { civilDateOf } from "./internal/dates.js"
+import { decodeInput, invalidInput } from "./internal/parse.js"
+import * as Lifecycle from "./Lifecycle.js"
+import * as Policy from "./Policy.js"
+import type { Locale } from "./Primitives.js"
+import * as Query from "./Query.js"
+import * as Summary from "./Summary.js"
+
+/**
+ * What a command returns: the case after it, and the events it appended (for a repeated command id, the events
+ * of the first execution, with `duplicate: true`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommandResult {
+  readonly caseId: string
+  readonly code: string
+  readonly version: number
+  readonly case: Case
+  readonly events: ReadonlyArray<Envelope>
+  readonly duplicate: boolean
+}
+
+/**
+ * A page of a list.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Page {
+  readonly items: ReadonlyArray<Case>
+  /** Pass back as `cursor` for the next page; absent on the last page. */
+  readonly nextCursor?: string | undefined
+}
+
+/**
+ * Errors a command can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ExecuteError =
+  | InvalidInput
+  | Forbidden
+  | CaseNotFound
+  | CommandNotAllowed
+  | GuardFailed
+  | VersionConflict
+  | CalendarYearNotCovered
+  | StoreError
+  | CorruptRecord
+
+/**
+ * Errors a query can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type QueryError = InvalidInput | Forbidden | CaseNotFound | StoreError | CorruptRecord
+
+/**
+ * The centre service.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Center {
+  /** The validated configuration. */
+  readonly config: CenterConfig.Resolved
+  /** Executes a command (validated from unknown input). */
+  readonly execute: (command: unknown) => Effect.Effect<CommandResult, ExecuteError>
+  /** One case. */
+  readonly get: (query: Query.GetQuery) => Effect.Effect<Case, QueryError>
+  /** One case by its code (一案一码). */
+  readonly getByCode: (query: Query.GetByCodeQuery) => Effect.Effect<Case, QueryError>
+  /** The events of a case (all, or a version range): its full trace. */
+  readonly history: (query: Query.HistoryQuery) => Effect.Effect<ReadonlyArray<Envelope>, QueryError>
+  /** The case as it stood at a time; `CaseNotFound` if it did not exist yet. */
+  readonly asOf: (query: Query.AsOfQuery) => Effect.Effect<Case, QueryError>
+  /** A page of cases the actor may read, ordered by registration time. */
+  readonly list: (query: Query.ListQuery) => Effect.Effect<Page, QueryError>
+  /** Group-by counts and durations over the cases the actor may read, computed by the store. */
+  readonly aggregate: (query: Query.AggregateQuery) => Effect.Effect<ReadonlyArray<AggregateRow>, QueryError>
+  /** What the actor can do to the case now: the lifecycle's enabled commands the policy allows. */
+  readonly enabledCommands: (query: Query.GetQuery) => Effect.Effect<ReadonlyArray<CommandName>, QueryError>
+  /** Every user-facing label (states, commands, taxonomies) in a locale. */
+  readonly labels: (locale?: Locale) => Readonly<Record<string, string>>
+}
+
+/**
+ * The tag of the centre service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const Center: Context.Tag<Center, Center> = Context.GenericTag<Center>("@fengqiao/core/Center")
+
+/**
+ * Options of a centre.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The configuration; validated at start-up. */
+  readonly config: CenterConfig.CenterConfigInput
+  /** How many times a command is retried after a version conflict (default 8). */
+  readonly retries?: number
+}
+
+const decodeCommand = decodeInput(Command)
+const decodeGet = decodeInput(Query.GetQuery)
+const decodeGetByCode = decodeInput(Query.GetByCodeQuery)
+const decodeHistory = decodeInput(Query.HistoryQuery)
+const decodeAsOf = decodeInput(Query.AsOfQuery)
+const decodeList = decodeInput(Query.ListQuery)
+const decodeAggregate = decodeInput(Query.AggregateQuery)
+
+const encodeCursor = (k: Keyset): string => Buffer.from(JSON.stringify([k.registeredAt, k.id])).toString("base64url")
+
+const decodeCursor = (cursor: string): Either.Either<Keyset, InvalidInput> => {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"))
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") {
+      return Either.right({ registeredAt: v[0], id: v[1] })
+    }
+  } catch {
+    // fall through
+  }
+  return Either.left(invalidInput("cursor", "a cursor returned by a previous page"))
+}
+
+const fromEither = <A, E>(e: Either.Either<A, E>): Effect.Effect<A, E> =>
+  Either.isRight(e) ? Effect.succeed(e.right) : Effect.fail(e.left)
+
+/**
+ * Makes a centre over the {@link CaseStore} in context. Optional services: {@link Policy.Policy} (default policy),
+ * {@link Calendar.Calendar} (China's official calendar) and {@link IdGenerator.IdGenerator} (UUIDv7).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<Center, InvalidConfig, CaseStore> =>
+  Effect.gen(function*() {
+    const store = yield* CaseStore
+    const calendar = Option.getOrElse(yield* Effect.serviceOption(Calendar.Calendar), () => Calendar.china)
+    const policy = Option.getOrElse(yield* Effect.serviceOption(Policy.Policy), () => Policy.defaultPolicy)
+    const ids = Option.getOrElse(
+      yield* Effect.serviceOption(IdGenerator.IdGenerator),
+      () => ({ next: Effect.sync(IdGenerator.makeUuidV7()) })
+    )
+    const config = yield* fromEither(CenterConfig.resolve(options.config, calendar))
+    const centre = config.id
+    const retries = options.retries ?? 8
+
+    const forbidden = <A>(f: Forbidden | undefined, a: A): Effect.Effect<A, Forbidden> =>
+      f === undefined ? Effect.succeed(a) : Effect.fail(f)
+
+    const loadCase = (caseId: string) =>
+      Effect.flatMap(store.load(centre, caseId), (o) =>
+        Option.isSome(o) ? Effect.succeed(o.value) : Effect.fail(new CaseNotFound({ caseId })))
+
+    const readable = (actor: Actor, c: Case) =>
+      forbidden(policy.authorizeRead(config, actor, c), c)
+
+    const firstResult = (commandId: string, actor: Actor) =>
+      Effect.gen(function*() {
+        const rec = yield* store.findCommand(centre, commandId)
+        if (Option.isNone(rec)) return Option.none<CommandResult>()
+        const r = rec.value
+        const c = yield* loadCase(r.caseId)
+        yield* readable(actor, c)
+        const events = yield* store.readEvents(centre, r.caseId, { fromVersion: r.fromVersion, toVersion: r.toVersion })
+        return Option.some<CommandResult>({
+          caseId: c.id,
+          code: c.code,
+          version: c.version,
+          case: c,
+          events,
+          duplicate: true
+        })
+      })
+
+    const appendDecided = (
+      command: Command,
+      state: Case | undefined,
+      ctx: Lifecycle.DecideContext,
+      correlationId: string
+    ) =>
+      Effect.gen(function*() {
+        const events = yield* fromEither(Lifecycle.decide(ctx, state, command))
+        const base = state?.version ?? 0
+        const envelopes: Array<Envelope> = events.map((event, i) => ({
+          caseId: ctx.caseId,
+          centre,
+          version: base + i + 1,
+          at: ctx.at,
+          actor: command.actor,
+          commandId: ctx.commandId,
+          correlationId,
+          event
+        }))
+        let snapshot = state
+        for (const env of envelopes) snapshot = Lifecycle.evolve(snapshot, env)
+        const s = snapshot!
+        yield* store.append({
+          centre,
+          caseId: ctx.caseId,
+          expectedVersion: base,
+          commandId: ctx.commandId,
+          events: envelopes,
+          snapshot: s,
+          summary: Summary.ofCase(config, s)
+        })
+        return { caseId: s.id, code: s.code, version: s.version, case: s, events: envelopes, duplicate: false }
+      })
+
+    const attempt = (command: Command, commandId: string, correlationId: string) =>
+      Effect.gen(function*() {
+        const prior = yield* firstResult(commandId, command.actor)
+        if (Option.isSome(prior)) return prior.value
+        const now = new Date(yield* Clock.currentTimeMillis).toISOString()
+        if (command._tag === "Register") {
+          const caseId = command.caseId ?? (yield* ids.next)
+          yield* forbidden(policy.authorizeCommand(config, command.actor, command._tag, undefined, command), undefined)
+          const existing = Option.getOrUndefined(yield* store.load(centre, caseId))
+          if (existing !== undefined) yield* readable(command.actor, existing)
+          const at = command.at ?? now
+          return yield* store.withTransaction(Effect.gen(function*() {
+            let code: string | undefined
+            if (existing === undefined) {
+              const year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
+              const seq = yield* store.nextSequence(centre, `caseCode:${year}`)
+              code = config.formatCode(year, seq)
+            }
+            return yield* appendDecided(command, existing, { config, caseId, commandId, at, code }, correlationId)
+          }))
+        }
+        const state = yield* loadCase(command.caseId)
+        yield* forbidden(policy.authorizeCommand(config, command.actor, command._tag, state, command), undefined)
+        const at = command.at ?? (now < state.updatedAt ? state.updatedAt : now)
+        let mergeTarget: Case | undefined
+        if (command._tag === "Merge" && command.into !== command.caseId) {
+          mergeTarget = Option.getOrUndefined(yield* store.load(centre, command.into))
+          if (mergeTarget !== undefined) yield* readable(command.actor, mergeTarget)
+        }
+        return yield* appendDecided(command, state, {
+          config,
+          caseId: state.id,
+          commandId,
+          at,
+          mergeTarget
+        }, correlationId)
+      })
+
+    const execute = (input: unknown): Effect.Effect<CommandResult, ExecuteError> =>
+      Effect.gen(function*() {
+        const command = yield* fromEither(decodeCommand(input))
+        const commandId = command.commandId ?? (yield* ids.next)
+        const correlationId = command.correlationId ?? commandId
+        return yield* attempt(command, commandId, correlationId).pipe(
+          Effect.catchTag("DuplicateCommand", (_: DuplicateCommand) =>
+            Effect.flatMap(firstResult(commandId, command.actor), (o) =>
+              Option.isSome(o)
+                ? Effect.succeed(o.value)
+                : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` })))),
+          Effect.retry({
+            times: retries,
+            while: (e) =>
+              e._tag === "VersionConflict"
+          })
+        )
+      }).pipe(Effect.withSpan("Center.execute"))
+
+    const scope = (actor: Actor): Effect.Effect<Condition, Forbidden> => {
+      const s = policy.readScope(config, actor)
+      return s instanceof Forbidden ? Effect.fail(s) : Effect.succeed(s)
+    }
+
+    const nodeOf = (code: string, field: string) => {
+      const n = config.tree.get(code)
+      return n === undefined
+        ? Effect.fail(invalidInput(field, "the code of a node in the centre's jurisdiction tree"))
+        : Effect.succeed(n)
+    }
+
+    const filterCondition = (f: typeof Query.ListFilter.Type | undefined, now: string) =>
+      Effect.gen(function*() {
+        const cs: Array<Condition> = []
+        if (f === undefined) return cs
+        const inList = (field: Column, values?: ReadonlyArray<string>) => {
+          if (values !== undefined) cs.push({ _tag: "In", field, values })
+        }
+        inList("status", f.status)
+        inList("kind", f.kind)
+        inList("category", f.category)
+        inList("channel", f.channel)
+        inList("riskLevel", f.riskLevel)
+        inList("leadUnit", f.leadUnit)
+        inList("mediationType", f.mediationType)
+        if (f.jurisdiction !== undefined) {
+          cs.push({
+            _tag: "Within",
+            field: "placePath",
+            path: (yield* nodeOf(f.jurisdiction, "filter.jurisdiction")).path
+          })
+        }
+        if (f.handlingJurisdiction !== undefined) {
+          const n = yield* nodeOf(f.handlingJurisdiction, "filter.handlingJurisdiction")
+          cs.push({ _tag: "Within", field: "handlingPath", path: n.path })
+        }
+        if (f.open !== undefined) cs.push({ _tag: "Eq", field: "open", value: f.open })
+        if (f.overdue !== undefined) {
+          const overdue: Condition = {
+            _tag: "And",
+            conditions: [{ _tag: "Eq", field: "open", value: true }, { _tag: "Before", field: "dueAt", value: now }]
+          }
+          cs.push(f.overdue ? overdue : { _tag: "Not", condition: overdue })
+        }
+        if (f.registeredFrom !== undefined) {
+          cs.push({ _tag: "NotBefore", field: "registeredAt", value: f.registeredFrom })
+        }
+        if (f.registeredBefore !== undefined) {
+          cs.push({ _tag: "Before", field: "registeredAt", value: f.registeredBefore })
+        }
+        if (f.code !== undefined) {
+          cs.push({ _tag: "Eq", field: "code", value: f.code })
+        }
+        if (f.mergedInto !== undefined) cs.push({ _tag: "Eq", field: "mergedInto", value: f.mergedInto })
+        return cs
+      })
+
+    const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
+
+    const labels = (locale: Locale = "zh-Hans"): Readonly<Record<string, string>> => {
+      const out: Record<string, string> = {}
+      for (const [k, v] of Object.entries(I18n.builtInLabels)) out[k] = I18n.pick(v, locale)
+      const add = (
+        prefix: string,
+        entries: Iterable<{ readonly id: string; readonly labels: Parameters<typeof I18n.pick>[0] }>
+      ) => {
+        for (const e of entries) out[`${prefix}.${e.id}`] = I18n.pick(e.labels, locale)
+      }
+      add("kind", config.caseKinds.values())
+      add("category", config.categories.values())
+      add("channel", config.channels.values())
+      add("complexity", config.complexities.values())
+      add("risk", config.riskLevels.values())
+      add("mediationType", config.mediationTypes.values())
+      add("disposition", config.dispositions.values())
+      add("departmentKind", config.departmentKinds.values())
+      add("level", config.tree.levels)
+      return out
+    }
+
+    const center: Center = {
+      config,
+      execute,
+      get: (input) =>
+        Effect.gen(function*() {
+          const q = yield* fromEither(decodeGet(input))
+          return yield* readable(q.actor, yield* loadCase(q.caseId))
+        }),
+      getByCode: (input) =>
+        Effect.gen(function*() {
+          const q = yield* fromEither(decodeGetByCode(input))
+          const c = yield* store.loadByCode(centre, q.code)
+          if (Option.isNone(c)) return yield* new CaseNotFound({ caseId: q.code })
+          return yield* readable(q.actor, c.value)
+        }),
+      history: (input) =>
+        Effect.gen(function*() {
+          const q = yield* fromEither(decodeHistory(input))
+          yield* readable(q.actor, yield* loadCase(q.caseId))
+          return yield* store.readEvents(centre, q.caseId, { fromVersion: q.fromVersion, toVersion: q.toVersion })
+        }),
+      asOf: (input) =>
+        Effect.gen(function*() {
+          const q = yield* fromEither(decodeAsOf(input))
+          yield* readable(q.actor, yield* loadCase(q.caseId))
+          const events = yield* store.readEvents(centre, q.caseId)
+          const past = Lifecycle.replay(events.filter((e) => e.at <= q.at))
+          if (past === undefined) return yield* new CaseNotFound({ caseId: q.caseId })
+          return past
+        }),
+      list: (input) =>
+        Effect.gen(function*() {
+          const q = yield* fromEither(decodeList(input))
+          const visible = yield* scope(q.actor)
+          const after = q.cursor === undefined ? undefined : yield* fromEither(decodeCursor(q.cursor))
+          const conditions = yield* filterCondition(q.filter, yield* nowIso)
+          const result = yield* store.list(centre, {
+            where: { _tag: "And", conditions: [visible, ...conditions] },
+            limit: q.limit ?? 50,
+            order: q.order ?? "desc",
+            after
+          })
+          return result.next === undefined
+            ? { items: result.items }
+            : { items: result.items, nextCursor: encodeCursor(result.next) }
+        }),
+      aggregate: (input) =>
+        Effect.gen(function*() {
+          const q = yield* fromEither(decodeAggregate(input))
+          const visible = yield* scope(q.actor)
+          const conditions = yield* filterCondition(q.filter, yield* nowIso)
+          return yield* store.aggregate(centre, {
+            where: { _tag: "And", conditions: [visible, ...conditions, ...(q.where !== undefined ? [q.where] : [])] },
+            groupBy: q.groupBy,
+            measures: q.measures,
+            utcOffsetMinutes: config.utcOffsetMinutes
+          })
+        }),
+      enabledCommands: (input) =>
+        Effect.gen(function*() {
+          const q = yield* fromEither(decodeGet(input))
+          const c = yield* readable(q.actor, yield* loadCase(q.caseId))
+          const now = yield* nowIso
+          return Lifecycle.enabledCommands(config, c, now < c.updatedAt ? c.updatedAt : now).filter((name) =>
+            policy.authorizeCommand(config, q.actor, name, c, undefined) === undefined
+          )
+        }),
+      labels
+    }
+    return center
+  })
+
+/**
+ * A layer with a centre over the {@link CaseStore} in context.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Center, InvalidConfig, CaseStore> =>
+  Layer.effect(Center, make(options))

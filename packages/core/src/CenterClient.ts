@@ -1,0 +1,178 @@
+/**
+ * The Promise front door, for vendors who do not use Effect: `createCenter(...)` returns a client whose methods
+ * return plain objects, accept an `AbortSignal`, and reject with the SDK's own errors (each keeps its `_tag`).
+ * `dispose()` releases the store's resources.
+ *
+ * @example
+ * ```ts
+ * import { createCenter } from "@fengqiao/core"
+ *
+ * const center = await createCenter({ config })
+ * const { caseId } = await center.register({ actor, kind: "dispute", channel: "walkIn", place: "220581001",
+ *   parties: [{ _tag: "Person", role: "applicant", name: "张三" }], description: "邻里漏水" })
+ * await center.accept({ actor, caseId })
+ * await center.dispose()
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Cause from "effect/Cause"
+import type * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import type { Calendar } from "./Calendar.js"
+import * as CalendarModule from "./Calendar.js"
+import type { Case } from "./Case.js"
+import type { AggregateRow, CaseStore } from "./CaseStore.js"
+import * as Center from "./Center.js"
+import type { CenterConfigInput, Resolved } from "./CenterConfig.js"
+import { type CommandInput, type CommandName, commandNames } from "./Command.js"
+import { Aborted } from "./Errors.js"
+import type { Envelope } from "./Event.js"
+import { invalidConfig } from "./internal/parse.js"
+import * as MemoryStore from "./MemoryStore.js"
+import * as PolicyModule from "./Policy.js"
+import type { Locale } from "./Primitives.js"
+import type * as Query from "./Query.js"
+
+/**
+ * Per-call options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallOptions {
+  readonly signal?: AbortSignal | undefined
+}
+
+/**
+ * Options of {@link createCenter}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateCenterOptions {
+  /** The centre's configuration; validated before the promise resolves. */
+  readonly config: CenterConfigInput
+  /** A layer providing the store; the in-memory store by default. */
+  readonly store?: Layer.Layer<CaseStore, unknown> | undefined
+  /** The working-day calendar; China's official calendar by default. */
+  readonly calendar?: Calendar | undefined
+  /** The access policy; the default policy by default. */
+  readonly policy?: PolicyModule.Policy | undefined
+  /** Retries after a version conflict (default 8). */
+  readonly retries?: number | undefined
+}
+
+type Lower<S extends string> = S extends `${infer H}${infer T}` ? `${Lowercase<H>}${T}` : S
+
+/**
+ * One method per command: `register`, `accept`, `dispatch` … taking the command without its `_tag`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CommandMethods = {
+  readonly [K in CommandName as Lower<K>]: (
+    input: Omit<Extract<CommandInput, { readonly _tag: K }>, "_tag">,
+    options?: CallOptions
+  ) => Promise<Center.CommandResult>
+}
+
+/**
+ * The Promise client of a centre.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CenterClient extends CommandMethods {
+  readonly config: Resolved
+  readonly execute: (command: CommandInput, options?: CallOptions) => Promise<Center.CommandResult>
+  readonly get: (query: Query.GetQuery, options?: CallOptions) => Promise<Case>
+  readonly getByCode: (query: Query.GetByCodeQuery, options?: CallOptions) => Promise<Case>
+  readonly history: (query: Query.HistoryQuery, options?: CallOptions) => Promise<ReadonlyArray<Envelope>>
+  readonly asOf: (query: Query.AsOfQuery, options?: CallOptions) => Promise<Case>
+  readonly list: (query: Query.ListQuery, options?: CallOptions) => Promise<Center.Page>
+  readonly aggregate: (query: Query.AggregateQuery, options?: CallOptions) => Promise<ReadonlyArray<AggregateRow>>
+  readonly enabledCommands: (query: Query.GetQuery, options?: CallOptions) => Promise<ReadonlyArray<CommandName>>
+  readonly labels: (locale?: Locale) => Readonly<Record<string, string>>
+  /** Releases the runtime and the store's resources. Further calls reject. */
+  readonly dispose: () => Promise<void>
+}
+
+const unwrap = <A>(exit: Exit.Exit<A, unknown>, operation: string, signal: AbortSignal | undefined): A => {
+  if (Exit.isSuccess(exit)) return exit.value
+  const failure = Cause.failureOption(exit.cause)
+  if (failure._tag === "Some") throw failure.value
+  if (Cause.isInterruptedOnly(exit.cause) || signal?.aborted === true) throw new Aborted({ operation })
+  throw Cause.squash(exit.cause)
+}
+
+const isLayer = (u: unknown): u is Layer.Layer<CaseStore, unknown> => Layer.isLayer(u)
+
+/**
+ * Creates a centre behind a Promise API. Rejects with `InvalidConfig` (naming the field) when the configuration
+ * or the options are not valid.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const createCenter = async (options: CreateCenterOptions): Promise<CenterClient> => {
+  if (typeof options !== "object" || options === null) throw invalidConfig("(root)", "an options object with a config")
+  if (options.store !== undefined && !isLayer(options.store)) {
+    throw invalidConfig("store", "a Layer providing a CaseStore")
+  }
+  if (
+    options.retries !== undefined &&
+    !(Number.isInteger(options.retries) && options.retries >= 0 && options.retries <= 100)
+  ) {
+    throw invalidConfig("retries", "an integer from 0 to 100")
+  }
+  const services = Layer.mergeAll(
+    CalendarModule.layer(options.calendar ?? CalendarModule.china),
+    Layer.succeed(PolicyModule.Policy, options.policy ?? PolicyModule.defaultPolicy)
+  )
+  const layer = Center.layer({
+    config: options.config,
+    ...(options.retries !== undefined ? { retries: options.retries } : {})
+  }).pipe(Layer.provide(Layer.merge(options.store ?? MemoryStore.layer, services)))
+  const runtime = ManagedRuntime.make(layer)
+  const centerExit = await runtime.runPromiseExit(Center.Center)
+  if (Exit.isFailure(centerExit)) {
+    await runtime.dispose()
+    unwrap(centerExit, "createCenter", undefined)
+  }
+  const center = (centerExit as Exit.Success<Center.Center, unknown>).value
+  let disposed = false
+  const run = async <A>(operation: string, f: () => Effect.Effect<A, unknown>, opts?: CallOptions): Promise<A> => {
+    if (disposed) throw new Aborted({ operation: `${operation} (the centre was disposed)` })
+    const signal = opts?.signal
+    if (signal?.aborted === true) throw new Aborted({ operation })
+    const exit = await runtime.runPromiseExit(f(), signal === undefined ? undefined : { signal })
+    return unwrap(exit, operation, signal)
+  }
+  const commandMethods: Record<string, (input: object, o?: CallOptions) => Promise<Center.CommandResult>> = {}
+  for (const name of commandNames) {
+    commandMethods[name.charAt(0).toLowerCase() + name.slice(1)] = (input, o) =>
+      run(name, () => center.execute({ ...input, _tag: name }), o)
+  }
+  return {
+    ...(commandMethods as unknown as CommandMethods),
+    config: center.config,
+    execute: (command, o) => run("execute", () => center.execute(command), o),
+    get: (q, o) => run("get", () => center.get(q), o),
+    getByCode: (q, o) => run("getByCode", () => center.getByCode(q), o),
+    history: (q, o) => run("history", () => center.history(q), o),
+    asOf: (q, o) => run("asOf", () => center.asOf(q), o),
+    list: (q, o) => run("list", () => center.list(q), o),
+    aggregate: (q, o) => run("aggregate", () => center.aggregate(q), o),
+    enabledCommands: (q, o) => run("enabledCommands", () => center.enabledCommands(q), o),
+    labels: (locale) => center.labels(locale),
+    dispose: async () => {
+      if (disposed) return
+      disposed = true
+      await runtime.dispose()
+    }
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * Every error the SDK can fail with. Each is a `Schema.TaggedError`: it has a stable `_tag`, serialisable
+ * fields and a readable `message`; the Promise API throws these same objects.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+
+/**
+ * One problem found in an input, with the path of the field (`parties.0.idNumber`) and what was expected there.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const InputIssue = Schema.Struct({
+  field: Schema.String,
+  expected: Schema.String
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type InputIssue = typeof InputIssue.Type
+
+/**
+ * A command, query or value failed validation. `field` is the path of the first offending field and `expected`
+ * says what would have been accepted; `issues` lists every problem found. Nothing was written.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidInput extends Schema.TaggedError<InvalidInput>("@fengqiao/core/InvalidInput")("InvalidInput", {
+  field: Schema.String,
+  expected: Schema.String,
+  issues: Schema.Array(InputIssue)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Invalid input at "${this.field}": expected ${this.expected}` +
+      (this.issues.length > 1 ? ` (and ${this.issues.length - 1} more issue(s))` : "")
+  }
+}
+
+/**
+ * The configuration given to a centre (or to `createCenter`) is not valid. Like {@link InvalidInput}, names the
+ * field and what was expected.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidConfig extends Schema.TaggedError<InvalidConfig>("@fengqiao/core/InvalidConfig")("InvalidConfig", {
+  field: Schema.String,
+  expected: Schema.String,
+  issues: Schema.Array(InputIssue)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Invalid configuration at "${this.field}": expected ${this.expected}` +
+      (this.issues.length > 1 ? ` (and ${this.issues.length - 1} more issue(s))` : "")
+  }
+}
+
+/**
+ * No case with this id (or code) exists in the centre.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CaseNotFound extends Schema.TaggedError<CaseNotFound>("@fengqiao/core/CaseNotFound")("CaseNotFound", {
+  caseId: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Case ${this.caseId} was not found`
+  }
+}
+
+/**
+ * The lifecycle table does not allow this command in the case's current state. `enabled` lists what is allowed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CommandNotAllowed
+  extends Schema.TaggedError<CommandNotAllowed>("@fengqiao/core/CommandNotAllowed")("CommandNotAllowed", {
+    caseId: Schema.String,
+    state: Schema.String,
+    command: Schema.String,
+    enabled: Schema.Array(Schema.String)
+  })
+{
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `${this.command} is not allowed on case ${this.caseId} in state "${this.state}"; allowed: ${
+      this.enabled.join(", ") || "nothing"
+    }`
+  }
+}
+
+/**
+ * The lifecycle table allows the command in this state, but one of its guards refused it (for example the
+ * mediation type does not fit the lead unit, or the judicial-confirmation window has passed).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class GuardFailed extends Schema.TaggedError<GuardFailed>("@fengqiao/core/GuardFailed")("GuardFailed", {
+  caseId: Schema.String,
+  state: Schema.String,
+  command: Schema.String,
+  guard: Schema.String,
+  reason: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `${this.command} on case ${this.caseId} (state "${this.state}") refused by guard ${this.guard}: ${this.reason}`
+  }
+}
+
+/**
+ * Another writer appended to the case first. The centre retries commands on conflict (see `retry` in the centre
+ * options); this error reaches callers only when the retries are used up, or from a store used directly.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class VersionConflict
+  extends Schema.TaggedError<VersionConflict>("@fengqiao/core/VersionConflict")("VersionConflict", {
+    caseId: Schema.String,
+    expectedVersion: Schema.Number,
+    actualVersion: Schema.Number
+  })
+{
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Case ${this.caseId} is at version ${this.actualVersion}, expected ${this.expectedVersion}`
+  }
+}
+
+/**
+ * The actor may not do this: the case lies outside the actor's jurisdiction subtree, or the actor's roles do not
+ * include the permission. Nothing was read or written.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Forbidden extends Schema.TaggedError<Forbidden>("@fengqiao/core/Forbidden")("Forbidden", {
+  actorId: Schema.String,
+  action: Schema.String,
+  reason: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Actor ${this.actorId} may not ${this.action}: ${this.reason}`
+  }
+}
+
+/**
+ * A working-day computation reached a year the calendar has no data for. China's holiday calendar is published
+ * each November; supply the next year through `Calendar.make`/`Calendar.extend`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CalendarYearNotCovered
+  extends Schema.TaggedError<CalendarYearNotCovered>("@fengqiao/core/CalendarYearNotCovered")(
+    "CalendarYearNotCovered",
+    {
+      calendar: Schema.String,
+      year: Schema.Number,
+      covered: Schema.Array(Schema.Number)
+    }
+  )
+{
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Calendar "${this.calendar}" has no data for ${this.year} (covered: ${this.covered.join(", ")}); ` +
+      `add the year's holidays and make-up workdays with Calendar.extend`
+  }
+}
+
+/**
+ * A storage operation failed for a reason that is not a conflict (connection lost, disk full …).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class StoreError extends Schema.TaggedError<StoreError>("@fengqiao/core/StoreError")("StoreError", {
+  operation: Schema.String,
+  reason: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Store operation ${this.operation} failed: ${this.reason}`
+  }
+}
+
+/**
+ * A stored event or snapshot could not be read: its type is unknown to this version of the SDK (written by a
+ * newer one), or its content is corrupt.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CorruptRecord extends Schema.TaggedError<CorruptRecord>("@fengqiao/core/CorruptRecord")("CorruptRecord", {
+  caseId: Schema.String,
+  version: Schema.Number,
+  reason: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Record of case ${this.caseId} at version ${this.version} cannot be read: ${this.reason}`
+  }
+}
+
+/**
+ * The operation was cancelled through its `AbortSignal`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Aborted extends Schema.TaggedError<Aborted>("@fengqiao/core/Aborted")("Aborted", {
+  operation: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `${this.operation} was aborted`
+  }
+}
+
+/**
+ * Refusals of a command by the lifecycle: not allowed in this state, or refused by a guard.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CommandRefused = CommandNotAllowed | GuardFailed

@@ -1,0 +1,1029 @@
+/**
+ * The lifecycle of a case, as data plus two pure functions (as in emmett's decide/evolve):
+ *
+ * - {@link transitions}: the table of states and the commands allowed in each, with the states a command may
+ *   lead to and the names of its guards;
+ * - {@link decide}: `(context, state, command) → events | typed error`;
+ * - {@link evolve}: `(state, event) → state`;
+ * - {@link enabledCommands}: what can be done now.
+ *
+ * Neither function does I/O. Deadlines are computed by `decide` and recorded in events, so replaying history
+ * never depends on today's configuration.
+ *
+ * @since 0.1.0
+ */
+import * as Either from "effect/Either"
+import type { Actor } from "./Actor.js"
+import type { Case, Risk, Status } from "./Case.js"
+import type { Resolved } from "./CenterConfig.js"
+import { natureOf } from "./CenterConfig.js"
+import type { Command, CommandName } from "./Command.js"
+import * as Deadline from "./Deadline.js"
+import type { CalendarYearNotCovered, InvalidInput } from "./Errors.js"
+import { CommandNotAllowed, GuardFailed } from "./Errors.js"
+import type { CaseEvent, Envelope } from "./Event.js"
+import { civilDateOf } from "./internal/dates.js"
+import { invalidInput } from "./internal/parse.js"
+
+/**
+ * A state of the table: a {@link Status}, or `none` before a case exists.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Phase = Status | "none"
+
+/**
+ * The names of the guards.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type GuardName =
+  | "timeMovesForward"
+  | "mergeTargetValid"
+  | "leadUnitMayMediate"
+  | "leadUnitServesHandlingNode"
+  | "assistingUnitsDistinct"
+  | "mediationNotRefused"
+  | "sessionIdUnique"
+  | "summonsIdUnique"
+  | "summonsPending"
+  | "escalationRaisesTier"
+  | "extensionWithinRule"
+  | "judicialConfirmationEligible"
+  | "courtIsCourt"
+  | "orderIdUnique"
+  | "orderDueAfterIssue"
+  | "orderPending"
+  | "noPendingSupervision"
+  | "actorIsLeadUnit"
+
+/**
+ * A row of the lifecycle table.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Transition {
+  readonly command: CommandName
+  readonly from: ReadonlyArray<Phase>
+  /** The states the command may lead to; `unchanged` when it records something without moving the case. */
+  readonly to: ReadonlyArray<Status | "unchanged">
+  readonly guards: ReadonlyArray<GuardName>
+}
+
+const OPEN: ReadonlyArray<Status> = [
+  "registered",
+  "accepted",
+  "assessed",
+  "dispatched",
+  "sentBack",
+  "handling",
+  "escalated"
+]
+const ENDED_NOT_ARCHIVED: ReadonlyArray<Status> = ["closed", "feedbackGiven", "rejected", "merged", "withdrawn"]
+
+/**
+ * The lifecycle table. `timeMovesForward` applies to every command on an existing case.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const transitions: ReadonlyArray<Transition> = [
+  { command: "Register", from: ["none"], to: ["registered"], guards: [] },
+  { command: "Accept", from: ["registered"], to: ["accepted"], guards: [] },
+  { command: "Reject", from: ["registered"], to: ["rejected"], guards: [] },
+  { command: "Merge", from: ["registered", "accepted", "assessed"], to: ["merged"], guards: ["mergeTargetValid"] },
+  { command: "Assess", from: ["accepted", "assessed", "sentBack", "escalated"], to: ["assessed"], guards: [] },
+  {
+    command: "Dispatch",
+    from: ["assessed", "escalated"],
+    to: ["dispatched"],
+    guards: ["leadUnitMayMediate", "leadUnitServesHandlingNode", "assistingUnitsDistinct"]
+  },
+  { command: "SendBack", from: ["dispatched"], to: ["sentBack"], guards: ["actorIsLeadUnit"] },
+  {
+    command: "Redispatch",
+    from: ["dispatched", "sentBack", "handling"],
+    to: ["dispatched"],
+    guards: ["leadUnitMayMediate", "leadUnitServesHandlingNode", "assistingUnitsDistinct"]
+  },
+  { command: "StartHandling", from: ["dispatched"], to: ["handling"], guards: ["actorIsLeadUnit"] },
+  {
+    command: "RecordMediationSession",
+    from: ["handling"],
+    to: ["unchanged"],
+    guards: ["mediationNotRefused", "sessionIdUnique"]
+  },
+  { command: "ConveneConsultation", from: ["handling"], to: ["unchanged"], guards: [] },
+  { command: "SummonDepartment", from: ["handling"], to: ["unchanged"], guards: ["summonsIdUnique"] },
+  { command: "RecordReport", from: ["handling"], to: ["unchanged"], guards: ["summonsPending"] },
+  {
+    command: "Escalate",
+    from: ["assessed", "dispatched", "sentBack", "handling", "escalated"],
+    to: ["escalated"],
+    guards: ["escalationRaisesTier"]
+  },
+  { command: "ExtendDeadline", from: OPEN, to: ["unchanged"], guards: ["extensionWithinRule"] },
+  { command: "RecordOutcome", from: ["handling"], to: ["closed"], guards: ["actorIsLeadUnit"] },
+  {
+    command: "RequestJudicialConfirmation",
+    from: ["closed", "feedbackGiven"],
+    to: ["unchanged"],
+    guards: ["judicialConfirmationEligible", "courtIsCourt"]
+  },
+  { command: "GiveFeedback", from: ["closed"], to: ["feedbackGiven"], guards: [] },
+  { command: "RecordFollowUp", from: ["feedbackGiven"], to: ["unchanged", "handling"], guards: [] },
+  {
+    command: "Archive",
+    from: ["feedbackGiven", "rejected", "merged", "withdrawn"],
+    to: ["archived"],
+    guards: ["noPendingSupervision"]
+  },
+  { command: "Withdraw", from: OPEN, to: ["withdrawn"], guards: [] },
+  { command: "IssueSupervision", from: OPEN, to: ["unchanged"], guards: ["orderIdUnique", "orderDueAfterIssue"] },
+  { command: "AnswerSupervision", from: [...OPEN, ...ENDED_NOT_ARCHIVED], to: ["unchanged"], guards: ["orderPending"] }
+]
+
+const byPhase: Record<string, Record<string, Transition>> = {}
+for (const t of transitions) {
+  for (const f of t.from) (byPhase[f] ??= {})[t.command] = t
+}
+
+/**
+ * The row of the table for a command in a state, if the command is allowed there.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const transition = (phase: Phase, command: CommandName): Transition | undefined => byPhase[phase]?.[command]
+
+/**
+ * Everything `decide` needs besides the state and the command.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DecideContext {
+  readonly config: Resolved
+  /** The case the command is for (the new case's id for `Register`). */
+  readonly caseId: string
+  /** The command's effective id: default for ids the command leaves out (order, session, summons). */
+  readonly commandId: string
+  /** The command's effective time. */
+  readonly at: string
+  /** The case code, for `Register`. */
+  readonly code?: string | undefined
+  /** The target of a `Merge`, loaded by the caller. */
+  readonly mergeTarget?: Case | undefined
+  /** A grade from the risk graders, for `Register` and `Assess` without a manual level. */
+  readonly risk?: Risk | undefined
+}
+
+/**
+ * Why `decide` refused a command.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DecideError = CommandNotAllowed | GuardFailed | InvalidInput | CalendarYearNotCovered
+
+interface Guard {
+  readonly description: string
+  /** A reason for refusal, or undefined. */
+  readonly check: (ctx: DecideContext, state: Case, command: Command) => string | undefined
+  /** Whether the command could pass at all in this state (for `enabledCommands`); true if absent. */
+  readonly possible?: (config: Resolved, state: Case, at: string | undefined) => boolean
+}
+
+const pendingOrders = (s: Case) => s.supervision.some((o) => o.answeredAt === undefined)
+
+const unitFits = (
+  config: Resolved,
+  s: Case,
+  leadUnit: string,
+  mediationType: string | undefined
+): string | undefined => {
+  if (mediationType === undefined) return undefined
+  const mt = config.mediationTypes.get(mediationType)
+  const nature = natureOf(config, leadUnit)
+  if (mt === undefined || nature === undefined) return undefined
+  return mt.performedBy.includes(nature)
+    ? undefined
+    : `${mediationType} mediation is conducted only by ${
+      mt.performedBy.join(" or ")
+    } bodies; ${leadUnit} is ${nature} (case ${s.id})`
+}
+
+const judicialWindowDue = (config: Resolved, s: Case): Either.Either<string | undefined, CalendarYearNotCovered> => {
+  if (s.outcome?._tag !== "Resolved") return Either.right(undefined)
+  const rule = Deadline.findRule(config.deadlines, "judicialConfirmation", s)
+  return rule === undefined
+    ? Either.right(undefined)
+    : Deadline.dueAfter(config.calendar, config.utcOffsetMinutes, s.outcome.agreement.effectiveAt, rule.duration)
+}
+
+const isPeoplesAgreement = (config: Resolved, s: Case): boolean =>
+  s.outcome?._tag === "Resolved" && s.mediationType !== undefined &&
+  (config.mediationTypes.get(s.mediationType)?.performedBy.includes("peoplesMediation") ?? false)
+
+/**
+ * The guards, by name, with what each checks.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const guards: Readonly<Record<GuardName, Guard>> = {
+  timeMovesForward: {
+    description: "The command's time is not earlier than the case's last event.",
+    check: (ctx, s) => ctx.at < s.updatedAt ? `time ${ctx.at} is before the last event at ${s.updatedAt}` : undefined
+  },
+  mergeTargetValid: {
+    description: "The target is another existing case of the same centre that is still open.",
+    check: (ctx, s, c) => {
+      if (c._tag !== "Merge") return undefined
+      if (c.into === s.id) return "a case cannot be merged into itself"
+      const t = ctx.mergeTarget
+      if (t === undefined) return `target case ${c.into} was not found`
+      if (t.status === "merged" || t.status === "archived" || t.status === "rejected" || t.status === "withdrawn") {
+        return `target case ${c.into} is ${t.status}`
+      }
+      return undefined
+    }
+  },
+  leadUnitMayMediate: {
+    description: "The mediation type fits the lead unit: judicial by a court, administrative by an administrative " +
+      "body, people's by a people's mediation committee (configurable).",
+    check: (ctx, s, c) =>
+      c._tag === "Dispatch" || c._tag === "Redispatch"
+        ? unitFits(ctx.config, s, c.leadUnit, c.mediationType)
+        : undefined
+  },
+  leadUnitServesHandlingNode: {
+    description: "The lead unit belongs to the node handling the case, to a node above it, or to a node below it.",
+    check: (ctx, s, c) => {
+      if (c._tag !== "Dispatch" && c._tag !== "Redispatch") return undefined
+      const d = ctx.config.departments.get(c.leadUnit)
+      if (d === undefined) return undefined
+      const tree = ctx.config.tree
+      return tree.isWithin(s.handlingNode, d.jurisdiction) || tree.isWithin(d.jurisdiction, s.handlingNode)
+        ? undefined
+        : `${c.leadUnit} (at ${d.jurisdiction}) does not serve ${s.handlingNode}, the node handling the case`
+    }
+  },
+  assistingUnitsDistinct: {
+    description: "Assisting units are distinct and do not include the lead unit.",
+    check: (_, __, c) => {
+      if (c._tag !== "Dispatch" && c._tag !== "Redispatch") return undefined
+      const a = c.assistingUnits ?? []
+      if (a.includes(c.leadUnit)) return `the lead unit ${c.leadUnit} is also listed as assisting`
+      return new Set(a).size === a.length ? undefined : "an assisting unit is listed twice"
+    }
+  },
+  mediationNotRefused: {
+    description: "No party has clearly refused mediation of the current type (人民调解法 art. 17).",
+    check: (_, s) =>
+      s.sessions.some((x) => x.result === "partyRefused" && x.mediationType === s.mediationType)
+        ? "a party has refused mediation of this type; record the outcome or re-dispatch"
+        : undefined,
+    possible: (_, s) => !s.sessions.some((x) => x.result === "partyRefused" && x.mediationType === s.mediationType)
+  },
+  sessionIdUnique: {
+    description: "The session id is new on this case.",
+    check: (ctx, s, c) => {
+      const id = c._tag === "RecordMediationSession" ? c.sessionId ?? ctx.commandId : undefined
+      return id !== undefined && s.sessions.some((x) => x.sessionId === id)
+        ? `session ${id} is already recorded`
+        : undefined
+    }
+  },
+  summonsIdUnique: {
+    description: "The summons id is new on this case.",
+    check: (ctx, s, c) => {
+      const id = c._tag === "SummonDepartment" ? c.summonsId ?? ctx.commandId : undefined
+      return id !== undefined && s.summons.some((x) => x.summonsId === id) ? `summons ${id} already exists` : undefined
+    }
+  },
+  summonsPending: {
+    description: "The summons exists and its department has not reported yet.",
+    check: (_, s, c) => {
+      if (c._tag !== "RecordReport") return undefined
+      const x = s.summons.find((m) => m.summonsId === c.summonsId)
+      if (x === undefined) return `no summons ${c.summonsId} on this case`
+      return x.reportedAt === undefined ? undefined : `${x.department} already reported for summons ${c.summonsId}`
+    },
+    possible: (_, s) => s.summons.some((m) => m.reportedAt === undefined)
+  },
+  escalationRaisesTier: {
+    description: "The target is a node above the one handling the case, at a strictly higher tier.",
+    check: (ctx, s, c) => {
+      if (c._tag !== "Escalate") return undefined
+      const tree = ctx.config.tree
+      const from = tree.get(s.handlingNode)
+      const to = tree.get(c.to)
+      if (from === undefined || to === undefined) return undefined
+      if (c.to === s.handlingNode || !tree.isWithin(s.handlingNode, c.to)) {
+        return `${c.to} is not above ${s.handlingNode}, the node handling the case`
+      }
+      return to.tier < from.tier ? undefined : `${c.to} is not at a higher tier than ${s.handlingNode}`
+    },
+    possible: (config, s) =>
+      (config.tree.get(s.handlingNode)?.tier ?? 0) > 0 && s.handlingNode !== config.tree.root.code
+  },
+  extensionWithinRule: {
+    description: "The deadline is running, its rule allows extensions, and this one stays within the rule's " +
+      "count and total amount.",
+    check: (ctx, s, c) => {
+      if (c._tag !== "ExtendDeadline") return undefined
+      const d = s.deadlines[c.deadline]
+      if (d === undefined) return `no ${c.deadline} deadline is running on this case`
+      if (c.deadline === "acceptance" && s.status !== "registered") {
+        return "the acceptance deadline is no longer running"
+      }
+      const rule = ctx.config.deadlines.find((r) => r.id === d.ruleId)
+      if (rule?.extension === undefined) return `rule ${d.ruleId} allows no extension`
+      if (d.extensions.length >= rule.extension.maxTimes) {
+        return `rule ${d.ruleId} allows ${rule.extension.maxTimes} extension(s); ${d.extensions.length} used`
+      }
+      const used = d.extensions.reduce((n, e) => n + e.amount, 0)
+      return used + c.amount > rule.extension.maxAmount
+        ? `rule ${d.ruleId} allows at most ${rule.extension.maxAmount} ${d.unit} in total; ${used} used`
+        : undefined
+    },
+    possible: (config, s) =>
+      [s.status === "registered" ? s.deadlines.acceptance : undefined, s.deadlines.handling].some((d) => {
+        const rule = d === undefined ? undefined : config.deadlines.find((r) => r.id === d.ruleId)
+        return d !== undefined && rule?.extension !== undefined && d.extensions.length < rule.extension.maxTimes
+      })
+  },
+  judicialConfirmationEligible: {
+    description: "The case was resolved by a people's-mediation agreement, no confirmation was requested yet, and " +
+      "the window (30 days after the agreement takes effect, by default) is still open.",
+    check: (ctx, s) => {
+      if (!isPeoplesAgreement(ctx.config, s)) return "only a people's-mediation agreement can be judicially confirmed"
+      if (s.judicialConfirmation !== undefined) return "judicial confirmation was already requested"
+      const due = judicialWindowDue(ctx.config, s)
+      if (Either.isLeft(due)) return due.left.message
+      return due.right !== undefined && ctx.at > due.right ? `the window closed at ${due.right}` : undefined
+    },
+    possible: (config, s, at) => {
+      if (!isPeoplesAgreement(config, s) || s.judicialConfirmation !== undefined) return false
+      const due = judicialWindowDue(config, s)
+      return at === undefined || Either.isLeft(due) || due.right === undefined || at <= due.right
+    }
+  },
+  courtIsCourt: {
+    description: "Judicial confirmation is asked of a court.",
+    check: (ctx, _, c) =>
+      c._tag === "RequestJudicialConfirmation" && ctx.config.departments.has(c.court) &&
+        natureOf(ctx.config, c.court) !== "court"
+        ? `${c.court} is not a court`
+        : undefined
+  },
+  orderIdUnique: {
+    description: "The supervision order id is new on this case.",
+    check: (ctx, s, c) => {
+      const id = c._tag === "IssueSupervision" ? c.orderId ?? ctx.commandId : undefined
+      return id !== undefined && s.supervision.some((o) => o.orderId === id) ? `order ${id} already exists` : undefined
+    }
+  },
+  orderDueAfterIssue: {
+    description: "A supervision order falls due after it is issued.",
+    check: (ctx, _, c) =>
+      c._tag === "IssueSupervision" && c.dueAt <= ctx.at ? `due time ${c.dueAt} is not after ${ctx.at}` : undefined
+  },
+  orderPending: {
+    description: "The supervision order exists and is not answered yet.",
+    check: (_, s, c) => {
+      if (c._tag !== "AnswerSupervision") return undefined
+      const o = s.supervision.find((x) => x.orderId === c.orderId)
+      if (o === undefined) return `no supervision order ${c.orderId} on this case`
+      return o.answeredAt === undefined ? undefined : `order ${c.orderId} was already answered`
+    },
+    possible: (_, s) => pendingOrders(s)
+  },
+  noPendingSupervision: {
+    description: "Every supervision order has been answered.",
+    check: (_, s) => {
+      const n = s.supervision.filter((o) => o.answeredAt === undefined).length
+      return n === 0 ? undefined : `${n} supervision order(s) not answered`
+    },
+    possible: (_, s) => !pendingOrders(s)
+  },
+  actorIsLeadUnit: {
+    description: "An actor who belongs to a department acts for the lead unit only (administrators excepted).",
+    check: (_, s, c) => {
+      const a: Actor = c.actor
+      return a.department === undefined || a.roles.includes("admin") || a.department === s.leadUnit
+        ? undefined
+        : `actor belongs to ${a.department}, the lead unit is ${s.leadUnit ?? "none"}`
+    }
+  }
+}
+
+const refused = (ctx: DecideContext, state: Case | undefined, command: CommandName): CommandNotAllowed =>
+  new CommandNotAllowed({
+    caseId: ctx.caseId,
+    state: state?.status ?? "none",
+    command,
+    enabled: state === undefined ? ["Register"] : enabledCommands(ctx.config, state, ctx.at)
+  })
+
+type Result = Either.Either<ReadonlyArray<CaseEvent>, DecideError>
+
+const ok = (...events: ReadonlyArray<CaseEvent>): Result => Either.right(events)
+const bad = (field: string, expected: string): Result => Either.left(invalidInput(field, expected))
+
+const oneOf = (map: ReadonlyMap<string, unknown>): string => `one of: ${[...map.keys()].join(", ")}`
+
+const startDeadline = (
+  config: Resolved,
+  clock: Deadline.DeadlineClock,
+  subject: Deadline.RuleSubject,
+  from: string
+): Either.Either<Deadline.Deadline | undefined, CalendarYearNotCovered> => {
+  const rule = Deadline.findRule(config.deadlines, clock, subject)
+  if (rule === undefined) return Either.right(undefined)
+  return Either.map(Deadline.dueAfter(config.calendar, config.utcOffsetMinutes, from, rule.duration), (dueAt) => ({
+    ruleId: rule.id,
+    unit: rule.duration.unit,
+    startedAt: from,
+    dueAt,
+    extensions: []
+  }))
+}
+
+const withDeadline = <K extends string>(key: K, d: Deadline.Deadline | undefined) =>
+  (d === undefined ? {} : { [key]: d }) as { readonly [P in K]?: Deadline.Deadline }
+
+const checkUnits = (
+  config: Resolved,
+  lead: string,
+  assisting: ReadonlyArray<string> | undefined,
+  mediationType: string | undefined
+): Result | undefined => {
+  if (!config.departments.has(lead)) return bad("leadUnit", `a configured department (${lead} is unknown)`)
+  for (const [i, u] of (assisting ?? []).entries()) {
+    if (!config.departments.has(u)) return bad(`assistingUnits.${i}`, `a configured department (${u} is unknown)`)
+  }
+  if (mediationType !== undefined && !config.mediationTypes.has(mediationType)) {
+    return bad("mediationType", oneOf(config.mediationTypes))
+  }
+  return undefined
+}
+
+const decideRegister = (ctx: DecideContext, c: Extract<Command, { _tag: "Register" }>): Result => {
+  const { config } = ctx
+  if (!config.caseKinds.has(c.kind)) return bad("kind", oneOf(config.caseKinds))
+  if (!config.channels.has(c.channel)) return bad("channel", oneOf(config.channels))
+  if (config.tree.get(c.place) === undefined) {
+    return bad("place", "the code of a node in the centre's jurisdiction tree")
+  }
+  const intakeNode = c.intakeNode ?? c.actor.jurisdiction
+  if (config.tree.get(intakeNode) === undefined) {
+    return bad(
+      c.intakeNode === undefined ? "actor.jurisdiction" : "intakeNode",
+      "the code of a node in the centre's jurisdiction tree"
+    )
+  }
+  if (c.category !== undefined && !config.categories.has(c.category)) return bad("category", oneOf(config.categories))
+  const persons = c.parties.filter((p) => p._tag === "Person").length
+  const headcount = c.headcount ?? Math.max(1, persons)
+  if (headcount < persons) return bad("headcount", `at least the number of persons among the parties (${persons})`)
+  if (ctx.code === undefined) return bad("code", "a case code assigned by the centre")
+  return Either.map(startDeadline(config, "acceptance", c, ctx.at), (acceptanceDeadline): ReadonlyArray<CaseEvent> => [{
+    _tag: "Registered",
+    code: ctx.code!,
+    kind: c.kind,
+    channel: c.channel,
+    place: c.place,
+    intakeNode,
+    parties: c.parties,
+    headcount,
+    description: c.description,
+    attachments: c.attachments ?? [],
+    risk: ctx.risk ?? { level: config.defaultRiskLevel.id, source: "default" },
+    ...(c.amountAtStake !== undefined ? { amountAtStake: c.amountAtStake } : {}),
+    ...(c.category !== undefined ? { category: c.category } : {}),
+    ...(c.occurredAt !== undefined ? { occurredAt: c.occurredAt } : {}),
+    ...(c.language !== undefined ? { language: c.language } : {}),
+    ...withDeadline("acceptanceDeadline", acceptanceDeadline)
+  }])
+}
+
+const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Register" }>): Result => {
+  const { config } = ctx
+  switch (c._tag) {
+    case "Accept":
+      return Either.map(
+        startDeadline(config, "handling", s, ctx.at),
+        (d): ReadonlyArray<CaseEvent> => [{ _tag: "Accepted", ...withDeadline("handlingDeadline", d) }]
+      )
+    case "Reject":
+      return ok({ _tag: "Rejected", reason: c.reason, redirectTo: c.redirectTo })
+    case "Merge":
+      return ok({ _tag: "Merged", into: c.into, ...(c.reason !== undefined ? { reason: c.reason } : {}) })
+    case "Assess": {
+      if (!config.categories.has(c.category)) return bad("category", oneOf(config.categories))
+      if (!config.complexities.has(c.complexity)) return bad("complexity", oneOf(config.complexities))
+      if (c.risk !== undefined && !config.riskLevels.has(c.risk.level)) {
+        return bad("risk.level", oneOf(config.riskLevels))
+      }
+      const handlingNode = c.handlingNode ?? s.handlingNode
+      if (config.tree.get(handlingNode) === undefined) {
+        return bad("handlingNode", "the code of a node in the centre's jurisdiction tree")
+      }
+      const risk: Risk = c.risk !== undefined
+        ? {
+          level: c.risk.level,
+          source: "manual",
+          ...(c.risk.reason !== undefined
+            ? { factors: [{ id: "manual", contribution: 0, detail: c.risk.reason }] }
+            : {})
+        }
+        : ctx.risk ?? s.risk
+      const deadline = s.deadlines.handling !== undefined || s.acceptedAt === undefined
+        ? Either.right(undefined)
+        : startDeadline(
+          config,
+          "handling",
+          { kind: s.kind, channel: s.channel, complexity: c.complexity },
+          s.acceptedAt
+        )
+      return Either.map(deadline, (d): ReadonlyArray<CaseEvent> => [{
+        _tag: "Assessed",
+        category: c.category,
+        complexity: c.complexity,
+        risk,
+        handlingNode,
+        ...(c.note !== undefined ? { note: c.note } : {}),
+        ...withDeadline("handlingDeadline", d)
+      }])
+    }
+    case "Dispatch": {
+      const problem = checkUnits(config, c.leadUnit, c.assistingUnits, c.mediationType)
+      if (problem !== undefined) return problem
+      return ok({
+        _tag: "Dispatched",
+        leadUnit: c.leadUnit,
+        assistingUnits: c.assistingUnits ?? [],
+        ...(c.mediationType !== undefined ? { mediationType: c.mediationType } : {}),
+        ...(c.note !== undefined ? { note: c.note } : {})
+      })
+    }
+    case "SendBack":
+      return ok({ _tag: "SentBack", unit: s.leadUnit!, reason: c.reason })
+    case "Redispatch": {
+      const problem = checkUnits(config, c.leadUnit, c.assistingUnits, c.mediationType)
+      if (problem !== undefined) return problem
+      return ok({
+        _tag: "Redispatched",
+        leadUnit: c.leadUnit,
+        assistingUnits: c.assistingUnits ?? [],
+        ...(c.mediationType !== undefined ? { mediationType: c.mediationType } : {}),
+        reason: c.reason
+      })
+    }
+    case "StartHandling":
+      return ok({ _tag: "HandlingStarted" })
+    case "RecordMediationSession":
+      return ok({
+        _tag: "MediationSessionRecorded",
+        sessionId: c.sessionId ?? ctx.commandId,
+        mediators: c.mediators,
+        result: c.result,
+        heldAt: c.heldAt ?? ctx.at,
+        ...(c.summary !== undefined ? { summary: c.summary } : {}),
+        ...(s.mediationType !== undefined ? { mediationType: s.mediationType } : {})
+      })
+    case "ConveneConsultation": {
+      for (const [i, d] of c.departments.entries()) {
+        if (!config.departments.has(d)) return bad(`departments.${i}`, `a configured department (${d} is unknown)`)
+      }
+      return ok({
+        _tag: "ConsultationConvened",
+        departments: c.departments,
+        ...(c.conclusion !== undefined ? { conclusion: c.conclusion } : {})
+      })
+    }
+    case "SummonDepartment":
+      if (!config.departments.has(c.department)) {
+        return bad("department", `a configured department (${c.department} is unknown)`)
+      }
+      return ok({
+        _tag: "DepartmentSummoned",
+        summonsId: c.summonsId ?? ctx.commandId,
+        department: c.department,
+        reason: c.reason
+      })
+    case "RecordReport":
+      return ok({
+        _tag: "DepartmentReported",
+        summonsId: c.summonsId,
+        ...(c.note !== undefined ? { note: c.note } : {})
+      })
+    case "Escalate":
+      if (config.tree.get(c.to) === undefined) return bad("to", "the code of a node in the centre's jurisdiction tree")
+      return ok({ _tag: "Escalated", from: s.handlingNode, to: c.to, reason: c.reason })
+    case "ExtendDeadline": {
+      const d = s.deadlines[c.deadline]!
+      return Either.map(
+        Deadline.dueAfter(config.calendar, config.utcOffsetMinutes, d.dueAt, { amount: c.amount, unit: d.unit }),
+        (dueAt): ReadonlyArray<CaseEvent> => [{
+          _tag: "DeadlineExtended",
+          deadline: c.deadline,
+          amount: c.amount,
+          approver: c.approver,
+          reason: c.reason,
+          previousDueAt: d.dueAt,
+          dueAt
+        }]
+      )
+    }
+    case "RecordOutcome": {
+      const o = c.outcome
+      if (o._tag === "NotResolved") {
+        if (!config.dispositions.has(o.disposition)) return bad("outcome.disposition", oneOf(config.dispositions))
+        return ok({
+          _tag: "OutcomeRecorded",
+          outcome: { _tag: "NotResolved", disposition: o.disposition, note: o.note, at: ctx.at }
+        })
+      }
+      return ok({
+        _tag: "OutcomeRecorded",
+        outcome: {
+          _tag: "Resolved",
+          agreement: {
+            summary: o.agreement.summary,
+            effectiveAt: o.agreement.effectiveAt ?? ctx.at,
+            written: o.agreement.written ?? true
+          },
+          at: ctx.at
+        }
+      })
+    }
+    case "RequestJudicialConfirmation":
+      if (!config.departments.has(c.court)) return bad("court", `a configured department (${c.court} is unknown)`)
+      return ok({
+        _tag: "JudicialConfirmationRequested",
+        court: c.court,
+        ...(c.note !== undefined ? { note: c.note } : {})
+      })
+    case "GiveFeedback":
+      return ok({ _tag: "FeedbackGiven", rating: c.rating, ...(c.comment !== undefined ? { comment: c.comment } : {}) })
+    case "RecordFollowUp": {
+      const recorded: CaseEvent = {
+        _tag: "FollowUpRecorded",
+        result: c.result,
+        ...(c.note !== undefined ? { note: c.note } : {})
+      }
+      if (c.result === "stable") return ok(recorded)
+      return Either.map(
+        startDeadline(config, "handling", s, ctx.at),
+        (
+          d
+        ): ReadonlyArray<CaseEvent> => [recorded, {
+          _tag: "Reopened",
+          reason: "rebound",
+          ...withDeadline("handlingDeadline", d)
+        }]
+      )
+    }
+    case "Archive":
+      return ok({ _tag: "Archived" })
+    case "Withdraw":
+      return ok({ _tag: "Withdrawn", reason: c.reason })
+    case "IssueSupervision":
+      return ok({
+        _tag: "SupervisionIssued",
+        orderId: c.orderId ?? ctx.commandId,
+        level: c.level,
+        dueAt: c.dueAt,
+        note: c.note
+      })
+    case "AnswerSupervision":
+      return ok({ _tag: "SupervisionAnswered", orderId: c.orderId, answer: c.answer })
+  }
+}
+
+/**
+ * Decides what a command does to a case: the events it produces, or why it is refused. Pure.
+ *
+ * @since 0.1.0
+ * @category lifecycle
+ */
+export const decide = (ctx: DecideContext, state: Case | undefined, command: Command): Result => {
+  const t = transition(state === undefined ? "none" : state.status, command._tag)
+  if (t === undefined) return Either.left(refused(ctx, state, command._tag))
+  if (command._tag === "Register") return decideRegister(ctx, command)
+  const s = state!
+  const fail = (guard: GuardName, reason: string) =>
+    Either.left(new GuardFailed({ caseId: s.id, state: s.status, command: command._tag, guard, reason }))
+  const timeProblem = guards.timeMovesForward.check(ctx, s, command)
+  if (timeProblem !== undefined) return fail("timeMovesForward", timeProblem)
+  for (const name of t.guards) {
+    const reason = guards[name].check(ctx, s, command)
+    if (reason !== undefined) return fail(name, reason)
+  }
+  return decideOn(ctx, s, command)
+}
+
+/**
+ * The commands the table allows in the case's state whose guards could pass, for a time (`at`, optional).
+ *
+ * @since 0.1.0
+ * @category lifecycle
+ */
+export const enabledCommands = (config: Resolved, state: Case | undefined, at?: string): Array<CommandName> => {
+  if (state === undefined) return ["Register"]
+  const row = byPhase[state.status]
+  if (row === undefined) return []
+  const out: Array<CommandName> = []
+  for (const t of Object.values(row)) {
+    if (t.guards.every((g) => guards[g].possible?.(config, state, at) ?? true)) out.push(t.command)
+  }
+  return out
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+const moved = (s: Case, env: Envelope, status: Status): Mutable<Case> => ({
+  ...s,
+  status,
+  statusSince: s.status === status ? s.statusSince : env.at,
+  version: env.version,
+  updatedAt: env.at
+})
+
+const recorded = (s: Case, env: Envelope): Mutable<Case> => ({ ...s, version: env.version, updatedAt: env.at })
+
+const without = <K extends keyof Case>(s: Mutable<Case>, ...keys: ReadonlyArray<K>): Mutable<Case> => {
+  for (const k of keys) delete s[k]
+  return s
+}
+
+/**
+ * Applies one event to a case. `state` is `undefined` only before `Registered`. Pure; never fails on events
+ * that `decide` produced (an event that does not fit throws, as it means the history itself is broken).
+ *
+ * @since 0.1.0
+ * @category lifecycle
+ */
+export const evolve = (state: Case | undefined, env: Envelope): Case => {
+  const e = env.event
+  if (e._tag === "Registered") {
+    const c: Mutable<Case> = {
+      id: env.caseId,
+      centre: env.centre,
+      code: e.code,
+      version: env.version,
+      status: "registered",
+      statusSince: env.at,
+      kind: e.kind,
+      channel: e.channel,
+      risk: e.risk,
+      parties: e.parties,
+      headcount: e.headcount,
+      description: e.description,
+      attachments: e.attachments,
+      place: e.place,
+      intakeNode: e.intakeNode,
+      handlingNode: e.intakeNode,
+      firstReceiver: env.actor,
+      registeredAt: env.at,
+      updatedAt: env.at,
+      assistingUnits: [],
+      dispatchCount: 0,
+      sendBacks: [],
+      sessions: [],
+      consultations: [],
+      summons: [],
+      escalations: [],
+      deadlines: e.acceptanceDeadline !== undefined ? { acceptance: e.acceptanceDeadline } : {},
+      followUps: [],
+      reopenCount: 0,
+      supervision: []
+    }
+    if (e.category !== undefined) c.category = e.category
+    if (e.amountAtStake !== undefined) c.amountAtStake = e.amountAtStake
+    if (e.language !== undefined) c.language = e.language
+    if (e.occurredAt !== undefined) c.occurredAt = e.occurredAt
+    return c
+  }
+  if (state === undefined) {
+    throw new Error(`Event ${e._tag} (version ${env.version}) before Registered on case ${env.caseId}`)
+  }
+  const s = state
+  switch (e._tag) {
+    case "Accepted": {
+      const n = moved(s, env, "accepted")
+      n.acceptedAt = env.at
+      if (e.handlingDeadline !== undefined) n.deadlines = { ...s.deadlines, handling: e.handlingDeadline }
+      return n
+    }
+    case "Rejected": {
+      const n = moved(s, env, "rejected")
+      n.rejection = { reason: e.reason, redirectTo: e.redirectTo }
+      return n
+    }
+    case "Merged": {
+      const n = moved(s, env, "merged")
+      n.mergedInto = e.into
+      return n
+    }
+    case "Assessed": {
+      const n = moved(s, env, "assessed")
+      n.category = e.category
+      n.complexity = e.complexity
+      n.risk = e.risk
+      n.handlingNode = e.handlingNode
+      n.assessedAt = env.at
+      if (e.handlingDeadline !== undefined) n.deadlines = { ...s.deadlines, handling: e.handlingDeadline }
+      return n
+    }
+    case "Dispatched":
+    case "Redispatched": {
+      const n = moved(s, env, "dispatched")
+      n.leadUnit = e.leadUnit
+      n.assistingUnits = e.assistingUnits
+      n.dispatchedAt = env.at
+      n.dispatchCount = s.dispatchCount + 1
+      if (e.mediationType !== undefined) n.mediationType = e.mediationType
+      else delete n.mediationType
+      return n
+    }
+    case "SentBack": {
+      const n = without(moved(s, env, "sentBack"), "leadUnit", "mediationType")
+      n.assistingUnits = []
+      n.sendBacks = [...s.sendBacks, { unit: e.unit, reason: e.reason, at: env.at }]
+      return n
+    }
+    case "HandlingStarted": {
+      const n = moved(s, env, "handling")
+      n.handlingStartedAt = env.at
+      return n
+    }
+    case "MediationSessionRecorded": {
+      const n = recorded(s, env)
+      const session: Mutable<Case["sessions"][number]> = {
+        sessionId: e.sessionId,
+        mediators: e.mediators,
+        result: e.result,
+        heldAt: e.heldAt
+      }
+      if (e.summary !== undefined) session.summary = e.summary
+      if (e.mediationType !== undefined) session.mediationType = e.mediationType
+      n.sessions = [...s.sessions, session]
+      return n
+    }
+    case "ConsultationConvened": {
+      const n = recorded(s, env)
+      n.consultations = [
+        ...s.consultations,
+        e.conclusion !== undefined
+          ? { departments: e.departments, conclusion: e.conclusion, at: env.at }
+          : { departments: e.departments, at: env.at }
+      ]
+      return n
+    }
+    case "DepartmentSummoned": {
+      const n = recorded(s, env)
+      n.summons = [...s.summons, {
+        summonsId: e.summonsId,
+        department: e.department,
+        reason: e.reason,
+        summonedAt: env.at
+      }]
+      return n
+    }
+    case "DepartmentReported": {
+      const n = recorded(s, env)
+      n.summons = s.summons.map((m) =>
+        m.summonsId !== e.summonsId
+          ? m
+          : e.note !== undefined
+          ? { ...m, reportedAt: env.at, report: e.note }
+          : { ...m, reportedAt: env.at }
+      )
+      return n
+    }
+    case "Escalated": {
+      const n = without(moved(s, env, "escalated"), "leadUnit", "mediationType")
+      n.assistingUnits = []
+      n.handlingNode = e.to
+      n.escalations = [...s.escalations, { from: e.from, to: e.to, reason: e.reason, at: env.at }]
+      return n
+    }
+    case "DeadlineExtended": {
+      const n = recorded(s, env)
+      const d = s.deadlines[e.deadline]!
+      n.deadlines = {
+        ...s.deadlines,
+        [e.deadline]: {
+          ...d,
+          dueAt: e.dueAt,
+          extensions: [...d.extensions, {
+            amount: e.amount,
+            previousDueAt: e.previousDueAt,
+            approver: e.approver,
+            reason: e.reason,
+            at: env.at
+          }]
+        }
+      }
+      return n
+    }
+    case "OutcomeRecorded": {
+      const n = moved(s, env, "closed")
+      n.outcome = e.outcome
+      n.closedAt = env.at
+      return n
+    }
+    case "JudicialConfirmationRequested": {
+      const n = recorded(s, env)
+      n.judicialConfirmation = e.note !== undefined
+        ? { court: e.court, note: e.note, requestedAt: env.at }
+        : { court: e.court, requestedAt: env.at }
+      return n
+    }
+    case "FeedbackGiven": {
+      const n = moved(s, env, "feedbackGiven")
+      n.feedback = e.comment !== undefined
+        ? { rating: e.rating, comment: e.comment, at: env.at }
+        : { rating: e.rating, at: env.at }
+      n.feedbackAt = env.at
+      return n
+    }
+    case "FollowUpRecorded": {
+      const n = recorded(s, env)
+      n.followUps = [
+        ...s.followUps,
+        e.note !== undefined ? { result: e.result, note: e.note, at: env.at } : { result: e.result, at: env.at }
+      ]
+      return n
+    }
+    case "Reopened": {
+      const n = without(
+        moved(s, env, "handling"),
+        "outcome",
+        "closedAt",
+        "feedback",
+        "feedbackAt",
+        "judicialConfirmation"
+      )
+      n.reopenCount = s.reopenCount + 1
+      if (e.handlingDeadline !== undefined) n.deadlines = { ...s.deadlines, handling: e.handlingDeadline }
+      return n
+    }
+    case "Archived": {
+      const n = moved(s, env, "archived")
+      n.archivedAt = env.at
+      return n
+    }
+    case "Withdrawn": {
+      const n = moved(s, env, "withdrawn")
+      n.withdrawal = { reason: e.reason }
+      return n
+    }
+    case "SupervisionIssued": {
+      const n = recorded(s, env)
+      n.supervision = [...s.supervision, {
+        orderId: e.orderId,
+        level: e.level,
+        note: e.note,
+        issuedBy: env.actor.id,
+        issuedAt: env.at,
+        dueAt: e.dueAt
+      }]
+      return n
+    }
+    case "SupervisionAnswered": {
+      const n = recorded(s, env)
+      n.supervision = s.supervision.map((o) =>
+        o.orderId === e.orderId ? { ...o, answeredAt: env.at, answer: e.answer } : o
+      )
+      return n
+    }
+  }
+}
+
+/**
+ * Folds events into a case (`undefined` for no events).
+ *
+ * @since 0.1.0
+ * @category lifecycle
+ */
+export const replay = (events: Iterable<Envelope>, from?: Case): Case | undefined => {
+  let s = from
+  for (const env of events) s = evolve(s, env)
+  return s
+}
+
+/**
+ * The civil date (in the centre's time zone) of an instant; handy for reports.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const civilDate = (config: Resolved, at: string): string => civilDateOf(at, config.utcOffsetMinutes)

@@ -1,0 +1,233 @@
+/**
+ * The in-memory store: a full implementation of the {@link CaseStore} port, for tests, demos, single-process
+ * tools and as the reference the SQL stores are compared against. Writes are serialised; transactions are
+ * reentrant and roll back through an undo log; stored objects are frozen so callers cannot change history by
+ * mutating what they read.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type { Case } from "./Case.js"
+import type { AggregateRow, CaseStore, CommandRecord, Keyset, ListRequest, ListResult } from "./CaseStore.js"
+import { CaseStore as CaseStoreTag, DuplicateCommand } from "./CaseStore.js"
+import { VersionConflict } from "./Errors.js"
+import type { Envelope } from "./Event.js"
+import { aggregate, matches } from "./internal/evaluate.js"
+import type { CaseSummary } from "./Summary.js"
+
+interface Entry {
+  snapshot: Case
+  summary: CaseSummary
+  readonly events: Array<Envelope>
+}
+
+interface Centre {
+  readonly cases: Map<string, Entry>
+  readonly byCode: Map<string, string>
+  readonly commands: Map<string, CommandRecord>
+  readonly sequences: Map<string, number>
+  /** Entries ordered by (registeredAt, id). */
+  readonly ordered: Array<Entry>
+}
+
+interface Tx {
+  readonly undo: Array<() => void>
+}
+
+const deepFreeze = <A>(value: A): A => {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
+  }
+  return value
+}
+
+const compareKey = (a: Keyset, b: Keyset): number =>
+  a.registeredAt < b.registeredAt ? -1 : a.registeredAt > b.registeredAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+
+const keyOf = (e: Entry): Keyset => ({ registeredAt: e.summary.registeredAt, id: e.summary.id })
+
+/** First index whose key is greater than `k` (or ≥ when `inclusive`). */
+const upperBound = (xs: ReadonlyArray<Entry>, k: Keyset, inclusive: boolean): number => {
+  let lo = 0
+  let hi = xs.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    const c = compareKey(keyOf(xs[mid]!), k)
+    if (c < 0 || (c === 0 && !inclusive)) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * Makes an empty in-memory store.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<CaseStore> = Effect.gen(function*() {
+  const centres = new Map<string, Centre>()
+  const lock = yield* Effect.makeSemaphore(1)
+  const currentTx = FiberRef.unsafeMake<Tx | undefined>(undefined)
+
+  const centreOf = (id: string): Centre => {
+    let c = centres.get(id)
+    if (c === undefined) {
+      c = { cases: new Map(), byCode: new Map(), commands: new Map(), sequences: new Map(), ordered: [] }
+      centres.set(id, c)
+    }
+    return c
+  }
+
+  const record = (tx: Tx | undefined, undo: () => void) => {
+    if (tx !== undefined) tx.undo.push(undo)
+  }
+
+  const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(FiberRef.get(currentTx), (tx) => {
+      if (tx !== undefined) {
+        const mark = tx.undo.length
+        return Effect.onExit(effect, (exit) =>
+          Effect.sync(() => {
+            if (exit._tag === "Failure") { while (tx.undo.length > mark) tx.undo.pop()!() }
+          }))
+      }
+      const fresh: Tx = { undo: [] }
+      return lock.withPermits(1)(
+        Effect.locally(currentTx, fresh)(effect).pipe(
+          Effect.onExit((exit) =>
+            Effect.sync(() => {
+              if (exit._tag === "Failure") { while (fresh.undo.length > 0) fresh.undo.pop()!() }
+            })
+          )
+        )
+      )
+    })
+
+  /** Runs a write under the lock unless a transaction already holds it. */
+  const write = <A, E>(f: (tx: Tx | undefined) => Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    Effect.flatMap(FiberRef.get(currentTx), (tx) => (tx !== undefined ? f(tx) : lock.withPermits(1)(f(undefined))))
+
+  const store: CaseStore = {
+    capabilities: { name: "memory", persistent: false, concurrentWriters: false },
+    load: (centre, caseId) => Effect.sync(() => Option.fromNullable(centres.get(centre)?.cases.get(caseId)?.snapshot)),
+    loadByCode: (centre, code) =>
+      Effect.sync(() => {
+        const c = centres.get(centre)
+        const id = c?.byCode.get(code)
+        return Option.fromNullable(id === undefined ? undefined : c!.cases.get(id)?.snapshot)
+      }),
+    append: (req) =>
+      write((tx) =>
+        Effect.suspend((): Effect.Effect<void, VersionConflict | DuplicateCommand> => {
+          const c = centreOf(req.centre)
+          if (c.commands.has(req.commandId)) return Effect.fail(new DuplicateCommand({ commandId: req.commandId }))
+          const entry = c.cases.get(req.caseId)
+          const actual = entry?.snapshot.version ?? 0
+          if (actual !== req.expectedVersion) {
+            return Effect.fail(
+              new VersionConflict({ caseId: req.caseId, expectedVersion: req.expectedVersion, actualVersion: actual })
+            )
+          }
+          const snapshot = deepFreeze(req.snapshot)
+          const summary = deepFreeze(req.summary)
+          const events = req.events.map(deepFreeze)
+          const commandRecord: CommandRecord = {
+            commandId: req.commandId,
+            caseId: req.caseId,
+            fromVersion: req.expectedVersion + 1,
+            toVersion: req.expectedVersion + req.events.length
+          }
+          c.commands.set(req.commandId, commandRecord)
+          record(tx, () => c.commands.delete(req.commandId))
+          if (entry === undefined) {
+            const created: Entry = { snapshot, summary, events: [...events] }
+            c.cases.set(req.caseId, created)
+            c.byCode.set(snapshot.code, req.caseId)
+            const at = upperBound(c.ordered, keyOf(created), false)
+            c.ordered.splice(at, 0, created)
+            record(tx, () => {
+              c.cases.delete(req.caseId)
+              c.byCode.delete(snapshot.code)
+              const i = c.ordered.indexOf(created)
+              if (i >= 0) c.ordered.splice(i, 1)
+            })
+          } else {
+            const before = { snapshot: entry.snapshot, summary: entry.summary, length: entry.events.length }
+            entry.snapshot = snapshot
+            entry.summary = summary
+            entry.events.push(...events)
+            record(tx, () => {
+              entry.snapshot = before.snapshot
+              entry.summary = before.summary
+              entry.events.length = before.length
+            })
+          }
+          return Effect.void
+        })
+      ),
+    readEvents: (centre, caseId, range) =>
+      Effect.sync(() => {
+        const events = centres.get(centre)?.cases.get(caseId)?.events ?? []
+        const from = range?.fromVersion ?? 1
+        const to = range?.toVersion ?? Number.MAX_SAFE_INTEGER
+        return events.filter((e) => e.version >= from && e.version <= to)
+      }),
+    findCommand: (centre, commandId) =>
+      Effect.sync(() => Option.fromNullable(centres.get(centre)?.commands.get(commandId))),
+    nextSequence: (centre, scope) =>
+      write((tx) =>
+        Effect.sync(() => {
+          const c = centreOf(centre)
+          const previous = c.sequences.get(scope)
+          const next = (previous ?? 0) + 1
+          c.sequences.set(scope, next)
+          record(tx, () => (previous === undefined ? c.sequences.delete(scope) : c.sequences.set(scope, previous)))
+          return next
+        })
+      ),
+    list: (centre, req: ListRequest) =>
+      Effect.sync((): ListResult => {
+        const xs = centres.get(centre)?.ordered ?? []
+        const items: Array<Case> = []
+        let last: Entry | undefined
+        if (req.order === "asc") {
+          for (let i = req.after === undefined ? 0 : upperBound(xs, req.after, false); i < xs.length; i++) {
+            const e = xs[i]!
+            if (!matches(e.summary, req.where)) continue
+            if (items.length === req.limit) return { items, next: keyOf(last!) }
+            items.push(e.snapshot)
+            last = e
+          }
+        } else {
+          for (let i = (req.after === undefined ? xs.length : upperBound(xs, req.after, true)) - 1; i >= 0; i--) {
+            const e = xs[i]!
+            if (!matches(e.summary, req.where)) continue
+            if (items.length === req.limit) return { items, next: keyOf(last!) }
+            items.push(e.snapshot)
+            last = e
+          }
+        }
+        return { items }
+      }),
+    aggregate: (centre, req) =>
+      Effect.sync((): ReadonlyArray<AggregateRow> => {
+        const c = centres.get(centre)
+        return aggregate(c === undefined ? [] : Array.from(c.cases.values(), (e) => e.summary), req)
+      }),
+    withTransaction
+  }
+  return store
+})
+
+/**
+ * A layer with a fresh in-memory store.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<CaseStore> = Layer.effect(CaseStoreTag, make)

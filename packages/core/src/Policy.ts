@@ -1,0 +1,167 @@
+/**
+ * Who may do what (权限). The default policy: an actor acts and reads only inside its jurisdiction subtree (a
+ * case belongs to the subtrees of the node where it arose and of the node handling it), and each role may issue
+ * only its commands. Replace it by providing another {@link Policy}.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import type { Actor } from "./Actor.js"
+import type { Case } from "./Case.js"
+import type { Condition } from "./CaseStore.js"
+import type { Resolved } from "./CenterConfig.js"
+import type { Command, CommandName } from "./Command.js"
+import { Forbidden } from "./Errors.js"
+
+/**
+ * An access policy. Each check returns `undefined` to allow, or the {@link Forbidden} error to fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Policy {
+  /**
+   * May the actor issue the command `name` on the case `current` (`undefined` for a new case)? `command` is the
+   * full command when one is being executed, and `undefined` when the centre only asks what the actor could do
+   * (`enabledCommands`).
+   */
+  readonly authorizeCommand: (
+    config: Resolved,
+    actor: Actor,
+    name: CommandName,
+    current: Case | undefined,
+    command: Command | undefined
+  ) => Forbidden | undefined
+  /** May the actor read this case? */
+  readonly authorizeRead: (config: Resolved, actor: Actor, c: Case) => Forbidden | undefined
+  /** The rows the actor may see in lists and statistics, as a condition (or a refusal). */
+  readonly readScope: (config: Resolved, actor: Actor) => Condition | Forbidden
+}
+
+/**
+ * The policy a centre uses.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const Policy: Context.Tag<Policy, Policy> = Context.GenericTag<Policy>("@fengqiao/core/Policy")
+
+/**
+ * The commands each built-in role may issue (`*`: all). Roles not listed may read but not write.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultPermissions: Readonly<Record<string, ReadonlyArray<CommandName> | "*">> = {
+  admin: "*",
+  intake: ["Register", "Accept", "Reject", "Merge", "Withdraw"],
+  gridWorker: ["Register"],
+  dispatcher: ["Assess", "Dispatch", "Redispatch", "Escalate", "Merge"],
+  handler: [
+    "SendBack",
+    "StartHandling",
+    "RecordMediationSession",
+    "ConveneConsultation",
+    "SummonDepartment",
+    "RecordReport",
+    "Escalate",
+    "RecordOutcome",
+    "RequestJudicialConfirmation",
+    "AnswerSupervision"
+  ],
+  supervisor: ["IssueSupervision", "ExtendDeadline"],
+  followUp: ["GiveFeedback", "RecordFollowUp"],
+  archivist: ["Archive"],
+  viewer: []
+}
+
+/**
+ * Options of the default policy.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DefaultPolicyOptions {
+  /** Commands per role; replaces {@link defaultPermissions}. */
+  readonly permissions?: Readonly<Record<string, ReadonlyArray<CommandName> | "*">>
+}
+
+/**
+ * Makes the default policy.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeDefault = (options: DefaultPolicyOptions = {}): Policy => {
+  const permissions = options.permissions ?? defaultPermissions
+  const mayIssue = (actor: Actor, command: CommandName): boolean =>
+    actor.roles.some((r) => {
+      const p = permissions[r]
+      return p === "*" || (p !== undefined && p.includes(command))
+    })
+  const mayRead = (actor: Actor): boolean => actor.roles.some((r) => permissions[r] !== undefined)
+  const home = (config: Resolved, actor: Actor) => config.tree.get(actor.jurisdiction)
+  const inScope = (config: Resolved, actor: Actor, c: Case): boolean =>
+    config.tree.isWithin(c.place, actor.jurisdiction) || config.tree.isWithin(c.handlingNode, actor.jurisdiction)
+  const forbid = (actor: Actor, action: string, reason: string) => new Forbidden({ actorId: actor.id, action, reason })
+
+  return {
+    authorizeCommand: (config, actor, action, current, command) => {
+      if (home(config, actor) === undefined) {
+        return forbid(actor, action, `jurisdiction ${actor.jurisdiction} is not part of this centre`)
+      }
+      if (!mayIssue(actor, action)) {
+        return forbid(actor, action, `none of the roles [${actor.roles.join(", ")}] may issue ${action}`)
+      }
+      if (command?._tag === "Register") {
+        if (!config.tree.isWithin(command.place, actor.jurisdiction)) {
+          return forbid(
+            actor,
+            action,
+            `place ${command.place} is outside the actor's jurisdiction ${actor.jurisdiction}`
+          )
+        }
+        if (command.intakeNode !== undefined && !config.tree.isWithin(command.intakeNode, actor.jurisdiction)) {
+          return forbid(actor, action, `intake node ${command.intakeNode} is outside the actor's jurisdiction`)
+        }
+        return undefined
+      }
+      if (current !== undefined && !inScope(config, actor, current)) {
+        return forbid(actor, action, `case ${current.id} is outside the actor's jurisdiction ${actor.jurisdiction}`)
+      }
+      return undefined
+    },
+    authorizeRead: (config, actor, c) => {
+      if (home(config, actor) === undefined) {
+        return forbid(actor, "read", `jurisdiction ${actor.jurisdiction} is not part of this centre`)
+      }
+      if (!mayRead(actor)) return forbid(actor, "read", `none of the roles [${actor.roles.join(", ")}] may read cases`)
+      return inScope(config, actor, c)
+        ? undefined
+        : forbid(actor, "read", `case ${c.id} is outside the actor's jurisdiction ${actor.jurisdiction}`)
+    },
+    readScope: (config, actor) => {
+      const node = home(config, actor)
+      if (node === undefined) {
+        return forbid(actor, "read", `jurisdiction ${actor.jurisdiction} is not part of this centre`)
+      }
+      if (!mayRead(actor)) return forbid(actor, "read", `none of the roles [${actor.roles.join(", ")}] may read cases`)
+      if (node.code === config.tree.root.code) return { _tag: "And", conditions: [] }
+      return {
+        _tag: "Or",
+        conditions: [
+          { _tag: "Within", field: "placePath", path: node.path },
+          { _tag: "Within", field: "handlingPath", path: node.path }
+        ]
+      }
+    }
+  }
+}
+
+/**
+ * The default policy with {@link defaultPermissions}.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultPolicy: Policy = makeDefault()

@@ -1,0 +1,314 @@
+/**
+ * Schemas of the query inputs: list filters, aggregate requests and the condition language, so that queries
+ * from untrusted callers are validated like commands.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { Actor } from "./Actor.js"
+import { Status } from "./Case.js"
+import type { Column, Condition, Dimension, Measure } from "./CaseStore.js"
+import { CaseId, DivisionCode, Key, TimestampInput } from "./Primitives.js"
+import type { TimeField } from "./Summary.js"
+
+const columns: ReadonlyArray<Column> = [
+  "status",
+  "open",
+  "kind",
+  "channel",
+  "category",
+  "complexity",
+  "riskLevel",
+  "riskRank",
+  "leadUnit",
+  "mediationType",
+  "placeCode",
+  "handlingCode",
+  "handlingTier",
+  "intakeCode",
+  "firstReceiver",
+  "outcome",
+  "disposition",
+  "rating",
+  "headcount",
+  "amountAtStake",
+  "reopenCount",
+  "escalationCount",
+  "dispatchCount",
+  "sendBackCount",
+  "followUpCount",
+  "supervisionCount",
+  "pendingSupervisionCount",
+  "mergedInto",
+  "code",
+  "id"
+]
+
+const times: ReadonlyArray<TimeField> = [
+  "registeredAt",
+  "acceptedAt",
+  "assessedAt",
+  "dispatchedAt",
+  "handlingStartedAt",
+  "closedAt",
+  "feedbackAt",
+  "archivedAt",
+  "updatedAt",
+  "dueAt",
+  "handlingDueAt",
+  "acceptanceDueAt"
+]
+
+/**
+ * A summary column.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ColumnSchema: Schema.Schema<Column> = Schema.Literal(...columns).annotations({ identifier: "Column" })
+
+/**
+ * A time column.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TimeFieldSchema: Schema.Schema<TimeField> = Schema.Literal(...times).annotations({
+  identifier: "TimeField"
+})
+
+const ScalarSchema = Schema.Union(
+  Schema.String.pipe(Schema.maxLength(1000)),
+  Schema.Number,
+  Schema.Boolean,
+  Schema.Null
+)
+
+type ConditionEncoded = Condition
+
+/**
+ * The condition language (see `CaseStore.Condition`), at most 8 levels deep and 100 terms per level.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ConditionSchema: Schema.Schema<Condition, ConditionEncoded> = Schema.Union(
+  Schema.TaggedStruct("Eq", { field: ColumnSchema, value: ScalarSchema }),
+  Schema.TaggedStruct("In", {
+    field: ColumnSchema,
+    values: Schema.Array(Schema.Union(Schema.String.pipe(Schema.maxLength(1000)), Schema.Number)).pipe(
+      Schema.maxItems(1000)
+    )
+  }),
+  Schema.TaggedStruct("Gt", { field: ColumnSchema, value: Schema.Number }),
+  Schema.TaggedStruct("Present", { field: Schema.Union(TimeFieldSchema, ColumnSchema) }),
+  Schema.TaggedStruct("Absent", { field: Schema.Union(TimeFieldSchema, ColumnSchema) }),
+  Schema.TaggedStruct("Before", { field: TimeFieldSchema, value: Schema.String.pipe(Schema.maxLength(40)) }),
+  Schema.TaggedStruct("NotBefore", { field: TimeFieldSchema, value: Schema.String.pipe(Schema.maxLength(40)) }),
+  Schema.TaggedStruct("Later", { field: TimeFieldSchema, than: TimeFieldSchema }),
+  Schema.TaggedStruct("Within", {
+    field: Schema.Literal("placePath", "handlingPath"),
+    path: Schema.String.pipe(Schema.pattern(/^\/([0-9A-Za-z-]+\/)+$/))
+  }),
+  Schema.TaggedStruct("And", {
+    conditions: Schema.Array(Schema.suspend((): Schema.Schema<Condition, ConditionEncoded> => ConditionSchema)).pipe(
+      Schema.maxItems(100)
+    )
+  }),
+  Schema.TaggedStruct("Or", {
+    conditions: Schema.Array(Schema.suspend((): Schema.Schema<Condition, ConditionEncoded> => ConditionSchema)).pipe(
+      Schema.maxItems(100)
+    )
+  }),
+  Schema.TaggedStruct("Not", {
+    condition: Schema.suspend((): Schema.Schema<Condition, ConditionEncoded> => ConditionSchema)
+  })
+).pipe(
+  Schema.filter((c) => depth(c) <= 8 || "a condition nested at most 8 levels deep")
+).annotations({ identifier: "Condition" })
+
+const depth = (c: Condition): number =>
+  c._tag === "And" || c._tag === "Or"
+    ? 1 + c.conditions.reduce((m, x) => Math.max(m, depth(x)), 0)
+    : c._tag === "Not"
+    ? 1 + depth(c.condition)
+    : 1
+
+/**
+ * A grouping dimension (see `CaseStore.Dimension`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DimensionSchema: Schema.Schema<Dimension> = Schema.Union(
+  Schema.TaggedStruct("Column", { field: ColumnSchema }),
+  Schema.TaggedStruct("Period", {
+    field: TimeFieldSchema,
+    unit: Schema.Literal("day", "week", "month", "quarter", "year")
+  }),
+  Schema.TaggedStruct("Jurisdiction", {
+    of: Schema.Literal("place", "handling"),
+    depth: Schema.Int.pipe(Schema.between(0, 9))
+  })
+).annotations({ identifier: "Dimension" })
+
+const measureName = Schema.String.pipe(Schema.pattern(/^[A-Za-z][A-Za-z0-9_]{0,63}$/))
+
+/**
+ * A measure (see `CaseStore.Measure`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MeasureSchema: Schema.Schema<Measure, any> = Schema.Union(
+  Schema.TaggedStruct("Count", { name: measureName, where: Schema.optional(ConditionSchema) }),
+  Schema.TaggedStruct("Sum", {
+    name: measureName,
+    field: Schema.Literal("headcount", "amountAtStake", "reopenCount", "escalationCount", "followUpCount"),
+    where: Schema.optional(ConditionSchema)
+  }),
+  Schema.TaggedStruct("Duration", {
+    name: measureName,
+    from: TimeFieldSchema,
+    to: TimeFieldSchema,
+    stat: Schema.Literal("avg", "sum", "min", "max", "median", "count"),
+    where: Schema.optional(ConditionSchema)
+  })
+).annotations({ identifier: "Measure" })
+
+/**
+ * The filter of a list query. All given criteria must hold; a list criterion holds when any value matches.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListFilter = Schema.Struct({
+  status: Schema.optional(Schema.Array(Status).pipe(Schema.maxItems(20))),
+  kind: Schema.optional(Schema.Array(Key).pipe(Schema.maxItems(100))),
+  category: Schema.optional(Schema.Array(Key).pipe(Schema.maxItems(100))),
+  channel: Schema.optional(Schema.Array(Key).pipe(Schema.maxItems(100))),
+  riskLevel: Schema.optional(Schema.Array(Key).pipe(Schema.maxItems(100))),
+  leadUnit: Schema.optional(Schema.Array(Key).pipe(Schema.maxItems(1000))),
+  mediationType: Schema.optional(Schema.Array(Key).pipe(Schema.maxItems(100))),
+  /** Cases that arose in this node's subtree. */
+  jurisdiction: Schema.optional(DivisionCode),
+  /** Cases handled in this node's subtree. */
+  handlingJurisdiction: Schema.optional(DivisionCode),
+  open: Schema.optional(Schema.Boolean),
+  /** Open cases whose running deadline has passed (now, by the centre's clock). */
+  overdue: Schema.optional(Schema.Boolean),
+  registeredFrom: Schema.optional(TimestampInput),
+  registeredBefore: Schema.optional(TimestampInput),
+  code: Schema.optional(Schema.String.pipe(Schema.maxLength(100))),
+  mergedInto: Schema.optional(CaseId)
+}).annotations({ identifier: "ListFilter" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ListFilter = typeof ListFilter.Encoded
+
+/**
+ * A list query.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListQuery = Schema.Struct({
+  actor: Actor,
+  filter: Schema.optional(ListFilter),
+  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 1000))),
+  cursor: Schema.optional(Schema.String.pipe(Schema.maxLength(2000))),
+  order: Schema.optional(Schema.Literal("asc", "desc"))
+}).annotations({ identifier: "ListQuery" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ListQuery = typeof ListQuery.Encoded
+
+/**
+ * A query for one case.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const GetQuery = Schema.Struct({ actor: Actor, caseId: CaseId }).annotations({ identifier: "GetQuery" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type GetQuery = typeof GetQuery.Encoded
+
+/**
+ * A query for a case by its code.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const GetByCodeQuery = Schema.Struct({ actor: Actor, code: Schema.String.pipe(Schema.maxLength(100)) })
+  .annotations({ identifier: "GetByCodeQuery" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type GetByCodeQuery = typeof GetByCodeQuery.Encoded
+
+/**
+ * A query for a case's events, optionally a version range.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const HistoryQuery = Schema.Struct({
+  actor: Actor,
+  caseId: CaseId,
+  fromVersion: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  toVersion: Schema.optional(Schema.Int.pipe(Schema.positive()))
+}).annotations({ identifier: "HistoryQuery" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type HistoryQuery = typeof HistoryQuery.Encoded
+
+/**
+ * A query for a case as it stood at a time (time travel).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AsOfQuery = Schema.Struct({ actor: Actor, caseId: CaseId, at: TimestampInput }).annotations({
+  identifier: "AsOfQuery"
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type AsOfQuery = typeof AsOfQuery.Encoded
+
+/**
+ * An aggregate query over the cases the actor may read.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AggregateQuery = Schema.Struct({
+  actor: Actor,
+  filter: Schema.optional(ListFilter),
+  where: Schema.optional(ConditionSchema),
+  groupBy: Schema.Array(DimensionSchema).pipe(Schema.maxItems(5)),
+  measures: Schema.Array(MeasureSchema).pipe(Schema.minItems(1), Schema.maxItems(50))
+}).annotations({ identifier: "AggregateQuery" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type AggregateQuery = typeof AggregateQuery.Encoded

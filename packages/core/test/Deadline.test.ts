@@ -1,0 +1,55 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Either from "effect/Either"
+import * as Calendar from "../src/Calendar.js"
+import * as Deadline from "../src/Deadline.js"
+
+const due = (from: string, amount: number, unit: Deadline.Unit) =>
+  Either.getOrThrow(Deadline.dueAfter(Calendar.china, 480, from, { amount, unit }))
+
+describe("Deadline.dueAfter", () => {
+  it("excludes the start day and ends at the last millisecond of the day in China", () => {
+    // received Monday 3 March 2025; 7 calendar days → Monday 10 March, 23:59:59.999 +08:00
+    expect(due("2025-03-03T09:00:00.000Z", 7, "calendarDays")).toBe("2025-03-10T15:59:59.999Z")
+  })
+
+  it("rolls a calendar-day deadline that ends on a non-working day to the next working day", () => {
+    // 15 days from 2025-09-23 is 2025-10-08, inside the National Day holiday (1–8 October) → 9 October
+    expect(due("2025-09-23T02:00:00.000Z", 15, "calendarDays")).toBe("2025-10-09T15:59:59.999Z")
+    // ends on a plain Saturday → Monday
+    expect(due("2025-03-01T02:00:00.000Z", 7, "calendarDays")).toBe("2025-03-10T15:59:59.999Z")
+  })
+
+  it("counts working days over holidays and make-up workdays", () => {
+    // from Friday 24 January 2025: Sunday 26 January is a make-up workday, 28 Jan – 4 Feb are off
+    expect(due("2025-01-24T01:00:00.000Z", 1, "workingDays")).toBe("2025-01-26T15:59:59.999Z")
+    expect(due("2025-01-24T01:00:00.000Z", 2, "workingDays")).toBe("2025-01-27T15:59:59.999Z")
+    expect(due("2025-01-24T01:00:00.000Z", 3, "workingDays")).toBe("2025-02-05T15:59:59.999Z")
+  })
+
+  it("uses the date in China, not in UTC", () => {
+    // 2025-03-02T20:00Z is already Monday 3 March in China; 1 working day → Tuesday 4 March
+    expect(due("2025-03-02T20:00:00.000Z", 1, "workingDays")).toBe("2025-03-04T15:59:59.999Z")
+  })
+
+  it("adds hours exactly", () => {
+    expect(due("2025-03-01T02:00:00.000Z", 2, "hours")).toBe("2025-03-01T04:00:00.000Z")
+  })
+
+  it("fails with CalendarYearNotCovered when the count runs into a year without data", () => {
+    const r = Deadline.dueAfter(Calendar.china, 480, "2026-12-20T02:00:00.000Z", { amount: 20, unit: "workingDays" })
+    expect(Either.isLeft(r) && r.left._tag).toBe("CalendarYearNotCovered")
+  })
+
+  it("finds the first matching rule of a clock", () => {
+    const rules = Deadline.defaultRules
+    expect(Deadline.findRule(rules, "acceptance", { kind: "petition", channel: "walkIn" })?.id).toBe("petitionAcceptance")
+    expect(Deadline.findRule(rules, "acceptance", { kind: "dispute", channel: "walkIn" })).toBeUndefined()
+    expect(Deadline.findRule(rules, "handling", { kind: "dispute", channel: "courtReferral" })?.id).toBe(
+      "preLitigationMediation"
+    )
+    expect(Deadline.findRule(rules, "handling", { kind: "dispute", channel: "walkIn" })).toBeUndefined()
+    expect(Deadline.findRule(rules, "handling", { kind: "dispute", channel: "walkIn", complexity: "complex" })?.id).toBe(
+      "complex"
+    )
+  })
+})

@@ -1,0 +1,328 @@
+import { describe, expect, it } from "@effect/vitest"
+import type { Case } from "../src/Case.js"
+import * as Lifecycle from "../src/Lifecycle.js"
+import { applicant, respondent, townshipIntake } from "./fixtures.js"
+import { resolved, Scenario } from "./harness.js"
+
+const guardOf = (e: { readonly _tag: string }) => (e._tag === "GuardFailed" ? (e as { guard: string }).guard : e._tag)
+
+describe("Lifecycle table", () => {
+  it("every command has a row, every row leads to known states, and Register is the only way in", () => {
+    const names = new Set(Lifecycle.transitions.map((t) => t.command))
+    expect(names.size).toBe(Lifecycle.transitions.length)
+    for (const t of Lifecycle.transitions) {
+      expect(t.from.length).toBeGreaterThan(0)
+      for (const g of t.guards) expect(Lifecycle.guards[g]).toBeDefined()
+      if (t.command !== "Register") expect(t.from).not.toContain("none")
+    }
+    expect(Lifecycle.transition("none", "Register")?.to).toEqual(["registered"])
+  })
+
+  it("nothing is allowed after archive", () => {
+    for (const t of Lifecycle.transitions) expect(t.from).not.toContain("archived")
+  })
+
+  it("archive is reachable only after feedback, rejection, merge or withdrawal", () => {
+    expect([...Lifecycle.transition("feedbackGiven", "Archive")!.from].sort()).toEqual(
+      ["feedbackGiven", "merged", "rejected", "withdrawn"]
+    )
+  })
+})
+
+describe("Register (登记)", () => {
+  it("creates the case with its code, first receiver and intake node", () => {
+    const s = new Scenario().register()
+    expect(s.case).toMatchObject({
+      status: "registered",
+      code: "222403-2025-000001",
+      version: 1,
+      firstReceiver: { id: "admin-1" },
+      handlingNode: "222403100201",
+      headcount: 2,
+      risk: { level: "none", source: "default" }
+    })
+    expect(s.case.deadlines.acceptance).toBeUndefined()
+  })
+
+  it("a petition gets the 15-day acceptance deadline (信访工作条例)", () => {
+    const s = new Scenario("2025-03-03T09:00:00+08:00").register({ kind: "petition" })
+    expect(s.case.deadlines.acceptance).toMatchObject({ ruleId: "petitionAcceptance", dueAt: "2025-03-18T15:59:59.999Z" })
+  })
+
+  it("rejects unknown taxonomy values and places with InvalidInput naming the field", () => {
+    const s = new Scenario()
+    const base = { _tag: "Register", kind: "dispute", channel: "walkIn", place: "222403100201", parties: [applicant], description: "x" }
+    expect(s.refuse({ ...base, kind: "complaint" })).toMatchObject({ _tag: "InvalidInput", field: "kind" })
+    expect(s.refuse({ ...base, channel: "fax" })).toMatchObject({ _tag: "InvalidInput", field: "channel" })
+    expect(s.refuse({ ...base, place: "999999" })).toMatchObject({ _tag: "InvalidInput", field: "place" })
+    expect(s.refuse({ ...base, category: "x" })).toMatchObject({ _tag: "InvalidInput", field: "category" })
+    expect(s.refuse({ ...base, parties: [applicant, respondent], headcount: 1 })).toMatchObject({
+      _tag: "InvalidInput",
+      field: "headcount"
+    })
+  })
+
+  it("cannot register the same case twice", () => {
+    const s = new Scenario().register()
+    expect(s.refuse({ _tag: "Register", kind: "dispute", channel: "walkIn", place: "222403100201", parties: [applicant], description: "x" }))
+      .toMatchObject({ _tag: "CommandNotAllowed", state: "registered", command: "Register" })
+  })
+})
+
+describe("Accept / Reject (受理 / 不予受理)", () => {
+  it("accepting a petition starts the 60-day handling deadline", () => {
+    const s = new Scenario("2025-03-03T09:00:00+08:00").register({ kind: "petition" })
+    s.run({ _tag: "Accept" })
+    expect(s.case.status).toBe("accepted")
+    expect(s.case.deadlines.handling).toMatchObject({ ruleId: "petitionHandling" })
+  })
+
+  it("a rejected case keeps the reason and where to go, and can be archived", () => {
+    const s = new Scenario().register()
+    s.run({ _tag: "Reject", reason: "属于劳动仲裁受理范围", redirectTo: "敦化市劳动人事争议仲裁委员会" })
+    expect(s.case.rejection).toEqual({ reason: "属于劳动仲裁受理范围", redirectTo: "敦化市劳动人事争议仲裁委员会" })
+    s.run({ _tag: "Archive" })
+    expect(s.case.status).toBe("archived")
+    expect(s.refuse({ _tag: "Accept" })).toMatchObject({ _tag: "CommandNotAllowed", state: "archived", enabled: [] })
+  })
+})
+
+describe("Merge (并单)", () => {
+  it("merges a duplicate into an open case; not into itself or a missing or ended case", () => {
+    const target = new Scenario(undefined, "case-2").register().case
+    const merged: Case = { ...target, id: "case-3", status: "merged" }
+    const s = new Scenario().withOther(target).withOther(merged).register()
+    expect(guardOf(s.refuse({ _tag: "Merge", into: "case-1" }))).toBe("mergeTargetValid")
+    expect(guardOf(s.refuse({ _tag: "Merge", into: "case-9" }))).toBe("mergeTargetValid")
+    expect(guardOf(s.refuse({ _tag: "Merge", into: "case-3" }))).toBe("mergeTargetValid")
+    s.run({ _tag: "Merge", into: "case-2" })
+    expect(s.case).toMatchObject({ status: "merged", mergedInto: "case-2" })
+  })
+})
+
+describe("Assess and dispatch (研判 / 分流)", () => {
+  it("complexity sets the working-day handling deadline counted from acceptance", () => {
+    const s = new Scenario("2025-03-03T09:00:00+08:00").register()
+    s.run({ _tag: "Accept" }) // 2025-03-03 11:00 +08
+    s.run({ _tag: "Assess", category: "neighbourhood", complexity: "general" })
+    expect(s.case.deadlines.handling).toMatchObject({ ruleId: "general", dueAt: "2025-03-12T15:59:59.999Z" })
+  })
+
+  it("unknown category or complexity is InvalidInput", () => {
+    const s = new Scenario().register()
+    s.run({ _tag: "Accept" })
+    expect(s.refuse({ _tag: "Assess", category: "x", complexity: "general" })).toMatchObject({ field: "category" })
+    expect(s.refuse({ _tag: "Assess", category: "other", complexity: "x" })).toMatchObject({ field: "complexity" })
+    expect(s.refuse({ _tag: "Assess", category: "other", complexity: "simple", risk: { level: "purple" } })).toMatchObject({
+      field: "risk.level"
+    })
+  })
+
+  it("the mediation type must fit the lead unit", () => {
+    const s = new Scenario().register()
+    s.run({ _tag: "Accept" })
+    s.run({ _tag: "Assess", category: "neighbourhood", complexity: "general", handlingNode: "222403100" })
+    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "dsGov", mediationType: "judicial" }))).toBe("leadUnitMayMediate")
+    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "dsMediation", mediationType: "administrative" }))).toBe(
+      "leadUnitMayMediate"
+    )
+    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "court", mediationType: "people" }))).toBe("leadUnitMayMediate")
+    s.run({ _tag: "Dispatch", leadUnit: "dsGov", mediationType: "administrative", assistingUnits: ["dsMediation"] })
+    expect(s.case).toMatchObject({ status: "dispatched", leadUnit: "dsGov", assistingUnits: ["dsMediation"] })
+  })
+
+  it("the lead unit must serve the handling node; assisting units are distinct", () => {
+    const s = new Scenario().register()
+    s.run({ _tag: "Accept" })
+    s.run({ _tag: "Assess", category: "neighbourhood", complexity: "general" })
+    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "slMediation" }))).toBe("leadUnitServesHandlingNode")
+    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "dstMediation", assistingUnits: ["dstMediation"] }))).toBe(
+      "assistingUnitsDistinct"
+    )
+    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "dstMediation", assistingUnits: ["court", "court"] }))).toBe(
+      "assistingUnitsDistinct"
+    )
+    expect(s.refuse({ _tag: "Dispatch", leadUnit: "nobody" })).toMatchObject({ _tag: "InvalidInput", field: "leadUnit" })
+  })
+
+  it("send back (退单) clears the unit; re-dispatch (改派) routes again", () => {
+    const s = new Scenario().register()
+    s.run({ _tag: "Accept" })
+    s.run({ _tag: "Assess", category: "labourWages", complexity: "general", handlingNode: "222403" })
+    s.run({ _tag: "Dispatch", leadUnit: "justice", mediationType: "administrative" })
+    s.run({ _tag: "SendBack", reason: "属于人社部门职责" })
+    expect(s.case).toMatchObject({ status: "sentBack", sendBacks: [{ unit: "justice" }], assistingUnits: [] })
+    expect(s.case.leadUnit).toBeUndefined()
+    s.run({ _tag: "Redispatch", leadUnit: "hrss", reason: "改派人社局" })
+    expect(s.case).toMatchObject({ status: "dispatched", leadUnit: "hrss", dispatchCount: 2 })
+  })
+
+  it("staff of another department cannot start or close a case led by someone else", () => {
+    const s = new Scenario().register()
+    s.run({ _tag: "Accept" })
+    s.run({ _tag: "Assess", category: "neighbourhood", complexity: "general" })
+    s.run({ _tag: "Dispatch", leadUnit: "dstMediation", mediationType: "people" })
+    const policeOfficer = { id: "p1", roles: ["handler"], jurisdiction: "222403", department: "police" }
+    expect(guardOf(s.refuse({ _tag: "StartHandling" }, { actor: policeOfficer }))).toBe("actorIsLeadUnit")
+    s.run({ _tag: "StartHandling" }, { actor: { ...policeOfficer, id: "m1", department: "dstMediation" } })
+    expect(s.case.status).toBe("handling")
+  })
+})
+
+describe("Handling (调处)", () => {
+  it("records sessions, consultations, summons and reports", () => {
+    const s = new Scenario().toHandling()
+    s.run({ _tag: "RecordMediationSession", sessionId: "s1", mediators: ["王"], result: "progress" })
+    expect(guardOf(s.refuse({ _tag: "RecordMediationSession", sessionId: "s1", mediators: ["王"], result: "progress" })))
+      .toBe("sessionIdUnique")
+    s.run({ _tag: "ConveneConsultation", departments: ["police", "justice"], conclusion: "联合调处" })
+    s.run({ _tag: "SummonDepartment", summonsId: "w1", department: "police", reason: "涉及治安" })
+    expect(guardOf(s.refuse({ _tag: "RecordReport", summonsId: "w9" }))).toBe("summonsPending")
+    s.run({ _tag: "RecordReport", summonsId: "w1", note: "已到场" })
+    expect(guardOf(s.refuse({ _tag: "RecordReport", summonsId: "w1" }))).toBe("summonsPending")
+    expect(s.case.summons[0]).toMatchObject({ department: "police", report: "已到场" })
+    expect(s.case.consultations).toHaveLength(1)
+    expect(s.case.status).toBe("handling")
+  })
+
+  it("a party's clear refusal ends mediation of that type (人民调解法 art. 17)", () => {
+    const s = new Scenario().toHandling()
+    s.run({ _tag: "RecordMediationSession", mediators: ["王"], result: "partyRefused" })
+    expect(guardOf(s.refuse({ _tag: "RecordMediationSession", mediators: ["王"], result: "progress" }))).toBe(
+      "mediationNotRefused"
+    )
+    expect(Lifecycle.enabledCommands(resolved, s.case)).not.toContain("RecordMediationSession")
+    s.run({ _tag: "Redispatch", leadUnit: "court", mediationType: "judicial", reason: "转诉前调解" })
+    s.run({ _tag: "StartHandling" })
+    s.run({ _tag: "RecordMediationSession", mediators: ["法官"], result: "progress" })
+    expect(s.case.sessions.map((x) => x.mediationType)).toEqual(["people", "judicial"])
+  })
+
+  it("escalation (上报) strictly raises the tier and clears the unit", () => {
+    const s = new Scenario().toHandling()
+    expect(guardOf(s.refuse({ _tag: "Escalate", to: "222403100201", reason: "x" }))).toBe("escalationRaisesTier")
+    expect(guardOf(s.refuse({ _tag: "Escalate", to: "222403001", reason: "x" }))).toBe("escalationRaisesTier")
+    expect(guardOf(s.refuse({ _tag: "Escalate", to: "222403100201-G1", reason: "x" }))).toBe("escalationRaisesTier")
+    expect(s.refuse({ _tag: "Escalate", to: "000000", reason: "x" })).toMatchObject({ _tag: "InvalidInput", field: "to" })
+    s.run({ _tag: "Escalate", to: "222403100", reason: "村级调解不成" })
+    expect(s.case).toMatchObject({ status: "escalated", handlingNode: "222403100", assistingUnits: [] })
+    expect(s.case.leadUnit).toBeUndefined()
+    s.run({ _tag: "Escalate", to: "222403", reason: "乡镇调解不成" })
+    expect(s.case.escalations.map((e) => [e.from, e.to])).toEqual([["222403100201", "222403100"], ["222403100", "222403"]])
+    expect(Lifecycle.enabledCommands(resolved, s.case)).not.toContain("Escalate")
+    s.run({ _tag: "Dispatch", leadUnit: "court", mediationType: "judicial" })
+  })
+
+  it("deadline extensions stay within the rule (petition: once, at most 30 days)", () => {
+    const s = new Scenario("2025-03-03T09:00:00+08:00").register({ kind: "petition" })
+    s.run({ _tag: "Accept" })
+    const before = s.case.deadlines.handling!.dueAt
+    expect(guardOf(s.refuse({ _tag: "ExtendDeadline", deadline: "handling", amount: 31, approver: "局长", reason: "x" })))
+      .toBe("extensionWithinRule")
+    s.run({ _tag: "ExtendDeadline", deadline: "handling", amount: 30, approver: "局长", reason: "情况复杂" })
+    expect(s.case.deadlines.handling).toMatchObject({ extensions: [{ amount: 30, previousDueAt: before }] })
+    expect(s.case.deadlines.handling!.dueAt > before).toBe(true)
+    expect(guardOf(s.refuse({ _tag: "ExtendDeadline", deadline: "handling", amount: 1, approver: "局长", reason: "x" })))
+      .toBe("extensionWithinRule")
+    expect(guardOf(s.refuse({ _tag: "ExtendDeadline", deadline: "acceptance", amount: 1, approver: "局长", reason: "x" })))
+      .toBe("extensionWithinRule")
+  })
+})
+
+describe("Outcome, confirmation, feedback, follow-up, archive", () => {
+  it("not resolved is recorded with its disposition and is never an agreement", () => {
+    const s = new Scenario().toHandling()
+    expect(s.refuse({ _tag: "RecordOutcome", outcome: { _tag: "NotResolved", disposition: "x", note: "n" } }))
+      .toMatchObject({ field: "outcome.disposition" })
+    s.run({ _tag: "RecordOutcome", outcome: { _tag: "NotResolved", disposition: "litigation", note: "引导起诉" } })
+    expect(s.case.outcome).toMatchObject({ _tag: "NotResolved", disposition: "litigation" })
+    expect(guardOf(s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" }))).toBe("judicialConfirmationEligible")
+  })
+
+  it("judicial confirmation (司法确认) within 30 days of the agreement, by a court, once", () => {
+    const s = new Scenario("2025-03-03T09:00:00+08:00").toClosedResolved()
+    expect(guardOf(s.refuse({ _tag: "RequestJudicialConfirmation", court: "justice" }))).toBe("courtIsCourt")
+    const late = s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" }, { at: "2025-05-01T09:00:00+08:00" })
+    expect(guardOf(late)).toBe("judicialConfirmationEligible")
+    expect(Lifecycle.enabledCommands(resolved, s.case, "2025-05-01T01:00:00.000Z")).not.toContain(
+      "RequestJudicialConfirmation"
+    )
+    s.run({ _tag: "RequestJudicialConfirmation", court: "court" })
+    expect(s.case.judicialConfirmation?.court).toBe("court")
+    expect(guardOf(s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" }))).toBe("judicialConfirmationEligible")
+  })
+
+  it("a rebound at follow-up (回访反弹) reopens the case with its lead unit", () => {
+    const s = new Scenario().toClosedResolved()
+    s.run({ _tag: "GiveFeedback", rating: "basicallySatisfied" })
+    s.run({ _tag: "RecordFollowUp", result: "stable" })
+    expect(s.case.status).toBe("feedbackGiven")
+    const events = s.run({ _tag: "RecordFollowUp", result: "rebound", note: "双方再起冲突" })
+    expect(events.map((e) => e._tag)).toEqual(["FollowUpRecorded", "Reopened"])
+    expect(s.case).toMatchObject({ status: "handling", leadUnit: "dstMediation", reopenCount: 1 })
+    expect(s.case.outcome).toBeUndefined()
+    expect(s.case.feedback).toBeUndefined()
+    expect(s.case.deadlines.handling?.startedAt).toBe(s.case.updatedAt)
+  })
+
+  it("supervision (督办) on an open case; archive waits for every order to be answered", () => {
+    const s = new Scenario("2025-03-03T09:00:00+08:00").toHandling()
+    expect(guardOf(s.refuse({ _tag: "IssueSupervision", level: "order", dueAt: "2025-03-01T00:00:00Z", note: "n" })))
+      .toBe("orderDueAfterIssue")
+    s.run({ _tag: "IssueSupervision", orderId: "o1", level: "warning", dueAt: "2025-03-20T00:00:00Z", note: "请加快" })
+    expect(guardOf(s.refuse({ _tag: "IssueSupervision", orderId: "o1", level: "warning", dueAt: "2025-03-21T00:00:00Z", note: "n" })))
+      .toBe("orderIdUnique")
+    s.run({ _tag: "RecordOutcome", outcome: { _tag: "Resolved", agreement: { summary: "和解" } } })
+    s.run({ _tag: "GiveFeedback", rating: "satisfied" })
+    expect(guardOf(s.refuse({ _tag: "Archive" }))).toBe("noPendingSupervision")
+    expect(Lifecycle.enabledCommands(resolved, s.case)).not.toContain("Archive")
+    expect(guardOf(s.refuse({ _tag: "AnswerSupervision", orderId: "o9", answer: "x" }))).toBe("orderPending")
+    s.run({ _tag: "AnswerSupervision", orderId: "o1", answer: "已办结" })
+    s.run({ _tag: "Archive" })
+    expect(s.case.status).toBe("archived")
+  })
+
+  it("withdrawal ends an open case", () => {
+    const s = new Scenario().toHandling()
+    s.run({ _tag: "Withdraw", reason: "当事人自行和解" })
+    expect(s.case).toMatchObject({ status: "withdrawn", withdrawal: { reason: "当事人自行和解" } })
+    expect(Lifecycle.enabledCommands(resolved, s.case)).toEqual(["Archive"])
+  })
+})
+
+describe("Time and refusals", () => {
+  it("a command dated before the last event is refused", () => {
+    const s = new Scenario("2025-03-03T09:00:00+08:00").register()
+    expect(guardOf(s.refuse({ _tag: "Accept" }, { at: "2025-03-01T00:00:00.000Z" }))).toBe("timeMovesForward")
+  })
+
+  it("a refusal names the state and the command and lists what is enabled", () => {
+    const s = new Scenario().register()
+    expect(s.refuse({ _tag: "Archive" })).toMatchObject({
+      _tag: "CommandNotAllowed",
+      caseId: "case-1",
+      state: "registered",
+      command: "Archive",
+      enabled: ["Accept", "Reject", "Merge", "Withdraw", "IssueSupervision"]
+    })
+  })
+
+  it("a different township's actor shape does not matter to the pure lifecycle", () => {
+    const s = new Scenario().register()
+    s.run({ _tag: "Accept" }, { actor: townshipIntake })
+    expect(s.case.status).toBe("accepted")
+  })
+})
+
+describe("evolve", () => {
+  it("replaying the history gives the state exactly", () => {
+    const s = new Scenario().toClosedResolved()
+    expect(Lifecycle.replay(s.history)).toStrictEqual(s.case)
+    expect(s.case.version).toBe(s.history.length)
+  })
+
+  it("throws on an event before Registered (a broken history)", () => {
+    expect(() => Lifecycle.evolve(undefined, { ...new Scenario().register().history[0]!, event: { _tag: "Archived" } }))
+      .toThrow(/before Registered/)
+  })
+})
