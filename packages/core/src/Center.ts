@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import type { Actor } from "./Actor.js"
 import * as Calendar from "./Calendar.js"
 import type { Case } from "./Case.js"
@@ -34,6 +35,7 @@ import type { Envelope } from "./Event.js"
 import * as I18n from "./I18n.js"
 import * as IdGenerator from "./IdGenerator.js"
 import { civilDateOf } from "./internal/dates.js"
+import { makeKeyedLock } from "./internal/keyedLock.js"
 import { decodeInput, invalidInput } from "./internal/parse.js"
 import * as Lifecycle from "./Lifecycle.js"
 import * as Policy from "./Policy.js"
@@ -140,7 +142,10 @@ export const Center: Context.Tag<Center, Center> = Context.GenericTag<Center>("@
 export interface Options {
   /** The configuration; validated at start-up. */
   readonly config: CenterConfig.CenterConfigInput
-  /** How many times a command is retried after a version conflict (default 8). */
+  /**
+   * How many times a command is retried after a version conflict with another process (default 8). Commands on
+   * the same case within one process never conflict: they run one at a time.
+   */
   readonly retries?: number
 }
 
@@ -188,6 +193,14 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
     const config = yield* fromEither(CenterConfig.resolve(options.config, calendar))
     const centre = config.id
     const retries = options.retries ?? 8
+    // Commands on one case run one at a time in this process; conflicts with other processes are retried with a
+    // jittered exponential backoff.
+    const sameCase = makeKeyedLock()
+    const retrySchedule = Schedule.exponential("2 millis").pipe(
+      Schedule.jittered,
+      Schedule.either(Schedule.spaced("200 millis")),
+      Schedule.intersect(Schedule.recurs(retries))
+    )
 
     const forbidden = <A>(f: Forbidden | undefined, a: A): Effect.Effect<A, Forbidden> =>
       f === undefined ? Effect.succeed(a) : Effect.fail(f)
@@ -294,14 +307,18 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
         const command = yield* fromEither(decodeCommand(input))
         const commandId = command.commandId ?? (yield* ids.next)
         const correlationId = command.correlationId ?? commandId
-        return yield* attempt(command, commandId, correlationId).pipe(
+        // Register has no case id yet unless the caller gave one; a fresh UUIDv7 cannot collide.
+        const caseKey = command.caseId
+        const once = attempt(command, commandId, correlationId).pipe(
           Effect.catchTag("DuplicateCommand", (_: DuplicateCommand) =>
             Effect.flatMap(firstResult(commandId, command.actor), (o) =>
               Option.isSome(o)
                 ? Effect.succeed(o.value)
-                : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` })))),
+                : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` }))))
+        )
+        return yield* (caseKey === undefined ? once : sameCase(caseKey, once)).pipe(
           Effect.retry({
-            times: retries,
+            schedule: retrySchedule,
             while: (e) =>
               e._tag === "VersionConflict"
           })

@@ -42,14 +42,17 @@ describe("Deadline.dueAfter", () => {
 
   it("finds the first matching rule of a clock", () => {
     const rules = Deadline.defaultRules
-    expect(Deadline.findRule(rules, "acceptance", { kind: "petition", channel: "walkIn" })?.id).toBe("petitionAcceptance")
+    expect(Deadline.findRule(rules, "acceptance", { kind: "petition", channel: "walkIn" })?.id).toBe(
+      "petitionAcceptance"
+    )
     expect(Deadline.findRule(rules, "acceptance", { kind: "dispute", channel: "walkIn" })).toBeUndefined()
     expect(Deadline.findRule(rules, "handling", { kind: "dispute", channel: "courtReferral" })?.id).toBe(
       "preLitigationMediation"
     )
     expect(Deadline.findRule(rules, "handling", { kind: "dispute", channel: "walkIn" })).toBeUndefined()
-    expect(Deadline.findRule(rules, "handling", { kind: "dispute", channel: "walkIn", complexity: "complex" })?.id).toBe(
-      "complex"
-    )
+    expect(Deadline.findRule(rules, "handling", { kind: "dispute", channel: "walkIn", complexity: "complex" })?.id)
+      .toBe(
+        "complex"
+      )
   })
 })

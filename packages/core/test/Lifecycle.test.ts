@@ -4,7 +4,9 @@ import * as Lifecycle from "../src/Lifecycle.js"
 import { applicant, respondent, townshipIntake } from "./fixtures.js"
 import { resolved, Scenario } from "./harness.js"
 
-const guardOf = (e: { readonly _tag: string }) => (e._tag === "GuardFailed" ? (e as { guard: string }).guard : e._tag)
+const guardOf = (
+  e: { readonly _tag: string }
+) => (e._tag === "GuardFailed" ? (e as unknown as { guard: string }).guard : e._tag)
 
 describe("Lifecycle table", () => {
   it("every command has a row, every row leads to known states, and Register is the only way in", () => {
@@ -46,12 +48,22 @@ describe("Register (登记)", () => {
 
   it("a petition gets the 15-day acceptance deadline (信访工作条例)", () => {
     const s = new Scenario("2025-03-03T09:00:00+08:00").register({ kind: "petition" })
-    expect(s.case.deadlines.acceptance).toMatchObject({ ruleId: "petitionAcceptance", dueAt: "2025-03-18T15:59:59.999Z" })
+    expect(s.case.deadlines.acceptance).toMatchObject({
+      ruleId: "petitionAcceptance",
+      dueAt: "2025-03-18T15:59:59.999Z"
+    })
   })
 
   it("rejects unknown taxonomy values and places with InvalidInput naming the field", () => {
     const s = new Scenario()
-    const base = { _tag: "Register", kind: "dispute", channel: "walkIn", place: "222403100201", parties: [applicant], description: "x" }
+    const base = {
+      _tag: "Register",
+      kind: "dispute",
+      channel: "walkIn",
+      place: "222403100201",
+      parties: [applicant],
+      description: "x"
+    }
     expect(s.refuse({ ...base, kind: "complaint" })).toMatchObject({ _tag: "InvalidInput", field: "kind" })
     expect(s.refuse({ ...base, channel: "fax" })).toMatchObject({ _tag: "InvalidInput", field: "channel" })
     expect(s.refuse({ ...base, place: "999999" })).toMatchObject({ _tag: "InvalidInput", field: "place" })
@@ -64,7 +76,16 @@ describe("Register (登记)", () => {
 
   it("cannot register the same case twice", () => {
     const s = new Scenario().register()
-    expect(s.refuse({ _tag: "Register", kind: "dispute", channel: "walkIn", place: "222403100201", parties: [applicant], description: "x" }))
+    expect(
+      s.refuse({
+        _tag: "Register",
+        kind: "dispute",
+        channel: "walkIn",
+        place: "222403100201",
+        parties: [applicant],
+        description: "x"
+      })
+    )
       .toMatchObject({ _tag: "CommandNotAllowed", state: "registered", command: "Register" })
   })
 })
@@ -113,20 +134,25 @@ describe("Assess and dispatch (研判 / 分流)", () => {
     s.run({ _tag: "Accept" })
     expect(s.refuse({ _tag: "Assess", category: "x", complexity: "general" })).toMatchObject({ field: "category" })
     expect(s.refuse({ _tag: "Assess", category: "other", complexity: "x" })).toMatchObject({ field: "complexity" })
-    expect(s.refuse({ _tag: "Assess", category: "other", complexity: "simple", risk: { level: "purple" } })).toMatchObject({
-      field: "risk.level"
-    })
+    expect(s.refuse({ _tag: "Assess", category: "other", complexity: "simple", risk: { level: "purple" } }))
+      .toMatchObject({
+        field: "risk.level"
+      })
   })
 
   it("the mediation type must fit the lead unit", () => {
     const s = new Scenario().register()
     s.run({ _tag: "Accept" })
     s.run({ _tag: "Assess", category: "neighbourhood", complexity: "general", handlingNode: "222403100" })
-    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "dsGov", mediationType: "judicial" }))).toBe("leadUnitMayMediate")
+    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "dsGov", mediationType: "judicial" }))).toBe(
+      "leadUnitMayMediate"
+    )
     expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "dsMediation", mediationType: "administrative" }))).toBe(
       "leadUnitMayMediate"
     )
-    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "court", mediationType: "people" }))).toBe("leadUnitMayMediate")
+    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "court", mediationType: "people" }))).toBe(
+      "leadUnitMayMediate"
+    )
     s.run({ _tag: "Dispatch", leadUnit: "dsGov", mediationType: "administrative", assistingUnits: ["dsMediation"] })
     expect(s.case).toMatchObject({ status: "dispatched", leadUnit: "dsGov", assistingUnits: ["dsMediation"] })
   })
@@ -142,7 +168,10 @@ describe("Assess and dispatch (研判 / 分流)", () => {
     expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "dstMediation", assistingUnits: ["court", "court"] }))).toBe(
       "assistingUnitsDistinct"
     )
-    expect(s.refuse({ _tag: "Dispatch", leadUnit: "nobody" })).toMatchObject({ _tag: "InvalidInput", field: "leadUnit" })
+    expect(s.refuse({ _tag: "Dispatch", leadUnit: "nobody" })).toMatchObject({
+      _tag: "InvalidInput",
+      field: "leadUnit"
+    })
   })
 
   it("send back (退单) clears the unit; re-dispatch (改派) routes again", () => {
@@ -173,7 +202,9 @@ describe("Handling (调处)", () => {
   it("records sessions, consultations, summons and reports", () => {
     const s = new Scenario().toHandling()
     s.run({ _tag: "RecordMediationSession", sessionId: "s1", mediators: ["王"], result: "progress" })
-    expect(guardOf(s.refuse({ _tag: "RecordMediationSession", sessionId: "s1", mediators: ["王"], result: "progress" })))
+    expect(
+      guardOf(s.refuse({ _tag: "RecordMediationSession", sessionId: "s1", mediators: ["王"], result: "progress" }))
+    )
       .toBe("sessionIdUnique")
     s.run({ _tag: "ConveneConsultation", departments: ["police", "justice"], conclusion: "联合调处" })
     s.run({ _tag: "SummonDepartment", summonsId: "w1", department: "police", reason: "涉及治安" })
@@ -203,12 +234,18 @@ describe("Handling (调处)", () => {
     expect(guardOf(s.refuse({ _tag: "Escalate", to: "222403100201", reason: "x" }))).toBe("escalationRaisesTier")
     expect(guardOf(s.refuse({ _tag: "Escalate", to: "222403001", reason: "x" }))).toBe("escalationRaisesTier")
     expect(guardOf(s.refuse({ _tag: "Escalate", to: "222403100201-G1", reason: "x" }))).toBe("escalationRaisesTier")
-    expect(s.refuse({ _tag: "Escalate", to: "000000", reason: "x" })).toMatchObject({ _tag: "InvalidInput", field: "to" })
+    expect(s.refuse({ _tag: "Escalate", to: "000000", reason: "x" })).toMatchObject({
+      _tag: "InvalidInput",
+      field: "to"
+    })
     s.run({ _tag: "Escalate", to: "222403100", reason: "村级调解不成" })
     expect(s.case).toMatchObject({ status: "escalated", handlingNode: "222403100", assistingUnits: [] })
     expect(s.case.leadUnit).toBeUndefined()
     s.run({ _tag: "Escalate", to: "222403", reason: "乡镇调解不成" })
-    expect(s.case.escalations.map((e) => [e.from, e.to])).toEqual([["222403100201", "222403100"], ["222403100", "222403"]])
+    expect(s.case.escalations.map((e) => [e.from, e.to])).toEqual([["222403100201", "222403100"], [
+      "222403100",
+      "222403"
+    ]])
     expect(Lifecycle.enabledCommands(resolved, s.case)).not.toContain("Escalate")
     s.run({ _tag: "Dispatch", leadUnit: "court", mediationType: "judicial" })
   })
@@ -217,14 +254,20 @@ describe("Handling (调处)", () => {
     const s = new Scenario("2025-03-03T09:00:00+08:00").register({ kind: "petition" })
     s.run({ _tag: "Accept" })
     const before = s.case.deadlines.handling!.dueAt
-    expect(guardOf(s.refuse({ _tag: "ExtendDeadline", deadline: "handling", amount: 31, approver: "局长", reason: "x" })))
+    expect(
+      guardOf(s.refuse({ _tag: "ExtendDeadline", deadline: "handling", amount: 31, approver: "局长", reason: "x" }))
+    )
       .toBe("extensionWithinRule")
     s.run({ _tag: "ExtendDeadline", deadline: "handling", amount: 30, approver: "局长", reason: "情况复杂" })
     expect(s.case.deadlines.handling).toMatchObject({ extensions: [{ amount: 30, previousDueAt: before }] })
     expect(s.case.deadlines.handling!.dueAt > before).toBe(true)
-    expect(guardOf(s.refuse({ _tag: "ExtendDeadline", deadline: "handling", amount: 1, approver: "局长", reason: "x" })))
+    expect(
+      guardOf(s.refuse({ _tag: "ExtendDeadline", deadline: "handling", amount: 1, approver: "局长", reason: "x" }))
+    )
       .toBe("extensionWithinRule")
-    expect(guardOf(s.refuse({ _tag: "ExtendDeadline", deadline: "acceptance", amount: 1, approver: "局长", reason: "x" })))
+    expect(
+      guardOf(s.refuse({ _tag: "ExtendDeadline", deadline: "acceptance", amount: 1, approver: "局长", reason: "x" }))
+    )
       .toBe("extensionWithinRule")
   })
 })
@@ -236,7 +279,9 @@ describe("Outcome, confirmation, feedback, follow-up, archive", () => {
       .toMatchObject({ field: "outcome.disposition" })
     s.run({ _tag: "RecordOutcome", outcome: { _tag: "NotResolved", disposition: "litigation", note: "引导起诉" } })
     expect(s.case.outcome).toMatchObject({ _tag: "NotResolved", disposition: "litigation" })
-    expect(guardOf(s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" }))).toBe("judicialConfirmationEligible")
+    expect(guardOf(s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" }))).toBe(
+      "judicialConfirmationEligible"
+    )
   })
 
   it("judicial confirmation (司法确认) within 30 days of the agreement, by a court, once", () => {
@@ -249,7 +294,9 @@ describe("Outcome, confirmation, feedback, follow-up, archive", () => {
     )
     s.run({ _tag: "RequestJudicialConfirmation", court: "court" })
     expect(s.case.judicialConfirmation?.court).toBe("court")
-    expect(guardOf(s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" }))).toBe("judicialConfirmationEligible")
+    expect(guardOf(s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" }))).toBe(
+      "judicialConfirmationEligible"
+    )
   })
 
   it("a rebound at follow-up (回访反弹) reopens the case with its lead unit", () => {
@@ -270,7 +317,17 @@ describe("Outcome, confirmation, feedback, follow-up, archive", () => {
     expect(guardOf(s.refuse({ _tag: "IssueSupervision", level: "order", dueAt: "2025-03-01T00:00:00Z", note: "n" })))
       .toBe("orderDueAfterIssue")
     s.run({ _tag: "IssueSupervision", orderId: "o1", level: "warning", dueAt: "2025-03-20T00:00:00Z", note: "请加快" })
-    expect(guardOf(s.refuse({ _tag: "IssueSupervision", orderId: "o1", level: "warning", dueAt: "2025-03-21T00:00:00Z", note: "n" })))
+    expect(
+      guardOf(
+        s.refuse({
+          _tag: "IssueSupervision",
+          orderId: "o1",
+          level: "warning",
+          dueAt: "2025-03-21T00:00:00Z",
+          note: "n"
+        })
+      )
+    )
       .toBe("orderIdUnique")
     s.run({ _tag: "RecordOutcome", outcome: { _tag: "Resolved", agreement: { summary: "和解" } } })
     s.run({ _tag: "GiveFeedback", rating: "satisfied" })

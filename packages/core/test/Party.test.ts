@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
-import * as Arbitrary from "effect/Arbitrary"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import {
@@ -9,8 +9,8 @@ import {
   creditCodeCheckChar,
   Party,
   Phone,
-  ResidentIdNumber,
   residentIdCheckChar,
+  ResidentIdNumber,
   residentIdProblem
 } from "../src/Party.js"
 

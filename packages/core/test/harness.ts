@@ -45,7 +45,11 @@ export class Scenario {
     options: { readonly actor?: Actor; readonly at?: string } = {}
   ): Either.Either<ReadonlyArray<CaseEvent>, Lifecycle.DecideError> {
     const at = options.at ?? new Date(this.clock).toISOString()
-    const command = decodeCommand({ actor: options.actor ?? admin, ...(partial._tag === "Register" ? {} : { caseId: this.caseId }), ...partial })
+    const command = decodeCommand({
+      actor: options.actor ?? admin,
+      ...(partial._tag === "Register" ? {} : { caseId: this.caseId }),
+      ...partial
+    })
     return Lifecycle.decide(
       {
         config: resolved,

@@ -1,0 +1,408 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import type { Actor } from "../src/Actor.js"
+import { CaseStore } from "../src/CaseStore.js"
+import * as Center from "../src/Center.js"
+import type { CenterConfigInput } from "../src/CenterConfig.js"
+import * as MemoryStore from "../src/MemoryStore.js"
+import {
+  admin,
+  applicant,
+  countyConfig,
+  otherTownship,
+  respondent,
+  townshipIntake,
+  viewer,
+  villageStaff
+} from "./fixtures.js"
+import { checkCaseInvariants } from "./invariants.js"
+
+const centerLayer = (config: CenterConfigInput = countyConfig, retries?: number) =>
+  Center.layer({ config, ...(retries !== undefined ? { retries } : {}) }).pipe(Layer.provideMerge(MemoryStore.layer))
+
+/** A store whose reads yield first, so that concurrent writers really interleave. */
+const interleavingStore = Layer.effect(
+  CaseStore,
+  Effect.map(MemoryStore.make, (store) => ({
+    ...store,
+    load: (centre: string, id: string) => Effect.tap(store.load(centre, id), () => Effect.yieldNow())
+  }))
+)
+
+const register = (actor: Actor = admin, extra: Record<string, unknown> = {}) =>
+  Effect.flatMap(Center.Center, (c) =>
+    c.execute({
+      _tag: "Register",
+      actor,
+      kind: "dispute",
+      channel: "walkIn",
+      place: "222403100201",
+      parties: [applicant, respondent],
+      description: "邻里纠纷",
+      at: "2025-03-03T09:00:00+08:00",
+      ...extra
+    }))
+
+const exec = (command: Record<string, unknown>) => Effect.flatMap(Center.Center, (c) => c.execute(command))
+
+describe("Center", () => {
+  it.effect("a repeated command id gives the first result and writes nothing", () =>
+    Effect.gen(function*() {
+      const first = yield* register(admin, { commandId: "reg-1" })
+      const again = yield* register(admin, { commandId: "reg-1", description: "changed" })
+      expect(again.duplicate).toBe(true)
+      expect(again.caseId).toBe(first.caseId)
+      expect(again.events).toStrictEqual(first.events)
+      const accept = {
+        _tag: "Accept",
+        actor: admin,
+        caseId: first.caseId,
+        commandId: "acc-1",
+        at: "2025-03-03T10:00:00+08:00"
+      }
+      yield* exec(accept)
+      const twice = yield* exec(accept)
+      expect(twice).toMatchObject({ duplicate: true, version: 2 })
+      const store = yield* CaseStore
+      expect(yield* store.readEvents("dunhua", first.caseId)).toHaveLength(2)
+      const codes = yield* store.nextSequence("dunhua", "caseCode:2025")
+      expect(codes).toBe(2) // the duplicate register did not take a number
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("concurrent commands on one case in one process lose no update", () =>
+    Effect.gen(function*() {
+      const { caseId } = yield* register()
+      yield* Effect.all(
+        Array.from({ length: 30 }, (_, i) =>
+          exec({
+            _tag: "IssueSupervision",
+            actor: admin,
+            caseId,
+            orderId: `o${i}`,
+            level: "reminder",
+            dueAt: "2025-04-01T00:00:00Z",
+            note: "请尽快受理",
+            at: "2025-03-03T10:00:00+08:00"
+          })),
+        { concurrency: "unbounded" }
+      )
+      const center = yield* Center.Center
+      const c = yield* center.get({ actor: admin, caseId })
+      expect(c.version).toBe(31)
+      expect(new Set(c.supervision.map((o) => o.orderId)).size).toBe(30)
+      checkCaseInvariants(center.config, c, yield* center.history({ actor: admin, caseId }))
+    }).pipe(
+      Effect.provide(Center.layer({ config: countyConfig }).pipe(Layer.provideMerge(interleavingStore)))
+    ))
+
+  /** Two centres over one store behave like two processes: their writes on one case can race. */
+  const twoProcesses = (retries?: number) =>
+    Effect.gen(function*() {
+      const store = yield* CaseStore
+      const make = Center.make({ config: countyConfig, ...(retries !== undefined ? { retries } : {}) }).pipe(
+        Effect.provideService(CaseStore, store)
+      )
+      return [yield* make, yield* make] as const
+    })
+
+  const supervise = (center: Center.Center, caseId: string, i: number) =>
+    center.execute({
+      _tag: "IssueSupervision",
+      actor: admin,
+      caseId,
+      orderId: `o${i}`,
+      level: "reminder",
+      dueAt: "2025-04-01T00:00:00Z",
+      note: "请尽快受理",
+      at: "2025-03-03T10:00:00+08:00"
+    })
+
+  it.effect("between processes without retries, a lost race is a typed VersionConflict and nothing is lost", () =>
+    Effect.gen(function*() {
+      const [p1, p2] = yield* twoProcesses(0)
+      const { caseId } = yield* p1.execute({
+        _tag: "Register",
+        actor: admin,
+        kind: "dispute",
+        channel: "walkIn",
+        place: "222403100201",
+        parties: [applicant],
+        description: "x",
+        at: "2025-03-03T09:00:00+08:00"
+      })
+      const exits = yield* Effect.all(
+        Array.from({ length: 10 }, (_, i) => Effect.exit(supervise(i % 2 === 0 ? p1 : p2, caseId, i))),
+        { concurrency: "unbounded" }
+      )
+      const failures = exits.filter(Exit.isFailure)
+      expect(failures.length).toBeGreaterThan(0)
+      for (const f of failures) expect(f.cause).toMatchObject({ _tag: "Fail", error: { _tag: "VersionConflict" } })
+      const c = yield* p1.get({ actor: admin, caseId })
+      expect(c.version).toBe(1 + exits.filter(Exit.isSuccess).length)
+      checkCaseInvariants(p1.config, c, yield* p1.history({ actor: admin, caseId }))
+    }).pipe(Effect.provide(interleavingStore)))
+
+  it.live("between processes, conflicts are retried with backoff until every command lands", () =>
+    Effect.gen(function*() {
+      const [p1, p2] = yield* twoProcesses()
+      const { caseId } = yield* p1.execute({
+        _tag: "Register",
+        actor: admin,
+        kind: "dispute",
+        channel: "walkIn",
+        place: "222403100201",
+        parties: [applicant],
+        description: "x",
+        at: "2025-03-03T09:00:00+08:00"
+      })
+      yield* Effect.all(
+        Array.from({ length: 12 }, (_, i) => supervise(i % 2 === 0 ? p1 : p2, caseId, i)),
+        { concurrency: "unbounded" }
+      )
+      const c = yield* p2.get({ actor: admin, caseId })
+      expect(c.version).toBe(13)
+      expect(new Set(c.supervision.map((o) => o.orderId)).size).toBe(12)
+    }).pipe(Effect.provide(interleavingStore)))
+
+  it.effect("case codes are gapless per year: a refused registration gives its number back", () =>
+    Effect.gen(function*() {
+      const a = yield* register()
+      const refused = yield* Effect.flip(register(admin, { kind: "unknown-kind" }))
+      expect(refused).toMatchObject({ _tag: "InvalidInput", field: "kind" })
+      const b = yield* register()
+      const c = yield* register(admin, { at: "2026-01-05T09:00:00+08:00" })
+      expect([a.code, b.code, c.code]).toEqual(["222403-2025-000001", "222403-2025-000002", "222403-2026-000001"])
+      const byCode = yield* Effect.flatMap(Center.Center, (x) => x.getByCode({ actor: admin, code: b.code }))
+      expect(byCode.id).toBe(b.caseId)
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("bad input names the field and writes nothing", () =>
+    Effect.gen(function*() {
+      const e = yield* Effect.flip(exec({
+        _tag: "Register",
+        actor: admin,
+        kind: "dispute",
+        channel: "walkIn",
+        place: "222403100201",
+        parties: [{ _tag: "Person", role: "applicant", name: "张三", idNumber: "110105194912310021" }],
+        description: "x"
+      }))
+      expect(e).toMatchObject({ _tag: "InvalidInput", field: "parties.0.idNumber" })
+      expect(e.message).toMatch(/GB 11643/)
+      const typo = yield* Effect.flip(exec({ _tag: "Acept", actor: admin, caseId: "x" }))
+      expect(typo).toMatchObject({ _tag: "InvalidInput", field: "_tag" })
+      const extra = yield* Effect.flip(exec({ _tag: "Accept", actor: admin, caseId: "x", colour: "red" }))
+      expect(extra).toMatchObject({ _tag: "InvalidInput", field: "colour" })
+      const store = yield* CaseStore
+      expect((yield* store.list("dunhua", { where: { _tag: "And", conditions: [] }, limit: 10, order: "asc" })).items)
+        .toHaveLength(0)
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("the policy: jurisdiction subtree and role permissions, for commands and reads", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.Center
+      const { caseId } = yield* register(villageStaff)
+      // another township can neither act on nor read the case
+      const act = yield* Effect.flip(
+        exec({ _tag: "Accept", actor: otherTownship, caseId, at: "2025-03-03T10:00:00+08:00" })
+      )
+      expect(act).toMatchObject({ _tag: "Forbidden", actorId: "intake-sl" })
+      expect(yield* Effect.flip(center.get({ actor: otherTownship, caseId }))).toMatchObject({ _tag: "Forbidden" })
+      expect(yield* Effect.flip(center.history({ actor: otherTownship, caseId }))).toMatchObject({ _tag: "Forbidden" })
+      expect((yield* center.list({ actor: otherTownship })).items).toHaveLength(0)
+      // registering outside one's own subtree is refused
+      expect(yield* Effect.flip(register(otherTownship))).toMatchObject({ _tag: "Forbidden" })
+      // a viewer reads but cannot write
+      expect((yield* center.get({ actor: viewer, caseId })).id).toBe(caseId)
+      expect(yield* Effect.flip(exec({ _tag: "Accept", actor: viewer, caseId }))).toMatchObject({ _tag: "Forbidden" })
+      expect(yield* center.enabledCommands({ actor: viewer, caseId })).toEqual([])
+      // the township above sees it and may act
+      expect(yield* center.enabledCommands({ actor: townshipIntake, caseId })).toEqual([
+        "Accept",
+        "Reject",
+        "Merge",
+        "Withdraw"
+      ])
+      yield* exec({ _tag: "Accept", actor: townshipIntake, caseId, at: "2025-03-03T10:00:00+08:00" })
+      // an actor from outside the tree is refused everywhere
+      const stranger = { id: "x", roles: ["admin"], jurisdiction: "110000" }
+      expect(yield* Effect.flip(center.list({ actor: stranger }))).toMatchObject({ _tag: "Forbidden" })
+      // nothing was written by the refusals
+      expect((yield* center.get({ actor: admin, caseId })).version).toBe(2)
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("lists with filters and stable keyset pagination", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.Center
+      for (let i = 0; i < 25; i++) {
+        yield* register(admin, {
+          at: new Date(Date.parse("2025-03-03T01:00:00Z") + i * 3_600_000).toISOString(),
+          place: i % 5 === 0 ? "222403001001" : "222403100201",
+          kind: i % 2 === 0 ? "dispute" : "request"
+        })
+      }
+      const pages: Array<ReadonlyArray<string>> = []
+      let cursor: string | undefined
+      do {
+        const page: Center.Page = yield* center.list({
+          actor: admin,
+          limit: 10,
+          order: "asc",
+          ...(cursor ? { cursor } : {})
+        })
+        pages.push(page.items.map((c) => c.registeredAt))
+        cursor = page.nextCursor
+        if (pages.length === 1) {
+          // a case registered while paging lands at the end and is seen exactly once
+          yield* register(admin, { at: "2025-03-09T00:00:00Z" })
+        }
+      } while (cursor !== undefined)
+      const all = pages.flat()
+      expect(pages.map((p) => p.length)).toEqual([10, 10, 6])
+      expect(new Set(all).size).toBe(26)
+      expect([...all].sort()).toEqual(all)
+
+      const desc = yield* center.list({ actor: admin, limit: 5 })
+      expect(desc.items.map((c) => c.registeredAt)).toEqual(
+        [...desc.items.map((c) => c.registeredAt)].sort().reverse()
+      )
+      const community = yield* center.list({ actor: admin, filter: { jurisdiction: "222403001" }, limit: 100 })
+      expect(community.items).toHaveLength(5)
+      const requests = yield* center.list({
+        actor: admin,
+        filter: { kind: ["request"], jurisdiction: "222403100" },
+        limit: 100
+      })
+      expect(requests.items.every((c) => c.kind === "request" && c.place === "222403100201")).toBe(true)
+      expect(requests.items).toHaveLength(10)
+      const bad = yield* Effect.flip(center.list({ actor: admin, cursor: "not-a-cursor" }))
+      expect(bad).toMatchObject({ _tag: "InvalidInput", field: "cursor" })
+      const badNode = yield* Effect.flip(center.list({ actor: admin, filter: { jurisdiction: "999" } }))
+      expect(badNode).toMatchObject({ _tag: "InvalidInput", field: "filter.jurisdiction" })
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("overdue cases are a query against the centre's clock", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.Center
+      const petition = yield* register(admin, { kind: "petition" }) // acceptance due 2025-03-18, end of day in China
+      yield* register(admin)
+      yield* TestClock.setTime(Date.parse("2025-03-18T12:00:00Z"))
+      expect((yield* center.list({ actor: admin, filter: { overdue: true } })).items).toHaveLength(0)
+      yield* TestClock.setTime(Date.parse("2025-03-18T16:00:00Z"))
+      const overdue = yield* center.list({ actor: admin, filter: { overdue: true } })
+      expect(overdue.items.map((c) => c.id)).toEqual([petition.caseId])
+      expect((yield* center.list({ actor: admin, filter: { overdue: false } })).items).toHaveLength(1)
+      // a command without a time takes the clock's
+      const accepted = yield* exec({ _tag: "Accept", actor: admin, caseId: petition.caseId })
+      expect(accepted.case.acceptedAt).toBe("2025-03-18T16:00:00.000Z")
+      expect((yield* center.list({ actor: admin, filter: { overdue: true } })).items).toHaveLength(0)
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("history, version ranges and time travel", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.Center
+      const { caseId } = yield* register()
+      yield* exec({ _tag: "Accept", actor: admin, caseId, at: "2025-03-04T09:00:00+08:00" })
+      yield* exec({
+        _tag: "Assess",
+        actor: admin,
+        caseId,
+        category: "neighbourhood",
+        complexity: "simple",
+        at: "2025-03-05T09:00:00+08:00"
+      })
+      expect((yield* center.history({ actor: admin, caseId })).map((e) => e.event._tag)).toEqual([
+        "Registered",
+        "Accepted",
+        "Assessed"
+      ])
+      expect((yield* center.history({ actor: admin, caseId, fromVersion: 2, toVersion: 2 })).map((e) => e.version))
+        .toEqual([2])
+      const then = yield* center.asOf({ actor: admin, caseId, at: "2025-03-04T12:00:00+08:00" })
+      expect(then).toMatchObject({ status: "accepted", version: 2 })
+      expect(yield* Effect.flip(center.asOf({ actor: admin, caseId, at: "2025-03-01T00:00:00Z" }))).toMatchObject({
+        _tag: "CaseNotFound"
+      })
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("merge loads the target; aggregate counts what the actor may see", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.Center
+      const a = yield* register()
+      const b = yield* register()
+      const merged = yield* exec({ _tag: "Merge", actor: admin, caseId: b.caseId, into: a.caseId })
+      expect(merged.case).toMatchObject({ status: "merged", mergedInto: a.caseId })
+      const missing = yield* Effect.flip(exec({ _tag: "Merge", actor: admin, caseId: a.caseId, into: "nope" }))
+      expect(missing).toMatchObject({ _tag: "GuardFailed", guard: "mergeTargetValid" })
+      const rows = yield* center.aggregate({
+        actor: admin,
+        groupBy: [{ _tag: "Column", field: "status" }],
+        measures: [{ _tag: "Count", name: "cases" }]
+      })
+      expect(rows).toEqual([
+        { keys: ["merged"], values: { cases: 1 } },
+        { keys: ["registered"], values: { cases: 1 } }
+      ])
+      const none = yield* center.aggregate({
+        actor: otherTownship,
+        groupBy: [],
+        measures: [{ _tag: "Count", name: "cases" }]
+      })
+      expect(none).toEqual([])
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("labels in every language", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.Center
+      expect(center.labels()["status.handling"]).toBe("办理中")
+      expect(center.labels("zh-Hant")["category.neighbourhood"]).toBe("鄰里糾紛")
+      expect(center.labels("ko")["mediationType.people"]).toBe("인민조정")
+      expect(center.labels("en")["command.Escalate"]).toBe("Escalate")
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("an invalid configuration fails the layer with InvalidConfig naming the field", () =>
+    Effect.gen(function*() {
+      const bad = (config: unknown) =>
+        Effect.flip(Effect.provide(Center.Center, centerLayer(config as CenterConfigInput)))
+      expect(yield* bad({ ...countyConfig, id: "" })).toMatchObject({ _tag: "InvalidConfig", field: "id" })
+      expect(yield* bad({ ...countyConfig, departments: [{ ...countyConfig.departments![0]!, kind: "bank" }] }))
+        .toMatchObject({ field: "departments.0.kind" })
+      expect(yield* bad({ ...countyConfig, departments: [{ ...countyConfig.departments![0]!, jurisdiction: "1" }] }))
+        .toMatchObject({ field: "departments.0.jurisdiction" })
+      expect(
+        yield* bad({
+          ...countyConfig,
+          categories: [{ id: "a", labels: { "zh-Hans": "甲" } }, { id: "a", labels: { "zh-Hans": "乙" } }]
+        })
+      )
+        .toMatchObject({ field: "categories.1.id" })
+      expect(
+        yield* bad({
+          ...countyConfig,
+          deadlines: [{ id: "x", clock: "handling", kinds: ["nope"], duration: { amount: 1, unit: "hours" } }]
+        })
+      )
+        .toMatchObject({ field: "deadlines.0.kinds.0" })
+      expect(yield* bad({ ...countyConfig, caseCode: { template: "{seq}" } })).toMatchObject({
+        field: "caseCode.template"
+      })
+      expect(yield* bad({ ...countyConfig, unknownOption: true })).toMatchObject({ field: "unknownOption" })
+      expect(yield* bad(null)).toMatchObject({ _tag: "InvalidConfig" })
+    }))
+
+  it.effect("stored snapshots cannot be changed by mutating what a query returned", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.Center
+      const { caseId } = yield* register()
+      const c = yield* center.get({ actor: admin, caseId })
+      expect(() => {
+        ;(c as { status: string }).status = "archived"
+      }).toThrow(TypeError)
+      const store = yield* CaseStore
+      expect(Option.getOrThrow(yield* store.load("dunhua", caseId)).status).toBe("registered")
+    }).pipe(Effect.provide(centerLayer())))
+})

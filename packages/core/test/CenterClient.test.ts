@@ -1,0 +1,99 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { CaseStore } from "../src/CaseStore.js"
+import { createCenter } from "../src/CenterClient.js"
+import * as Errors from "../src/Errors.js"
+import * as MemoryStore from "../src/MemoryStore.js"
+import { admin, applicant, countyConfig, otherTownship } from "./fixtures.js"
+
+const registration = {
+  actor: admin,
+  kind: "dispute",
+  channel: "walkIn",
+  place: "222403100201",
+  parties: [applicant],
+  description: "邻里纠纷",
+  at: "2025-03-03T09:00:00+08:00"
+} as const
+
+describe("createCenter (the Promise API)", () => {
+  it("runs the loop with one method per command and returns plain objects", async () => {
+    const center = await createCenter({ config: countyConfig })
+    try {
+      const r = await center.register(registration)
+      expect(r.case.status).toBe("registered")
+      await center.accept({ actor: admin, caseId: r.caseId, at: "2025-03-03T10:00:00+08:00" })
+      const c = await center.get({ actor: admin, caseId: r.caseId })
+      expect(c.status).toBe("accepted")
+      // plain data: survives structured cloning and JSON unchanged
+      expect(structuredClone(c)).toEqual(c)
+      expect(JSON.parse(JSON.stringify(c))).toEqual(c)
+      expect(await center.enabledCommands({ actor: admin, caseId: r.caseId })).toContain("Assess")
+      expect((await center.list({ actor: admin })).items).toHaveLength(1)
+      expect(center.labels("ko")["status.accepted"]).toBe("접수됨")
+    } finally {
+      await center.dispose()
+    }
+  })
+
+  it("rejects with the SDK's own errors, which keep their _tag", async () => {
+    const center = await createCenter({ config: countyConfig })
+    try {
+      const { caseId } = await center.register(registration)
+      const notAllowed = await center.archive({ actor: admin, caseId }).catch((e: unknown) => e)
+      expect(notAllowed).toBeInstanceOf(Errors.CommandNotAllowed)
+      expect(notAllowed).toBeInstanceOf(Error)
+      expect(notAllowed).toMatchObject({ _tag: "CommandNotAllowed", state: "registered", command: "Archive" })
+      const forbidden = await center.get({ actor: otherTownship, caseId }).catch((e: unknown) => e)
+      expect(forbidden).toMatchObject({ _tag: "Forbidden" })
+      const invalid = await center.register({ ...registration, description: "" }).catch((e: unknown) => e)
+      expect(invalid).toMatchObject({ _tag: "InvalidInput", field: "description" })
+      const missing = await center.get({ actor: admin, caseId: "nope" }).catch((e: unknown) => e)
+      expect(missing).toMatchObject({ _tag: "CaseNotFound", caseId: "nope" })
+    } finally {
+      await center.dispose()
+    }
+  })
+
+  it("rejects a bad configuration or options with InvalidConfig naming the field", async () => {
+    await expect(createCenter({ config: { ...countyConfig, jurisdictions: [] } })).rejects.toMatchObject({
+      _tag: "InvalidConfig",
+      field: "jurisdictions"
+    })
+    await expect(createCenter({ config: countyConfig, retries: -1 })).rejects.toMatchObject({ field: "retries" })
+    await expect(createCenter({ config: countyConfig, store: {} as never })).rejects.toMatchObject({ field: "store" })
+    await expect(createCenter(undefined as never)).rejects.toMatchObject({ _tag: "InvalidConfig" })
+  })
+
+  it("honours an AbortSignal: an aborted call rejects with Aborted and writes nothing", async () => {
+    const slowStore = Layer.effect(
+      CaseStore,
+      Effect.map(MemoryStore.make, (store) => ({
+        ...store,
+        load: (centre: string, id: string) => Effect.zipRight(Effect.sleep("300 millis"), store.load(centre, id))
+      }))
+    )
+    const center = await createCenter({ config: countyConfig, store: slowStore })
+    try {
+      const { caseId } = await center.register(registration)
+      const before = await center.history({ actor: admin, caseId })
+      const controller = new AbortController()
+      const pending = center.accept({ actor: admin, caseId }, { signal: controller.signal })
+      setTimeout(() => controller.abort(), 20)
+      await expect(pending).rejects.toMatchObject({ _tag: "Aborted" })
+      expect(await center.history({ actor: admin, caseId })).toHaveLength(before.length)
+      const already = AbortSignal.abort()
+      await expect(center.get({ actor: admin, caseId }, { signal: already })).rejects.toBeInstanceOf(Errors.Aborted)
+    } finally {
+      await center.dispose()
+    }
+  })
+
+  it("dispose releases the centre; later calls reject and a second dispose is harmless", async () => {
+    const center = await createCenter({ config: countyConfig })
+    await center.dispose()
+    await center.dispose()
+    await expect(center.register(registration)).rejects.toMatchObject({ _tag: "Aborted" })
+  })
+})
