@@ -2,15 +2,6 @@ import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   test: {
-    projects: [
-      {
-        test: {
-          name: "core",
-          root: "packages/core",
-          include: ["test/**/*.test.ts"],
-          testTimeout: 120_000
-        }
-      }
-    ]
+    projects: ["packages/*/vitest.config.ts", "examples/*/vitest.config.ts"]
   }
 })

@@ -187,6 +187,23 @@ export type Dimension =
   | { readonly _tag: "Jurisdiction"; readonly of: "place" | "handling"; readonly depth: number }
 
 /**
+ * The numeric columns a `Sum` measure can add up.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SummableColumn =
+  | "headcount"
+  | "amountAtStake"
+  | "reopenCount"
+  | "escalationCount"
+  | "dispatchCount"
+  | "sendBackCount"
+  | "followUpCount"
+  | "supervisionCount"
+  | "pendingSupervisionCount"
+
+/**
  * A measure of an aggregate. Durations are in milliseconds, over rows where both times are present.
  *
  * @since 0.1.0
@@ -197,7 +214,7 @@ export type Measure =
   | {
     readonly _tag: "Sum"
     readonly name: string
-    readonly field: "headcount" | "amountAtStake" | "reopenCount" | "escalationCount" | "followUpCount"
+    readonly field: SummableColumn
     readonly where?: Condition | undefined
   }
   | {
@@ -210,7 +227,8 @@ export type Measure =
   }
 
 /**
- * An aggregate request: group the rows matching `where` by `groupBy` and compute `measures`.
+ * An aggregate request: group the rows matching `where` by `groupBy` and compute `measures`. Without `groupBy`
+ * the answer is always exactly one row, even when no row matches (as SQL does).
  *
  * @since 0.1.0
  * @category models

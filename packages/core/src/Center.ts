@@ -323,7 +323,7 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
               e._tag === "VersionConflict"
           })
         )
-      }).pipe(Effect.withSpan("Center.execute"))
+      }).pipe(Effect.withSpan("Center.execute", { captureStackTrace: false }))
 
     const scope = (actor: Actor): Effect.Effect<Condition, Forbidden> => {
       const s = policy.readScope(config, actor)
@@ -366,7 +366,11 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
         if (f.overdue !== undefined) {
           const overdue: Condition = {
             _tag: "And",
-            conditions: [{ _tag: "Eq", field: "open", value: true }, { _tag: "Before", field: "dueAt", value: now }]
+            conditions: [{ _tag: "Eq", field: "open", value: true }, {
+              _tag: "Before",
+              field: "dueAt",
+              value: f.asOf ?? now
+            }]
           }
           cs.push(f.overdue ? overdue : { _tag: "Not", condition: overdue })
         }

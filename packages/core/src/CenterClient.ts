@@ -47,6 +47,14 @@ export interface CallOptions {
 }
 
 /**
+ * A layer that provides a {@link CaseStore} (the in-memory store, or an adapter's layer).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StoreLayer = Layer.Layer<CaseStore, unknown>
+
+/**
  * Options of {@link createCenter}.
  *
  * @since 0.1.0
@@ -56,7 +64,7 @@ export interface CreateCenterOptions {
   /** The centre's configuration; validated before the promise resolves. */
   readonly config: CenterConfigInput
   /** A layer providing the store; the in-memory store by default. */
-  readonly store?: Layer.Layer<CaseStore, unknown> | undefined
+  readonly store?: StoreLayer | undefined
   /** The working-day calendar; China's official calendar by default. */
   readonly calendar?: Calendar | undefined
   /** The access policy; the default policy by default. */
@@ -65,7 +73,13 @@ export interface CreateCenterOptions {
   readonly retries?: number | undefined
 }
 
-type Lower<S extends string> = S extends `${infer H}${infer T}` ? `${Lowercase<H>}${T}` : S
+/**
+ * A string with its first letter in lower case (`"Register"` → `"register"`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type LowerFirst<S extends string> = S extends `${infer H}${infer T}` ? `${Lowercase<H>}${T}` : S
 
 /**
  * One method per command: `register`, `accept`, `dispatch` … taking the command without its `_tag`.
@@ -74,7 +88,7 @@ type Lower<S extends string> = S extends `${infer H}${infer T}` ? `${Lowercase<H
  * @category models
  */
 export type CommandMethods = {
-  readonly [K in CommandName as Lower<K>]: (
+  readonly [K in CommandName as LowerFirst<K>]: (
     input: Omit<Extract<CommandInput, { readonly _tag: K }>, "_tag">,
     options?: CallOptions
   ) => Promise<Center.CommandResult>
@@ -109,7 +123,7 @@ const unwrap = <A>(exit: Exit.Exit<A, unknown>, operation: string, signal: Abort
   throw Cause.squash(exit.cause)
 }
 
-const isLayer = (u: unknown): u is Layer.Layer<CaseStore, unknown> => Layer.isLayer(u)
+const isLayer = (u: unknown): u is StoreLayer => Layer.isLayer(u)
 
 /**
  * Creates a centre behind a Promise API. Rejects with `InvalidConfig` (naming the field) when the configuration

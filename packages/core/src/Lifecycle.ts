@@ -15,6 +15,7 @@
 import * as Either from "effect/Either"
 import type { Actor } from "./Actor.js"
 import type { Case, Risk, Status } from "./Case.js"
+import { isOpen } from "./Case.js"
 import type { Resolved } from "./CenterConfig.js"
 import { natureOf } from "./CenterConfig.js"
 import type { Command, CommandName } from "./Command.js"
@@ -58,6 +59,7 @@ export type GuardName =
   | "orderPending"
   | "noPendingSupervision"
   | "actorIsLeadUnit"
+  | "actorIsLeadOrSummoned"
 
 /**
  * A row of the lifecycle table.
@@ -114,16 +116,26 @@ export const transitions: ReadonlyArray<Transition> = [
     command: "RecordMediationSession",
     from: ["handling"],
     to: ["unchanged"],
-    guards: ["mediationNotRefused", "sessionIdUnique"]
+    guards: ["actorIsLeadUnit", "mediationNotRefused", "sessionIdUnique"]
   },
-  { command: "ConveneConsultation", from: ["handling"], to: ["unchanged"], guards: [] },
-  { command: "SummonDepartment", from: ["handling"], to: ["unchanged"], guards: ["summonsIdUnique"] },
-  { command: "RecordReport", from: ["handling"], to: ["unchanged"], guards: ["summonsPending"] },
+  { command: "ConveneConsultation", from: ["handling"], to: ["unchanged"], guards: ["actorIsLeadUnit"] },
+  {
+    command: "SummonDepartment",
+    from: ["handling"],
+    to: ["unchanged"],
+    guards: ["actorIsLeadUnit", "summonsIdUnique"]
+  },
+  {
+    command: "RecordReport",
+    from: ["handling"],
+    to: ["unchanged"],
+    guards: ["summonsPending", "actorIsLeadOrSummoned"]
+  },
   {
     command: "Escalate",
     from: ["assessed", "dispatched", "sentBack", "handling", "escalated"],
     to: ["escalated"],
-    guards: ["escalationRaisesTier"]
+    guards: ["actorIsLeadUnit", "escalationRaisesTier"]
   },
   { command: "ExtendDeadline", from: OPEN, to: ["unchanged"], guards: ["extensionWithinRule"] },
   { command: "RecordOutcome", from: ["handling"], to: ["closed"], guards: ["actorIsLeadUnit"] },
@@ -131,7 +143,7 @@ export const transitions: ReadonlyArray<Transition> = [
     command: "RequestJudicialConfirmation",
     from: ["closed", "feedbackGiven"],
     to: ["unchanged"],
-    guards: ["judicialConfirmationEligible", "courtIsCourt"]
+    guards: ["actorIsLeadUnit", "judicialConfirmationEligible", "courtIsCourt"]
   },
   { command: "GiveFeedback", from: ["closed"], to: ["feedbackGiven"], guards: [] },
   { command: "RecordFollowUp", from: ["feedbackGiven"], to: ["unchanged", "handling"], guards: [] },
@@ -143,7 +155,12 @@ export const transitions: ReadonlyArray<Transition> = [
   },
   { command: "Withdraw", from: OPEN, to: ["withdrawn"], guards: [] },
   { command: "IssueSupervision", from: OPEN, to: ["unchanged"], guards: ["orderIdUnique", "orderDueAfterIssue"] },
-  { command: "AnswerSupervision", from: [...OPEN, ...ENDED_NOT_ARCHIVED], to: ["unchanged"], guards: ["orderPending"] }
+  {
+    command: "AnswerSupervision",
+    from: [...OPEN, ...ENDED_NOT_ARCHIVED],
+    to: ["unchanged"],
+    guards: ["actorIsLeadUnit", "orderPending"]
+  }
 ]
 
 const byPhase: Record<string, Record<string, Transition>> = {}
@@ -189,7 +206,13 @@ export interface DecideContext {
  */
 export type DecideError = CommandNotAllowed | GuardFailed | InvalidInput | CalendarYearNotCovered
 
-interface Guard {
+/**
+ * A named guard: what it checks, the check itself, and whether the command could pass at all in a state.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Guard {
   readonly description: string
   /** A reason for refusal, or undefined. */
   readonly check: (ctx: DecideContext, state: Case, command: Command) => string | undefined
@@ -246,10 +269,7 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
       if (c.into === s.id) return "a case cannot be merged into itself"
       const t = ctx.mergeTarget
       if (t === undefined) return `target case ${c.into} was not found`
-      if (t.status === "merged" || t.status === "archived" || t.status === "rejected" || t.status === "withdrawn") {
-        return `target case ${c.into} is ${t.status}`
-      }
-      return undefined
+      return isOpen(t) ? undefined : `target case ${c.into} is ${t.status}, not open`
     }
   },
   leadUnitMayMediate: {
@@ -419,6 +439,18 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
         ? undefined
         : `actor belongs to ${a.department}, the lead unit is ${s.leadUnit ?? "none"}`
     }
+  },
+  actorIsLeadOrSummoned: {
+    description: "An actor who belongs to a department reports in for the summoned department or the lead unit only.",
+    check: (_, s, c) => {
+      if (c._tag !== "RecordReport") return undefined
+      const a: Actor = c.actor
+      const summoned = s.summons.find((m) => m.summonsId === c.summonsId)?.department
+      return a.department === undefined || a.roles.includes("admin") || a.department === s.leadUnit ||
+          a.department === summoned
+        ? undefined
+        : `actor belongs to ${a.department}; the summons is for ${summoned ?? "nobody"}`
+    }
   }
 }
 
@@ -430,10 +462,16 @@ const refused = (ctx: DecideContext, state: Case | undefined, command: CommandNa
     enabled: state === undefined ? ["Register"] : enabledCommands(ctx.config, state, ctx.at)
   })
 
-type Result = Either.Either<ReadonlyArray<CaseEvent>, DecideError>
+/**
+ * What `decide` returns: the events, or why the command was refused.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DecideResult = Either.Either<ReadonlyArray<CaseEvent>, DecideError>
 
-const ok = (...events: ReadonlyArray<CaseEvent>): Result => Either.right(events)
-const bad = (field: string, expected: string): Result => Either.left(invalidInput(field, expected))
+const ok = (...events: ReadonlyArray<CaseEvent>): DecideResult => Either.right(events)
+const bad = (field: string, expected: string): DecideResult => Either.left(invalidInput(field, expected))
 
 const oneOf = (map: ReadonlyMap<string, unknown>): string => `one of: ${[...map.keys()].join(", ")}`
 
@@ -462,7 +500,7 @@ const checkUnits = (
   lead: string,
   assisting: ReadonlyArray<string> | undefined,
   mediationType: string | undefined
-): Result | undefined => {
+): DecideResult | undefined => {
   if (!config.departments.has(lead)) return bad("leadUnit", `a configured department (${lead} is unknown)`)
   for (const [i, u] of (assisting ?? []).entries()) {
     if (!config.departments.has(u)) return bad(`assistingUnits.${i}`, `a configured department (${u} is unknown)`)
@@ -473,7 +511,7 @@ const checkUnits = (
   return undefined
 }
 
-const decideRegister = (ctx: DecideContext, c: Extract<Command, { _tag: "Register" }>): Result => {
+const decideRegister = (ctx: DecideContext, c: Extract<Command, { _tag: "Register" }>): DecideResult => {
   const { config } = ctx
   if (!config.caseKinds.has(c.kind)) return bad("kind", oneOf(config.caseKinds))
   if (!config.channels.has(c.channel)) return bad("channel", oneOf(config.channels))
@@ -512,7 +550,7 @@ const decideRegister = (ctx: DecideContext, c: Extract<Command, { _tag: "Registe
   }])
 }
 
-const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Register" }>): Result => {
+const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Register" }>): DecideResult => {
   const { config } = ctx
   switch (c._tag) {
     case "Accept":
@@ -713,7 +751,7 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
  * @since 0.1.0
  * @category lifecycle
  */
-export const decide = (ctx: DecideContext, state: Case | undefined, command: Command): Result => {
+export const decide = (ctx: DecideContext, state: Case | undefined, command: Command): DecideResult => {
   const t = transition(state === undefined ? "none" : state.status, command._tag)
   if (t === undefined) return Either.left(refused(ctx, state, command._tag))
   if (command._tag === "Register") return decideRegister(ctx, command)

@@ -84,15 +84,13 @@ const ScalarSchema = Schema.Union(
   Schema.Null
 )
 
-type ConditionEncoded = Condition
-
 /**
  * The condition language (see `CaseStore.Condition`), at most 8 levels deep and 100 terms per level.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const ConditionSchema: Schema.Schema<Condition, ConditionEncoded> = Schema.Union(
+export const ConditionSchema: Schema.Schema<Condition, Condition> = Schema.Union(
   Schema.TaggedStruct("Eq", { field: ColumnSchema, value: ScalarSchema }),
   Schema.TaggedStruct("In", {
     field: ColumnSchema,
@@ -111,17 +109,17 @@ export const ConditionSchema: Schema.Schema<Condition, ConditionEncoded> = Schem
     path: Schema.String.pipe(Schema.pattern(/^\/([0-9A-Za-z-]+\/)+$/))
   }),
   Schema.TaggedStruct("And", {
-    conditions: Schema.Array(Schema.suspend((): Schema.Schema<Condition, ConditionEncoded> => ConditionSchema)).pipe(
+    conditions: Schema.Array(Schema.suspend((): Schema.Schema<Condition, Condition> => ConditionSchema)).pipe(
       Schema.maxItems(100)
     )
   }),
   Schema.TaggedStruct("Or", {
-    conditions: Schema.Array(Schema.suspend((): Schema.Schema<Condition, ConditionEncoded> => ConditionSchema)).pipe(
+    conditions: Schema.Array(Schema.suspend((): Schema.Schema<Condition, Condition> => ConditionSchema)).pipe(
       Schema.maxItems(100)
     )
   }),
   Schema.TaggedStruct("Not", {
-    condition: Schema.suspend((): Schema.Schema<Condition, ConditionEncoded> => ConditionSchema)
+    condition: Schema.suspend((): Schema.Schema<Condition, Condition> => ConditionSchema)
   })
 ).pipe(
   Schema.filter((c) => depth(c) <= 8 || "a condition nested at most 8 levels deep")
@@ -164,7 +162,17 @@ export const MeasureSchema: Schema.Schema<Measure, any> = Schema.Union(
   Schema.TaggedStruct("Count", { name: measureName, where: Schema.optional(ConditionSchema) }),
   Schema.TaggedStruct("Sum", {
     name: measureName,
-    field: Schema.Literal("headcount", "amountAtStake", "reopenCount", "escalationCount", "followUpCount"),
+    field: Schema.Literal(
+      "headcount",
+      "amountAtStake",
+      "reopenCount",
+      "escalationCount",
+      "dispatchCount",
+      "sendBackCount",
+      "followUpCount",
+      "supervisionCount",
+      "pendingSupervisionCount"
+    ),
     where: Schema.optional(ConditionSchema)
   }),
   Schema.TaggedStruct("Duration", {
@@ -195,8 +203,10 @@ export const ListFilter = Schema.Struct({
   /** Cases handled in this node's subtree. */
   handlingJurisdiction: Schema.optional(DivisionCode),
   open: Schema.optional(Schema.Boolean),
-  /** Open cases whose running deadline has passed (now, by the centre's clock). */
+  /** Open cases whose running deadline has passed at `asOf` (now, by the centre's clock, if omitted). */
   overdue: Schema.optional(Schema.Boolean),
+  /** The reference time of `overdue`. */
+  asOf: Schema.optional(TimestampInput),
   registeredFrom: Schema.optional(TimestampInput),
   registeredBefore: Schema.optional(TimestampInput),
   code: Schema.optional(Schema.String.pipe(Schema.maxLength(100))),

@@ -112,7 +112,9 @@ describe("Merge (并单)", () => {
   it("merges a duplicate into an open case; not into itself or a missing or ended case", () => {
     const target = new Scenario(undefined, "case-2").register().case
     const merged: Case = { ...target, id: "case-3", status: "merged" }
-    const s = new Scenario().withOther(target).withOther(merged).register()
+    const closed: Case = { ...target, id: "case-4", status: "closed" }
+    const s = new Scenario().withOther(target).withOther(merged).withOther(closed).register()
+    expect(guardOf(s.refuse({ _tag: "Merge", into: "case-4" }))).toBe("mergeTargetValid")
     expect(guardOf(s.refuse({ _tag: "Merge", into: "case-1" }))).toBe("mergeTargetValid")
     expect(guardOf(s.refuse({ _tag: "Merge", into: "case-9" }))).toBe("mergeTargetValid")
     expect(guardOf(s.refuse({ _tag: "Merge", into: "case-3" }))).toBe("mergeTargetValid")
@@ -193,8 +195,28 @@ describe("Assess and dispatch (研判 / 分流)", () => {
     s.run({ _tag: "Dispatch", leadUnit: "dstMediation", mediationType: "people" })
     const policeOfficer = { id: "p1", roles: ["handler"], jurisdiction: "222403", department: "police" }
     expect(guardOf(s.refuse({ _tag: "StartHandling" }, { actor: policeOfficer }))).toBe("actorIsLeadUnit")
-    s.run({ _tag: "StartHandling" }, { actor: { ...policeOfficer, id: "m1", department: "dstMediation" } })
+    const mediator = { ...policeOfficer, id: "m1", department: "dstMediation" }
+    s.run({ _tag: "StartHandling" }, { actor: mediator })
     expect(s.case.status).toBe("handling")
+    for (
+      const command of [
+        { _tag: "RecordMediationSession", mediators: ["王"], result: "progress" },
+        { _tag: "ConveneConsultation", departments: ["justice"] },
+        { _tag: "SummonDepartment", department: "justice", reason: "x" },
+        { _tag: "Escalate", to: "222403100", reason: "x" },
+        { _tag: "RecordOutcome", outcome: { _tag: "NotResolved", disposition: "explained", note: "x" } }
+      ]
+    ) {
+      expect(guardOf(s.refuse(command, { actor: policeOfficer })), command._tag).toBe("actorIsLeadUnit")
+    }
+    // a summoned department reports in for itself, and nobody else's staff may do it for them
+    s.run({ _tag: "SummonDepartment", summonsId: "w1", department: "police", reason: "涉及治安" }, { actor: mediator })
+    const justiceClerk = { ...policeOfficer, id: "j1", department: "justice" }
+    expect(guardOf(s.refuse({ _tag: "RecordReport", summonsId: "w1" }, { actor: justiceClerk }))).toBe(
+      "actorIsLeadOrSummoned"
+    )
+    s.run({ _tag: "RecordReport", summonsId: "w1" }, { actor: policeOfficer })
+    expect(s.case.summons[0]?.reportedAt).toBeDefined()
   })
 })
 

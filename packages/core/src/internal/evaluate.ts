@@ -149,6 +149,15 @@ export const aggregate = (rows: Iterable<Row>, req: AggregateRequest): Array<Agg
       }
     }
   }
+  if (req.groupBy.length === 0 && groups.size === 0) {
+    // like SQL without GROUP BY: one row, even over no rows
+    groups.set("[]", {
+      keys: [],
+      values: ms.map((m) => (m._tag === "Duration" && (m.stat === "min" || m.stat === "max") ? NaN : 0)),
+      lists: ms.map(() => []),
+      counts: ms.map(() => 0)
+    })
+  }
   const out: Array<AggregateRow> = []
   for (const acc of groups.values()) {
     const values: Record<string, number | null> = {}

@@ -1,0 +1,97 @@
+/**
+ * `pnpm demo`: builds a Shulan-shaped county centre, pushes a year of generated cases through the closed loop
+ * and prints the summary.
+ *
+ * Usage: `tsx src/main.ts [--cases N] [--seed S] [--lang zh-Hans|zh-Hant|en|ko]`
+ */
+import { Primitives } from "@fengqiao/core"
+import { collectReport, renderReport } from "./report.js"
+import { buildShulanConfig } from "./shulan.js"
+import { simulate } from "./simulate.js"
+import { openCenter } from "./store.js"
+
+interface Cli {
+  readonly cases: number
+  readonly seed: number
+  readonly lang: Primitives.Locale
+}
+
+const usage = `用法 / usage: pnpm demo [--cases N] [--seed S] [--lang zh-Hans|zh-Hant|en|ko]
+  --cases N   案件数 number of cases (default 300, at most 100000)
+  --seed S    随机种子 PRNG seed, an integer (default 2025)
+  --lang L    报告语言 report language (default zh-Hans)`
+
+const isLocale = (s: string): s is Primitives.Locale => (Primitives.locales as ReadonlyArray<string>).includes(s)
+
+/** Parses the command line by hand; returns an error message for bad input, or undefined for `--help`. */
+const parseArgs = (argv: ReadonlyArray<string>): Cli | string | undefined => {
+  let cases = 300
+  let seed = 2025
+  let lang: Primitives.Locale = "zh-Hans"
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === "--") continue
+    if (arg === "--help" || arg === "-h") return undefined
+    const eq = arg.indexOf("=")
+    const name = eq >= 0 ? arg.slice(0, eq) : arg
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i]
+    if (value === undefined) return `${name} needs a value`
+    switch (name) {
+      case "--cases": {
+        const n = Number(value)
+        if (!Number.isInteger(n) || n < 1 || n > 100_000) return `--cases: an integer from 1 to 100000, got "${value}"`
+        cases = n
+        break
+      }
+      case "--seed": {
+        const n = Number(value)
+        if (!Number.isSafeInteger(n)) return `--seed: an integer, got "${value}"`
+        seed = n
+        break
+      }
+      case "--lang":
+        if (!isLocale(value)) return `--lang: one of ${Primitives.locales.join(", ")}, got "${value}"`
+        lang = value
+        break
+      default:
+        return `unknown option ${name}`
+    }
+  }
+  return { cases, seed, lang }
+}
+
+const main = async (): Promise<number> => {
+  const cli = parseArgs(process.argv.slice(2))
+  if (cli === undefined) {
+    console.log(usage)
+    return 0
+  }
+  if (typeof cli === "string") {
+    console.error(`${cli}\n\n${usage}`)
+    return 2
+  }
+  const center = await openCenter(buildShulanConfig())
+  try {
+    const stats = await simulate(center, { cases: cli.cases, seed: cli.seed })
+    const report = await collectReport(center, stats.asOf, cli.lang)
+    console.log(renderReport(report, stats, center.labels(cli.lang)))
+    if (stats.failures.length > 0) {
+      console.error(`\n${stats.failures.length} unexpected failure(s):`)
+      for (const f of stats.failures.slice(0, 20)) console.error(`  ${f.caseId} ${f.command}: ${f.error} ${f.message}`)
+      return 1
+    }
+    return 0
+  } finally {
+    await center.dispose()
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code
+  },
+  (e: unknown) => {
+    console.error(e)
+    process.exitCode = 1
+  }
+)
