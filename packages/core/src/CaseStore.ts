@@ -13,6 +13,7 @@ import * as Schema from "effect/Schema"
 import type { Case } from "./Case.js"
 import type { CorruptRecord, StoreError, VersionConflict } from "./Errors.js"
 import type { Envelope } from "./Event.js"
+import type { PlacedNode } from "./Jurisdiction.js"
 import type { CaseSummary, TimeField } from "./Summary.js"
 
 /**
@@ -253,6 +254,31 @@ export interface AggregateRow {
   readonly values: Readonly<Record<string, number | null>>
 }
 
+const rank = (v: unknown): number => (v === null ? 0 : typeof v === "boolean" ? 1 : typeof v === "number" ? 2 : 3)
+
+/**
+ * The order of aggregate rows, by their keys: `null` first, then booleans, numbers, then strings (by UTF-16 code
+ * units, as JavaScript compares them). Every store returns its rows in this order.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const compareKeys = (
+  a: ReadonlyArray<string | number | boolean | null>,
+  b: ReadonlyArray<string | number | boolean | null>
+): number => {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]
+    const y = b[i]
+    if (x === y) continue
+    const rx = rank(x)
+    const ry = rank(y)
+    if (rx !== ry) return rx - ry
+    return (x as string | number) < (y as string | number) ? -1 : 1
+  }
+  return 0
+}
+
 /**
  * What a store can do, for tests and tools.
  *
@@ -281,6 +307,10 @@ export interface CaseStore {
   readonly loadByCode: (centre: string, code: string) => Effect.Effect<Option.Option<Case>, StoreError | CorruptRecord>
   /** Appends atomically; see {@link AppendRequest}. */
   readonly append: (request: AppendRequest) => Effect.Effect<void, VersionConflict | DuplicateCommand | StoreError>
+  /** Appends many requests (typically new cases in a bulk import) in one transaction: all or nothing. */
+  readonly appendBatch: (
+    requests: ReadonlyArray<AppendRequest>
+  ) => Effect.Effect<void, VersionConflict | DuplicateCommand | StoreError>
   /** Events of a case, in version order, optionally from/to a version (inclusive). */
   readonly readEvents: (
     centre: string,
@@ -301,6 +331,14 @@ export interface CaseStore {
     centre: string,
     request: AggregateRequest
   ) => Effect.Effect<ReadonlyArray<AggregateRow>, StoreError>
+  /**
+   * Keeps a copy of a centre's jurisdiction tree, for stores that report on it in their own query language (the
+   * SQL stores' `jurisdictions` table). Called by the centre at start-up; optional.
+   */
+  readonly registerCentre?: (
+    centre: string,
+    nodes: ReadonlyArray<PlacedNode>
+  ) => Effect.Effect<void, StoreError>
   /** Runs an effect in a transaction; nested calls join the outer one (a nested failure rolls back its part). */
   readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

@@ -192,6 +192,9 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
     )
     const config = yield* fromEither(CenterConfig.resolve(options.config, calendar))
     const centre = config.id
+    if (store.registerCentre !== undefined) {
+      yield* Effect.orDie(store.registerCentre(centre, config.tree.nodes))
+    }
     const retries = options.retries ?? 8
     // Commands on one case run one at a time in this process; conflicts with other processes are retried with a
     // jittered exponential backoff.

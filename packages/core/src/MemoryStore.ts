@@ -170,6 +170,7 @@ export const make: Effect.Effect<CaseStore> = Effect.gen(function*() {
           return Effect.void
         })
       ),
+    appendBatch: (reqs) => withTransaction(Effect.forEach(reqs, (req) => store.append(req), { discard: true })),
     readEvents: (centre, caseId, range) =>
       Effect.sync(() => {
         const events = centres.get(centre)?.cases.get(caseId)?.events ?? []

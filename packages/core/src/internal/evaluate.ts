@@ -4,6 +4,7 @@
  * @internal
  */
 import type { AggregateRequest, AggregateRow, Condition, Dimension, Measure } from "../CaseStore.js"
+import { compareKeys } from "../CaseStore.js"
 import type { CaseSummary } from "../Summary.js"
 import { dayNumberOf, fromDayNumber } from "./dates.js"
 
@@ -133,7 +134,8 @@ export const aggregate = (rows: Iterable<Row>, req: AggregateRequest): Array<Agg
           break
         case "Sum": {
           const v = get(row, m.field) as number | null
-          if (v !== null) acc.values[i]! += v
+          // money is summed in fen (分), exactly
+          if (v !== null) acc.values[i]! += m.field === "amountAtStake" ? Math.round(v * 100) : v
           break
         }
         case "Duration": {
@@ -164,7 +166,7 @@ export const aggregate = (rows: Iterable<Row>, req: AggregateRequest): Array<Agg
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!
       if (m._tag !== "Duration") {
-        values[m.name] = acc.values[i]!
+        values[m.name] = m._tag === "Sum" && m.field === "amountAtStake" ? acc.values[i]! / 100 : acc.values[i]!
         continue
       }
       const n = acc.counts[i]!
@@ -191,23 +193,4 @@ export const aggregate = (rows: Iterable<Row>, req: AggregateRequest): Array<Agg
   }
   out.sort((a, b) => compareKeys(a.keys, b.keys))
   return out
-}
-
-const rank = (v: unknown): number => (v === null ? 0 : typeof v === "boolean" ? 1 : typeof v === "number" ? 2 : 3)
-
-/** Orders group keys: nulls first, then booleans, numbers, strings. @internal */
-export const compareKeys = (
-  a: ReadonlyArray<string | number | boolean | null>,
-  b: ReadonlyArray<string | number | boolean | null>
-): number => {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]
-    const y = b[i]
-    if (x === y) continue
-    const rx = rank(x)
-    const ry = rank(y)
-    if (rx !== ry) return rx - ry
-    return (x as string | number) < (y as string | number) ? -1 : 1
-  }
-  return 0
 }

@@ -1,0 +1,140 @@
+/**
+ * The scale-out store: PostgreSQL through `@effect/sql-pg`. Several processes and connections write at once
+ * (optimistic concurrency per case), outbox workers share the work with `FOR UPDATE SKIP LOCKED` and are woken by
+ * `LISTEN/NOTIFY`, and every table leads with the centre key so a distributed PostgreSQL (e.g. Citus) can shard
+ * by it.
+ *
+ * @example
+ * ```ts
+ * import { createCenter } from "@fengqiao/core"
+ * import { PgStore } from "@fengqiao/adapters-pg"
+ *
+ * const center = await createCenter({ config, store: PgStore.layer({ url: process.env.DATABASE_URL! }) })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as PgClient from "@effect/sql-pg/PgClient"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import type { CaseStore, Errors } from "@fengqiao/core"
+import type { Dialect } from "@fengqiao/sql"
+import { SqlStore } from "@fengqiao/sql"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+
+const period = (column: string, offsetMinutes: number, unit: Dialect.PeriodUnit): string => {
+  const local = `(to_timestamp((${column} + ${offsetMinutes * 60_000}) / 1000.0) AT TIME ZONE 'UTC')`
+  switch (unit) {
+    case "day":
+      return `to_char(${local}, 'YYYY-MM-DD')`
+    case "week":
+      return `to_char(date_trunc('week', ${local}), 'YYYY-MM-DD')`
+    case "month":
+      return `to_char(${local}, 'YYYY-MM')`
+    case "quarter":
+      return `to_char(${local}, 'YYYY-"Q"Q')`
+    case "year":
+      return `to_char(${local}, 'YYYY')`
+  }
+}
+
+/**
+ * The PostgreSQL dialect. Keys use the `"C"` collation so that ordering is byte-wise, whatever the database's
+ * locale. JSON is kept as text: it round-trips exactly (`jsonb` would reject `\u0000` in citizens' text); cast
+ * to `jsonb` in your own reporting queries.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const dialect: Dialect.Dialect = {
+  name: "postgresql",
+  numberedPlaceholders: true,
+  beginTransaction: "BEGIN",
+  types: {
+    key: `TEXT COLLATE "C"`,
+    text: "TEXT",
+    int: "INTEGER",
+    bigint: "BIGINT",
+    json: "TEXT",
+    serial: "seq BIGSERIAL NOT NULL"
+  },
+  outboxKey: ",\n  PRIMARY KEY (centre, seq)",
+  jsonParameter: (p) => p,
+  readJson: (v) => (typeof v === "string" ? JSON.parse(v) : v),
+  period,
+  isUniqueViolation: (e: SqlError) => (e.cause as { code?: string } | undefined)?.code === "23505",
+  migrationLock: (name) => `SELECT pg_advisory_xact_lock(hashtext('${name}'))`,
+  skipLocked: " FOR UPDATE SKIP LOCKED",
+  notify: (channel) => `SELECT pg_notify('${channel}', '1')`,
+  concurrentWriters: true
+}
+
+/**
+ * Options of the PostgreSQL store.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** `postgres://user:password@host:port/database`. */
+  readonly url: string | Redacted.Redacted
+  /** Pool size (default 10). */
+  readonly maxConnections?: number | undefined
+  /** Apply migrations when the layer is built (default `true`). */
+  readonly autoMigrate?: boolean | undefined
+  /** Table-name prefix (default `fq_`). */
+  readonly tablePrefix?: string | undefined
+  /** Outbox subscriptions (default none). */
+  readonly outboxSubscriptions?: ReadonlyArray<string> | undefined
+  /** Shown in `pg_stat_activity` (default `fengqiao`). */
+  readonly applicationName?: string | undefined
+}
+
+/**
+ * The PostgreSQL client.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const clientLayer = (
+  options: Pick<Options, "url" | "maxConnections" | "applicationName">
+): Layer.Layer<SqlClient.SqlClient | PgClient.PgClient, SqlError> =>
+  PgClient.layer({
+    url: typeof options.url === "string" ? Redacted.make(options.url) : options.url,
+    maxConnections: options.maxConnections ?? 10,
+    applicationName: options.applicationName ?? "fengqiao"
+  })
+
+/**
+ * A layer with the PostgreSQL store (as `CaseStore` and `SqlStore`) and its client.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options
+): Layer.Layer<
+  CaseStore.CaseStore | SqlStore.SqlStore | SqlClient.SqlClient | PgClient.PgClient,
+  Errors.StoreError | SqlError
+> =>
+  SqlStore.layer({
+    dialect,
+    tablePrefix: options.tablePrefix,
+    autoMigrate: options.autoMigrate,
+    outboxSubscriptions: options.outboxSubscriptions
+  }).pipe(Layer.provideMerge(clientLayer(options)))
+
+/**
+ * A stream that ticks whenever events are appended to the outbox (PostgreSQL `LISTEN`), to pass as `wake` to
+ * `Outbox.run`.
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export const outboxWake = (
+  tablePrefix = "fq_"
+): Stream.Stream<string, SqlError, PgClient.PgClient> =>
+  Stream.unwrap(Effect.map(PgClient.PgClient, (pg) => pg.listen(`${tablePrefix}outbox`)))

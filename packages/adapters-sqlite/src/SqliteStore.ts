@@ -1,0 +1,129 @@
+/**
+ * The embedded default store: SQLite in one file, through `@effect/sql-sqlite-node` (better-sqlite3). WAL
+ * journal, a busy timeout, and `BEGIN IMMEDIATE` for every write transaction, so concurrent writers queue up
+ * instead of failing half-way. One process with SQLite serves a township or a small county.
+ *
+ * @example
+ * ```ts
+ * import { createCenter } from "@fengqiao/core"
+ * import { SqliteStore } from "@fengqiao/adapters-sqlite"
+ *
+ * const center = await createCenter({ config, store: SqliteStore.layer({ filename: "centre.db" }) })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import type { CaseStore, Errors } from "@fengqiao/core"
+import type { Dialect } from "@fengqiao/sql"
+import { SqlStore } from "@fengqiao/sql"
+import type { ConfigError } from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+
+const sqliteCodes = new Set(["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"])
+
+const period = (column: string, offsetMinutes: number, unit: Dialect.PeriodUnit): string => {
+  const seconds = `((${column} + ${offsetMinutes * 60_000}) / 1000)`
+  switch (unit) {
+    case "day":
+      return `strftime('%Y-%m-%d', ${seconds}, 'unixepoch')`
+    case "week":
+      return `date(${seconds}, 'unixepoch', 'weekday 0', '-6 days')`
+    case "month":
+      return `strftime('%Y-%m', ${seconds}, 'unixepoch')`
+    case "quarter":
+      return `(strftime('%Y', ${seconds}, 'unixepoch') || '-Q' || ((CAST(strftime('%m', ${seconds}, 'unixepoch') AS INTEGER) + 2) / 3))`
+    case "year":
+      return `strftime('%Y', ${seconds}, 'unixepoch')`
+  }
+}
+
+/**
+ * The SQLite dialect.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const dialect: Dialect.Dialect = {
+  name: "sqlite",
+  numberedPlaceholders: false,
+  beginTransaction: "BEGIN IMMEDIATE",
+  types: {
+    key: "TEXT",
+    text: "TEXT",
+    int: "INTEGER",
+    bigint: "INTEGER",
+    json: "TEXT",
+    serial: "seq INTEGER PRIMARY KEY AUTOINCREMENT"
+  },
+  outboxKey: "",
+  jsonParameter: (p) => p,
+  readJson: (v) => (typeof v === "string" ? JSON.parse(v) : v),
+  period,
+  isUniqueViolation: (e: SqlError) => sqliteCodes.has((e.cause as { code?: string } | undefined)?.code ?? ""),
+  skipLocked: "",
+  concurrentWriters: false
+}
+
+/**
+ * Options of the SQLite store.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The database file (created if missing). `:memory:` works but is not shared between connections. */
+  readonly filename: string
+  /** Apply migrations when the layer is built (default `true`). */
+  readonly autoMigrate?: boolean | undefined
+  /** Table-name prefix (default `fq_`). */
+  readonly tablePrefix?: string | undefined
+  /** Outbox subscriptions (default none). */
+  readonly outboxSubscriptions?: ReadonlyArray<string> | undefined
+  /** How long a writer waits for the write lock before failing, in milliseconds (default 5 000). */
+  readonly busyTimeoutMs?: number | undefined
+  /**
+   * `NORMAL` (default; SQLite's recommendation for WAL): a committed transaction survives a crash of the process;
+   * a power loss may lose the last ones but never corrupts the file. `FULL` also survives power loss, at the
+   * cost of an fsync per commit.
+   */
+  readonly synchronous?: "NORMAL" | "FULL" | undefined
+}
+
+/**
+ * The SQLite client with the store's pragmas applied.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const clientLayer = (
+  options: Pick<Options, "filename" | "busyTimeoutMs" | "synchronous">
+): Layer.Layer<SqlClient.SqlClient | SqliteClient.SqliteClient, ConfigError> =>
+  Layer.effectDiscard(Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* Effect.orDie(sql.unsafe(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`))
+    yield* Effect.orDie(sql.unsafe(`PRAGMA synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`))
+    yield* Effect.orDie(sql.unsafe("PRAGMA foreign_keys = ON"))
+  })).pipe(Layer.provideMerge(SqliteClient.layer({ filename: options.filename })))
+
+/**
+ * A layer with the SQLite store (as `CaseStore` and `SqlStore`) and its client.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options
+): Layer.Layer<
+  CaseStore.CaseStore | SqlStore.SqlStore | SqlClient.SqlClient | SqliteClient.SqliteClient,
+  Errors.StoreError | ConfigError
+> =>
+  SqlStore.layer({
+    dialect,
+    tablePrefix: options.tablePrefix,
+    autoMigrate: options.autoMigrate,
+    outboxSubscriptions: options.outboxSubscriptions
+  }).pipe(Layer.provideMerge(clientLayer(options)))

@@ -1,0 +1,63 @@
+/**
+ * What differs between SQL engines. The store itself is written once against `@effect/sql`'s `SqlClient`; an
+ * adapter supplies a {@link Dialect}: the transaction start, the column types, how to read JSON, how to format a
+ * period from epoch milliseconds, and which errors are unique-key violations. `@fengqiao/adapters-sqlite` and
+ * `@fengqiao/adapters-pg` each export theirs; a vendor can write one for another engine and check it with
+ * `@fengqiao/testkit`.
+ *
+ * @since 0.1.0
+ */
+import type { SqlError } from "@effect/sql/SqlError"
+
+/**
+ * A period unit of aggregates.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PeriodUnit = "day" | "week" | "month" | "quarter" | "year"
+
+/**
+ * An SQL dialect.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Dialect {
+  /** A name for messages and capabilities. */
+  readonly name: string
+  /** Numbered placeholders (`$1`, `$2` …) instead of `?`. */
+  readonly numberedPlaceholders: boolean
+  /** The statement that starts a write transaction (`BEGIN IMMEDIATE` on SQLite, so writers queue up front). */
+  readonly beginTransaction: string
+  /** Column types. `key` must compare byte-wise (binary collation), so that ordering matches JavaScript's. */
+  readonly types: {
+    readonly key: string
+    readonly text: string
+    readonly int: string
+    readonly bigint: string
+    readonly json: string
+    /** The definition of an auto-incrementing `seq` column. */
+    readonly serial: string
+  }
+  /** Table constraint making `(centre, seq)` the outbox key, where the serial column is not already the key. */
+  readonly outboxKey: string
+  /** Wraps a placeholder for a JSON parameter (`?` → `$1::jsonb`). */
+  readonly jsonParameter: (placeholder: string) => string
+  /** A JSON column's value as read back (a string to parse, or an already parsed value). */
+  readonly readJson: (value: unknown) => unknown
+  /** An SQL expression giving the period key (`2025-03-01`, `2025-W…` as Monday date, `2025-03`, `2025-Q1`, `2025`)
+   * of a column of epoch milliseconds shifted by `offsetMinutes`. */
+  readonly period: (column: string, offsetMinutes: number, unit: PeriodUnit) => string
+  /** Whether an error is a unique or primary-key violation. */
+  readonly isUniqueViolation: (error: SqlError) => boolean
+  /** A statement run first in the migration transaction to keep concurrent migrators apart (PostgreSQL: an
+   * advisory lock). SQLite needs none: `BEGIN IMMEDIATE` already excludes other writers. */
+  readonly migrationLock?: ((name: string) => string) | undefined
+  /** Appended to the outbox claim query: `FOR UPDATE SKIP LOCKED` where supported. */
+  readonly skipLocked: string
+  /** An SQL statement that wakes outbox consumers after a commit (PostgreSQL `NOTIFY`), if any. */
+  readonly notify?: ((channel: string) => string) | undefined
+  /** Whether several connections may write at once (PostgreSQL yes, SQLite one writer at a time). */
+  readonly concurrentWriters: boolean
+}

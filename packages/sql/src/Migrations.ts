@@ -1,0 +1,187 @@
+/**
+ * The store's schema, as numbered migrations applied in order and recorded in their own table
+ * (`<prefix>migrations`). Applying is idempotent and safe when several processes start at once: all of it runs in
+ * one write transaction (`BEGIN IMMEDIATE` on SQLite; an advisory lock on PostgreSQL).
+ *
+ * Every table leads with the centre (tenant) key, so a distributed PostgreSQL (e.g. Citus) can shard by it.
+ *
+ * @since 0.1.0
+ */
+import type { Dialect } from "./Dialect.js"
+import { caseColumns, fields } from "./internal/columns.js"
+
+/**
+ * A migration: a number, a name and its statements.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Migration {
+  readonly id: number
+  readonly name: string
+  readonly statements: ReadonlyArray<string>
+}
+
+/**
+ * The table names for a prefix (default `fq_`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Tables {
+  readonly events: string
+  readonly commands: string
+  readonly cases: string
+  readonly sequences: string
+  readonly outbox: string
+  readonly jurisdictions: string
+  readonly migrations: string
+}
+
+/**
+ * The table names for a prefix.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const tables = (prefix: string): Tables => ({
+  events: `${prefix}events`,
+  commands: `${prefix}commands`,
+  cases: `${prefix}cases`,
+  sequences: `${prefix}sequences`,
+  outbox: `${prefix}outbox`,
+  jurisdictions: `${prefix}jurisdictions`,
+  migrations: `${prefix}migrations`
+})
+
+const caseColumnDdl = (d: Dialect): string => {
+  const kinds = new Map(fields.map(([, c, k]) => [c, k]))
+  const notNull = new Set([
+    "id",
+    "code",
+    "version",
+    "status",
+    "open",
+    "kind",
+    "channel",
+    "risk_level",
+    "risk_rank",
+    "place_code",
+    "place_path",
+    "handling_code",
+    "handling_path",
+    "handling_tier",
+    "intake_code",
+    "first_receiver",
+    "headcount",
+    "registered_at",
+    "updated_at"
+  ])
+  return caseColumns.map((c) => {
+    if (c === "snapshot") return `snapshot ${d.types.json} NOT NULL`
+    const kind = kinds.get(c)
+    const type = kind === undefined
+      ? d.types.key // depth columns
+      : kind === "key"
+      ? d.types.key
+      : kind === "ms" || kind === "fen"
+      ? d.types.bigint
+      : d.types.int
+    return `${c} ${type}${notNull.has(c) ? " NOT NULL" : ""}`
+  }).join(",\n  ")
+}
+
+/**
+ * The migrations of the store, for a dialect and table prefix.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const migrations = (d: Dialect, prefix: string): ReadonlyArray<Migration> => {
+  const t = tables(prefix)
+  const k = d.types.key
+  return [
+    {
+      id: 1,
+      name: "events, commands, cases, sequences",
+      statements: [
+        `CREATE TABLE ${t.events} (
+  centre ${k} NOT NULL,
+  case_id ${k} NOT NULL,
+  version ${d.types.int} NOT NULL,
+  type ${k} NOT NULL,
+  at_ms ${d.types.bigint} NOT NULL,
+  actor_id ${k} NOT NULL,
+  command_id ${k} NOT NULL,
+  correlation_id ${k} NOT NULL,
+  envelope ${d.types.json} NOT NULL,
+  PRIMARY KEY (centre, case_id, version)
+)`,
+        `CREATE INDEX ${t.events}_correlation ON ${t.events} (centre, correlation_id)`,
+        `CREATE TABLE ${t.commands} (
+  centre ${k} NOT NULL,
+  command_id ${k} NOT NULL,
+  case_id ${k} NOT NULL,
+  from_version ${d.types.int} NOT NULL,
+  to_version ${d.types.int} NOT NULL,
+  PRIMARY KEY (centre, command_id)
+)`,
+        `CREATE TABLE ${t.cases} (
+  centre ${k} NOT NULL,
+  ${caseColumnDdl(d)},
+  PRIMARY KEY (centre, id)
+)`,
+        `CREATE UNIQUE INDEX ${t.cases}_code ON ${t.cases} (centre, code)`,
+        `CREATE INDEX ${t.cases}_registered ON ${t.cases} (centre, registered_at, id)`,
+        ...["status", "kind", "category", "channel", "risk_level", "lead_unit", "mediation_type", "merged_into"].map(
+          (c) => `CREATE INDEX ${t.cases}_${c} ON ${t.cases} (centre, ${c}, registered_at, id)`
+        ),
+        `CREATE INDEX ${t.cases}_place_path ON ${t.cases} (centre, place_path)`,
+        `CREATE INDEX ${t.cases}_handling_path ON ${t.cases} (centre, handling_path)`,
+        `CREATE INDEX ${t.cases}_due ON ${t.cases} (centre, open, due_at)`,
+        `CREATE TABLE ${t.sequences} (
+  centre ${k} NOT NULL,
+  scope ${k} NOT NULL,
+  value ${d.types.bigint} NOT NULL,
+  PRIMARY KEY (centre, scope)
+)`
+      ]
+    },
+    {
+      id: 2,
+      name: "outbox",
+      statements: [
+        `CREATE TABLE ${t.outbox} (
+  centre ${k} NOT NULL,
+  ${d.types.serial},
+  subscription ${k} NOT NULL,
+  case_id ${k} NOT NULL,
+  version ${d.types.int} NOT NULL,
+  envelope ${d.types.json} NOT NULL,
+  created_ms ${d.types.bigint} NOT NULL,
+  delivered_ms ${d.types.bigint}${d.outboxKey}
+)`,
+        `CREATE INDEX ${t.outbox}_pending ON ${t.outbox} (centre, subscription, delivered_ms, seq)`,
+        `CREATE INDEX ${t.outbox}_case ON ${t.outbox} (centre, subscription, case_id, seq)`
+      ]
+    },
+    {
+      id: 3,
+      name: "jurisdictions",
+      statements: [
+        `CREATE TABLE ${t.jurisdictions} (
+  centre ${k} NOT NULL,
+  code ${k} NOT NULL,
+  parent ${k},
+  level ${k} NOT NULL,
+  tier ${d.types.int} NOT NULL,
+  depth ${d.types.int} NOT NULL,
+  name ${d.types.text} NOT NULL,
+  path ${k} NOT NULL,
+  PRIMARY KEY (centre, code)
+)`,
+        `CREATE INDEX ${t.jurisdictions}_path ON ${t.jurisdictions} (centre, path)`
+      ]
+    }
+  ]
+}

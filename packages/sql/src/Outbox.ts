@@ -1,0 +1,163 @@
+/**
+ * The outbox (发件箱): every appended event is also written, in the same transaction, as one row per configured
+ * subscription. Consumers receive every event at least once and, for each case, in version order. Several workers
+ * can share a subscription: each batch claims the oldest undelivered event of distinct cases (on PostgreSQL with
+ * `FOR UPDATE SKIP LOCKED`, so workers never wait on each other), hands them to the handler, and marks them
+ * delivered when the handler succeeds — a failure leaves them for the next attempt.
+ *
+ * @since 0.1.0
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Errors, Event } from "@fengqiao/core"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Stream from "effect/Stream"
+import { finish } from "./internal/query.js"
+import { SqlStore } from "./SqlStore.js"
+
+/**
+ * An event waiting in the outbox.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Entry {
+  readonly seq: number
+  readonly subscription: string
+  readonly caseId: string
+  readonly version: number
+  readonly envelope: Event.Envelope
+}
+
+/**
+ * Options of a consumer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunOptions {
+  /** Events per batch (default 100). */
+  readonly limit?: number | undefined
+  /** How long to wait between polls when idle (default 1 second). */
+  readonly pollInterval?: Duration.DurationInput | undefined
+  /** A stream that ticks when new events may be waiting (PostgreSQL `LISTEN`); polling only if absent. */
+  readonly wake?: Stream.Stream<unknown, unknown> | undefined
+}
+
+/**
+ * The outbox of one centre.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Outbox {
+  /**
+   * Claims up to `limit` events (the next undelivered one of distinct cases), runs `handle` on them in outbox
+   * order inside a transaction and marks them delivered. Returns how many were delivered.
+   */
+  readonly processBatch: <E, R>(
+    subscription: string,
+    handle: (entries: ReadonlyArray<Entry>) => Effect.Effect<void, E, R>,
+    options?: { readonly limit?: number | undefined }
+  ) => Effect.Effect<number, E | Errors.StoreError | Errors.CorruptRecord, R>
+  /** Processes batches until none is left, then waits for a wake-up or the poll interval, forever. */
+  readonly run: <E, R>(
+    subscription: string,
+    handle: (entries: ReadonlyArray<Entry>) => Effect.Effect<void, E, R>,
+    options?: RunOptions
+  ) => Effect.Effect<never, E | Errors.StoreError | Errors.CorruptRecord, R>
+  /** How many events wait for a subscription. */
+  readonly pending: (subscription: string) => Effect.Effect<number, Errors.StoreError>
+}
+
+const decodeEnvelope = ParseResult.decodeUnknownEither(Event.Envelope)
+
+/**
+ * The outbox of a centre in the SQL store in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (centre: string): Effect.Effect<Outbox, never, SqlStore | SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const store = yield* SqlStore
+    const sql = yield* SqlClient.SqlClient
+    const { dialect, tables: t } = store
+    const q = <A extends object>(text: string, params: ReadonlyArray<unknown>) =>
+      sql.unsafe<A>(finish(dialect, text), params)
+    const fail = (operation: string) => (e: SqlError) =>
+      new Errors.StoreError({ operation, reason: e.message, cause: e })
+
+    const claim = `SELECT seq, case_id, version, envelope FROM ${t.outbox} o
+WHERE o.centre = ? AND o.subscription = ? AND o.delivered_ms IS NULL
+  AND NOT EXISTS (
+    SELECT 1 FROM ${t.outbox} p
+    WHERE p.centre = o.centre AND p.subscription = o.subscription AND p.case_id = o.case_id
+      AND p.delivered_ms IS NULL AND p.seq < o.seq)
+ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
+
+    const processBatch: Outbox["processBatch"] = (subscription, handle, options) =>
+      store.withTransaction(Effect.gen(function*() {
+        const rows = yield* q<{ seq: unknown; case_id: string; version: unknown; envelope: unknown }>(claim, [
+          centre,
+          subscription,
+          options?.limit ?? 100
+        ]).pipe(Effect.mapError(fail("outbox.claim")))
+        if (rows.length === 0) return 0
+        const entries: Array<Entry> = []
+        for (const r of rows) {
+          const version = Number(r.version)
+          let decoded: Either.Either<Event.Envelope, unknown>
+          try {
+            decoded = decodeEnvelope(dialect.readJson(r.envelope))
+          } catch (e) {
+            decoded = Either.left(e)
+          }
+          if (Either.isLeft(decoded)) {
+            return yield* new Errors.CorruptRecord({
+              caseId: r.case_id,
+              version,
+              reason: "outbox entry cannot be read"
+            })
+          }
+          entries.push({ seq: Number(r.seq), subscription, caseId: r.case_id, version, envelope: decoded.right })
+        }
+        yield* handle(entries)
+        yield* q(
+          `UPDATE ${t.outbox} SET delivered_ms = ? WHERE centre = ? AND seq IN (${entries.map(() => "?").join(", ")})`,
+          [Date.now(), centre, ...entries.map((e) => e.seq)]
+        ).pipe(Effect.mapError(fail("outbox.ack")))
+        return entries.length
+      }))
+
+    const drain = <E, R>(
+      subscription: string,
+      handle: (entries: ReadonlyArray<Entry>) => Effect.Effect<void, E, R>,
+      limit: number | undefined
+    ): Effect.Effect<void, E | Errors.StoreError | Errors.CorruptRecord, R> =>
+      Effect.flatMap(
+        processBatch(subscription, handle, { limit }),
+        (n) => n === 0 ? Effect.void : drain(subscription, handle, limit)
+      )
+
+    const run: Outbox["run"] = (subscription, handle, options) => {
+      const idle = Effect.sleep(options?.pollInterval ?? Duration.seconds(1))
+      const wait = options?.wake === undefined
+        ? idle
+        : Effect.race(idle, Effect.ignore(Stream.runHead(options.wake)))
+      return Effect.forever(Effect.zipRight(drain(subscription, handle, options?.limit), wait))
+    }
+
+    return {
+      processBatch,
+      run,
+      pending: (subscription) =>
+        q<{ n: unknown }>(
+          `SELECT COUNT(*) AS n FROM ${t.outbox} WHERE centre = ? AND subscription = ? AND delivered_ms IS NULL`,
+          [centre, subscription]
+        ).pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)), Effect.mapError(fail("outbox.pending")))
+    }
+  })

@@ -1,0 +1,557 @@
+/**
+ * The `CaseStore` port on any SQL engine `@effect/sql` supports, given a {@link Dialect}. One implementation for
+ * SQLite and PostgreSQL: each adapter package only adds its client layer, its dialect and its settings.
+ *
+ * - `append` writes the events, the snapshot and summary row, the command id and the outbox rows in one
+ *   transaction, with the expected-version check; conflicts are `VersionConflict`, a repeated command id is
+ *   `DuplicateCommand`, never a raw `SqlError`.
+ * - `list` and `aggregate` run as SQL (`WHERE`, keyset pagination, `GROUP BY`) with the same semantics as the
+ *   in-memory store.
+ * - An event or snapshot that cannot be read (unknown type written by a newer version, corrupt JSON) is a typed
+ *   `CorruptRecord` naming the case and version.
+ *
+ * @since 0.1.0
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Case, CaseStore, Errors, Event, type Jurisdiction } from "@fengqiao/core"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import type { Dialect } from "./Dialect.js"
+import { caseColumns, caseRow } from "./internal/columns.js"
+import * as Q from "./internal/query.js"
+import { makeWithTransaction } from "./internal/transaction.js"
+import * as Migrations from "./Migrations.js"
+
+/**
+ * Options of the SQL store.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly dialect: Dialect
+  /** Prefix of every table name (default `fq_`): lets several stores share one database. */
+  readonly tablePrefix?: string | undefined
+  /** Apply migrations when the store is made (default `true`); otherwise run {@link SqlStore.migrate} yourself. */
+  readonly autoMigrate?: boolean | undefined
+  /** Outbox subscriptions: every appended event gets one outbox row per subscription (default none). */
+  readonly outboxSubscriptions?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * The SQL store: the `CaseStore` port plus its schema management.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SqlStore extends CaseStore.CaseStore {
+  readonly dialect: Dialect
+  readonly tables: Migrations.Tables
+  readonly outboxSubscriptions: ReadonlyArray<string>
+  /** Applies pending migrations; returns the ids applied now. */
+  readonly migrate: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
+  /** The ids of the migrations applied so far. */
+  readonly appliedMigrations: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
+}
+
+/**
+ * The SQL store service (for access to migrations and the outbox).
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const SqlStore: Context.Tag<SqlStore, SqlStore> = Context.GenericTag<SqlStore>("@fengqiao/sql/SqlStore")
+
+const storeError = (operation: string) => (cause: SqlError) =>
+  new Errors.StoreError({ operation, reason: cause.message + describeCause(cause.cause), cause })
+
+const describeCause = (cause: unknown): string =>
+  cause instanceof Error ? `: ${cause.message}` : cause === undefined ? "" : `: ${String(cause)}`
+
+const decodeCase = ParseResult.decodeUnknownEither(Case.Case)
+const decodeEnvelope = ParseResult.decodeUnknownEither(Event.Envelope)
+const knownEvents: ReadonlySet<string> = new Set(Event.eventNames)
+
+const parseJson = (dialect: Dialect, value: unknown): Either.Either<unknown, string> => {
+  try {
+    return Either.right(dialect.readJson(value))
+  } catch (e) {
+    return Either.left(`invalid JSON (${e instanceof Error ? e.message : String(e)})`)
+  }
+}
+
+/**
+ * Makes the SQL store over the `SqlClient` in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const dialect = options.dialect
+    const prefix = options.tablePrefix ?? "fq_"
+    if (!/^[a-z_][a-z0-9_]{0,30}$/.test(prefix)) {
+      return yield* new Errors.StoreError({
+        operation: "make",
+        reason: `table prefix "${prefix}" is not [a-z_][a-z0-9_]*`
+      })
+    }
+    const t = Migrations.tables(prefix)
+    const subscriptions = options.outboxSubscriptions ?? []
+    const withTransaction = makeWithTransaction(sql, dialect.beginTransaction)
+    const q = <A extends object = Record<string, unknown>>(text: string, params: ReadonlyArray<unknown> = []) =>
+      sql.unsafe<A>(Q.finish(dialect, text), params)
+
+    // ---- migrations ------------------------------------------------------------------------------------------
+    const all = Migrations.migrations(dialect, prefix)
+    const appliedMigrations = q<{ id: number | string }>(`SELECT id FROM ${t.migrations} ORDER BY id`).pipe(
+      Effect.map((rows) => rows.map((r) => Number(r.id))),
+      Effect.catchAll(() => Effect.succeed([] as ReadonlyArray<number>))
+    )
+    const migrate = withTransaction(Effect.gen(function*() {
+      if (dialect.migrationLock !== undefined) yield* q(dialect.migrationLock(t.migrations))
+      yield* q(
+        `CREATE TABLE IF NOT EXISTS ${t.migrations} (id ${dialect.types.int} PRIMARY KEY, name ${dialect.types.text} NOT NULL, applied_at ${dialect.types.text} NOT NULL)`
+      )
+      const done = new Set(
+        (yield* q<{ id: number | string }>(`SELECT id FROM ${t.migrations}`)).map((r) => Number(r.id))
+      )
+      const applied: Array<number> = []
+      for (const m of all) {
+        if (done.has(m.id)) continue
+        for (const statement of m.statements) yield* q(statement)
+        yield* q(`INSERT INTO ${t.migrations} (id, name, applied_at) VALUES (?, ?, ?)`, [
+          m.id,
+          m.name,
+          new Date().toISOString()
+        ])
+        applied.push(m.id)
+      }
+      return applied as ReadonlyArray<number>
+    })).pipe(Effect.mapError(storeError("migrate")))
+
+    if (options.autoMigrate ?? true) yield* migrate
+
+    // ---- reading ---------------------------------------------------------------------------------------------
+    const snapshotOf = (
+      caseId: string,
+      version: unknown,
+      raw: unknown
+    ): Effect.Effect<Case.Case, Errors.CorruptRecord> => {
+      const v = Number(version)
+      const json = parseJson(dialect, raw)
+      if (Either.isLeft(json)) {
+        return Effect.fail(new Errors.CorruptRecord({ caseId, version: v, reason: `snapshot: ${json.left}` }))
+      }
+      const decoded = decodeCase(json.right)
+      return Either.isRight(decoded)
+        ? Effect.succeed(decoded.right)
+        : Effect.fail(
+          new Errors.CorruptRecord({
+            caseId,
+            version: v,
+            reason: `snapshot does not match the Case schema: ${
+              ParseResult.TreeFormatter.formatIssueSync(decoded.left)
+            }`
+          })
+        )
+    }
+
+    const envelopeOf = (
+      caseId: string,
+      row: { readonly version: unknown; readonly type: unknown; readonly envelope: unknown }
+    ): Either.Either<Event.Envelope, Errors.CorruptRecord> => {
+      const version = Number(row.version)
+      const corrupt = (reason: string) => Either.left(new Errors.CorruptRecord({ caseId, version, reason }))
+      if (!knownEvents.has(String(row.type))) {
+        return corrupt(`unknown event type "${String(row.type)}" (written by a newer version of the SDK?)`)
+      }
+      const json = parseJson(dialect, row.envelope)
+      if (Either.isLeft(json)) return corrupt(`event: ${json.left}`)
+      const decoded = decodeEnvelope(json.right)
+      if (Either.isLeft(decoded)) {
+        return corrupt(
+          `event does not match the ${String(row.type)} schema: ${
+            ParseResult.TreeFormatter.formatIssueSync(decoded.left)
+          }`
+        )
+      }
+      if (decoded.right.version !== version || decoded.right.caseId !== caseId) {
+        return corrupt(`event envelope says case ${decoded.right.caseId} version ${decoded.right.version}`)
+      }
+      return Either.right(decoded.right)
+    }
+
+    const loadWhere = (column: "id" | "code", centre: string, value: string) =>
+      q<{ id: string; version: unknown; snapshot: unknown }>(
+        `SELECT id, version, snapshot FROM ${t.cases} WHERE centre = ? AND ${column} = ?`,
+        [centre, value]
+      ).pipe(
+        Effect.mapError(storeError(column === "id" ? "load" : "loadByCode")),
+        Effect.flatMap((rows) =>
+          rows.length === 0
+            ? Effect.succeed(Option.none<Case.Case>())
+            : Effect.map(snapshotOf(rows[0]!.id, rows[0]!.version, rows[0]!.snapshot), Option.some)
+        )
+      )
+
+    // ---- writing ---------------------------------------------------------------------------------------------
+    const insertCaseSql = `INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")}) VALUES (?, ${
+      caseColumns.map((c) => (c === "snapshot" ? dialect.jsonParameter("?") : "?")).join(", ")
+    })`
+    const updateCaseSql = `UPDATE ${t.cases} SET ${
+      caseColumns.map((c) => `${c} = ${c === "snapshot" ? dialect.jsonParameter("?") : "?"}`).join(", ")
+    } WHERE centre = ? AND id = ? AND version = ? RETURNING version`
+    const eventColumns = "centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope"
+    const eventPlaceholders = `(?, ?, ?, ?, ?, ?, ?, ?, ${dialect.jsonParameter("?")})`
+    const eventValues = (centre: string, e: Event.Envelope): ReadonlyArray<unknown> => [
+      centre,
+      e.caseId,
+      e.version,
+      e.event._tag,
+      Date.parse(e.at),
+      e.actor.id,
+      e.commandId,
+      e.correlationId,
+      JSON.stringify(e)
+    ]
+    const outboxPlaceholders = `(?, ?, ?, ?, ${dialect.jsonParameter("?")}, ?)`
+
+    const currentVersion = (centre: string, caseId: string) =>
+      Effect.map(
+        q<{ version: unknown }>(`SELECT version FROM ${t.cases} WHERE centre = ? AND id = ?`, [centre, caseId]),
+        (rows) => (rows.length === 0 ? 0 : Number(rows[0]!.version))
+      )
+
+    const insertChunks = (
+      head: string,
+      placeholders: string,
+      rows: ReadonlyArray<ReadonlyArray<unknown>>,
+      perChunk: number
+    ) =>
+      Effect.forEach(
+        Array.from(
+          { length: Math.ceil(rows.length / perChunk) },
+          (_, i) => rows.slice(i * perChunk, (i + 1) * perChunk)
+        ),
+        (chunk) => q(`${head} VALUES ${chunk.map(() => placeholders).join(", ")}`, chunk.flat()),
+        { discard: true }
+      )
+
+    const writeOne = (req: CaseStore.AppendRequest) =>
+      Effect.gen(function*() {
+        const commandInsert = yield* Effect.either(
+          q(
+            `INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version) VALUES (?, ?, ?, ?, ?)`,
+            [
+              req.centre,
+              req.commandId,
+              req.caseId,
+              req.expectedVersion + 1,
+              req.expectedVersion + req.events.length
+            ]
+          )
+        )
+        if (Either.isLeft(commandInsert)) {
+          return yield* dialect.isUniqueViolation(commandInsert.left)
+            ? Effect.fail(new CaseStore.DuplicateCommand({ commandId: req.commandId }))
+            : Effect.fail(commandInsert.left)
+        }
+        const row = caseRow(req.summary, JSON.stringify(req.snapshot))
+        if (req.expectedVersion === 0) {
+          const inserted = yield* Effect.either(q(insertCaseSql, [req.centre, ...row]))
+          if (Either.isLeft(inserted)) {
+            if (!dialect.isUniqueViolation(inserted.left)) return yield* Effect.fail(inserted.left)
+            const actual = yield* currentVersion(req.centre, req.caseId)
+            return yield* actual === 0
+              ? Effect.fail(inserted.left)
+              : Effect.fail(
+                new Errors.VersionConflict({ caseId: req.caseId, expectedVersion: 0, actualVersion: actual })
+              )
+          }
+        } else {
+          const updated = yield* q(updateCaseSql, [...row, req.centre, req.caseId, req.expectedVersion])
+          if (updated.length === 0) {
+            const actual = yield* currentVersion(req.centre, req.caseId)
+            return yield* new Errors.VersionConflict({
+              caseId: req.caseId,
+              expectedVersion: req.expectedVersion,
+              actualVersion: actual
+            })
+          }
+        }
+        yield* insertChunks(
+          `INSERT INTO ${t.events} (${eventColumns})`,
+          eventPlaceholders,
+          req.events.map((e) => eventValues(req.centre, e)),
+          500
+        )
+        if (subscriptions.length > 0) {
+          const now = Date.now()
+          yield* insertChunks(
+            `INSERT INTO ${t.outbox} (centre, subscription, case_id, version, envelope, created_ms)`,
+            outboxPlaceholders,
+            subscriptions.flatMap((s) =>
+              req.events.map((e) => [req.centre, s, req.caseId, e.version, JSON.stringify(e), now])
+            ),
+            500
+          )
+        }
+      })
+
+    const notify = dialect.notify !== undefined && subscriptions.length > 0
+      ? q(dialect.notify(`${prefix}outbox`))
+      : Effect.void
+
+    const writeError = (operation: string) =>
+    <A>(
+      effect: Effect.Effect<A, SqlError | Errors.VersionConflict | CaseStore.DuplicateCommand>
+    ): Effect.Effect<A, Errors.StoreError | Errors.VersionConflict | CaseStore.DuplicateCommand> =>
+      Effect.catchIf(
+        effect,
+        (e): e is SqlError => e._tag === "SqlError",
+        (e) => Effect.fail(storeError(operation)(e))
+      )
+
+    const append = (req: CaseStore.AppendRequest) =>
+      withTransaction(Effect.zipRight(writeOne(req), notify)).pipe(writeError("append"))
+
+    /** New cases in bulk: multi-row inserts; anything else goes through `writeOne`. */
+    const appendBatch = (reqs: ReadonlyArray<CaseStore.AppendRequest>) =>
+      withTransaction(Effect.gen(function*() {
+        const fresh = reqs.filter((r) => r.expectedVersion === 0)
+        if (fresh.length !== reqs.length || new Set(reqs.map((r) => r.caseId)).size !== reqs.length) {
+          for (const r of reqs) yield* writeOne(r)
+          return
+        }
+        yield* Effect.all([
+          insertChunks(
+            `INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version)`,
+            "(?, ?, ?, ?, ?)",
+            reqs.map((r) => [r.centre, r.commandId, r.caseId, 1, r.events.length]),
+            1000
+          ),
+          insertChunks(
+            `INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")})`,
+            `(?, ${caseColumns.map((c) => (c === "snapshot" ? dialect.jsonParameter("?") : "?")).join(", ")})`,
+            reqs.map((r) => [r.centre, ...caseRow(r.summary, JSON.stringify(r.snapshot))]),
+            200
+          )
+        ], { discard: true })
+        yield* insertChunks(
+          `INSERT INTO ${t.events} (${eventColumns})`,
+          eventPlaceholders,
+          reqs.flatMap((r) => r.events.map((e) => eventValues(r.centre, e))),
+          1000
+        )
+        if (subscriptions.length > 0) {
+          const now = Date.now()
+          yield* insertChunks(
+            `INSERT INTO ${t.outbox} (centre, subscription, case_id, version, envelope, created_ms)`,
+            outboxPlaceholders,
+            subscriptions.flatMap((s) =>
+              reqs.flatMap((r) => r.events.map((e) => [r.centre, s, r.caseId, e.version, JSON.stringify(e), now]))
+            ),
+            1000
+          )
+        }
+        yield* notify
+      })).pipe(
+        Effect.catchIf(
+          (e): e is SqlError => e._tag === "SqlError" && dialect.isUniqueViolation(e),
+          // a unique violation in the bulk path: replay the batch one by one inside a fresh transaction to name it
+          () => withTransaction(Effect.forEach(reqs, writeOne, { discard: true }))
+        ),
+        writeError("appendBatch")
+      )
+
+    // ---- queries ---------------------------------------------------------------------------------------------
+    const list = (centre: string, req: CaseStore.ListRequest) => {
+      const params: Array<unknown> = [centre]
+      const where = Q.condition(req.where, params)
+      let keyset = ""
+      if (req.after !== undefined) {
+        const op = req.order === "asc" ? ">" : "<"
+        const ms = Date.parse(req.after.registeredAt)
+        keyset = ` AND (registered_at ${op} ? OR (registered_at = ? AND id ${op} ?))`
+        params.push(ms, ms, req.after.id)
+      }
+      const dir = req.order === "asc" ? "ASC" : "DESC"
+      params.push(req.limit + 1)
+      return q<{ id: string; version: unknown; snapshot: unknown }>(
+        `SELECT id, version, snapshot FROM ${t.cases} WHERE centre = ? AND ${where}${keyset} ORDER BY registered_at ${dir}, id ${dir} LIMIT ?`,
+        params
+      ).pipe(
+        Effect.mapError(storeError("list")),
+        Effect.flatMap((rows) =>
+          Effect.map(
+            Effect.forEach(rows.slice(0, req.limit), (r) => snapshotOf(r.id, r.version, r.snapshot)),
+            (items): CaseStore.ListResult => {
+              const last = items.at(-1)
+              // `next` only when a further row exists (the query asked for one more than the limit)
+              return rows.length > req.limit && last !== undefined
+                ? { items, next: { registeredAt: last.registeredAt, id: last.id } }
+                : { items }
+            }
+          )
+        )
+      )
+    }
+
+    const aggregate = (centre: string, req: CaseStore.AggregateRequest) =>
+      Effect.gen(function*() {
+        const keys = req.groupBy.map((d) => Q.dimension(d, dialect, req.utcOffsetMinutes))
+        const selectParams: Array<unknown> = []
+        const measures = req.measures.map((m) => Q.measure(m, selectParams))
+        const whereParams: Array<unknown> = [centre]
+        const where = Q.condition(req.where, whereParams)
+        const keyCols = keys.map((k, i) => `${k.expression} AS k${i}`)
+        const valueCols = measures.flatMap((m, i) => m.expressions.map((e, j) => `${e} AS m${i}_${j}`))
+        const select = [...keyCols, ...valueCols]
+        const groupBy = keys.length === 0 ? "" : ` GROUP BY ${keys.map((_, i) => String(i + 1)).join(", ")}`
+        const rows = select.length === 0
+          ? [{}]
+          : yield* q<Record<string, unknown>>(
+            `SELECT ${select.join(", ")} FROM ${t.cases} WHERE centre = ? AND ${where}${groupBy}`,
+            [...selectParams, ...whereParams]
+          )
+        const out = new Map<
+          string,
+          { keys: Array<string | number | boolean | null>; values: Record<string, number | null> }
+        >()
+        for (const row of rows) {
+          const k = keys.map((key, i) => key.read(row[`k${i}`]))
+          const values: Record<string, number | null> = {}
+          measures.forEach((m, i) => {
+            values[req.measures[i]!.name] = m.combine(m.expressions.map((_, j) => row[`m${i}_${j}`]))
+          })
+          out.set(JSON.stringify(k), { keys: k, values })
+        }
+        // medians: one window query per median measure
+        for (const [i, m] of measures.entries()) {
+          if (m.median === undefined) continue
+          // the duration's filter parameters come first in the text, then the centre and the WHERE clause's
+          const params: Array<unknown> = []
+          const duration = Q.measure(req.measures[i]!, params).median!
+          const partition = keys.length === 0 ? "" : `PARTITION BY ${keys.map((_, j) => `k${j}`).join(", ")} `
+          const keyList = keys.map((_, j) => `k${j}`)
+          params.push(...whereParams)
+          const medianRows = yield* q<Record<string, unknown>>(
+            `SELECT ${[...keyList, "AVG(d) AS median"].join(", ")} FROM (
+  SELECT ${
+              [...keyList, "d"].join(", ")
+            }, ROW_NUMBER() OVER (${partition}ORDER BY d) AS rn, COUNT(*) OVER (${partition.trim()}) AS cnt
+  FROM (SELECT ${[...keyCols, `${duration.duration} AS d`].join(", ")} FROM ${t.cases}
+        WHERE ${duration.filter} AND centre = ? AND ${where}) x
+) y WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2)${keys.length === 0 ? "" : ` GROUP BY ${keyList.join(", ")}`}`,
+            params
+          )
+          for (const r of medianRows) {
+            const k = keys.map((key, j) => key.read(r[`k${j}`]))
+            const entry = out.get(JSON.stringify(k))
+            if (entry !== undefined) entry.values[req.measures[i]!.name] = r.median === null ? null : Number(r.median)
+          }
+        }
+        const result = [...out.values()].map((e): CaseStore.AggregateRow => ({ keys: e.keys, values: e.values }))
+        return result.sort((a, b) => CaseStore.compareKeys(a.keys, b.keys))
+      }).pipe(Effect.mapError(storeError("aggregate")))
+
+    const store: SqlStore = {
+      capabilities: { name: dialect.name, persistent: true, concurrentWriters: dialect.concurrentWriters },
+      dialect,
+      tables: t,
+      outboxSubscriptions: subscriptions,
+      migrate,
+      appliedMigrations: appliedMigrations.pipe(Effect.mapError(storeError("appliedMigrations"))),
+      load: (centre, caseId) => loadWhere("id", centre, caseId),
+      loadByCode: (centre, code) => loadWhere("code", centre, code),
+      append,
+      appendBatch,
+      readEvents: (centre, caseId, range) =>
+        q<{ version: unknown; type: unknown; envelope: unknown }>(
+          `SELECT version, type, envelope FROM ${t.events} WHERE centre = ? AND case_id = ? AND version >= ? AND version <= ? ORDER BY version`,
+          [centre, caseId, range?.fromVersion ?? 1, range?.toVersion ?? 2_147_483_647]
+        ).pipe(
+          Effect.mapError(storeError("readEvents")),
+          Effect.flatMap((rows) =>
+            Effect.forEach(rows, (r) => {
+              const e = envelopeOf(caseId, r)
+              return Either.isRight(e) ? Effect.succeed(e.right) : Effect.fail(e.left)
+            })
+          )
+        ),
+      findCommand: (centre, commandId) =>
+        q<{ case_id: string; from_version: unknown; to_version: unknown }>(
+          `SELECT case_id, from_version, to_version FROM ${t.commands} WHERE centre = ? AND command_id = ?`,
+          [centre, commandId]
+        ).pipe(
+          Effect.mapError(storeError("findCommand")),
+          Effect.map((rows) =>
+            rows.length === 0
+              ? Option.none()
+              : Option.some({
+                commandId,
+                caseId: rows[0]!.case_id,
+                fromVersion: Number(rows[0]!.from_version),
+                toVersion: Number(rows[0]!.to_version)
+              })
+          )
+        ),
+      nextSequence: (centre, scope) =>
+        q<{ value: unknown }>(
+          `INSERT INTO ${t.sequences} (centre, scope, value) VALUES (?, ?, 1) ON CONFLICT (centre, scope) DO UPDATE SET value = ${t.sequences}.value + 1 RETURNING value`,
+          [centre, scope]
+        ).pipe(
+          Effect.map((rows) => Number(rows[0]!.value)),
+          Effect.mapError(storeError("nextSequence"))
+        ),
+      list,
+      aggregate,
+      registerCentre: (centre, nodes) =>
+        withTransaction(Effect.zipRight(
+          q(`DELETE FROM ${t.jurisdictions} WHERE centre = ?`, [centre]),
+          insertChunks(
+            `INSERT INTO ${t.jurisdictions} (centre, code, parent, level, tier, depth, name, path)`,
+            "(?, ?, ?, ?, ?, ?, ?, ?)",
+            nodes.map((n: Jurisdiction.PlacedNode) => [
+              centre,
+              n.code,
+              n.parent ?? null,
+              n.level,
+              n.tier,
+              n.depth,
+              n.name,
+              n.path
+            ]),
+            500
+          )
+        )).pipe(Effect.mapError(storeError("registerCentre"))),
+      withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+        withTransaction(effect).pipe(
+          Effect.catchIf(
+            (e): e is SqlError => (e as { _tag?: string })._tag === "SqlError",
+            (e) => Effect.fail(storeError("transaction")(e))
+          )
+        ) as Effect.Effect<A, E | Errors.StoreError, R>
+    }
+    return store
+  })
+
+/**
+ * A layer providing the store as `CaseStore` and as {@link SqlStore}.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options
+): Layer.Layer<CaseStore.CaseStore | SqlStore, Errors.StoreError, SqlClient.SqlClient> =>
+  Layer.effectContext(
+    Effect.map(make(options), (store) => Context.make(SqlStore, store).pipe(Context.add(CaseStore.CaseStore, store)))
+  )

@@ -1,0 +1,203 @@
+/**
+ * Compiles the store's condition language, dimensions and measures to SQL with the same semantics as the
+ * in-memory reference (`@fengqiao/core`'s evaluator): two-valued logic (a missing value never matches and `Not`
+ * of a non-match matches), strict types (a string never equals a number), times compared as instants.
+ * @internal
+ */
+import type { CaseStore } from "@fengqiao/core"
+import type { Dialect } from "../Dialect.js"
+import { byField, type Kind, MAX_DEPTH } from "./columns.js"
+
+/** SQL text with `?` placeholders and its parameters. @internal */
+export interface Sql {
+  readonly text: string
+  readonly params: ReadonlyArray<unknown>
+}
+
+const FALSE = "(1 = 0)"
+const TRUE = "(1 = 1)"
+
+const column = (field: string): { readonly column: string; readonly kind: Kind } => {
+  const c = byField.get(field)
+  if (c === undefined) throw new Error(`Unknown field ${field}`)
+  return c
+}
+
+/** A comparable cell value for a column kind, or undefined when the value can never be equal to one. */
+const cell = (kind: Kind, value: unknown): unknown => {
+  switch (kind) {
+    case "key":
+      return typeof value === "string" ? value : undefined
+    case "int":
+      return typeof value === "number" && Number.isFinite(value) ? value : undefined
+    case "bool":
+      return typeof value === "boolean" ? (value ? 1 : 0) : undefined
+    case "fen": {
+      if (typeof value !== "number" || !Number.isFinite(value)) return undefined
+      const fen = value * 100
+      return Math.abs(fen - Math.round(fen)) < 1e-6 ? Math.round(fen) : undefined
+    }
+    case "ms":
+      return undefined
+  }
+}
+
+/** Compiles a condition. @internal */
+export const condition = (c: CaseStore.Condition, params: Array<unknown>): string => {
+  switch (c._tag) {
+    case "Eq": {
+      const { column: col, kind } = column(c.field)
+      if (c.value === null) return `(${col} IS NULL)`
+      const v = cell(kind, c.value)
+      if (v === undefined) return FALSE
+      params.push(v)
+      return `(${col} IS NOT NULL AND ${col} = ?)`
+    }
+    case "In": {
+      const { column: col, kind } = column(c.field)
+      const values = c.values.map((x) => cell(kind, x)).filter((x) => x !== undefined)
+      if (values.length === 0) return FALSE
+      params.push(...values)
+      return `(${col} IS NOT NULL AND ${col} IN (${values.map(() => "?").join(", ")}))`
+    }
+    case "Gt": {
+      const { column: col, kind } = column(c.field)
+      if (kind !== "int" && kind !== "fen") return FALSE
+      params.push(kind === "fen" ? Math.round(c.value * 100 * 1e6) / 1e6 : c.value)
+      return `(${col} IS NOT NULL AND ${col} > ?)`
+    }
+    case "Present":
+      return `(${column(c.field).column} IS NOT NULL)`
+    case "Absent":
+      return `(${column(c.field).column} IS NULL)`
+    case "Before":
+    case "NotBefore": {
+      const col = column(c.field).column
+      const ms = Date.parse(c.value)
+      if (!Number.isFinite(ms)) return FALSE
+      params.push(ms)
+      return `(${col} IS NOT NULL AND ${col} ${c._tag === "Before" ? "<" : ">="} ?)`
+    }
+    case "Later": {
+      const a = column(c.field).column
+      const b = column(c.than).column
+      return `(${a} IS NOT NULL AND ${b} IS NOT NULL AND ${a} > ${b})`
+    }
+    case "Within": {
+      const col = column(c.field).column
+      // every path ends with "/"; "0" is the character right after "/", so [path, path⁺) is the subtree
+      params.push(c.path, `${c.path.slice(0, -1)}0`)
+      return `(${col} >= ? AND ${col} < ?)`
+    }
+    case "And":
+      return c.conditions.length === 0 ? TRUE : `(${c.conditions.map((x) => condition(x, params)).join(" AND ")})`
+    case "Or":
+      return c.conditions.length === 0 ? FALSE : `(${c.conditions.map((x) => condition(x, params)).join(" OR ")})`
+    case "Not":
+      return `(NOT ${condition(c.condition, params)})`
+  }
+}
+
+/** A grouping expression and how to read its values back. @internal */
+export interface Key {
+  readonly expression: string
+  readonly read: (value: unknown) => string | number | boolean | null
+}
+
+const asNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
+
+/** Compiles a dimension. @internal */
+export const dimension = (d: CaseStore.Dimension, dialect: Dialect, offsetMinutes: number): Key => {
+  switch (d._tag) {
+    case "Column": {
+      const { column: col, kind } = column(d.field)
+      switch (kind) {
+        case "bool":
+          return { expression: col, read: (v) => (v === null || v === undefined ? null : Number(v) === 1) }
+        case "int":
+          return { expression: col, read: asNumber }
+        case "fen":
+          return { expression: col, read: (v) => (v === null || v === undefined ? null : Number(v) / 100) }
+        default:
+          return { expression: col, read: (v) => (v === null || v === undefined ? null : String(v)) }
+      }
+    }
+    case "Period":
+      return {
+        expression: `(CASE WHEN ${column(d.field).column} IS NULL THEN NULL ELSE ${
+          dialect.period(column(d.field).column, offsetMinutes, d.unit)
+        } END)`,
+        read: (v) => (v === null || v === undefined ? null : String(v))
+      }
+    case "Jurisdiction":
+      return d.depth > MAX_DEPTH
+        ? { expression: "NULL", read: () => null }
+        : { expression: `${d.of}_d${d.depth}`, read: (v) => (v === null || v === undefined ? null : String(v)) }
+  }
+}
+
+/** The parts of a measure: SQL aggregate expressions (one or two) and how to combine their values. @internal */
+export interface MeasureSql {
+  readonly expressions: ReadonlyArray<string>
+  readonly combine: (values: ReadonlyArray<unknown>) => number | null
+  /** For a median: the duration expression and its filter, computed by a separate window query. */
+  readonly median?: { readonly duration: string; readonly filter: string } | undefined
+}
+
+/** Compiles a measure; parameters of its filter are pushed in expression order. @internal */
+export const measure = (m: CaseStore.Measure, params: Array<unknown>): MeasureSql => {
+  switch (m._tag) {
+    case "Count": {
+      if (m.where === undefined) return { expressions: ["COUNT(*)"], combine: (v) => Number(v[0] ?? 0) }
+      const w = condition(m.where, params)
+      return { expressions: [`SUM(CASE WHEN ${w} THEN 1 ELSE 0 END)`], combine: (v) => Number(v[0] ?? 0) }
+    }
+    case "Sum": {
+      const { column: col, kind } = column(m.field)
+      const w = m.where === undefined ? TRUE : condition(m.where, params)
+      return {
+        expressions: [`SUM(CASE WHEN ${w} AND ${col} IS NOT NULL THEN ${col} ELSE 0 END)`],
+        combine: (v) => (kind === "fen" ? Number(v[0] ?? 0) / 100 : Number(v[0] ?? 0))
+      }
+    }
+    case "Duration": {
+      const from = column(m.from).column
+      const to = column(m.to).column
+      const w = m.where === undefined ? TRUE : condition(m.where, params)
+      const filter = `(${w} AND ${from} IS NOT NULL AND ${to} IS NOT NULL)`
+      const d = `(${to} - ${from})`
+      switch (m.stat) {
+        case "count":
+          return { expressions: [`SUM(CASE WHEN ${filter} THEN 1 ELSE 0 END)`], combine: (v) => Number(v[0] ?? 0) }
+        case "sum":
+          return { expressions: [`SUM(CASE WHEN ${filter} THEN ${d} ELSE 0 END)`], combine: (v) => Number(v[0] ?? 0) }
+        case "avg":
+          // sum and count as integers, divided in JavaScript: exactly what the in-memory store computes
+          return {
+            expressions: [
+              `SUM(CASE WHEN ${filter} THEN ${d} ELSE 0 END)`,
+              `SUM(CASE WHEN ${filter} THEN 1 ELSE 0 END)`
+            ],
+            combine: (v) => (Number(v[1] ?? 0) === 0 ? null : Number(v[0]) / Number(v[1]))
+          }
+        case "min":
+        case "max":
+          return {
+            expressions: [`${m.stat.toUpperCase()}(CASE WHEN ${filter} THEN ${d} END)`],
+            combine: (v) => asNumber(v[0])
+          }
+        case "median":
+          return { expressions: [], combine: () => null, median: { duration: d, filter } }
+      }
+    }
+  }
+}
+
+/** Replaces `?` with `$1`, `$2` … for dialects with numbered placeholders. @internal */
+export const numbered = (text: string): string => {
+  let i = 0
+  return text.replace(/\?/g, () => `$${++i}`)
+}
+
+/** The final text for a dialect. @internal */
+export const finish = (dialect: Dialect, text: string): string => (dialect.numberedPlaceholders ? numbered(text) : text)
