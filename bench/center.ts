@@ -1,0 +1,131 @@
+/**
+ * Benchmark "center": commands per second end to end (input decoding, policy, load, decide, evolve, summary,
+ * append to the in-memory store) through the `Center` service, one fiber, commands one after another, every
+ * case through its full loop; and the same through the Promise API (`createCenter`). Every sample starts from
+ * an empty store (built untimed), so samples do the same work.
+ */
+import { Center, type CenterClient, Command, createCenter, MemoryStore } from "@fengqiao/core"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as ParseResult from "effect/ParseResult"
+import * as RuntimeFlags from "effect/RuntimeFlags"
+import * as RuntimeFlagsPatch from "effect/RuntimeFlagsPatch"
+import * as Supervisor from "effect/Supervisor"
+import { commandCount, countyConfig, mix, workload } from "./fixtures.js"
+import type { Benchmark } from "./harness.js"
+
+const CASES = 400
+
+/** Counts the Effect instructions the fiber runtime evaluates (a machine-independent measure of plumbing). */
+class OpCounter extends Supervisor.AbstractSupervisor<void> {
+  ops = 0
+  readonly byOp = new Map<string, number>()
+  get value() {
+    return Effect.void
+  }
+  override onEffect<A, E>(_fiber: unknown, effect: Effect.Effect<A, E, unknown>) {
+    this.ops++
+    const op = (effect as unknown as { readonly _op?: string })._op ?? "?"
+    this.byOp.set(op, (this.byOp.get(op) ?? 0) + 1)
+  }
+}
+
+/** Effect instructions per command through Center.execute, counted once (untimed) on the first 80 cases. */
+const countOps = async (options: Center.Options, inputs: ReadonlyArray<unknown>) => {
+  const center = await Effect.runPromise(Effect.provide(Center.make(options), MemoryStore.layer))
+  const counter = new OpCounter()
+  await Effect.runPromise(
+    Effect.forEach(inputs, (input) => center.execute(input), { discard: true }).pipe(
+      Effect.supervised(counter),
+      Effect.withRuntimeFlagsPatch(RuntimeFlagsPatch.enable(RuntimeFlags.OpSupervision))
+    )
+  )
+  const perCommand = (n: number) => Math.round((n / inputs.length) * 10) / 10
+  return {
+    perCommand: perCommand(counter.ops),
+    byOp: Object.fromEntries([...counter.byOp].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, perCommand(v)]))
+  }
+}
+
+export const make = async (): Promise<Benchmark> => {
+  const cases = workload(CASES)
+  const inputs = cases.flat()
+  const commands = commandCount(cases)
+  const options: Center.Options = { config: countyConfig }
+  // Exactly what Center.ts decodes with.
+  const decode = ParseResult.decodeUnknownEither(Command.Command, { errors: "all", onExcessProperty: "error" })
+
+  return {
+    name: "center",
+    description: "commands/s end to end through the Center service on the in-memory store, one fiber, sequential",
+    unit: "commands",
+    workload: {
+      cases: CASES,
+      commandsPerSample: commands,
+      mix,
+      freshStorePerSample: true,
+      effectOpsPerCommand: await countOps(options, workload(80).flat())
+    },
+    cases: [
+      {
+        name: "Center (Effect, one fiber)",
+        note: "Effect.runPromise(Effect.forEach(inputs, center.execute)) on Center.make + MemoryStore.layer",
+        setup: () => Effect.runPromise(Effect.provide(Center.make(options), MemoryStore.layer)),
+        run: async (center: Center.Center) => {
+          await Effect.runPromise(Effect.forEach(inputs, (input) => center.execute(input), { discard: true }))
+          return commands
+        }
+      },
+      {
+        name: "Center (runPromise per command)",
+        note: "ManagedRuntime over Center.layer + MemoryStore.layer; await runtime.runPromise(execute) per command",
+        setup: async () => {
+          const runtime = ManagedRuntime.make(Center.layer(options).pipe(Layer.provide(MemoryStore.layer)))
+          return { runtime, center: await runtime.runPromise(Center.Center) }
+        },
+        run: async (
+          { center, runtime }: { center: Center.Center; runtime: ManagedRuntime.ManagedRuntime<Center.Center, unknown> }
+        ) => {
+          for (const input of inputs) await runtime.runPromise(center.execute(input))
+          return commands
+        },
+        teardown: ({ runtime }: { runtime: ManagedRuntime.ManagedRuntime<Center.Center, unknown> }) => runtime.dispose()
+      },
+      {
+        name: "createCenter (Promise API)",
+        note: "await client.execute(input) per command",
+        setup: () => createCenter({ config: countyConfig }),
+        run: async (client: CenterClient.CenterClient) => {
+          for (const input of inputs) await client.execute(input)
+          return commands
+        },
+        teardown: (client: CenterClient.CenterClient) => client.dispose()
+      },
+      {
+        name: "Schema decode only",
+        note: "the Command decode Center.execute starts with (errors: all, onExcessProperty: error); not a target",
+        run: () => {
+          for (const input of inputs) {
+            if (Either.isLeft(decode(input))) throw new Error("workload input does not decode")
+          }
+          return commands
+        }
+      }
+    ],
+    ratios: [
+      {
+        name: "Promise API / Effect",
+        numerator: "createCenter (Promise API)",
+        denominator: "Center (Effect, one fiber)"
+      },
+      {
+        name: "decode share of Center",
+        numerator: "Schema decode only",
+        denominator: "Center (Effect, one fiber)"
+      }
+    ],
+    targets: [{ case: "Center (Effect, one fiber)", atLeast: 50_000, unit: "commands" }]
+  }
+}
