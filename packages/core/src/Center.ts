@@ -147,6 +147,8 @@ export interface Options {
    * the same case within one process never conflict: they run one at a time.
    */
   readonly retries?: number
+  /** Wrap each command in a `Center.execute` span (default `false`: spans cost more than the domain work). */
+  readonly tracing?: boolean
 }
 
 const decodeCommand = decodeInput(Command)
@@ -202,8 +204,10 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
     const retrySchedule = Schedule.exponential("2 millis").pipe(
       Schedule.jittered,
       Schedule.either(Schedule.spaced("200 millis")),
-      Schedule.intersect(Schedule.recurs(retries))
+      Schedule.intersect(Schedule.recurs(retries - 1)),
+      Schedule.whileInput((e: ExecuteError) => e._tag === "VersionConflict")
     )
+    const tracing = options.tracing ?? false
 
     const forbidden = <A>(f: Forbidden | undefined, a: A): Effect.Effect<A, Forbidden> =>
       f === undefined ? Effect.succeed(a) : Effect.fail(f)
@@ -238,24 +242,25 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
       state: Case | undefined,
       ctx: Lifecycle.DecideContext,
       correlationId: string
-    ) =>
-      Effect.gen(function*() {
-        const events = yield* fromEither(Lifecycle.decide(ctx, state, command))
-        const base = state?.version ?? 0
-        const envelopes: Array<Envelope> = events.map((event, i) => ({
-          caseId: ctx.caseId,
-          centre,
-          version: base + i + 1,
-          at: ctx.at,
-          actor: command.actor,
-          commandId: ctx.commandId,
-          correlationId,
-          event
-        }))
-        let snapshot = state
-        for (const env of envelopes) snapshot = Lifecycle.evolve(snapshot, env)
-        const s = snapshot!
-        yield* store.append({
+    ): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> => {
+      const decided = Lifecycle.decide(ctx, state, command)
+      if (Either.isLeft(decided)) return Effect.fail(decided.left)
+      const base = state?.version ?? 0
+      const envelopes: Array<Envelope> = decided.right.map((event, i) => ({
+        caseId: ctx.caseId,
+        centre,
+        version: base + i + 1,
+        at: ctx.at,
+        actor: command.actor,
+        commandId: ctx.commandId,
+        correlationId,
+        event
+      }))
+      let snapshot = state
+      for (const env of envelopes) snapshot = Lifecycle.evolve(snapshot, env)
+      const s = snapshot!
+      return Effect.as(
+        store.append({
           centre,
           caseId: ctx.caseId,
           expectedVersion: base,
@@ -263,70 +268,112 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
           events: envelopes,
           snapshot: s,
           summary: Summary.ofCase(config, s)
-        })
-        return { caseId: s.id, code: s.code, version: s.version, case: s, events: envelopes, duplicate: false }
+        }),
+        { caseId: s.id, code: s.code, version: s.version, case: s, events: envelopes, duplicate: false }
+      )
+    }
+
+    const register = (
+      command: Extract<Command, { _tag: "Register" }>,
+      commandId: string,
+      correlationId: string,
+      now: string
+    ) =>
+      Effect.gen(function*() {
+        yield* forbidden(policy.authorizeCommand(config, command.actor, command._tag, undefined, command), undefined)
+        // a case id the centre makes is new; one the caller gives may exist already
+        const caseId = command.caseId ?? (yield* ids.next)
+        const existing = command.caseId === undefined
+          ? undefined
+          : Option.getOrUndefined(yield* store.load(centre, caseId))
+        if (existing !== undefined) yield* readable(command.actor, existing)
+        const at = command.at ?? now
+        // the code's number is taken in the same transaction as the append, so a refused command gives it back
+        return yield* store.withTransaction(Effect.gen(function*() {
+          let code: string | undefined
+          if (existing === undefined) {
+            const year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
+            code = config.formatCode(year, yield* store.nextSequence(centre, `caseCode:${year}`))
+          }
+          return yield* appendDecided(command, existing, { config, caseId, commandId, at, code }, correlationId)
+        }))
       })
 
-    const attempt = (command: Command, commandId: string, correlationId: string) =>
-      Effect.gen(function*() {
-        const prior = yield* firstResult(commandId, command.actor)
-        if (Option.isSome(prior)) return prior.value
-        const now = new Date(yield* Clock.currentTimeMillis).toISOString()
-        if (command._tag === "Register") {
-          const caseId = command.caseId ?? (yield* ids.next)
-          yield* forbidden(policy.authorizeCommand(config, command.actor, command._tag, undefined, command), undefined)
-          const existing = Option.getOrUndefined(yield* store.load(centre, caseId))
-          if (existing !== undefined) yield* readable(command.actor, existing)
-          const at = command.at ?? now
-          return yield* store.withTransaction(Effect.gen(function*() {
-            let code: string | undefined
-            if (existing === undefined) {
-              const year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
-              const seq = yield* store.nextSequence(centre, `caseCode:${year}`)
-              code = config.formatCode(year, seq)
-            }
-            return yield* appendDecided(command, existing, { config, caseId, commandId, at, code }, correlationId)
-          }))
-        }
-        const state = yield* loadCase(command.caseId)
-        yield* forbidden(policy.authorizeCommand(config, command.actor, command._tag, state, command), undefined)
+    const onCase = (
+      command: Exclude<Command, { _tag: "Register" }>,
+      commandId: string,
+      correlationId: string,
+      now: string
+    ) =>
+      Effect.flatMap(loadCase(command.caseId), (state) => {
+        const refusal = policy.authorizeCommand(config, command.actor, command._tag, state, command)
+        if (refusal !== undefined) return Effect.fail(refusal)
         const at = command.at ?? (now < state.updatedAt ? state.updatedAt : now)
-        let mergeTarget: Case | undefined
-        if (command._tag === "Merge" && command.into !== command.caseId) {
-          mergeTarget = Option.getOrUndefined(yield* store.load(centre, command.into))
-          if (mergeTarget !== undefined) yield* readable(command.actor, mergeTarget)
+        const ctx = { config, caseId: state.id, commandId, at }
+        if (command._tag !== "Merge" || command.into === command.caseId) {
+          return appendDecided(command, state, ctx, correlationId)
         }
-        return yield* appendDecided(command, state, {
-          config,
-          caseId: state.id,
-          commandId,
-          at,
-          mergeTarget
-        }, correlationId)
+        return Effect.flatMap(store.load(centre, command.into), (target) => {
+          const mergeTarget = Option.getOrUndefined(target)
+          const denied = mergeTarget === undefined
+            ? undefined
+            : policy.authorizeRead(config, command.actor, mergeTarget)
+          return denied !== undefined
+            ? Effect.fail(denied)
+            : appendDecided(command, state, { ...ctx, mergeTarget }, correlationId)
+        })
       })
+
+    /** One attempt; `checkPrior` when the caller chose the command id (a centre-made id cannot repeat). */
+    const attempt = (
+      command: Command,
+      commandId: string,
+      correlationId: string,
+      checkPrior: boolean
+    ): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> => {
+      const fresh = Effect.flatMap(Clock.currentTimeMillis, (ms) => {
+        const now = new Date(ms).toISOString()
+        return command._tag === "Register"
+          ? register(command, commandId, correlationId, now)
+          : onCase(command, commandId, correlationId, now)
+      })
+      return checkPrior
+        ? Effect.flatMap(
+          firstResult(commandId, command.actor),
+          (prior): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> =>
+            Option.isSome(prior) ? Effect.succeed(prior.value) : fresh
+        )
+        : fresh
+    }
 
     const execute = (input: unknown): Effect.Effect<CommandResult, ExecuteError> =>
-      Effect.gen(function*() {
-        const command = yield* fromEither(decodeCommand(input))
-        const commandId = command.commandId ?? (yield* ids.next)
-        const correlationId = command.correlationId ?? commandId
-        // Register has no case id yet unless the caller gave one; a fresh UUIDv7 cannot collide.
-        const caseKey = command.caseId
-        const once = attempt(command, commandId, correlationId).pipe(
-          Effect.catchTag("DuplicateCommand", (_: DuplicateCommand) =>
-            Effect.flatMap(firstResult(commandId, command.actor), (o) =>
-              Option.isSome(o)
-                ? Effect.succeed(o.value)
-                : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` }))))
-        )
-        return yield* (caseKey === undefined ? once : sameCase(caseKey, once)).pipe(
-          Effect.retry({
-            schedule: retrySchedule,
-            while: (e) =>
-              e._tag === "VersionConflict"
-          })
-        )
-      }).pipe(Effect.withSpan("Center.execute", { captureStackTrace: false }))
+      Effect.suspend(() => {
+        const decoded = decodeCommand(input)
+        if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
+        const command = decoded.right
+        const run = (commandId: string, given: boolean): Effect.Effect<CommandResult, ExecuteError> => {
+          const once = attempt(command, commandId, command.correlationId ?? commandId, given).pipe(
+            // the same command id won a race: answer with its result
+            Effect.catchTag("DuplicateCommand", () =>
+              Effect.flatMap(firstResult(commandId, command.actor), (o) =>
+                Option.isSome(o)
+                  ? Effect.succeed(o.value)
+                  : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` }))))
+          )
+          // Register has no case id unless the caller gave one; a fresh UUIDv7 cannot collide
+          const locked = command.caseId === undefined ? once : sameCase(command.caseId, once)
+          // the retry schedule is built only after a first conflict, off the hot path
+          return retries === 0
+            ? locked
+            : Effect.catchTag(locked, "VersionConflict", () =>
+              Effect.retry(locked, retrySchedule))
+        }
+        const result = command.commandId !== undefined
+          ? run(command.commandId, true)
+          : Effect.flatMap(ids.next, (id) =>
+            run(id, false))
+        return tracing ? Effect.withSpan(result, "Center.execute", { captureStackTrace: false }) : result
+      })
 
     const scope = (actor: Actor): Effect.Effect<Condition, Forbidden> => {
       const s = policy.readScope(config, actor)

@@ -16,6 +16,7 @@ import { CaseStore as CaseStoreTag, DuplicateCommand } from "./CaseStore.js"
 import { VersionConflict } from "./Errors.js"
 import type { Envelope } from "./Event.js"
 import { aggregate, matches } from "./internal/evaluate.js"
+import { makeKeyedLock } from "./internal/keyedLock.js"
 import type { CaseSummary } from "./Summary.js"
 
 interface Entry {
@@ -37,10 +38,15 @@ interface Tx {
   readonly undo: Array<() => void>
 }
 
+/** Freezes what is not frozen yet; unchanged parts of a new snapshot are shared with the old, already frozen. */
 const deepFreeze = <A>(value: A): A => {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value)
-    for (const v of Object.values(value)) deepFreeze(v)
+    const record = value as Record<string, unknown>
+    for (const k in record) {
+      const v = record[k]
+      if (typeof v === "object" && v !== null) deepFreeze(v)
+    }
   }
   return value
 }
@@ -71,7 +77,9 @@ const upperBound = (xs: ReadonlyArray<Entry>, k: Keyset, inclusive: boolean): nu
  */
 export const make: Effect.Effect<CaseStore> = Effect.gen(function*() {
   const centres = new Map<string, Centre>()
-  const lock = yield* Effect.makeSemaphore(1)
+  // one writer at a time; a transaction holds the lock from begin to end
+  const lock = makeKeyedLock()
+  const exclusive = <A, E, R>(effect: Effect.Effect<A, E, R>) => lock("write", effect)
   const currentTx = FiberRef.unsafeMake<Tx | undefined>(undefined)
 
   const centreOf = (id: string): Centre => {
@@ -97,7 +105,7 @@ export const make: Effect.Effect<CaseStore> = Effect.gen(function*() {
           }))
       }
       const fresh: Tx = { undo: [] }
-      return lock.withPermits(1)(
+      return exclusive(
         Effect.locally(currentTx, fresh)(effect).pipe(
           Effect.onExit((exit) =>
             Effect.sync(() => {
@@ -110,7 +118,7 @@ export const make: Effect.Effect<CaseStore> = Effect.gen(function*() {
 
   /** Runs a write under the lock unless a transaction already holds it. */
   const write = <A, E>(f: (tx: Tx | undefined) => Effect.Effect<A, E>): Effect.Effect<A, E> =>
-    Effect.flatMap(FiberRef.get(currentTx), (tx) => (tx !== undefined ? f(tx) : lock.withPermits(1)(f(undefined))))
+    Effect.flatMap(FiberRef.get(currentTx), (tx) => (tx !== undefined ? f(tx) : exclusive(f(undefined))))
 
   const store: CaseStore = {
     capabilities: { name: "memory", persistent: false, concurrentWriters: false },

@@ -89,7 +89,14 @@ const isoInput = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 export const toTimestamp = (input: string | Date | number): Timestamp | undefined => {
   let ms: number
   if (typeof input === "string") {
-    if (!isoInput.test(input)) return undefined
+    // fast path: already canonical (what the SDK itself writes)
+    if (
+      canonicalInstant.test(input) && input.slice(11, 13) < "24" && input.slice(14, 16) < "60" &&
+      input.slice(17, 19) < "60" && isValidCivilDate(input.slice(0, 10))
+    ) return input
+    // Date.parse rolls 2025-02-30 over to 2 March and accepts 24:00: refuse both
+    if (!isoInput.test(input) || !isValidCivilDate(input.slice(0, 10))) return undefined
+    if (input.length > 10 && (input.slice(11, 13) > "23" || input.slice(14, 16) > "59")) return undefined
     ms = input.length === 10 ? Date.parse(`${input}T00:00:00+08:00`) : Date.parse(input)
   } else if (typeof input === "number") {
     ms = input

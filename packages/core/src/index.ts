@@ -68,6 +68,11 @@ export * as Event from "./Event.js"
 /**
  * @since 0.1.0
  */
+export * as Examples from "./Examples.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as I18n from "./I18n.js"
 
 /**

@@ -1,102 +1,11 @@
-import type { Actor } from "../src/Actor.js"
-import type { CenterConfigInput } from "../src/CenterConfig.js"
-
-/** A small county centre: one county, two townships, three villages, grids, and stationed departments. */
-export const countyConfig: CenterConfigInput = {
-  id: "dunhua",
-  name: "敦化市综治中心",
-  jurisdictions: [
-    { code: "222403", name: "敦化市", level: "county" },
-    { code: "222403001", name: "胜利街道", level: "township", parent: "222403" },
-    { code: "222403100", name: "大石头镇", level: "township", parent: "222403" },
-    { code: "222403001001", name: "民主社区", level: "village", parent: "222403001" },
-    { code: "222403100201", name: "大石头村", level: "village", parent: "222403100" },
-    { code: "222403100202", name: "新华村", level: "village", parent: "222403100" },
-    { code: "222403100201-G1", name: "大石头村第一网格", level: "grid", parent: "222403100201" },
-    { code: "222403100201-G2", name: "大石头村第二网格", level: "grid", parent: "222403100201" }
-  ],
-  departments: [
-    { id: "court", name: "敦化市人民法院", kind: "court", jurisdiction: "222403", stationing: { _tag: "Permanent" } },
-    { id: "police", name: "敦化市公安局", kind: "police", jurisdiction: "222403", stationing: { _tag: "Permanent" } },
-    {
-      id: "justice",
-      name: "敦化市司法局",
-      kind: "justiceBureau",
-      jurisdiction: "222403",
-      stationing: { _tag: "Permanent" }
-    },
-    {
-      id: "petition",
-      name: "敦化市信访局",
-      kind: "petitionBureau",
-      jurisdiction: "222403",
-      stationing: { _tag: "Permanent" }
-    },
-    {
-      id: "hrss",
-      name: "敦化市人社局",
-      kind: "hrss",
-      jurisdiction: "222403",
-      stationing: { _tag: "Rotating", weekdays: [1, 3] }
-    },
-    {
-      id: "women",
-      name: "敦化市妇联",
-      kind: "womensFederation",
-      jurisdiction: "222403",
-      stationing: { _tag: "OnCall" }
-    },
-    {
-      id: "dsMediation",
-      name: "大石头镇人民调解委员会",
-      kind: "peoplesMediationCommittee",
-      jurisdiction: "222403100",
-      stationing: { _tag: "Permanent" }
-    },
-    {
-      id: "dsGov",
-      name: "大石头镇人民政府",
-      kind: "townshipGovernment",
-      jurisdiction: "222403100",
-      stationing: { _tag: "Permanent" }
-    },
-    {
-      id: "dstMediation",
-      name: "大石头村人民调解委员会",
-      kind: "peoplesMediationCommittee",
-      jurisdiction: "222403100201",
-      stationing: { _tag: "Permanent" }
-    },
-    {
-      id: "slMediation",
-      name: "胜利街道人民调解委员会",
-      kind: "peoplesMediationCommittee",
-      jurisdiction: "222403001",
-      stationing: { _tag: "Permanent" }
-    }
-  ]
-}
-
-export const admin: Actor = { id: "admin-1", roles: ["admin"], jurisdiction: "222403" }
-export const countyIntake: Actor = { id: "intake-county", roles: ["intake", "dispatcher"], jurisdiction: "222403" }
-export const townshipIntake: Actor = { id: "intake-ds", roles: ["intake", "dispatcher"], jurisdiction: "222403100" }
-export const villageStaff: Actor = {
-  id: "staff-dst",
-  roles: ["intake", "dispatcher", "handler"],
-  jurisdiction: "222403100201"
-}
-export const otherTownship: Actor = {
-  id: "intake-sl",
-  roles: ["intake", "dispatcher", "handler"],
-  jurisdiction: "222403001"
-}
-export const viewer: Actor = { id: "viewer-1", roles: ["viewer"], jurisdiction: "222403" }
-
-export const applicant = {
-  _tag: "Person",
-  role: "applicant",
-  name: "张三",
-  idNumber: "11010519491231002X",
-  phone: "13812345678"
-} as const
-export const respondent = { _tag: "Person", role: "respondent", name: "李四" } as const
+export {
+  admin,
+  applicant,
+  countyConfig,
+  countyIntake,
+  otherTownship,
+  respondent,
+  townshipIntake,
+  viewer,
+  villageStaff
+} from "../src/Examples.js"
