@@ -75,7 +75,7 @@ const upperBound = (xs: ReadonlyArray<Entry>, k: Keyset, inclusive: boolean): nu
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<CaseStore> = Effect.gen(function*() {
+export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
   const centres = new Map<string, Centre>()
   // one writer at a time; a transaction holds the lock from begin to end
   const lock = makeKeyedLock()
