@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { DivisionCode, Id, Key, Name } from "./Primitives.js"
+import { DivisionCode, Id, Key, Name, optionalField } from "./Primitives.js"
 
 /**
  * An actor: an id, roles, the jurisdiction node the actor works for, and for department staff the department.
@@ -15,10 +15,10 @@ import { DivisionCode, Id, Key, Name } from "./Primitives.js"
  */
 export const Actor = Schema.Struct({
   id: Id,
-  name: Schema.optionalWith(Name, { exact: true }),
+  name: optionalField(Name),
   roles: Schema.Array(Key).pipe(Schema.minItems(1), Schema.maxItems(32)),
   jurisdiction: DivisionCode,
-  department: Schema.optionalWith(Key, { exact: true })
+  department: optionalField(Key)
 }).annotations({ identifier: "Actor" })
 
 /**

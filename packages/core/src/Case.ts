@@ -8,7 +8,19 @@ import * as Schema from "effect/Schema"
 import { Actor } from "./Actor.js"
 import { Deadline } from "./Deadline.js"
 import { Party } from "./Party.js"
-import { CaseId, Description, DivisionCode, Id, Key, Locale, Name, Note, Timestamp, Yuan } from "./Primitives.js"
+import {
+  CaseId,
+  Description,
+  DivisionCode,
+  Id,
+  Key,
+  Locale,
+  Name,
+  Note,
+  optionalField,
+  Timestamp,
+  Yuan
+} from "./Primitives.js"
 
 /**
  * The states of the lifecycle.
@@ -70,9 +82,9 @@ export const openStatuses: ReadonlyArray<Status> = [
  */
 export const Attachment = Schema.Struct({
   ref: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(1024)),
-  name: Schema.optional(Name),
-  mediaType: Schema.optional(Schema.String.pipe(Schema.pattern(/^[\w.+-]+\/[\w.+-]+$/))),
-  sha256: Schema.optional(Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/)))
+  name: optionalField(Name),
+  mediaType: optionalField(Schema.String.pipe(Schema.pattern(/^[\w.+-]+\/[\w.+-]+$/))),
+  sha256: optionalField(Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/)))
 }).annotations({ identifier: "Attachment" })
 
 /**

@@ -19,15 +19,16 @@ import {
   Locale,
   Name,
   Note,
+  optionalField,
   TimestampInput,
   Yuan
 } from "./Primitives.js"
 
 const meta = {
   actor: Actor,
-  commandId: Schema.optional(CommandId),
-  at: Schema.optional(TimestampInput),
-  correlationId: Schema.optional(Id)
+  commandId: optionalField(CommandId),
+  at: optionalField(TimestampInput),
+  correlationId: optionalField(Id)
 }
 
 const onCase = { ...meta, caseId: CaseId }
@@ -41,22 +42,22 @@ const onCase = { ...meta, caseId: CaseId }
  */
 export const Register = Schema.TaggedStruct("Register", {
   ...meta,
-  caseId: Schema.optional(CaseId),
+  caseId: optionalField(CaseId),
   kind: Key,
   channel: Key,
   /** Where the matter arose. */
   place: DivisionCode,
   /** The node whose window took the case in; the actor's jurisdiction if omitted. */
-  intakeNode: Schema.optional(DivisionCode),
+  intakeNode: optionalField(DivisionCode),
   parties: Schema.Array(Party).pipe(Schema.minItems(1), Schema.maxItems(500)),
   /** People involved (for group cases, 群体性); at least the number of parties who are persons. */
-  headcount: Schema.optional(Schema.Int.pipe(Schema.between(1, 1_000_000))),
+  headcount: optionalField(Schema.Int.pipe(Schema.between(1, 1_000_000))),
   description: Description,
-  amountAtStake: Schema.optional(Yuan),
-  attachments: Schema.optional(Schema.Array(Attachment).pipe(Schema.maxItems(200))),
-  category: Schema.optional(Key),
-  occurredAt: Schema.optional(TimestampInput),
-  language: Schema.optional(Locale)
+  amountAtStake: optionalField(Yuan),
+  attachments: optionalField(Schema.Array(Attachment).pipe(Schema.maxItems(200))),
+  category: optionalField(Key),
+  occurredAt: optionalField(TimestampInput),
+  language: optionalField(Locale)
 }).annotations({ identifier: "Register" })
 
 /**
@@ -83,7 +84,7 @@ export const Reject = Schema.TaggedStruct("Reject", { ...onCase, reason: Note, r
  * @since 0.1.0
  * @category commands
  */
-export const Merge = Schema.TaggedStruct("Merge", { ...onCase, into: CaseId, reason: Schema.optional(Note) })
+export const Merge = Schema.TaggedStruct("Merge", { ...onCase, into: CaseId, reason: optionalField(Note) })
   .annotations({ identifier: "Merge" })
 
 /**
@@ -97,10 +98,10 @@ export const Assess = Schema.TaggedStruct("Assess", {
   ...onCase,
   category: Key,
   complexity: Key,
-  risk: Schema.optional(Schema.Struct({ level: Key, reason: Schema.optional(Note) })),
+  risk: optionalField(Schema.Struct({ level: Key, reason: optionalField(Note) })),
   /** The node that will handle the case (the tier); the current one if omitted. */
-  handlingNode: Schema.optional(DivisionCode),
-  note: Schema.optional(Note)
+  handlingNode: optionalField(DivisionCode),
+  note: optionalField(Note)
 }).annotations({ identifier: "Assess" })
 
 /**
@@ -113,9 +114,9 @@ export const Assess = Schema.TaggedStruct("Assess", {
 export const Dispatch = Schema.TaggedStruct("Dispatch", {
   ...onCase,
   leadUnit: Key,
-  assistingUnits: Schema.optional(Schema.Array(Key).pipe(Schema.maxItems(50))),
-  mediationType: Schema.optional(Key),
-  note: Schema.optional(Note)
+  assistingUnits: optionalField(Schema.Array(Key).pipe(Schema.maxItems(50))),
+  mediationType: optionalField(Key),
+  note: optionalField(Note)
 }).annotations({ identifier: "Dispatch" })
 
 /**
@@ -137,8 +138,8 @@ export const SendBack = Schema.TaggedStruct("SendBack", { ...onCase, reason: Not
 export const Redispatch = Schema.TaggedStruct("Redispatch", {
   ...onCase,
   leadUnit: Key,
-  assistingUnits: Schema.optional(Schema.Array(Key).pipe(Schema.maxItems(50))),
-  mediationType: Schema.optional(Key),
+  assistingUnits: optionalField(Schema.Array(Key).pipe(Schema.maxItems(50))),
+  mediationType: optionalField(Key),
   reason: Note
 }).annotations({ identifier: "Redispatch" })
 
@@ -159,11 +160,11 @@ export const StartHandling = Schema.TaggedStruct("StartHandling", onCase).annota
  */
 export const RecordMediationSession = Schema.TaggedStruct("RecordMediationSession", {
   ...onCase,
-  sessionId: Schema.optional(Id),
+  sessionId: optionalField(Id),
   mediators: Schema.Array(Name).pipe(Schema.minItems(1), Schema.maxItems(20)),
   result: Schema.Literal("progress", "agreement", "failed", "partyRefused"),
-  summary: Schema.optional(Note),
-  heldAt: Schema.optional(TimestampInput)
+  summary: optionalField(Note),
+  heldAt: optionalField(TimestampInput)
 }).annotations({ identifier: "RecordMediationSession" })
 
 /**
@@ -175,7 +176,7 @@ export const RecordMediationSession = Schema.TaggedStruct("RecordMediationSessio
 export const ConveneConsultation = Schema.TaggedStruct("ConveneConsultation", {
   ...onCase,
   departments: Schema.Array(Key).pipe(Schema.minItems(1), Schema.maxItems(50)),
-  conclusion: Schema.optional(Note)
+  conclusion: optionalField(Note)
 }).annotations({ identifier: "ConveneConsultation" })
 
 /**
@@ -186,7 +187,7 @@ export const ConveneConsultation = Schema.TaggedStruct("ConveneConsultation", {
  */
 export const SummonDepartment = Schema.TaggedStruct("SummonDepartment", {
   ...onCase,
-  summonsId: Schema.optional(Id),
+  summonsId: optionalField(Id),
   department: Key,
   reason: Note
 }).annotations({ identifier: "SummonDepartment" })
@@ -200,7 +201,7 @@ export const SummonDepartment = Schema.TaggedStruct("SummonDepartment", {
 export const RecordReport = Schema.TaggedStruct("RecordReport", {
   ...onCase,
   summonsId: Id,
-  note: Schema.optional(Note)
+  note: optionalField(Note)
 }).annotations({ identifier: "RecordReport" })
 
 /**
@@ -239,8 +240,8 @@ export const OutcomeInput = Schema.Union(
     agreement: Schema.Struct({
       summary: Note,
       /** When the agreement takes effect; the command's time if omitted. */
-      effectiveAt: Schema.optional(TimestampInput),
-      written: Schema.optional(Schema.Boolean)
+      effectiveAt: optionalField(TimestampInput),
+      written: optionalField(Schema.Boolean)
     })
   }),
   Schema.TaggedStruct("NotResolved", { disposition: Key, note: Note })
@@ -266,7 +267,7 @@ export const RecordOutcome = Schema.TaggedStruct("RecordOutcome", { ...onCase, o
 export const RequestJudicialConfirmation = Schema.TaggedStruct("RequestJudicialConfirmation", {
   ...onCase,
   court: Key,
-  note: Schema.optional(Note)
+  note: optionalField(Note)
 }).annotations({ identifier: "RequestJudicialConfirmation" })
 
 /**
@@ -278,7 +279,7 @@ export const RequestJudicialConfirmation = Schema.TaggedStruct("RequestJudicialC
 export const GiveFeedback = Schema.TaggedStruct("GiveFeedback", {
   ...onCase,
   rating: Rating,
-  comment: Schema.optional(Note)
+  comment: optionalField(Note)
 }).annotations({ identifier: "GiveFeedback" })
 
 /**
@@ -290,7 +291,7 @@ export const GiveFeedback = Schema.TaggedStruct("GiveFeedback", {
 export const RecordFollowUp = Schema.TaggedStruct("RecordFollowUp", {
   ...onCase,
   result: Schema.Literal("stable", "rebound"),
-  note: Schema.optional(Note)
+  note: optionalField(Note)
 }).annotations({ identifier: "RecordFollowUp" })
 
 /**
@@ -319,7 +320,7 @@ export const Withdraw = Schema.TaggedStruct("Withdraw", { ...onCase, reason: Not
  */
 export const IssueSupervision = Schema.TaggedStruct("IssueSupervision", {
   ...onCase,
-  orderId: Schema.optional(Id),
+  orderId: optionalField(Id),
   level: Schema.Literal("reminder", "warning", "order"),
   dueAt: TimestampInput,
   note: Note

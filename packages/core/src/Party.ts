@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { isValidCivilDate, Key, Locale, Name, Note } from "./Primitives.js"
+import { isValidCivilDate, Key, Locale, Name, Note, optionalField } from "./Primitives.js"
 
 const idWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const idCheckChars = "10X98765432"
@@ -198,13 +198,13 @@ export const Vulnerability = Schema.Literal(
 export const Person = Schema.TaggedStruct("Person", {
   role: PartyRole,
   name: Name,
-  idNumber: Schema.optional(ResidentIdNumber),
-  phone: Schema.optional(Phone),
-  sex: Schema.optional(Schema.Literal("male", "female")),
-  ethnicity: Schema.optional(Name),
-  preferredLanguage: Schema.optional(Locale),
-  address: Schema.optional(Note),
-  vulnerabilities: Schema.optional(Schema.Array(Vulnerability).pipe(Schema.maxItems(7)))
+  idNumber: optionalField(ResidentIdNumber),
+  phone: optionalField(Phone),
+  sex: optionalField(Schema.Literal("male", "female")),
+  ethnicity: optionalField(Name),
+  preferredLanguage: optionalField(Locale),
+  address: optionalField(Note),
+  vulnerabilities: optionalField(Schema.Array(Vulnerability).pipe(Schema.maxItems(7)))
 }).annotations({ identifier: "Person" })
 
 /**
@@ -222,10 +222,10 @@ export type Person = typeof Person.Type
 export const Organisation = Schema.TaggedStruct("Organisation", {
   role: PartyRole,
   name: Name,
-  creditCode: Schema.optional(CreditCode),
-  phone: Schema.optional(Phone),
-  address: Schema.optional(Note),
-  kind: Schema.optional(Key)
+  creditCode: optionalField(CreditCode),
+  phone: optionalField(Phone),
+  address: optionalField(Note),
+  kind: optionalField(Key)
 }).annotations({ identifier: "Organisation" })
 
 /**

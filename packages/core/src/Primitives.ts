@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
@@ -289,3 +290,19 @@ export const Labels = Schema.Struct({
  * @category models
  */
 export type Labels = typeof Labels.Type
+
+/**
+ * An optional field of an input: it may be absent or `undefined`, and an `undefined` value is dropped while
+ * decoding, so decoded values (and the events made from them) never carry `undefined` keys — what is stored is
+ * exactly what is read back, in every store.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const optionalField = <A, I, R>(
+  schema: Schema.Schema<A, I, R>
+): Schema.PropertySignature<"?:", A, never, "?:", I | undefined, false, R> =>
+  Schema.optionalToOptional(Schema.UndefinedOr(schema), Schema.typeSchema(schema), {
+    decode: (o) => Option.filter(o, (a): a is A => a !== undefined),
+    encode: (o) => o
+  })

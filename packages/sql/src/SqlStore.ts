@@ -204,7 +204,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
     // ---- writing ---------------------------------------------------------------------------------------------
     const insertCaseSql = `INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")}) VALUES (?, ${
       caseColumns.map((c) => (c === "snapshot" ? dialect.jsonParameter("?") : "?")).join(", ")
-    })`
+    }) ON CONFLICT DO NOTHING RETURNING version`
     const updateCaseSql = `UPDATE ${t.cases} SET ${
       caseColumns.map((c) => `${c} = ${c === "snapshot" ? dialect.jsonParameter("?") : "?"}`).join(", ")
     } WHERE centre = ? AND id = ? AND version = ? RETURNING version`
@@ -246,45 +246,30 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
 
     const writeOne = (req: CaseStore.AppendRequest) =>
       Effect.gen(function*() {
-        const commandInsert = yield* Effect.either(
-          q(
-            `INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version) VALUES (?, ?, ?, ?, ?)`,
-            [
-              req.centre,
-              req.commandId,
-              req.caseId,
-              req.expectedVersion + 1,
-              req.expectedVersion + req.events.length
-            ]
-          )
+        // ON CONFLICT … DO NOTHING: a clash is an empty RETURNING, never an error (PostgreSQL would abort the
+        // whole transaction on an error)
+        const claimed = yield* q(
+          `INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING command_id`,
+          [req.centre, req.commandId, req.caseId, req.expectedVersion + 1, req.expectedVersion + req.events.length]
         )
-        if (Either.isLeft(commandInsert)) {
-          return yield* dialect.isUniqueViolation(commandInsert.left)
-            ? Effect.fail(new CaseStore.DuplicateCommand({ commandId: req.commandId }))
-            : Effect.fail(commandInsert.left)
-        }
+        if (claimed.length === 0) return yield* new CaseStore.DuplicateCommand({ commandId: req.commandId })
         const row = caseRow(req.summary, JSON.stringify(req.snapshot))
-        if (req.expectedVersion === 0) {
-          const inserted = yield* Effect.either(q(insertCaseSql, [req.centre, ...row]))
-          if (Either.isLeft(inserted)) {
-            if (!dialect.isUniqueViolation(inserted.left)) return yield* Effect.fail(inserted.left)
-            const actual = yield* currentVersion(req.centre, req.caseId)
-            return yield* actual === 0
-              ? Effect.fail(inserted.left)
-              : Effect.fail(
-                new Errors.VersionConflict({ caseId: req.caseId, expectedVersion: 0, actualVersion: actual })
-              )
-          }
-        } else {
-          const updated = yield* q(updateCaseSql, [...row, req.centre, req.caseId, req.expectedVersion])
-          if (updated.length === 0) {
-            const actual = yield* currentVersion(req.centre, req.caseId)
-            return yield* new Errors.VersionConflict({
-              caseId: req.caseId,
-              expectedVersion: req.expectedVersion,
-              actualVersion: actual
+        const written = req.expectedVersion === 0
+          ? yield* q(insertCaseSql, [req.centre, ...row])
+          : yield* q(updateCaseSql, [...row, req.centre, req.caseId, req.expectedVersion])
+        if (written.length === 0) {
+          const actual = yield* currentVersion(req.centre, req.caseId)
+          if (req.expectedVersion === 0 && actual === 0) {
+            return yield* new Errors.StoreError({
+              operation: "append",
+              reason: `case code ${req.snapshot.code} is already used by another case`
             })
           }
+          return yield* new Errors.VersionConflict({
+            caseId: req.caseId,
+            expectedVersion: req.expectedVersion,
+            actualVersion: actual
+          })
         }
         yield* insertChunks(
           `INSERT INTO ${t.events} (${eventColumns})`,
@@ -311,7 +296,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
 
     const writeError = (operation: string) =>
     <A>(
-      effect: Effect.Effect<A, SqlError | Errors.VersionConflict | CaseStore.DuplicateCommand>
+      effect: Effect.Effect<A, SqlError | Errors.StoreError | Errors.VersionConflict | CaseStore.DuplicateCommand>
     ): Effect.Effect<A, Errors.StoreError | Errors.VersionConflict | CaseStore.DuplicateCommand> =>
       Effect.catchIf(
         effect,
@@ -407,19 +392,20 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
     const aggregate = (centre: string, req: CaseStore.AggregateRequest) =>
       Effect.gen(function*() {
         const keys = req.groupBy.map((d) => Q.dimension(d, dialect, req.utcOffsetMinutes))
-        const selectParams: Array<unknown> = []
-        const measures = req.measures.map((m) => Q.measure(m, selectParams))
+        const measures = req.measures.map((m) => Q.measure(m))
         const whereParams: Array<unknown> = [centre]
         const where = Q.condition(req.where, whereParams)
         const keyCols = keys.map((k, i) => `${k.expression} AS k${i}`)
-        const valueCols = measures.flatMap((m, i) => m.expressions.map((e, j) => `${e} AS m${i}_${j}`))
-        const select = [...keyCols, ...valueCols]
+        const values = measures.flatMap((m, i) =>
+          m.expressions.map((e, j) => ({ ...e, text: `${e.text} AS m${i}_${j}` }))
+        )
+        const select = [...keyCols, ...values.map((v) => v.text)]
         const groupBy = keys.length === 0 ? "" : ` GROUP BY ${keys.map((_, i) => String(i + 1)).join(", ")}`
         const rows = select.length === 0
           ? [{}]
           : yield* q<Record<string, unknown>>(
             `SELECT ${select.join(", ")} FROM ${t.cases} WHERE centre = ? AND ${where}${groupBy}`,
-            [...selectParams, ...whereParams]
+            [...values.flatMap((v) => v.params), ...whereParams]
           )
         const out = new Map<
           string,
@@ -433,24 +419,20 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           })
           out.set(JSON.stringify(k), { keys: k, values })
         }
-        // medians: one window query per median measure
+        // medians: one window query per median measure, over the rows its filter admits
+        const keyList = keys.map((_, j) => `k${j}`)
+        const partition = keys.length === 0 ? "" : `PARTITION BY ${keyList.join(", ")}`
         for (const [i, m] of measures.entries()) {
           if (m.median === undefined) continue
-          // the duration's filter parameters come first in the text, then the centre and the WHERE clause's
-          const params: Array<unknown> = []
-          const duration = Q.measure(req.measures[i]!, params).median!
-          const partition = keys.length === 0 ? "" : `PARTITION BY ${keys.map((_, j) => `k${j}`).join(", ")} `
-          const keyList = keys.map((_, j) => `k${j}`)
-          params.push(...whereParams)
           const medianRows = yield* q<Record<string, unknown>>(
             `SELECT ${[...keyList, "AVG(d) AS median"].join(", ")} FROM (
   SELECT ${
               [...keyList, "d"].join(", ")
-            }, ROW_NUMBER() OVER (${partition}ORDER BY d) AS rn, COUNT(*) OVER (${partition.trim()}) AS cnt
-  FROM (SELECT ${[...keyCols, `${duration.duration} AS d`].join(", ")} FROM ${t.cases}
-        WHERE ${duration.filter} AND centre = ? AND ${where}) x
+            }, ROW_NUMBER() OVER (${partition} ORDER BY d) AS rn, COUNT(*) OVER (${partition}) AS cnt
+  FROM (SELECT ${[...keyCols, `${m.median.duration} AS d`].join(", ")} FROM ${t.cases}
+        WHERE ${m.median.filter.text} AND centre = ? AND ${where}) x
 ) y WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2)${keys.length === 0 ? "" : ` GROUP BY ${keyList.join(", ")}`}`,
-            params
+            [...m.median.filter.params, ...whereParams]
           )
           for (const r of medianRows) {
             const k = keys.map((key, j) => key.read(r[`k${j}`]))

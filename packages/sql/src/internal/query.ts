@@ -29,7 +29,7 @@ const cell = (kind: Kind, value: unknown): unknown => {
     case "key":
       return typeof value === "string" ? value : undefined
     case "int":
-      return typeof value === "number" && Number.isFinite(value) ? value : undefined
+      return typeof value === "number" && Number.isInteger(value) ? value : undefined
     case "bool":
       return typeof value === "boolean" ? (value ? 1 : 0) : undefined
     case "fen": {
@@ -63,7 +63,8 @@ export const condition = (c: CaseStore.Condition, params: Array<unknown>): strin
     case "Gt": {
       const { column: col, kind } = column(c.field)
       if (kind !== "int" && kind !== "fen") return FALSE
-      params.push(kind === "fen" ? Math.round(c.value * 100 * 1e6) / 1e6 : c.value)
+      // integer columns: col > 2.5 ⇔ col > 2 (PostgreSQL will not compare an integer with 2.5 given as text)
+      params.push(Math.floor(kind === "fen" ? Math.round(c.value * 100 * 1e6) / 1e6 : c.value))
       return `(${col} IS NOT NULL AND ${col} > ?)`
     }
     case "Present":
@@ -136,56 +137,67 @@ export const dimension = (d: CaseStore.Dimension, dialect: Dialect, offsetMinute
   }
 }
 
-/** The parts of a measure: SQL aggregate expressions (one or two) and how to combine their values. @internal */
+/** A measure as SQL: aggregate expressions (each with its own parameters) and how to combine their values. @internal */
 export interface MeasureSql {
-  readonly expressions: ReadonlyArray<string>
+  readonly expressions: ReadonlyArray<Sql>
   readonly combine: (values: ReadonlyArray<unknown>) => number | null
   /** For a median: the duration expression and its filter, computed by a separate window query. */
-  readonly median?: { readonly duration: string; readonly filter: string } | undefined
+  readonly median?: { readonly duration: string; readonly filter: Sql } | undefined
 }
 
-/** Compiles a measure; parameters of its filter are pushed in expression order. @internal */
-export const measure = (m: CaseStore.Measure, params: Array<unknown>): MeasureSql => {
+const compiled = (c: CaseStore.Condition | undefined): Sql => {
+  if (c === undefined) return { text: TRUE, params: [] }
+  const params: Array<unknown> = []
+  return { text: condition(c, params), params }
+}
+
+/** Compiles a measure. @internal */
+export const measure = (m: CaseStore.Measure): MeasureSql => {
+  const w = compiled(m.where)
+  const sum = (then: string): Sql => ({ text: `SUM(CASE WHEN ${w.text} THEN ${then} ELSE 0 END)`, params: w.params })
   switch (m._tag) {
-    case "Count": {
-      if (m.where === undefined) return { expressions: ["COUNT(*)"], combine: (v) => Number(v[0] ?? 0) }
-      const w = condition(m.where, params)
-      return { expressions: [`SUM(CASE WHEN ${w} THEN 1 ELSE 0 END)`], combine: (v) => Number(v[0] ?? 0) }
-    }
+    case "Count":
+      return {
+        expressions: [m.where === undefined ? { text: "COUNT(*)", params: [] } : sum("1")],
+        combine: (v) => Number(v[0] ?? 0)
+      }
     case "Sum": {
       const { column: col, kind } = column(m.field)
-      const w = m.where === undefined ? TRUE : condition(m.where, params)
       return {
-        expressions: [`SUM(CASE WHEN ${w} AND ${col} IS NOT NULL THEN ${col} ELSE 0 END)`],
+        expressions: [{
+          text: `SUM(CASE WHEN ${w.text} AND ${col} IS NOT NULL THEN ${col} ELSE 0 END)`,
+          params: w.params
+        }],
         combine: (v) => (kind === "fen" ? Number(v[0] ?? 0) / 100 : Number(v[0] ?? 0))
       }
     }
     case "Duration": {
       const from = column(m.from).column
       const to = column(m.to).column
-      const w = m.where === undefined ? TRUE : condition(m.where, params)
-      const filter = `(${w} AND ${from} IS NOT NULL AND ${to} IS NOT NULL)`
+      const filter: Sql = { text: `(${w.text} AND ${from} IS NOT NULL AND ${to} IS NOT NULL)`, params: w.params }
       const d = `(${to} - ${from})`
+      const when = (then: string, otherwise: string): Sql => ({
+        text: `CASE WHEN ${filter.text} THEN ${then}${otherwise} END`,
+        params: filter.params
+      })
+      const agg = (fn: string, then: string, otherwise: string): Sql => {
+        const x = when(then, otherwise)
+        return { text: `${fn}(${x.text})`, params: x.params }
+      }
       switch (m.stat) {
         case "count":
-          return { expressions: [`SUM(CASE WHEN ${filter} THEN 1 ELSE 0 END)`], combine: (v) => Number(v[0] ?? 0) }
+          return { expressions: [agg("SUM", "1", " ELSE 0")], combine: (v) => Number(v[0] ?? 0) }
         case "sum":
-          return { expressions: [`SUM(CASE WHEN ${filter} THEN ${d} ELSE 0 END)`], combine: (v) => Number(v[0] ?? 0) }
+          return { expressions: [agg("SUM", d, " ELSE 0")], combine: (v) => Number(v[0] ?? 0) }
         case "avg":
           // sum and count as integers, divided in JavaScript: exactly what the in-memory store computes
           return {
-            expressions: [
-              `SUM(CASE WHEN ${filter} THEN ${d} ELSE 0 END)`,
-              `SUM(CASE WHEN ${filter} THEN 1 ELSE 0 END)`
-            ],
+            expressions: [agg("SUM", d, " ELSE 0"), agg("SUM", "1", " ELSE 0")],
             combine: (v) => (Number(v[1] ?? 0) === 0 ? null : Number(v[0]) / Number(v[1]))
           }
         case "min":
         case "max":
-          return {
-            expressions: [`${m.stat.toUpperCase()}(CASE WHEN ${filter} THEN ${d} END)`],
-            combine: (v) => asNumber(v[0])
-          }
+          return { expressions: [agg(m.stat.toUpperCase(), d, "")], combine: (v) => asNumber(v[0]) }
         case "median":
           return { expressions: [], combine: () => null, median: { duration: d, filter } }
       }

@@ -1,0 +1,20 @@
+/**
+ * Fengqiao (枫桥) test kit: the conformance suite every `CaseStore` adapter runs, and the generators behind it.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export * as Conformance from "./Conformance.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Generators from "./Generators.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Queries from "./Queries.js"
