@@ -320,10 +320,11 @@ export interface CaseStore {
   /** Where a command id's events are, if it was applied. */
   readonly findCommand: (centre: string, commandId: string) => Effect.Effect<Option.Option<CommandRecord>, StoreError>
   /**
-   * The next number of a gapless sequence (a case-code counter). Call it inside the same transaction as the
-   * append that uses it, so that a failed command gives its number back.
+   * The next number of a gapless sequence (a case-code counter); with `count`, reserves that many consecutive
+   * numbers and returns the first. Call it inside the same transaction as the append that uses it, so that a
+   * failed command gives its numbers back.
    */
-  readonly nextSequence: (centre: string, scope: string) => Effect.Effect<number, StoreError>
+  readonly nextSequence: (centre: string, scope: string, count?: number) => Effect.Effect<number, StoreError>
   /** A page of cases. */
   readonly list: (centre: string, request: ListRequest) => Effect.Effect<ListResult, StoreError | CorruptRecord>
   /** Group-by counts, sums and durations over summaries, computed where the data lives. */

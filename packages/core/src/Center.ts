@@ -16,7 +16,8 @@ import type { Actor } from "./Actor.js"
 import * as Calendar from "./Calendar.js"
 import type { Case } from "./Case.js"
 import type { AggregateRow, Column, Condition, Keyset } from "./CaseStore.js"
-import { CaseStore, type DuplicateCommand } from "./CaseStore.js"
+import * as CaseStore from "./CaseStore.js"
+import type { DuplicateCommand } from "./CaseStore.js"
 import * as CenterConfig from "./CenterConfig.js"
 import { Command, type CommandName } from "./Command.js"
 import type { InvalidConfig } from "./Errors.js"
@@ -27,6 +28,7 @@ import {
   type CorruptRecord,
   Forbidden,
   type GuardFailed,
+  ImportRefused,
   type InvalidInput,
   StoreError,
   type VersionConflict
@@ -123,6 +125,36 @@ export interface Center {
   readonly enabledCommands: (query: Query.GetQuery) => Effect.Effect<ReadonlyArray<CommandName>, QueryError>
   /** Every user-facing label (states, commands, taxonomies) in a locale. */
   readonly labels: (locale?: Locale) => Readonly<Record<string, string>>
+  /**
+   * Bulk import (e.g. from a legacy system): each case's commands, from `Register` on, are validated, checked
+   * against the policy and decided in memory first — any refusal fails the whole import with `ImportRefused`
+   * before anything is written — then written in transactions of `batchSize` cases (default 1 000), with case
+   * codes reserved per year in one step. Commands should carry their historical `at`.
+   */
+  readonly importCases: (
+    input: ImportInput
+  ) => Effect.Effect<ImportResult, ImportRefused | StoreError | VersionConflict>
+}
+
+/**
+ * What {@link Center.importCases} takes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ImportInput {
+  readonly cases: ReadonlyArray<{ readonly commands: ReadonlyArray<unknown> }>
+  readonly batchSize?: number | undefined
+}
+
+/**
+ * What {@link Center.importCases} returns: the imported cases, in input order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ImportResult {
+  readonly imported: ReadonlyArray<{ readonly caseId: string; readonly code: string; readonly version: number }>
 }
 
 /**
@@ -183,9 +215,9 @@ const fromEither = <A, E>(e: Either.Either<A, E>): Effect.Effect<A, E> =>
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Center, InvalidConfig, CaseStore> =>
+export const make = (options: Options): Effect.Effect<Center, InvalidConfig, CaseStore.CaseStore> =>
   Effect.gen(function*() {
-    const store = yield* CaseStore
+    const store = yield* CaseStore.CaseStore
     const calendar = Option.getOrElse(yield* Effect.serviceOption(Calendar.Calendar), () => Calendar.china)
     const policy = Option.getOrElse(yield* Effect.serviceOption(Policy.Policy), () => Policy.defaultPolicy)
     const ids = Option.getOrElse(
@@ -213,11 +245,12 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
       f === undefined ? Effect.succeed(a) : Effect.fail(f)
 
     const loadCase = (caseId: string) =>
-      Effect.flatMap(store.load(centre, caseId), (o) =>
-        Option.isSome(o) ? Effect.succeed(o.value) : Effect.fail(new CaseNotFound({ caseId })))
+      Effect.flatMap(
+        store.load(centre, caseId),
+        (o) => Option.isSome(o) ? Effect.succeed(o.value) : Effect.fail(new CaseNotFound({ caseId }))
+      )
 
-    const readable = (actor: Actor, c: Case) =>
-      forbidden(policy.authorizeRead(config, actor, c), c)
+    const readable = (actor: Actor, c: Case) => forbidden(policy.authorizeRead(config, actor, c), c)
 
     const firstResult = (commandId: string, actor: Actor) =>
       Effect.gen(function*() {
@@ -460,6 +493,131 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
       return out
     }
 
+    const importCases = (
+      input: ImportInput
+    ): Effect.Effect<ImportResult, ImportRefused | StoreError | VersionConflict> =>
+      Effect.gen(function*() {
+        const refuse = (
+          caseIndex: number,
+          commandIndex: number,
+          e: { readonly _tag: string; readonly message: string }
+        ) => new ImportRefused({ caseIndex, commandIndex, error: e._tag, detail: e.message })
+        if (typeof input !== "object" || input === null || !Array.isArray(input.cases)) {
+          return yield* refuse(-1, -1, invalidInput("cases", "an array of { commands }"))
+        }
+        const batchSize = input.batchSize ?? 1000
+        const now = new Date(yield* Clock.currentTimeMillis).toISOString()
+        const prepared: Array<{ readonly request: CaseStore.AppendRequest; readonly year: number }> = []
+        const known = new Map<string, Case>()
+        for (const [i, item] of input.cases.entries()) {
+          const commands = Array.isArray(item?.commands) ? item.commands : []
+          let state: Case | undefined
+          const envelopes: Array<Envelope> = []
+          let caseId = ""
+          let year = 0
+          for (const [j, raw] of commands.entries()) {
+            const decoded = decodeCommand(raw, `cases.${i}.commands.${j}`)
+            if (Either.isLeft(decoded)) return yield* refuse(i, j, decoded.left)
+            const command = decoded.right
+            if ((j === 0) !== (command._tag === "Register")) {
+              return yield* refuse(
+                i,
+                j,
+                invalidInput(`cases.${i}.commands.${j}._tag`, j === 0 ? "Register first" : "not Register again")
+              )
+            }
+            if (command._tag === "Register") {
+              caseId = command.caseId ?? (yield* ids.next)
+              const exists = known.has(caseId) ||
+                (command.caseId !== undefined && Option.isSome(yield* Effect.orDie(store.load(centre, caseId))))
+              if (exists) {
+                return yield* refuse(
+                  i,
+                  j,
+                  invalidInput(`cases.${i}.commands.0.caseId`, `a new case id (${caseId} exists)`)
+                )
+              }
+            }
+            const denied = policy.authorizeCommand(config, command.actor, command._tag, state, command)
+            if (denied !== undefined) return yield* refuse(i, j, denied)
+            const commandId = command.commandId ?? (yield* ids.next)
+            const at = command.at ?? (state === undefined || now >= state.updatedAt ? now : state.updatedAt)
+            if (command._tag === "Register") year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
+            const mergeTarget = command._tag === "Merge"
+              ? known.get(command.into) ?? Option.getOrUndefined(yield* Effect.orDie(store.load(centre, command.into)))
+              : undefined
+            // the code is patched in once the year's numbers are reserved
+            const decided = Lifecycle.decide(
+              { config, caseId, commandId, at, code: "", mergeTarget },
+              state,
+              command
+            )
+            if (Either.isLeft(decided)) return yield* refuse(i, j, decided.left)
+            for (const event of decided.right) {
+              const env: Envelope = {
+                caseId,
+                centre,
+                version: envelopes.length + 1,
+                at,
+                actor: command.actor,
+                commandId,
+                correlationId: command.correlationId ?? commandId,
+                event
+              }
+              envelopes.push(env)
+              state = Lifecycle.evolve(state, env)
+            }
+          }
+          if (state === undefined) {
+            return yield* refuse(i, 0, invalidInput(`cases.${i}.commands`, "at least a Register command"))
+          }
+          known.set(caseId, state)
+          prepared.push({
+            year,
+            request: {
+              centre,
+              caseId,
+              expectedVersion: 0,
+              commandId: `import:${caseId}`,
+              events: envelopes,
+              snapshot: state,
+              summary: Summary.ofCase(config, state)
+            }
+          })
+        }
+        const imported: Array<{ caseId: string; code: string; version: number }> = []
+        for (let start = 0; start < prepared.length; start += batchSize) {
+          const chunk = prepared.slice(start, start + batchSize)
+          yield* store.withTransaction(Effect.gen(function*() {
+            const counts = new Map<number, number>()
+            for (const p of chunk) {
+              counts.set(p.year, (counts.get(p.year) ?? 0) + 1)
+            }
+            const next = new Map<number, number>()
+            for (const [year, count] of counts) {
+              next.set(year, yield* store.nextSequence(centre, `caseCode:${year}`, count))
+            }
+            const requests = chunk.map(({ request, year }): CaseStore.AppendRequest => {
+              const seq = next.get(year)!
+              next.set(year, seq + 1)
+              const code = config.formatCode(year, seq)
+              const snapshot: Case = { ...request.snapshot, code }
+              const [first, ...rest] = request.events
+              const registered = first!.event._tag === "Registered"
+                ? { ...first!, event: { ...first!.event, code } }
+                : first!
+              imported.push({ caseId: request.caseId, code, version: snapshot.version })
+              return { ...request, snapshot, summary: { ...request.summary, code }, events: [registered, ...rest] }
+            })
+            yield* store.appendBatch(requests).pipe(
+              Effect.catchTag("DuplicateCommand", (e) =>
+                Effect.fail(new StoreError({ operation: "importCases", reason: `${e.commandId} was imported before` })))
+            )
+          }))
+        }
+        return { imported }
+      })
+
     const center: Center = {
       config,
       execute,
@@ -527,7 +685,8 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
             policy.authorizeCommand(config, q.actor, name, c, undefined) === undefined
           )
         }),
-      labels
+      labels,
+      importCases
     }
     return center
   })
@@ -538,5 +697,5 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<Center, InvalidConfig, CaseStore> =>
+export const layer = (options: Options): Layer.Layer<Center, InvalidConfig, CaseStore.CaseStore> =>
   Layer.effect(Center, make(options))

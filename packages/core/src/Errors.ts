@@ -253,6 +253,27 @@ export class Aborted extends Schema.TaggedError<Aborted>("@fengqiao/core/Aborted
 }
 
 /**
+ * A bulk import was refused before anything was written: one command of one case is invalid, forbidden or not
+ * allowed. Names the case and command by their positions and carries the underlying error's tag and message.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ImportRefused extends Schema.TaggedError<ImportRefused>("@fengqiao/core/ImportRefused")("ImportRefused", {
+  caseIndex: Schema.Number,
+  commandIndex: Schema.Number,
+  error: Schema.String,
+  detail: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Import refused at case ${this.caseIndex}, command ${this.commandIndex}: ${this.error}: ${this.detail}`
+  }
+}
+
+/**
  * Refusals of a command by the lifecycle: not allowed in this state, or refused by a guard.
  *
  * @since 0.1.0

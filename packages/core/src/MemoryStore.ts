@@ -188,15 +188,14 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
       }),
     findCommand: (centre, commandId) =>
       Effect.sync(() => Option.fromNullable(centres.get(centre)?.commands.get(commandId))),
-    nextSequence: (centre, scope) =>
+    nextSequence: (centre, scope, count = 1) =>
       write((tx) =>
         Effect.sync(() => {
           const c = centreOf(centre)
           const previous = c.sequences.get(scope)
-          const next = (previous ?? 0) + 1
-          c.sequences.set(scope, next)
+          c.sequences.set(scope, (previous ?? 0) + count)
           record(tx, () => (previous === undefined ? c.sequences.delete(scope) : c.sequences.set(scope, previous)))
-          return next
+          return (previous ?? 0) + 1
         })
       ),
     list: (centre, req: ListRequest) =>

@@ -359,6 +359,63 @@ describe("Center", () => {
       expect(none).toEqual([{ keys: [], values: { cases: 0 } }])
     }).pipe(Effect.provide(centerLayer())))
 
+  it.effect("bulk import: validated and decided first, all or nothing, codes reserved in order", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.Center
+      const loop = (caseId: string, day: number, extra: ReadonlyArray<Record<string, unknown>> = []) => ({
+        commands: [
+          {
+            _tag: "Register",
+            caseId,
+            actor: admin,
+            kind: "dispute",
+            channel: "walkIn",
+            place: "222403100201",
+            parties: [applicant],
+            description: "历史数据",
+            at: `2025-03-${String(day).padStart(2, "0")}T09:00:00+08:00`
+          },
+          { _tag: "Accept", actor: admin, caseId, at: `2025-03-${String(day).padStart(2, "0")}T10:00:00+08:00` },
+          ...extra
+        ]
+      })
+      const refused = yield* Effect.flip(center.importCases({
+        cases: [loop("h1", 3), loop("h2", 4, [{ _tag: "Archive", actor: admin, caseId: "h2" }])]
+      }))
+      expect(refused).toMatchObject({
+        _tag: "ImportRefused",
+        caseIndex: 1,
+        commandIndex: 2,
+        error: "CommandNotAllowed"
+      })
+      expect(yield* Effect.flip(center.get({ actor: admin, caseId: "h1" }))).toMatchObject({ _tag: "CaseNotFound" })
+      const bad = yield* Effect.flip(
+        center.importCases({ cases: [{ commands: [{ _tag: "Accept", actor: admin, caseId: "x" }] }] })
+      )
+      expect(bad).toMatchObject({ _tag: "ImportRefused", caseIndex: 0, commandIndex: 0, error: "InvalidInput" })
+
+      const result = yield* center.importCases({
+        cases: [loop("h1", 3), loop("h2", 4), loop("h3", 5)],
+        batchSize: 2
+      })
+      expect(result.imported.map((c) => c.code)).toEqual([
+        "222403-2025-000001",
+        "222403-2025-000002",
+        "222403-2025-000003"
+      ])
+      const h3 = yield* center.get({ actor: admin, caseId: "h3" })
+      expect(h3).toMatchObject({ status: "accepted", version: 2, code: "222403-2025-000003" })
+      const history = yield* center.history({ actor: admin, caseId: "h3" })
+      expect(history[0]!.event).toMatchObject({ _tag: "Registered", code: "222403-2025-000003" })
+      checkCaseInvariants(center.config, h3, history)
+      expect((yield* register()).code).toBe("222403-2025-000004")
+      expect(yield* Effect.flip(center.importCases({ cases: [loop("h9", 3), loop("h1", 3)] }))).toMatchObject({
+        _tag: "ImportRefused",
+        caseIndex: 1,
+        error: "InvalidInput"
+      })
+    }).pipe(Effect.provide(centerLayer())))
+
   it.effect("labels in every language", () =>
     Effect.gen(function*() {
       const center = yield* Center.Center

@@ -485,12 +485,12 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
               })
           )
         ),
-      nextSequence: (centre, scope) =>
+      nextSequence: (centre, scope, count = 1) =>
         q<{ value: unknown }>(
-          `INSERT INTO ${t.sequences} (centre, scope, value) VALUES (?, ?, 1) ON CONFLICT (centre, scope) DO UPDATE SET value = ${t.sequences}.value + 1 RETURNING value`,
-          [centre, scope]
+          `INSERT INTO ${t.sequences} (centre, scope, value) VALUES (?, ?, ?) ON CONFLICT (centre, scope) DO UPDATE SET value = ${t.sequences}.value + ? RETURNING value`,
+          [centre, scope, count, count]
         ).pipe(
-          Effect.map((rows) => Number(rows[0]!.value)),
+          Effect.map((rows) => Number(rows[0]!.value) - count + 1),
           Effect.mapError(storeError("nextSequence"))
         ),
       list,
