@@ -8,18 +8,23 @@ import { Primitives } from "@fengqiao/core"
 import { collectReport, renderReport } from "./report.js"
 import { buildShulanConfig } from "./shulan.js"
 import { simulate } from "./simulate.js"
-import { openCenter } from "./store.js"
+import { chooseStorage, describeStorage, openCenter } from "./store.js"
 
 interface Cli {
   readonly cases: number
   readonly seed: number
   readonly lang: Primitives.Locale
+  readonly db: string | undefined
+  readonly memory: boolean
 }
 
-const usage = `用法 / usage: pnpm demo [--cases N] [--seed S] [--lang zh-Hans|zh-Hant|en|ko]
+const usage = `用法 / usage: pnpm demo [--cases N] [--seed S] [--lang zh-Hans|zh-Hant|en|ko] [--db FILE | --memory]
   --cases N   案件数 number of cases (default 300, at most 100000)
   --seed S    随机种子 PRNG seed, an integer (default 2025)
-  --lang L    报告语言 report language (default zh-Hans)`
+  --lang L    报告语言 report language (default zh-Hans)
+  --db FILE   SQLite 数据库文件 the SQLite file, recreated each run (default .data/county-center.db)
+  --memory    只用内存 keep everything in memory
+  DATABASE_URL=postgres://… runs the same demo on PostgreSQL`
 
 const isLocale = (s: string): s is Primitives.Locale => (Primitives.locales as ReadonlyArray<string>).includes(s)
 
@@ -28,10 +33,16 @@ const parseArgs = (argv: ReadonlyArray<string>): Cli | string | undefined => {
   let cases = 300
   let seed = 2025
   let lang: Primitives.Locale = "zh-Hans"
+  let db: string | undefined
+  let memory = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === "--") continue
     if (arg === "--help" || arg === "-h") return undefined
+    if (arg === "--memory") {
+      memory = true
+      continue
+    }
     const eq = arg.indexOf("=")
     const name = eq >= 0 ? arg.slice(0, eq) : arg
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i]
@@ -53,11 +64,15 @@ const parseArgs = (argv: ReadonlyArray<string>): Cli | string | undefined => {
         if (!isLocale(value)) return `--lang: one of ${Primitives.locales.join(", ")}, got "${value}"`
         lang = value
         break
+      case "--db":
+        if (value.trim() === "") return "--db: a file name"
+        db = value
+        break
       default:
         return `unknown option ${name}`
     }
   }
-  return { cases, seed, lang }
+  return { cases, seed, lang, db, memory }
 }
 
 const main = async (): Promise<number> => {
@@ -70,11 +85,13 @@ const main = async (): Promise<number> => {
     console.error(`${cli}\n\n${usage}`)
     return 2
   }
-  const center = await openCenter(buildShulanConfig())
+  const storage = chooseStorage({ db: cli.db, memory: cli.memory })
+  const center = await openCenter(buildShulanConfig(), storage)
   try {
     const stats = await simulate(center, { cases: cli.cases, seed: cli.seed })
     const report = await collectReport(center, stats.asOf, cli.lang)
     console.log(renderReport(report, stats, center.labels(cli.lang)))
+    console.log(`\n数据存储 storage: ${describeStorage(storage)}`)
     if (stats.failures.length > 0) {
       console.error(`\n${stats.failures.length} unexpected failure(s):`)
       for (const f of stats.failures.slice(0, 20)) console.error(`  ${f.caseId} ${f.command}: ${f.error} ${f.message}`)

@@ -1,21 +1,68 @@
 /**
- * The one place that decides where cases are stored. The example runs on the in-memory store for now; a SQLite
- * store (`@fengqiao/adapters-sqlite`) will replace it here without touching the rest of the example.
+ * The one place that decides where cases are stored: a SQLite file by default (the embedded default store),
+ * PostgreSQL when `DATABASE_URL` is set, or memory on request.
  */
+import { PgStore } from "@fengqiao/adapters-pg"
+import { SqliteStore } from "@fengqiao/adapters-sqlite"
 import { type CenterClient, type CenterConfig, createCenter, MemoryStore } from "@fengqiao/core"
+import { mkdirSync, rmSync } from "node:fs"
+import { dirname } from "node:path"
 
 /**
- * The store layer a centre runs on.
+ * Where the demo keeps its cases.
  */
-export type StoreLayer = NonNullable<CenterClient.CreateCenterOptions["store"]>
+export type Storage =
+  | { readonly _tag: "Sqlite"; readonly filename: string }
+  | { readonly _tag: "Postgres"; readonly url: string; readonly tablePrefix: string }
+  | { readonly _tag: "Memory" }
 
 /**
- * Chooses the store: today a fresh in-memory store.
+ * Chooses the storage: `DATABASE_URL=postgres://…` selects PostgreSQL (tables under a fresh prefix per run, so runs
+ * never mix); otherwise a SQLite file, recreated for each run.
  */
-export const storeLayer = (): StoreLayer => MemoryStore.layer
+export const chooseStorage = (
+  options: { readonly db?: string | undefined; readonly memory?: boolean | undefined }
+): Storage => {
+  if (options.memory === true) return { _tag: "Memory" }
+  const url = process.env.DATABASE_URL
+  if (url !== undefined && url !== "") {
+    return { _tag: "Postgres", url, tablePrefix: `demo_${Date.now().toString(36)}_` }
+  }
+  return { _tag: "Sqlite", filename: options.db ?? ".data/county-center.db" }
+}
+
+/** A human description of the storage, for the report. */
+export const describeStorage = (s: Storage): string => {
+  switch (s._tag) {
+    case "Sqlite":
+      return `SQLite ${s.filename}`
+    case "Postgres":
+      return `PostgreSQL ${new URL(s.url).host}${new URL(s.url).pathname} (tables ${s.tablePrefix}*)`
+    case "Memory":
+      return "memory"
+  }
+}
 
 /**
- * Opens a centre over {@link storeLayer} with the Promise API.
+ * The store layer for a storage; a SQLite file is removed first, so each run starts empty.
  */
-export const openCenter = (config: CenterConfig.CenterConfigInput): Promise<CenterClient.CenterClient> =>
-  createCenter({ config, store: storeLayer() })
+export const storeLayer = (s: Storage): NonNullable<CenterClient.CreateCenterOptions["store"]> => {
+  switch (s._tag) {
+    case "Sqlite":
+      mkdirSync(dirname(s.filename), { recursive: true })
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(s.filename + suffix, { force: true })
+      return SqliteStore.layer({ filename: s.filename })
+    case "Postgres":
+      return PgStore.layer({ url: s.url, tablePrefix: s.tablePrefix })
+    case "Memory":
+      return MemoryStore.layer
+  }
+}
+
+/**
+ * Opens a centre with the Promise API (in memory unless a storage is given).
+ */
+export const openCenter = (
+  config: CenterConfig.CenterConfigInput,
+  storage: Storage = { _tag: "Memory" }
+): Promise<CenterClient.CenterClient> => createCenter({ config, store: storeLayer(storage) })
