@@ -78,7 +78,7 @@ const register = (ctx: Lifecycle.DecideContext, c: Of<"Register">): State => {
     statusSince: ctx.at,
     kind: c.kind,
     channel: c.channel,
-    risk: ctx.risk ?? { level: config.defaultRiskLevel.id, source: "default" },
+    risk: { level: config.defaultRiskLevel.id, source: "default" },
     parties: c.parties,
     headcount,
     description: c.description,
@@ -190,7 +190,7 @@ export const reduce = (state: State | undefined, c: Cmd, ctx: Lifecycle.DecideCo
             factors: [{ id: "manual", contribution: 0, detail: c.risk.reason }]
           }
           : { level: c.risk.level, source: "manual" }
-        : ctx.risk ?? s.risk
+        : s.risk
       n.handlingNode = handlingNode
       n.assessedAt = at
       if (d !== undefined) n.deadlines = { ...s.deadlines, handling: d }

@@ -107,6 +107,12 @@ export const RiskFactor = Schema.Struct({
 }).annotations({ identifier: "RiskFactor" })
 
 /**
+ * @since 0.1.0
+ * @category models
+ */
+export type RiskFactor = typeof RiskFactor.Type
+
+/**
  * A risk grade (风险等级): the level, and when graded by rules, the score and the factors behind it.
  *
  * @since 0.1.0

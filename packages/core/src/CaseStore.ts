@@ -37,6 +37,38 @@ export class DuplicateCommand
 }
 
 /**
+ * A plugin's compare-and-set on its state lost: the entry is not at the expected version.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class StateConflict extends Schema.TaggedError<StateConflict>("@fengqiao/core/StateConflict")("StateConflict", {
+  namespace: Schema.String,
+  key: Schema.String,
+  expectedVersion: Schema.Number,
+  actualVersion: Schema.Number
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `State ${this.namespace}/${this.key} is at version ${this.actualVersion}, expected ${this.expectedVersion}`
+  }
+}
+
+/**
+ * An entry of a plugin's namespaced state: a JSON value with a version that increases with every write.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StateEntry {
+  readonly key: string
+  readonly value: unknown
+  readonly version: number
+}
+
+/**
  * An atomic append: the events (versions `expectedVersion + 1 …`), the resulting snapshot and summary, and the
  * command id, all or nothing. Fails with `VersionConflict` when the case is not at `expectedVersion` (0 for a new
  * case) and with `DuplicateCommand` when the command id is already recorded.
@@ -339,6 +371,38 @@ export interface CaseStore {
   readonly registerCentre?: (
     centre: string,
     nodes: ReadonlyArray<PlacedNode>
+  ) => Effect.Effect<void, StoreError>
+  /** Entries of a namespace's state by key (missing keys are left out). */
+  readonly readState: (
+    centre: string,
+    namespace: string,
+    keys: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyArray<StateEntry>, StoreError>
+  /**
+   * Compare-and-set of one entry: writes `value` (JSON; `undefined` deletes) when the entry is at
+   * `expectedVersion` (0: absent), and returns the new version (0 after a delete).
+   */
+  readonly writeState: (
+    centre: string,
+    namespace: string,
+    key: string,
+    expectedVersion: number,
+    value: unknown
+  ) => Effect.Effect<number, StateConflict | StoreError>
+  /** Entries whose key starts with `prefix`, in key order (by UTF-16 code units), after `after`, at most `limit`. */
+  readonly scanState: (
+    centre: string,
+    namespace: string,
+    options: { readonly prefix: string; readonly after?: string | undefined; readonly limit: number }
+  ) => Effect.Effect<ReadonlyArray<StateEntry>, StoreError>
+  /** The ids of a plugin's migrations applied so far (its own record, apart from the store's schema). */
+  readonly pluginMigrations: (centre: string, plugin: string) => Effect.Effect<ReadonlyArray<number>, StoreError>
+  /** Records a plugin migration as applied (call in the transaction that applied it). */
+  readonly recordPluginMigration: (
+    centre: string,
+    plugin: string,
+    id: number,
+    name: string
   ) => Effect.Effect<void, StoreError>
   /** Runs an effect in a transaction; nested calls join the outer one (a nested failure rolls back its part). */
   readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>

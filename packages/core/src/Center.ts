@@ -7,6 +7,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -30,6 +31,7 @@ import {
   type GuardFailed,
   ImportRefused,
   type InvalidInput,
+  type PluginFailed,
   StoreError,
   type VersionConflict
 } from "./Errors.js"
@@ -37,9 +39,11 @@ import type { Envelope } from "./Event.js"
 import * as I18n from "./I18n.js"
 import * as IdGenerator from "./IdGenerator.js"
 import { civilDateOf } from "./internal/dates.js"
+import { makeHost } from "./internal/host.js"
 import { makeKeyedLock } from "./internal/keyedLock.js"
 import { decodeInput, invalidInput } from "./internal/parse.js"
 import * as Lifecycle from "./Lifecycle.js"
+import * as Plugin from "./Plugin.js"
 import * as Policy from "./Policy.js"
 import type { Locale } from "./Primitives.js"
 import * as Query from "./Query.js"
@@ -80,6 +84,7 @@ export interface Page {
  * @category models
  */
 export type ExecuteError =
+  | PluginFailed
   | InvalidInput
   | Forbidden
   | CaseNotFound
@@ -104,9 +109,11 @@ export type QueryError = InvalidInput | Forbidden | CaseNotFound | StoreError | 
  * @since 0.1.0
  * @category models
  */
-export interface Center {
+export interface Center<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plugin.Any>> {
   /** The validated configuration. */
   readonly config: CenterConfig.Resolved
+  /** The installed plugins' queries and commands, by plugin id (typed when made with a literal plugin list). */
+  readonly plugins: EffectApis<P>
   /** Executes a command (validated from unknown input). */
   readonly execute: (command: unknown) => Effect.Effect<CommandResult, ExecuteError>
   /** One case. */
@@ -133,7 +140,30 @@ export interface Center {
    */
   readonly importCases: (
     input: ImportInput
-  ) => Effect.Effect<ImportResult, ImportRefused | StoreError | VersionConflict>
+  ) => Effect.Effect<ImportResult, ImportRefused | PluginFailed | StoreError | VersionConflict>
+}
+
+/**
+ * A plugin handler as the centre exposes it: the caller's actor is checked first (an invalid one is
+ * `InvalidInput`, one the policy refuses is `Forbidden`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EffectApi<A extends Plugin.Api> = {
+  readonly [K in keyof A]: A[K] extends (input: infer I, caller: Plugin.Caller) => Effect.Effect<infer R, infer E>
+    ? (input: I) => Effect.Effect<R, E | InvalidInput | Forbidden>
+    : never
+}
+
+/**
+ * {@link EffectApi} for every plugin of a list, by id.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EffectApis<P extends ReadonlyArray<Plugin.Any>> = {
+  readonly [K in P[number] as K["id"]]: K extends Plugin.Plugin<string, any, any, infer A> ? EffectApi<A> : never
 }
 
 /**
@@ -166,14 +196,31 @@ export interface ImportResult {
 export const Center: Context.Tag<Center, Center> = Context.GenericTag<Center>("@fengqiao/core/Center")
 
 /**
+ * The centre's own hooks: the same hooks as a plugin's, without id, config or API.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Hooks = Pick<
+  Plugin.Definition<"centre", undefined, undefined, {}>,
+  "guards" | "onEvents" | "projections" | "afterCommit" | "riskGraders" | "riskPolicy"
+>
+
+/**
  * Options of a centre.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plugin.Any>> {
   /** The configuration; validated at start-up. */
   readonly config: CenterConfig.CenterConfigInput
+  /** Plugins, installed in dependency order (array order breaks ties). */
+  readonly plugins?: P | undefined
+  /** The centre's own hooks; they run before every plugin's. */
+  readonly hooks?: Hooks | undefined
+  /** How long a plugin hook may run inside a command before the command fails (default 5 seconds). */
+  readonly pluginTimeout?: Duration.DurationInput | undefined
   /**
    * How many times a command is retried after a version conflict with another process (default 8). Commands on
    * the same case within one process never conflict: they run one at a time.
@@ -215,7 +262,9 @@ const fromEither = <A, E>(e: Either.Either<A, E>): Effect.Effect<A, E> =>
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Center, InvalidConfig, CaseStore.CaseStore> =>
+export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
+  options: Options<P>
+): Effect.Effect<Center<P>, InvalidConfig | PluginFailed | StoreError, CaseStore.CaseStore> =>
   Effect.gen(function*() {
     const store = yield* CaseStore.CaseStore
     const calendar = Option.getOrElse(yield* Effect.serviceOption(Calendar.Calendar), () => Calendar.china)
@@ -240,6 +289,20 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
       Schedule.whileInput((e: ExecuteError) => e._tag === "VersionConflict")
     )
     const tracing = options.tracing ?? false
+    const own = options.hooks === undefined
+      ? []
+      : [Plugin.definePlugin({ id: "centre", version: "0", ...options.hooks })]
+    const installed = yield* fromEither(Plugin.install([...own, ...(options.plugins ?? [])]))
+    const host = makeHost({
+      installed,
+      store,
+      centre,
+      config,
+      policy,
+      timeout: options.pluginTimeout ?? "5 seconds",
+      tracing
+    })
+    yield* host.migrate
 
     const forbidden = <A>(f: Forbidden | undefined, a: A): Effect.Effect<A, Forbidden> =>
       f === undefined ? Effect.succeed(a) : Effect.fail(f)
@@ -276,33 +339,51 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
       ctx: Lifecycle.DecideContext,
       correlationId: string
     ): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> => {
-      const decided = Lifecycle.decide(ctx, state, command)
-      if (Either.isLeft(decided)) return Effect.fail(decided.left)
-      const base = state?.version ?? 0
-      const envelopes: Array<Envelope> = decided.right.map((event, i) => ({
-        caseId: ctx.caseId,
-        centre,
-        version: base + i + 1,
-        at: ctx.at,
-        actor: command.actor,
-        commandId: ctx.commandId,
-        correlationId,
-        event
-      }))
-      let snapshot = state
-      for (const env of envelopes) snapshot = Lifecycle.evolve(snapshot, env)
-      const s = snapshot!
-      return Effect.as(
-        store.append({
-          centre,
+      const decide = (): Either.Either<{ readonly envelopes: Array<Envelope>; readonly case: Case }, ExecuteError> => {
+        const decided = Lifecycle.decide(ctx, state, command)
+        if (Either.isLeft(decided)) return Either.left(decided.left)
+        const base = state?.version ?? 0
+        const envelopes: Array<Envelope> = decided.right.map((event, i) => ({
           caseId: ctx.caseId,
-          expectedVersion: base,
+          centre,
+          version: base + i + 1,
+          at: ctx.at,
+          actor: command.actor,
           commandId: ctx.commandId,
-          events: envelopes,
-          snapshot: s,
-          summary: Summary.ofCase(config, s)
-        }),
-        { caseId: s.id, code: s.code, version: s.version, case: s, events: envelopes, duplicate: false }
+          correlationId,
+          event
+        }))
+        let snapshot = state
+        for (const env of envelopes) snapshot = Lifecycle.evolve(snapshot, env)
+        return Either.right({ envelopes, case: snapshot! })
+      }
+      const write = (envelopes: ReadonlyArray<Envelope>, s: Case) =>
+        Effect.as(
+          store.append({
+            centre,
+            caseId: ctx.caseId,
+            expectedVersion: state?.version ?? 0,
+            commandId: ctx.commandId,
+            events: envelopes,
+            snapshot: s,
+            summary: Summary.ofCase(config, s)
+          }),
+          { caseId: s.id, code: s.code, version: s.version, case: s, events: envelopes, duplicate: false }
+        )
+      if (!host.active && !host.hasAfterCommit) {
+        // no plugins: the lean path
+        const decided = decide()
+        return Either.isLeft(decided) ? Effect.fail(decided.left) : write(decided.right.envelopes, decided.right.case)
+      }
+      const inside = Effect.gen(function*() {
+        yield* host.guards(command, state)
+        const decided = yield* fromEither(decide())
+        const final = yield* host.inline(command, state, decided.envelopes, decided.case)
+        return yield* write(final.envelopes, final.case)
+      })
+      // guards, graders and projections read and write plugin state: all of it commits or rolls back with the events
+      return (host.active ? store.withTransaction(inside) : inside).pipe(
+        Effect.tap((result) => host.afterCommit(command, state, result.events, result.case))
       )
     }
 
@@ -398,8 +479,7 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
           // the retry schedule is built only after a first conflict, off the hot path
           return retries === 0
             ? locked
-            : Effect.catchTag(locked, "VersionConflict", () =>
-              Effect.retry(locked, retrySchedule))
+            : Effect.catchTag(locked, "VersionConflict", () => Effect.retry(locked, retrySchedule))
         }
         const result = command.commandId !== undefined
           ? run(command.commandId, true)
@@ -495,7 +575,7 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
 
     const importCases = (
       input: ImportInput
-    ): Effect.Effect<ImportResult, ImportRefused | StoreError | VersionConflict> =>
+    ): Effect.Effect<ImportResult, ImportRefused | PluginFailed | StoreError | VersionConflict> =>
       Effect.gen(function*() {
         const refuse = (
           caseIndex: number,
@@ -507,7 +587,9 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
         }
         const batchSize = input.batchSize ?? 1000
         const now = new Date(yield* Clock.currentTimeMillis).toISOString()
-        const prepared: Array<{ readonly request: CaseStore.AppendRequest; readonly year: number }> = []
+        const prepared: Array<
+          { readonly request: CaseStore.AppendRequest; readonly year: number; readonly last: Command }
+        > = []
         const known = new Map<string, Case>()
         for (const [i, item] of input.cases.entries()) {
           const commands = Array.isArray(item?.commands) ? item.commands : []
@@ -515,10 +597,12 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
           const envelopes: Array<Envelope> = []
           let caseId = ""
           let year = 0
+          let last: Command | undefined
           for (const [j, raw] of commands.entries()) {
             const decoded = decodeCommand(raw, `cases.${i}.commands.${j}`)
             if (Either.isLeft(decoded)) return yield* refuse(i, j, decoded.left)
             const command = decoded.right
+            last = command
             if ((j === 0) !== (command._tag === "Register")) {
               return yield* refuse(
                 i,
@@ -540,6 +624,8 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
             }
             const denied = policy.authorizeCommand(config, command.actor, command._tag, state, command)
             if (denied !== undefined) return yield* refuse(i, j, denied)
+            const pluginCheck = yield* Effect.either(host.guards(command, state))
+            if (Either.isLeft(pluginCheck)) return yield* refuse(i, j, pluginCheck.left)
             const commandId = command.commandId ?? (yield* ids.next)
             const at = command.at ?? (state === undefined || now >= state.updatedAt ? now : state.updatedAt)
             if (command._tag === "Register") year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
@@ -574,6 +660,7 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
           known.set(caseId, state)
           prepared.push({
             year,
+            last: last!,
             request: {
               centre,
               caseId,
@@ -597,18 +684,25 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
             for (const [year, count] of counts) {
               next.set(year, yield* store.nextSequence(centre, `caseCode:${year}`, count))
             }
-            const requests = chunk.map(({ request, year }): CaseStore.AppendRequest => {
+            const requests: Array<CaseStore.AppendRequest> = []
+            for (const { last, request, year } of chunk) {
               const seq = next.get(year)!
               next.set(year, seq + 1)
               const code = config.formatCode(year, seq)
-              const snapshot: Case = { ...request.snapshot, code }
               const [first, ...rest] = request.events
               const registered = first!.event._tag === "Registered"
                 ? { ...first!, event: { ...first!.event, code } }
                 : first!
-              imported.push({ caseId: request.caseId, code, version: snapshot.version })
-              return { ...request, snapshot, summary: { ...request.summary, code }, events: [registered, ...rest] }
-            })
+              // plugins see each imported case once, with its whole history (graders, projections, onEvents)
+              const final = yield* host.inline(last, undefined, [registered, ...rest], { ...request.snapshot, code })
+              imported.push({ caseId: request.caseId, code, version: final.case.version })
+              requests.push({
+                ...request,
+                snapshot: final.case,
+                summary: Summary.ofCase(config, final.case),
+                events: final.envelopes
+              })
+            }
             yield* store.appendBatch(requests).pipe(
               Effect.catchTag("DuplicateCommand", (e) =>
                 Effect.fail(new StoreError({ operation: "importCases", reason: `${e.commandId} was imported before` })))
@@ -618,7 +712,8 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
         return { imported }
       })
 
-    const center: Center = {
+    const center: Center<P> = {
+      plugins: undefined as unknown as EffectApis<P>,
       config,
       execute,
       get: (input) =>
@@ -630,7 +725,9 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
         Effect.gen(function*() {
           const q = yield* fromEither(decodeGetByCode(input))
           const c = yield* store.loadByCode(centre, q.code)
-          if (Option.isNone(c)) return yield* new CaseNotFound({ caseId: q.code })
+          if (Option.isNone(c)) {
+            return yield* new CaseNotFound({ caseId: q.code })
+          }
           return yield* readable(q.actor, c.value)
         }),
       history: (input) =>
@@ -644,8 +741,12 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
           const q = yield* fromEither(decodeAsOf(input))
           yield* readable(q.actor, yield* loadCase(q.caseId))
           const events = yield* store.readEvents(centre, q.caseId)
-          const past = Lifecycle.replay(events.filter((e) => e.at <= q.at))
-          if (past === undefined) return yield* new CaseNotFound({ caseId: q.caseId })
+          const past = Lifecycle.replay(events.filter((e) =>
+            e.at <= q.at
+          ))
+          if (past === undefined) {
+            return yield* new CaseNotFound({ caseId: q.caseId })
+          }
           return past
         }),
       list: (input) =>
@@ -688,7 +789,12 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
       labels,
       importCases
     }
-    return center
+    const plugins = host.apis(
+      (command) =>
+        center.execute(command),
+      (caseId) => Effect.map(store.load(centre, caseId), Option.getOrUndefined)
+    )
+    return { ...center, plugins: plugins as unknown as EffectApis<P> }
   })
 
 /**
@@ -697,5 +803,27 @@ export const make = (options: Options): Effect.Effect<Center, InvalidConfig, Cas
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<Center, InvalidConfig, CaseStore.CaseStore> =>
-  Layer.effect(Center, make(options))
+export const layer = <const P extends ReadonlyArray<Plugin.Any> = []>(
+  options: Options<P>
+): Layer.Layer<Center, InvalidConfig | PluginFailed | StoreError, CaseStore.CaseStore> =>
+  Layer.effect(
+    Center,
+    make(options) as Effect.Effect<Center, InvalidConfig | PluginFailed | StoreError, CaseStore.CaseStore>
+  )
+
+/**
+ * The API of an installed plugin, typed by the plugin itself: `const risk = yield* Center.plugin(riskPlugin)`.
+ * Fails with a defect if the plugin is not installed in the centre.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const plugin = <Id extends string, A extends Plugin.Api>(
+  p: Plugin.Plugin<Id, any, any, A>
+): Effect.Effect<EffectApi<A>, never, Center> =>
+  Effect.flatMap(Center, (center) => {
+    const api = (center.plugins as Record<string, unknown>)[p.id]
+    return api === undefined
+      ? Effect.dieMessage(`plugin ${p.id} is not installed`)
+      : Effect.succeed(api as EffectApi<A>)
+  })

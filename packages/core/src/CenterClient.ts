@@ -17,6 +17,7 @@
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
+import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -32,6 +33,7 @@ import { Aborted } from "./Errors.js"
 import type { Envelope } from "./Event.js"
 import { invalidConfig } from "./internal/parse.js"
 import * as MemoryStore from "./MemoryStore.js"
+import type * as Plugin from "./Plugin.js"
 import * as PolicyModule from "./Policy.js"
 import type { Locale } from "./Primitives.js"
 import type * as Query from "./Query.js"
@@ -60,9 +62,15 @@ export type StoreLayer = Layer.Layer<CaseStore, unknown>
  * @since 0.1.0
  * @category models
  */
-export interface CreateCenterOptions {
+export interface CreateCenterOptions<P extends ReadonlyArray<Plugin.Any> = []> {
   /** The centre's configuration; validated before the promise resolves. */
   readonly config: CenterConfigInput
+  /** Plugins, installed in dependency order (array order breaks ties). */
+  readonly plugins?: P | undefined
+  /** The centre's own hooks; they run before every plugin's. */
+  readonly hooks?: Center.Hooks | undefined
+  /** How long a plugin hook may run inside a command (default 5 seconds). */
+  readonly pluginTimeout?: Duration.DurationInput | undefined
   /** A layer providing the store; the in-memory store by default. */
   readonly store?: StoreLayer | undefined
   /** The working-day calendar; China's official calendar by default. */
@@ -100,8 +108,10 @@ export type CommandMethods = {
  * @since 0.1.0
  * @category models
  */
-export interface CenterClient extends CommandMethods {
+export interface CenterClient<P extends ReadonlyArray<Plugin.Any> = []> extends CommandMethods {
   readonly config: Resolved
+  /** The installed plugins' queries and commands, by plugin id, returning promises. */
+  readonly plugins: Plugin.PromiseApis<P>
   readonly execute: (command: CommandInput, options?: CallOptions) => Promise<Center.CommandResult>
   readonly get: (query: Query.GetQuery, options?: CallOptions) => Promise<Case>
   readonly getByCode: (query: Query.GetByCodeQuery, options?: CallOptions) => Promise<Case>
@@ -132,7 +142,9 @@ const isLayer = (u: unknown): u is StoreLayer => Layer.isLayer(u)
  * @since 0.1.0
  * @category constructors
  */
-export const createCenter = async (options: CreateCenterOptions): Promise<CenterClient> => {
+export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = []>(
+  options: CreateCenterOptions<P>
+): Promise<CenterClient<P>> => {
   if (typeof options !== "object" || options === null) throw invalidConfig("(root)", "an options object with a config")
   if (options.store !== undefined && !isLayer(options.store)) {
     throw invalidConfig("store", "a Layer providing a CaseStore")
@@ -149,6 +161,9 @@ export const createCenter = async (options: CreateCenterOptions): Promise<Center
   )
   const layer = Center.layer({
     config: options.config,
+    plugins: options.plugins ?? [],
+    hooks: options.hooks,
+    pluginTimeout: options.pluginTimeout,
     ...(options.retries !== undefined ? { retries: options.retries } : {})
   }).pipe(Layer.provide(Layer.merge(options.store ?? MemoryStore.layer, services)))
   const runtime = ManagedRuntime.make(layer)
@@ -171,8 +186,20 @@ export const createCenter = async (options: CreateCenterOptions): Promise<Center
     commandMethods[name.charAt(0).toLowerCase() + name.slice(1)] = (input, o) =>
       run(name, () => center.execute({ ...input, _tag: name }), o)
   }
+  const plugins: Record<string, Record<string, (input: unknown, o?: CallOptions) => Promise<unknown>>> = {}
+  for (
+    const [id, api] of Object.entries(
+      center.plugins as Record<string, Record<string, (i: unknown) => Effect.Effect<unknown, unknown>>>
+    )
+  ) {
+    plugins[id] = {}
+    for (const [name, handler] of Object.entries(api)) {
+      plugins[id][name] = (input, o) => run(`${id}.${name}`, () => handler(input), o)
+    }
+  }
   return {
     ...(commandMethods as unknown as CommandMethods),
+    plugins: plugins as unknown as Plugin.PromiseApis<P>,
     config: center.config,
     execute: (command, o) => run("execute", () => center.execute(command), o),
     get: (q, o) => run("get", () => center.get(q), o),

@@ -253,6 +253,26 @@ export class Aborted extends Schema.TaggedError<Aborted>("@fengqiao/core/Aborted
 }
 
 /**
+ * A plugin's hook failed, threw or timed out inside a command (a guard's store access, `onEvents`, a
+ * projection, a risk grader): the command was rolled back, nothing was written.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PluginFailed extends Schema.TaggedError<PluginFailed>("@fengqiao/core/PluginFailed")("PluginFailed", {
+  plugin: Schema.String,
+  hook: Schema.String,
+  reason: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Plugin ${this.plugin} failed in ${this.hook}: ${this.reason}`
+  }
+}
+
+/**
  * A bulk import was refused before anything was written: one command of one case is invalid, forbidden or not
  * allowed. Names the case and command by their positions and carries the underlying error's tag and message.
  *

@@ -213,6 +213,14 @@ export const Reopened = Schema.TaggedStruct("Reopened", {
 })
 
 /**
+ * The risk graders (plugins) graded the case again after a command changed one of its factors.
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export const RiskGraded = Schema.TaggedStruct("RiskGraded", { risk: Risk })
+
+/**
  * @since 0.1.0
  * @category events
  */
@@ -268,6 +276,7 @@ export const CaseEvent = Schema.Union(
   FeedbackGiven,
   FollowUpRecorded,
   Reopened,
+  RiskGraded,
   Archived,
   Withdrawn,
   SupervisionIssued,
@@ -309,6 +318,7 @@ const eventNameSet: Record<EventName, null> = {
   FeedbackGiven: null,
   FollowUpRecorded: null,
   Reopened: null,
+  RiskGraded: null,
   Archived: null,
   Withdrawn: null,
   SupervisionIssued: null,

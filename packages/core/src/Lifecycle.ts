@@ -194,8 +194,6 @@ export interface DecideContext {
   readonly code?: string | undefined
   /** The target of a `Merge`, loaded by the caller. */
   readonly mergeTarget?: Case | undefined
-  /** A grade from the risk graders, for `Register` and `Assess` without a manual level. */
-  readonly risk?: Risk | undefined
 }
 
 /**
@@ -541,7 +539,7 @@ const decideRegister = (ctx: DecideContext, c: Extract<Command, { _tag: "Registe
     headcount,
     description: c.description,
     attachments: c.attachments ?? [],
-    risk: ctx.risk ?? { level: config.defaultRiskLevel.id, source: "default" },
+    risk: { level: config.defaultRiskLevel.id, source: "default" },
     ...(c.amountAtStake !== undefined ? { amountAtStake: c.amountAtStake } : {}),
     ...(c.category !== undefined ? { category: c.category } : {}),
     ...(c.occurredAt !== undefined ? { occurredAt: c.occurredAt } : {}),
@@ -580,7 +578,7 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
             ? { factors: [{ id: "manual", contribution: 0, detail: c.risk.reason }] }
             : {})
         }
-        : ctx.risk ?? s.risk
+        : s.risk
       const deadline = s.deadlines.handling !== undefined || s.acceptedAt === undefined
         ? Either.right(undefined)
         : startDeadline(
@@ -1012,6 +1010,11 @@ export const evolve = (state: Case | undefined, env: Envelope): Case => {
       )
       n.reopenCount = s.reopenCount + 1
       if (e.handlingDeadline !== undefined) n.deadlines = { ...s.deadlines, handling: e.handlingDeadline }
+      return n
+    }
+    case "RiskGraded": {
+      const n = recorded(s, env)
+      n.risk = e.risk
       return n
     }
     case "Archived": {

@@ -11,8 +11,16 @@ import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { Case } from "./Case.js"
-import type { AggregateRow, CaseStore, CommandRecord, Keyset, ListRequest, ListResult } from "./CaseStore.js"
-import { CaseStore as CaseStoreTag, DuplicateCommand } from "./CaseStore.js"
+import type {
+  AggregateRow,
+  CaseStore,
+  CommandRecord,
+  Keyset,
+  ListRequest,
+  ListResult,
+  StateEntry
+} from "./CaseStore.js"
+import { CaseStore as CaseStoreTag, DuplicateCommand, StateConflict } from "./CaseStore.js"
 import { VersionConflict } from "./Errors.js"
 import type { Envelope } from "./Event.js"
 import { aggregate, matches } from "./internal/evaluate.js"
@@ -26,6 +34,9 @@ interface Entry {
 }
 
 interface Centre {
+  /** Plugin state: namespace → key → entry. */
+  readonly state: Map<string, Map<string, StateEntry>>
+  readonly pluginMigrations: Map<string, Map<number, string>>
   readonly cases: Map<string, Entry>
   readonly byCode: Map<string, string>
   readonly commands: Map<string, CommandRecord>
@@ -85,7 +96,15 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
   const centreOf = (id: string): Centre => {
     let c = centres.get(id)
     if (c === undefined) {
-      c = { cases: new Map(), byCode: new Map(), commands: new Map(), sequences: new Map(), ordered: [] }
+      c = {
+        state: new Map(),
+        pluginMigrations: new Map(),
+        cases: new Map(),
+        byCode: new Map(),
+        commands: new Map(),
+        sequences: new Map(),
+        ordered: []
+      }
       centres.set(id, c)
     }
     return c
@@ -227,6 +246,65 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
         const c = centres.get(centre)
         return aggregate(c === undefined ? [] : Array.from(c.cases.values(), (e) => e.summary), req)
       }),
+    readState: (centre, namespace, keys) =>
+      Effect.sync(() => {
+        const ns = centres.get(centre)?.state.get(namespace)
+        if (ns === undefined) return []
+        const out: Array<StateEntry> = []
+        for (const k of keys) {
+          const e = ns.get(k)
+          if (e !== undefined) out.push(e)
+        }
+        return out
+      }),
+    writeState: (centre, namespace, key, expectedVersion, value) =>
+      write((tx) =>
+        Effect.suspend((): Effect.Effect<number, StateConflict> => {
+          const c = centreOf(centre)
+          let ns = c.state.get(namespace)
+          if (ns === undefined) {
+            const created = new Map<string, StateEntry>()
+            c.state.set(namespace, created)
+            record(tx, () => c.state.delete(namespace))
+            ns = created
+          }
+          const map = ns
+          const current = map.get(key)
+          const actual = current?.version ?? 0
+          if (actual !== expectedVersion) {
+            return Effect.fail(new StateConflict({ namespace, key, expectedVersion, actualVersion: actual }))
+          }
+          if (value === undefined) {
+            map.delete(key)
+          } else {
+            // stored as JSON, so that plugins see exactly what a SQL store would give back
+            map.set(key, deepFreeze({ key, value: JSON.parse(JSON.stringify(value)) as unknown, version: actual + 1 }))
+          }
+          record(tx, () => (current === undefined ? map.delete(key) : map.set(key, current)))
+          return Effect.succeed(value === undefined ? 0 : actual + 1)
+        })
+      ),
+    scanState: (centre, namespace, options) =>
+      Effect.sync(() => {
+        const ns = centres.get(centre)?.state.get(namespace)
+        if (ns === undefined) return []
+        return [...ns.values()]
+          .filter((e) => e.key.startsWith(options.prefix) && (options.after === undefined || e.key > options.after))
+          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+          .slice(0, options.limit)
+      }),
+    pluginMigrations: (centre, plugin) =>
+      Effect.sync(() => [...(centres.get(centre)?.pluginMigrations.get(plugin)?.keys() ?? [])].sort((a, b) => a - b)),
+    recordPluginMigration: (centre, plugin, id, name) =>
+      write((tx) =>
+        Effect.sync(() => {
+          const c = centreOf(centre)
+          const m = c.pluginMigrations.get(plugin) ?? new Map<number, string>()
+          c.pluginMigrations.set(plugin, m)
+          m.set(id, name)
+          record(tx, () => m.delete(id))
+        })
+      ),
     withTransaction
   }
   return store

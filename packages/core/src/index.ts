@@ -103,6 +103,11 @@ export * as Party from "./Party.js"
 /**
  * @since 0.1.0
  */
+export * as Plugin from "./Plugin.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Policy from "./Policy.js"
 
 /**

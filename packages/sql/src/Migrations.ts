@@ -35,6 +35,8 @@ export interface Tables {
   readonly sequences: string
   readonly outbox: string
   readonly jurisdictions: string
+  readonly pluginState: string
+  readonly pluginMigrations: string
   readonly migrations: string
 }
 
@@ -51,6 +53,8 @@ export const tables = (prefix: string): Tables => ({
   sequences: `${prefix}sequences`,
   outbox: `${prefix}outbox`,
   jurisdictions: `${prefix}jurisdictions`,
+  pluginState: `${prefix}plugin_state`,
+  pluginMigrations: `${prefix}plugin_migrations`,
   migrations: `${prefix}migrations`
 })
 
@@ -181,6 +185,29 @@ export const migrations = (d: Dialect, prefix: string): ReadonlyArray<Migration>
   PRIMARY KEY (centre, code)
 )`,
         `CREATE INDEX ${t.jurisdictions}_path ON ${t.jurisdictions} (centre, path)`
+      ]
+    },
+    {
+      id: 4,
+      name: "plugin state and plugin migrations",
+      statements: [
+        `CREATE TABLE ${t.pluginState} (
+  centre ${k} NOT NULL,
+  namespace ${k} NOT NULL,
+  key ${k} NOT NULL,
+  version ${d.types.int} NOT NULL,
+  value ${d.types.json} NOT NULL,
+  updated_ms ${d.types.bigint} NOT NULL,
+  PRIMARY KEY (centre, namespace, key)
+)`,
+        `CREATE TABLE ${t.pluginMigrations} (
+  centre ${k} NOT NULL,
+  plugin ${k} NOT NULL,
+  id ${d.types.int} NOT NULL,
+  name ${d.types.text} NOT NULL,
+  applied_at ${d.types.text} NOT NULL,
+  PRIMARY KEY (centre, plugin, id)
+)`
       ]
     }
   ]

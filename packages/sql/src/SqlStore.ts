@@ -444,6 +444,63 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         return result.sort((a, b) => CaseStore.compareKeys(a.keys, b.keys))
       }).pipe(Effect.mapError(storeError("aggregate")))
 
+    // ---- plugin state ----------------------------------------------------------------------------------------
+    const stateVersion = (centre: string, namespace: string, key: string) =>
+      Effect.map(
+        q<{ version: unknown }>(`SELECT version FROM ${t.pluginState} WHERE centre = ? AND namespace = ? AND key = ?`, [
+          centre,
+          namespace,
+          key
+        ]),
+        (rows) => (rows.length === 0 ? 0 : Number(rows[0]!.version))
+      )
+
+    const writeState = (centre: string, namespace: string, key: string, expectedVersion: number, value: unknown) =>
+      Effect.gen(function*() {
+        const conflict = (actual: number) =>
+          new CaseStore.StateConflict({ namespace, key, expectedVersion, actualVersion: actual })
+        if (value === undefined) {
+          if (expectedVersion === 0) {
+            const actual = yield* stateVersion(centre, namespace, key)
+            return actual === 0 ? 0 : yield* conflict(actual)
+          }
+          const deleted = yield* q(
+            `DELETE FROM ${t.pluginState} WHERE centre = ? AND namespace = ? AND key = ? AND version = ? RETURNING version`,
+            [centre, namespace, key, expectedVersion]
+          )
+          return deleted.length === 1 ? 0 : yield* conflict(yield* stateVersion(centre, namespace, key))
+        }
+        const json = JSON.stringify(value)
+        const written = expectedVersion === 0
+          ? yield* q(
+            `INSERT INTO ${t.pluginState} (centre, namespace, key, version, value, updated_ms) VALUES (?, ?, ?, 1, ${
+              dialect.jsonParameter("?")
+            }, ?) ON CONFLICT DO NOTHING RETURNING version`,
+            [centre, namespace, key, json, Date.now()]
+          )
+          : yield* q(
+            `UPDATE ${t.pluginState} SET version = version + 1, value = ${
+              dialect.jsonParameter("?")
+            }, updated_ms = ? WHERE centre = ? AND namespace = ? AND key = ? AND version = ? RETURNING version`,
+            [json, Date.now(), centre, namespace, key, expectedVersion]
+          )
+        return written.length === 1
+          ? Number(written[0]!.version)
+          : yield* conflict(yield* stateVersion(centre, namespace, key))
+      }).pipe(
+        Effect.catchIf(
+          (e): e is SqlError => e._tag === "SqlError",
+          (e) => Effect.fail(storeError("writeState")(e))
+        )
+      )
+
+    const stateEntries = (rows: ReadonlyArray<{ key: string; value: unknown; version: unknown }>) =>
+      rows.map((r): CaseStore.StateEntry => ({
+        key: r.key,
+        value: dialect.readJson(r.value),
+        version: Number(r.version)
+      }))
+
     const store: SqlStore = {
       capabilities: { name: dialect.name, persistent: true, concurrentWriters: dialect.concurrentWriters },
       dialect,
@@ -514,6 +571,56 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
             500
           )
         )).pipe(Effect.mapError(storeError("registerCentre"))),
+      readState: (centre, namespace, keys) =>
+        keys.length === 0 ? Effect.succeed([]) : q<{ key: string; value: unknown; version: unknown }>(
+          `SELECT key, value, version FROM ${t.pluginState} WHERE centre = ? AND namespace = ? AND key IN (${
+            keys.map(() => "?").join(", ")
+          })`,
+          [centre, namespace, ...keys]
+        ).pipe(
+          Effect.map((rows) => {
+            const byKey = new Map(stateEntries(rows).map((e) => [e.key, e]))
+            return keys.flatMap((k) => {
+              const e = byKey.get(k)
+              return e === undefined ? [] : [e]
+            })
+          }),
+          Effect.mapError(storeError("readState"))
+        ),
+      writeState,
+      scanState: (centre, namespace, options) => {
+        const params: Array<unknown> = [centre, namespace, options.prefix, options.prefix.length, options.prefix]
+        let text =
+          `SELECT key, value, version FROM ${t.pluginState} WHERE centre = ? AND namespace = ? AND key >= ? AND substr(key, 1, ?) = ?`
+        const last = options.prefix.charCodeAt(options.prefix.length - 1)
+        if (options.prefix.length > 0 && last < 0xd7ff) {
+          // an upper bound keeps the scan inside the prefix's range of the index
+          text += " AND key < ?"
+          params.push(options.prefix.slice(0, -1) + String.fromCharCode(last + 1))
+        }
+        if (options.after !== undefined) {
+          text += " AND key > ?"
+          params.push(options.after)
+        }
+        params.push(options.limit)
+        return q<{ key: string; value: unknown; version: unknown }>(`${text} ORDER BY key LIMIT ?`, params).pipe(
+          Effect.map(stateEntries),
+          Effect.mapError(storeError("scanState"))
+        )
+      },
+      pluginMigrations: (centre, plugin) =>
+        q<{ id: unknown }>(`SELECT id FROM ${t.pluginMigrations} WHERE centre = ? AND plugin = ? ORDER BY id`, [
+          centre,
+          plugin
+        ]).pipe(Effect.map((rows) => rows.map((r) => Number(r.id))), Effect.mapError(storeError("pluginMigrations"))),
+      recordPluginMigration: (centre, plugin, id, name) =>
+        q(`INSERT INTO ${t.pluginMigrations} (centre, plugin, id, name, applied_at) VALUES (?, ?, ?, ?, ?)`, [
+          centre,
+          plugin,
+          id,
+          name,
+          new Date().toISOString()
+        ]).pipe(Effect.asVoid, Effect.mapError(storeError("recordPluginMigration"))),
       withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) =>
         withTransaction(effect).pipe(
           Effect.catchIf(

@@ -1,0 +1,419 @@
+/**
+ * Plugins (插件): how integrators extend a centre without forking it — risk graders, statistics, notifications,
+ * local rules. A plugin is data made with {@link definePlugin}: an id and version, the plugins it depends on, a
+ * config Schema, and any of
+ *
+ * - `guards`: refuse a command with a typed `GuardFailed` (guard name `<plugin>/<name>`);
+ * - `onEvents`: runs inside the append transaction — a failure or timeout aborts the whole command;
+ * - `projections`: named `onEvents` handlers for chosen event types that keep the plugin's state;
+ * - `afterCommit`: runs after the commit — a failure is logged with the plugin id and the command stands;
+ * - `riskGraders` (and one `riskPolicy` per centre): grade cases when their events change a factor;
+ * - `api`: queries and commands, exposed on the Effect and the Promise API with their full types;
+ * - `migrations`: steps over the plugin's state, applied once, recorded in their own table.
+ *
+ * Plugin data lives in the plugin's own namespace of the store (JSON values with compare-and-set), never in the
+ * `Case`; it works on every store without SQL. At start-up the host checks ids, dependencies and cycles, decodes
+ * each plugin's config (a bad one is an `InvalidConfig` naming `plugins.<id>.…`), and orders plugins
+ * topologically, array order breaking ties; the centre's own hooks run first.
+ *
+ * @since 0.1.0
+ */
+import type * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Schema from "effect/Schema"
+import type { Actor } from "./Actor.js"
+import type { Case, RiskFactor } from "./Case.js"
+import type { Condition, StateConflict, StateEntry } from "./CaseStore.js"
+import type { Resolved } from "./CenterConfig.js"
+import type { Command, CommandName } from "./Command.js"
+import type { InvalidConfig, StoreError } from "./Errors.js"
+import type { Envelope, EventName } from "./Event.js"
+import { decodeConfig, invalidConfig } from "./internal/parse.js"
+
+/**
+ * A plugin's view of its own state.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface State {
+  readonly get: (key: string) => Effect.Effect<StateEntry | undefined, StoreError>
+  readonly getMany: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<StateEntry>, StoreError>
+  /** Compare-and-set: `expectedVersion` 0 means "absent"; `undefined` deletes. Returns the new version. */
+  readonly put: (
+    key: string,
+    expectedVersion: number,
+    value: unknown
+  ) => Effect.Effect<number, StateConflict | StoreError>
+  /** Reads, applies `f` and writes back with compare-and-set (inside a command, the transaction makes it safe). */
+  readonly update: (
+    key: string,
+    f: (current: unknown) => unknown
+  ) => Effect.Effect<number, StateConflict | StoreError>
+  readonly scan: (
+    prefix: string,
+    options?: { readonly after?: string | undefined; readonly limit?: number | undefined }
+  ) => Effect.Effect<ReadonlyArray<StateEntry>, StoreError>
+}
+
+/**
+ * What every hook of a plugin receives.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Context<C> {
+  readonly plugin: string
+  readonly config: C
+  readonly centre: Resolved
+  readonly state: State
+}
+
+/**
+ * What a guard sees: the command and the case before it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommandContext<C> extends Context<C> {
+  readonly command: Command
+  readonly case: Case | undefined
+}
+
+/**
+ * What `onEvents`, projections, graders and `afterCommit` see: the command, the case before and after, the new
+ * events.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventsContext<C> extends Context<C> {
+  readonly command: Command
+  readonly before: Case | undefined
+  readonly case: Case
+  readonly events: ReadonlyArray<Envelope>
+}
+
+/**
+ * A plugin guard. `check` returns a reason to refuse, or `undefined`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Guard<C> {
+  readonly name: string
+  /** The commands it looks at (all if absent). */
+  readonly commands?: ReadonlyArray<CommandName> | undefined
+  readonly check: (ctx: CommandContext<C>) => Effect.Effect<string | undefined, StoreError>
+}
+
+/**
+ * A named projection: keeps the plugin's state from chosen event types, inside the append transaction.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Projection<C> {
+  readonly name: string
+  /** The event types it follows (all if absent). */
+  readonly events?: ReadonlyArray<EventName> | undefined
+  readonly apply: (ctx: EventsContext<C>) => Effect.Effect<void, unknown>
+}
+
+/**
+ * A risk grade: a score, an optional level, and the factors that add up to the score.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Grade {
+  readonly score: number
+  readonly level?: string | undefined
+  readonly factors: ReadonlyArray<RiskFactor>
+}
+
+/**
+ * A risk grader. It runs after a command whose events include one of its `triggers`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RiskGrader<C> {
+  readonly id: string
+  /** The event types after which the case is graded again (default: {@link defaultTriggers}). */
+  readonly triggers?: ReadonlyArray<EventName> | undefined
+  readonly grade: (ctx: EventsContext<C>) => Effect.Effect<Grade | undefined, StoreError>
+}
+
+/**
+ * The event types after which graders run by default.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultTriggers: ReadonlyArray<EventName> = [
+  "Registered",
+  "Assessed",
+  "MediationSessionRecorded",
+  "Escalated",
+  "Reopened",
+  "FollowUpRecorded"
+]
+
+/**
+ * Turns the grades of every grader into the case's risk. At most one plugin of a centre defines it; without one,
+ * the highest level any grader gave wins (a manual level set at assessment is never lowered).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RiskPolicy<C> = (
+  grades: ReadonlyArray<{ readonly grader: string; readonly grade: Grade }>,
+  ctx: EventsContext<C>
+) => Case["risk"] | undefined
+
+/**
+ * The identity and access of whoever calls a plugin query or command: the actor, the condition selecting the
+ * cases it may read, and a check for one case.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Caller {
+  readonly actor: Actor
+  readonly scope: Condition
+  readonly mayRead: (c: Case) => boolean
+}
+
+/**
+ * A plugin query or command: its input always carries an `actor`, which the host checks against the policy
+ * before the handler runs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Handler<I extends { readonly actor: unknown }, A, E> = (input: I, caller: Caller) => Effect.Effect<A, E>
+
+/**
+ * A plugin's API: named handlers.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Api = Record<string, Handler<any, any, any>>
+
+/**
+ * What a plugin's `api` can use besides its context: the centre's own commands and queries.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ApiContext<C> extends Context<C> {
+  /** Executes a command on the centre (through every plugin's hooks). */
+  readonly execute: (command: unknown) => Effect.Effect<unknown, unknown>
+  /** Loads a case, without a policy check (the handler checks `caller.mayRead`). */
+  readonly load: (caseId: string) => Effect.Effect<Case | undefined, unknown>
+}
+
+/**
+ * A step over a plugin's state, applied once per centre.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Migration<C> {
+  readonly id: number
+  readonly name: string
+  readonly up: (ctx: Context<C>) => Effect.Effect<void, unknown>
+}
+
+/**
+ * What {@link definePlugin} takes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Definition<Id extends string, C, CI, A extends Api> {
+  readonly id: Id
+  readonly version: string
+  readonly dependsOn?: ReadonlyArray<string> | undefined
+  /** The config Schema; `options` is decoded with it at start-up. */
+  readonly config?: Schema.Schema<C, CI> | undefined
+  /** The config given by whoever installs the plugin. */
+  readonly options?: CI | undefined
+  readonly guards?: ReadonlyArray<Guard<C>> | undefined
+  readonly onEvents?: ((ctx: EventsContext<C>) => Effect.Effect<void, unknown>) | undefined
+  readonly projections?: ReadonlyArray<Projection<C>> | undefined
+  readonly afterCommit?: ((ctx: EventsContext<C>) => Effect.Effect<void, unknown>) | undefined
+  readonly riskGraders?: ReadonlyArray<RiskGrader<C>> | undefined
+  readonly riskPolicy?: RiskPolicy<C> | undefined
+  readonly api?: ((ctx: ApiContext<C>) => A) | undefined
+  readonly migrations?: ReadonlyArray<Migration<C>> | undefined
+}
+
+/**
+ * A plugin, ready to install.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Plugin<Id extends string = string, C = any, CI = any, A extends Api = Api>
+  extends Definition<Id, C, CI, A>
+{
+  readonly _tag: "Plugin"
+}
+
+/**
+ * Any plugin.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Any = Plugin<string, any, any, any>
+
+/**
+ * Defines a plugin.
+ *
+ * @example
+ * ```ts
+ * import { Plugin } from "@fengqiao/core"
+ * import * as Effect from "effect/Effect"
+ *
+ * export const noWeekendArchive = Plugin.definePlugin({
+ *   id: "no-weekend-archive",
+ *   version: "1.0.0",
+ *   guards: [{
+ *     name: "weekday",
+ *     commands: ["Archive"],
+ *     check: (ctx) => Effect.succeed(new Date().getDay() % 6 === 0 ? "archive on working days" : undefined)
+ *   }]
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const definePlugin = <const Id extends string, C = undefined, CI = C, A extends Api = {}>(
+  definition: Definition<Id, C, CI, A>
+): Plugin<Id, C, CI, A> => ({ ...definition, _tag: "Plugin" })
+
+/**
+ * A plugin with its decoded config.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Installed {
+  readonly plugin: Any
+  readonly config: unknown
+}
+
+const idPattern = /^[a-z][a-z0-9-]{0,63}$/
+
+/**
+ * Checks and orders the plugins of a centre: unique ids, known dependencies, no cycles, valid configs, at most one
+ * risk policy. Order: dependencies first, array order breaking ties.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const install = (plugins: ReadonlyArray<unknown>): Either.Either<ReadonlyArray<Installed>, InvalidConfig> => {
+  const byId = new Map<string, { readonly plugin: Any; readonly index: number }>()
+  for (const [i, p] of plugins.entries()) {
+    if (typeof p !== "object" || p === null || (p as { _tag?: unknown })._tag !== "Plugin") {
+      return Either.left(invalidConfig(`plugins.${i}`, "a plugin made with definePlugin"))
+    }
+    const plugin = p as Any
+    if (typeof plugin.id !== "string" || !idPattern.test(plugin.id)) {
+      return Either.left(
+        invalidConfig(`plugins.${i}.id`, "an id of lower-case letters, digits and '-', starting with a letter")
+      )
+    }
+    if (byId.has(plugin.id)) {
+      return Either.left(invalidConfig(`plugins.${i}.id`, `a unique plugin id ("${plugin.id}" repeats)`))
+    }
+    byId.set(plugin.id, { plugin, index: i })
+  }
+  for (const { plugin, index } of byId.values()) {
+    for (const [j, dep] of (plugin.dependsOn ?? []).entries()) {
+      if (!byId.has(dep)) {
+        return Either.left(
+          invalidConfig(`plugins.${index}.dependsOn.${j}`, `an installed plugin ("${dep}" is missing)`)
+        )
+      }
+    }
+  }
+  // topological order (Kahn), taking the lowest array index first
+  const remaining = new Map([...byId.values()].map(({ plugin }) => [plugin.id, new Set(plugin.dependsOn ?? [])]))
+  const ordered: Array<Any> = []
+  while (remaining.size > 0) {
+    const ready = [...remaining.entries()].filter(([, deps]) => deps.size === 0).map(([id]) => byId.get(id)!)
+    if (ready.length === 0) {
+      const cycle = [...remaining.keys()].join(" → ")
+      const first = byId.get([...remaining.keys()][0]!)!
+      return Either.left(
+        invalidConfig(`plugins.${first.index}.dependsOn`, `no dependency cycle (found among ${cycle})`)
+      )
+    }
+    const next = ready.sort((a, b) => a.index - b.index)[0]!.plugin
+    ordered.push(next)
+    remaining.delete(next.id)
+    for (const deps of remaining.values()) deps.delete(next.id)
+  }
+  const policies = ordered.filter((p) => p.riskPolicy !== undefined)
+  if (policies.length > 1) {
+    return Either.left(
+      invalidConfig(
+        `plugins.${byId.get(policies[1]!.id)!.index}.riskPolicy`,
+        `one risk policy per centre (${policies[0]!.id} has one)`
+      )
+    )
+  }
+  const installed: Array<Installed> = []
+  for (const plugin of ordered) {
+    const index = byId.get(plugin.id)!.index
+    if (plugin.config === undefined) {
+      installed.push({ plugin, config: plugin.options })
+      continue
+    }
+    const decoded = decodeConfig(plugin.config as Schema.Schema<unknown, unknown>)(
+      plugin.options,
+      `plugins.${index}.options`
+    )
+    if (Either.isLeft(decoded)) return Either.left(decoded.left)
+    installed.push({ plugin, config: decoded.right })
+  }
+  return Either.right(installed)
+}
+
+/**
+ * The APIs of a list of plugins, by plugin id, with each handler's Effect type.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Apis<P extends ReadonlyArray<Any>> = {
+  readonly [K in P[number] as K["id"]]: K extends Plugin<string, any, any, infer A> ? A : never
+}
+
+/**
+ * The handlers of a plugin's API turned into Promise-returning functions (for `createCenter`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PromiseApi<A extends Api> = {
+  readonly [K in keyof A]: A[K] extends (input: infer I, caller: Caller) => Effect.Effect<infer R, any>
+    ? (input: I, options?: { readonly signal?: AbortSignal | undefined }) => Promise<R>
+    : never
+}
+
+/**
+ * {@link PromiseApi} for every plugin, by id.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PromiseApis<P extends ReadonlyArray<Any>> = {
+  readonly [K in P[number] as K["id"]]: K extends Plugin<string, any, any, infer A> ? PromiseApi<A> : never
+}

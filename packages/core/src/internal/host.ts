@@ -1,0 +1,280 @@
+/**
+ * The plugin host: runs the plugins' hooks around a command, and exposes their APIs.
+ * @internal
+ */
+import * as Cause from "effect/Cause"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type { Actor } from "../Actor.js"
+import { Actor as ActorSchema } from "../Actor.js"
+import type { Case, Risk } from "../Case.js"
+import type { CaseStore, StateEntry } from "../CaseStore.js"
+import type { Resolved } from "../CenterConfig.js"
+import type { Command } from "../Command.js"
+import { Forbidden, GuardFailed, type InvalidInput, PluginFailed, type StoreError } from "../Errors.js"
+import type { Envelope, EventName } from "../Event.js"
+import * as Lifecycle from "../Lifecycle.js"
+import * as Plugin from "../Plugin.js"
+import type * as Policy from "../Policy.js"
+import { decodeInput } from "./parse.js"
+
+/** @internal */
+export interface HostOptions {
+  readonly installed: ReadonlyArray<Plugin.Installed>
+  readonly store: CaseStore
+  readonly centre: string
+  readonly config: Resolved
+  readonly policy: Policy.Policy
+  readonly timeout: Duration.DurationInput
+  readonly tracing: boolean
+}
+
+const describe = (cause: Cause.Cause<unknown>): string => {
+  const failure = Cause.failureOption(cause)
+  if (failure._tag === "Some") {
+    const e = failure.value
+    return e instanceof Error ? `${(e as { _tag?: string })._tag ?? e.name}: ${e.message}` : String(e)
+  }
+  if (Cause.isInterruptedOnly(cause)) return "interrupted"
+  return Cause.pretty(cause).split("\n")[0] ?? "defect"
+}
+
+const decodeCaller = decodeInput(ActorSchema)
+
+/** @internal */
+export const makeHost = (o: HostOptions) => {
+  const { centre, config, store } = o
+  const stateOf = (plugin: string): Plugin.State => ({
+    get: (key) => Effect.map(store.readState(centre, plugin, [key]), (es) => es[0]),
+    getMany: (keys) => store.readState(centre, plugin, keys),
+    put: (key, expected, value) => store.writeState(centre, plugin, key, expected, value),
+    update: (key, f) =>
+      Effect.flatMap(store.readState(centre, plugin, [key]), (es) => {
+        const current: StateEntry | undefined = es[0]
+        return store.writeState(centre, plugin, key, current?.version ?? 0, f(current?.value))
+      }),
+    scan: (prefix, options) =>
+      store.scanState(centre, plugin, { prefix, after: options?.after, limit: options?.limit ?? 1000 })
+  })
+  const contexts = o.installed.map(({ plugin, config: pluginConfig }) => ({
+    plugin,
+    context: { plugin: plugin.id, config: pluginConfig, centre: config, state: stateOf(plugin.id) } as Plugin.Context<
+      unknown
+    >
+  }))
+
+  /** Runs a hook with the plugin id on its logs (and span), failures and defects as PluginFailed. */
+  const guarded = <A>(
+    plugin: string,
+    hook: string,
+    effect: Effect.Effect<A, unknown>
+  ): Effect.Effect<A, PluginFailed> => {
+    const timed = effect.pipe(
+      Effect.timeoutFail({
+        duration: o.timeout,
+        onTimeout: () => new PluginFailed({ plugin, hook, reason: `timed out after ${String(o.timeout)}` })
+      }),
+      Effect.catchAllCause((cause) => {
+        const failure = Cause.failureOption(cause)
+        const error = failure._tag === "Some" && failure.value instanceof PluginFailed
+          ? failure.value
+          : new PluginFailed({ plugin, hook, reason: describe(cause) })
+        return Effect.zipRight(Effect.logWarning(`plugin ${plugin} failed in ${hook}`, cause), Effect.fail(error))
+      }),
+      Effect.annotateLogs({ plugin, hook })
+    )
+    return o.tracing ? Effect.withSpan(timed, `plugin.${plugin}.${hook}`, { attributes: { plugin } }) : timed
+  }
+
+  const anyGuards = contexts.some(({ plugin }) => (plugin.guards?.length ?? 0) > 0)
+  const anyInline = contexts.some(({ plugin }) =>
+    plugin.onEvents !== undefined || (plugin.projections?.length ?? 0) > 0 || (plugin.riskGraders?.length ?? 0) > 0
+  )
+  const anyAfter = contexts.some(({ plugin }) => plugin.afterCommit !== undefined)
+
+  /** Plugin guards, in plugin order, before `decide`. */
+  const guards = (command: Command, state: Case | undefined): Effect.Effect<void, GuardFailed | PluginFailed> =>
+    !anyGuards ? Effect.void : Effect.forEach(
+      contexts,
+      ({ context, plugin }) =>
+        Effect.forEach(
+          (plugin.guards ?? []).filter((g) => g.commands === undefined || g.commands.includes(command._tag)),
+          (g) =>
+            Effect.flatMap(
+              guarded(plugin.id, `guard ${g.name}`, g.check({ ...context, command, case: state })),
+              (reason) =>
+                reason === undefined ? Effect.void : Effect.fail(
+                  new GuardFailed({
+                    caseId: state?.id ?? ("caseId" in command ? command.caseId ?? "new" : "new"),
+                    state: state?.status ?? "none",
+                    command: command._tag,
+                    guard: `${plugin.id}/${g.name}`,
+                    reason
+                  })
+                )
+            ),
+          { discard: true }
+        ),
+      { discard: true }
+    )
+
+  const rankOf = (level: string) => config.riskLevels.get(level)?.rank ?? 0
+
+  /** The default policy: the highest level any grader gave; a manual level is never lowered. */
+  const defaultPolicy = (
+    grades: ReadonlyArray<{ grader: string; grade: Plugin.Grade }>,
+    current: Risk
+  ): Risk | undefined => {
+    const levelled = grades.filter((g) => g.grade.level !== undefined && config.riskLevels.has(g.grade.level))
+    if (levelled.length === 0) return undefined
+    const top = levelled.reduce((a, b) => (rankOf(b.grade.level!) > rankOf(a.grade.level!) ? b : a))
+    if (current.source === "manual" && rankOf(current.level) >= rankOf(top.grade.level!)) return undefined
+    return {
+      level: top.grade.level!,
+      score: grades.reduce((n, g) => n + g.grade.score, 0),
+      factors: grades.flatMap((g) => g.grade.factors.map((f) => ({ ...f, grader: g.grader }))),
+      source: "grader"
+    }
+  }
+
+  const sameRisk = (a: Risk, b: Risk) => JSON.stringify(a) === JSON.stringify(b)
+
+  /**
+   * Inside the append transaction, after `decide`/`evolve`: graders (and a `RiskGraded` event when the grade
+   * changes), then projections and `onEvents`. Returns the final envelopes and case.
+   */
+  const inline = (
+    command: Command,
+    before: Case | undefined,
+    envelopes: ReadonlyArray<Envelope>,
+    after: Case
+  ): Effect.Effect<{ readonly envelopes: ReadonlyArray<Envelope>; readonly case: Case }, PluginFailed> =>
+    !anyInline ? Effect.succeed({ envelopes, case: after }) : Effect.gen(function*() {
+      let all = envelopes
+      let current = after
+      const tags = new Set<EventName>(envelopes.map((e) => e.event._tag))
+      const grades: Array<{ grader: string; grade: Plugin.Grade }> = []
+      let graded = false
+      let policyOwner: (typeof contexts)[number] | undefined
+      for (const entry of contexts) {
+        if (entry.plugin.riskPolicy !== undefined) policyOwner = entry
+        for (const g of entry.plugin.riskGraders ?? []) {
+          if (!(g.triggers ?? Plugin.defaultTriggers).some((t) => tags.has(t))) continue
+          graded = true
+          const grade = yield* guarded(
+            entry.plugin.id,
+            `grader ${g.id}`,
+            g.grade({ ...entry.context, command, before, case: current, events: all })
+          )
+          if (grade !== undefined) grades.push({ grader: `${entry.plugin.id}/${g.id}`, grade })
+        }
+      }
+      if (graded) {
+        const risk = policyOwner === undefined
+          ? defaultPolicy(grades, current.risk)
+          : yield* guarded(
+            policyOwner.plugin.id,
+            "riskPolicy",
+            Effect.sync(() =>
+              policyOwner!.plugin.riskPolicy!(grades, {
+                ...policyOwner!.context,
+                command,
+                before,
+                case: current,
+                events: all
+              })
+            )
+          )
+        if (risk !== undefined && !sameRisk(risk, current.risk)) {
+          const last = all[all.length - 1]!
+          const env: Envelope = { ...last, version: last.version + 1, event: { _tag: "RiskGraded", risk } }
+          all = [...all, env]
+          current = Lifecycle.evolve(current, env)
+        }
+      }
+      const finalTags = new Set<EventName>(all.map((e) => e.event._tag))
+      for (const { context, plugin } of contexts) {
+        const ctx: Plugin.EventsContext<unknown> = { ...context, command, before, case: current, events: all }
+        for (const p of plugin.projections ?? []) {
+          if (p.events !== undefined && !p.events.some((t) => finalTags.has(t))) continue
+          yield* guarded(plugin.id, `projection ${p.name}`, p.apply(ctx))
+        }
+        if (plugin.onEvents !== undefined) yield* guarded(plugin.id, "onEvents", plugin.onEvents(ctx))
+      }
+      return { envelopes: all, case: current }
+    })
+
+  /** After the commit: failures are logged with the plugin id, the command stands. */
+  const afterCommit = (command: Command, before: Case | undefined, envelopes: ReadonlyArray<Envelope>, after: Case) =>
+    !anyAfter ? Effect.void : Effect.forEach(
+      contexts,
+      ({ context, plugin }) =>
+        plugin.afterCommit === undefined ? Effect.void : Effect.catchAllCause(
+          guarded(
+            plugin.id,
+            "afterCommit",
+            plugin.afterCommit({ ...context, command, before, case: after, events: envelopes })
+          ),
+          (cause) =>
+            Effect.logError(`plugin ${plugin.id} failed after commit; the command stands`, cause).pipe(
+              Effect.annotateLogs({ plugin: plugin.id, hook: "afterCommit", commandId: envelopes[0]?.commandId ?? "" })
+            )
+        ),
+      { discard: true }
+    )
+
+  /** Applies each plugin's pending migrations, each in a transaction with its record. */
+  const migrate: Effect.Effect<void, PluginFailed | StoreError> = Effect.forEach(
+    contexts,
+    ({ context, plugin }) =>
+      Effect.flatMap(store.pluginMigrations(centre, plugin.id), (done) =>
+        Effect.forEach(
+          [...(plugin.migrations ?? [])].sort((a, b) => a.id - b.id).filter((m) => !done.includes(m.id)),
+          (m) =>
+            store.withTransaction(Effect.zipRight(
+              guarded(plugin.id, `migration ${m.id}`, m.up(context)),
+              store.recordPluginMigration(centre, plugin.id, m.id, m.name)
+            )),
+          { discard: true }
+        )),
+    { discard: true }
+  )
+
+  /** The plugins' APIs, each handler checking its caller first. */
+  const apis = (
+    execute: (command: unknown) => Effect.Effect<unknown, unknown>,
+    load: (caseId: string) => Effect.Effect<Case | undefined, unknown>
+  ): Record<string, Record<string, (input: unknown) => Effect.Effect<unknown, unknown>>> => {
+    const out: Record<string, Record<string, (input: unknown) => Effect.Effect<unknown, unknown>>> = {}
+    for (const { context, plugin } of contexts) {
+      if (plugin.api === undefined) continue
+      const handlers: Plugin.Api = plugin.api({ ...context, execute, load })
+      const wrapped: Record<string, (input: unknown) => Effect.Effect<unknown, unknown>> = {}
+      for (const [name, handler] of Object.entries(handlers)) {
+        wrapped[name] = (input) =>
+          Effect.suspend((): Effect.Effect<unknown, unknown> => {
+            const caller = callerOf(input)
+            return Either.isLeft(caller) ? Effect.fail(caller.left) : handler(input as { actor: Actor }, caller.right)
+          }).pipe(Effect.annotateLogs({ plugin: plugin.id, query: name }))
+      }
+      out[plugin.id] = wrapped
+    }
+    return out
+  }
+
+  const callerOf = (input: unknown): Either.Either<Plugin.Caller, InvalidInput | Forbidden> => {
+    const raw = typeof input === "object" && input !== null ? (input as { actor?: unknown }).actor : undefined
+    const actor = decodeCaller(raw, "actor")
+    if (Either.isLeft(actor)) return Either.left(actor.left)
+    const scope = o.policy.readScope(config, actor.right)
+    if (scope instanceof Forbidden) return Either.left(scope)
+    return Either.right({
+      actor: actor.right,
+      scope,
+      mayRead: (c: Case) => o.policy.authorizeRead(config, actor.right, c) === undefined
+    })
+  }
+
+  return { active: anyGuards || anyInline, guards, inline, afterCommit, hasAfterCommit: anyAfter, migrate, apis }
+}

@@ -1,0 +1,344 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import type { Case } from "../src/Case.js"
+import { CaseStore } from "../src/CaseStore.js"
+import * as Center from "../src/Center.js"
+import { createCenter } from "../src/CenterClient.js"
+import * as MemoryStore from "../src/MemoryStore.js"
+import * as Plugin from "../src/Plugin.js"
+import { admin, applicant, countyConfig, otherTownship } from "./fixtures.js"
+
+const registration = (extra: Record<string, unknown> = {}) => ({
+  _tag: "Register",
+  actor: admin,
+  kind: "dispute",
+  channel: "walkIn",
+  place: "222403100201",
+  parties: [applicant],
+  description: "邻里纠纷",
+  at: "2025-03-03T09:00:00+08:00",
+  ...extra
+})
+
+const withCenter = <A, E>(
+  options: Omit<Center.Options, "config">,
+  f: (center: Center.Center, store: CaseStore) => Effect.Effect<A, E>
+) =>
+  Effect.gen(function*() {
+    const store = yield* MemoryStore.make
+    const center = yield* Center.make({ config: countyConfig, ...options }).pipe(
+      Effect.provideService(CaseStore, store)
+    )
+    return yield* f(center, store)
+  })
+
+const plain = (id: string, extra: Partial<Plugin.Definition<string, undefined, undefined, {}>> = {}) =>
+  Plugin.definePlugin({ id, version: "1.0.0", ...extra })
+
+describe("installing plugins", () => {
+  const field = (plugins: ReadonlyArray<unknown>) => {
+    const r = Plugin.install(plugins)
+    return Either.isLeft(r) ? r.left.field : r.right.map((p) => p.plugin.id).join(",")
+  }
+
+  it("orders by dependency, array order breaking ties", () => {
+    expect(field([plain("b", { dependsOn: ["c"] }), plain("a"), plain("c")])).toBe("a,c,b")
+    expect(field([plain("x"), plain("y", { dependsOn: ["x"] }), plain("w")])).toBe("x,y,w")
+  })
+
+  it("refuses duplicate ids, missing or cyclic dependencies, foreign objects and two risk policies, naming the field", () => {
+    expect(field([plain("a"), plain("a")])).toBe("plugins.1.id")
+    expect(field([plain("a", { dependsOn: ["zz"] })])).toBe("plugins.0.dependsOn.0")
+    expect(field([plain("a", { dependsOn: ["b"] }), plain("b", { dependsOn: ["a"] })])).toBe("plugins.0.dependsOn")
+    expect(field([{ id: "fake" }])).toBe("plugins.0")
+    expect(field([plain("Bad Id")])).toBe("plugins.0.id")
+    const policy = () => undefined
+    expect(field([plain("p", { riskPolicy: policy }), plain("q", { riskPolicy: policy })])).toBe("plugins.1.riskPolicy")
+  })
+
+  it("decodes each plugin's config with its Schema; a bad value names the field", () => {
+    const configured = (options: unknown) =>
+      Plugin.definePlugin({
+        id: "thresholds",
+        version: "1.0.0",
+        config: Schema.Struct({ red: Schema.Number.pipe(Schema.positive()) }),
+        options: options as { red: number }
+      })
+    const good = Plugin.install([configured({ red: 80 })])
+    expect(Either.isRight(good) && good.right[0]!.config).toEqual({ red: 80 })
+    expect(field([configured({ red: -1 })])).toBe("plugins.0.options.red")
+    expect(field([configured({ red: 80, typo: 1 })])).toBe("plugins.0.options.typo")
+  })
+
+  it.effect("a bad plugin fails the centre's start with InvalidConfig", () =>
+    Effect.gen(function*() {
+      const e = yield* Effect.flip(withCenter({ plugins: [plain("a"), plain("a")] }, () => Effect.void))
+      expect(e).toMatchObject({ _tag: "InvalidConfig", field: "plugins.1.id" })
+    }))
+})
+
+describe("plugin hooks around a command", () => {
+  it.effect("a guard refuses with GuardFailed named <plugin>/<guard>; nothing is written", () =>
+    withCenter({
+      plugins: [plain("quiet-hours", {
+        guards: [{
+          name: "no-petitions",
+          commands: ["Register"],
+          check: (ctx) =>
+            Effect.succeed(ctx.command._tag === "Register" && ctx.command.kind === "petition" ? "not today" : undefined)
+        }]
+      })]
+    }, (center, store) =>
+      Effect.gen(function*() {
+        const e = yield* Effect.flip(center.execute(registration({ kind: "petition", caseId: "p1" })))
+        expect(e).toMatchObject({ _tag: "GuardFailed", guard: "quiet-hours/no-petitions", reason: "not today" })
+        expect(Option.isNone(yield* store.load("dunhua", "p1"))).toBe(true)
+        expect((yield* center.execute(registration())).code).toBe("222403-2025-000001")
+      })))
+
+  it.live("onEvents runs inside the transaction: a failure, a throw or a timeout leaves no partial command", () =>
+    Effect.gen(function*() {
+      const cases = [
+        ["fails", Effect.fail("downstream refused")],
+        ["throws", Effect.sync(() => JSON.parse("{"))],
+        ["hangs", Effect.never]
+      ] as const
+      for (const [name, failing] of cases) {
+        // fails on acceptance (and on the second registration), so that a first registration goes through
+        const onEvents = (ctx: Plugin.EventsContext<undefined>) =>
+          ctx.events.some((e) => e.event._tag === "Accepted") || ctx.case.id === "c2" ? failing : Effect.void
+        yield* withCenter({
+          pluginTimeout: "50 millis",
+          plugins: [
+            plain("counter", {
+              projections: [{
+                name: "events",
+                apply: (ctx) => Effect.asVoid(ctx.state.update("count", (n) => (typeof n === "number" ? n + 1 : 1)))
+              }]
+            }),
+            plain(`broken-${name}`, { onEvents })
+          ]
+        }, (center, store) =>
+          Effect.gen(function*() {
+            yield* center.execute(registration({ caseId: "c1" }))
+            const e = yield* Effect.flip(
+              center.execute({ _tag: "Accept", actor: admin, caseId: "c1", at: "2025-03-03T10:00:00+08:00" })
+            )
+            expect(e, name).toMatchObject({ _tag: "PluginFailed", plugin: `broken-${name}`, hook: "onEvents" })
+            expect(Option.getOrThrow(yield* store.load("dunhua", "c1"))).toMatchObject({
+              status: "registered",
+              version: 1
+            })
+            expect(yield* store.readEvents("dunhua", "c1")).toHaveLength(1)
+            // the counter's write in the same command was rolled back with it
+            expect((yield* store.readState("dunhua", "counter", ["count"]))[0]).toMatchObject({ value: 1, version: 1 })
+            // a failing registration writes nothing and gives its code number back
+            yield* Effect.flip(center.execute(registration({ caseId: "c2" })))
+            expect(Option.isNone(yield* store.load("dunhua", "c2"))).toBe(true)
+            expect((yield* center.execute(registration({ caseId: "c3" }))).code).toBe("222403-2025-000002")
+          }))
+      }
+    }).pipe(Effect.provide(Logger.remove(Logger.defaultLogger))))
+
+  it.live("afterCommit runs after the commit: its failure is logged with the plugin id and the command stands", () =>
+    Effect.gen(function*() {
+      const logs: Array<{ message: unknown; annotations: Record<string, unknown> }> = []
+      const capture = Logger.make(({ annotations, message }) => {
+        const a: Record<string, unknown> = {}
+        for (const [k, v] of annotations) a[k] = v
+        logs.push({ message, annotations: a })
+      })
+      const seen: Array<string> = []
+      yield* withCenter({
+        plugins: [
+          plain("notifier", { afterCommit: () => Effect.die(new Error("SMS gateway down")) }),
+          plain("audit", {
+            afterCommit: (ctx) => Effect.sync(() => seen.push(ctx.events.map((e) => e.event._tag).join()))
+          })
+        ]
+      }, (center, store) =>
+        Effect.gen(function*() {
+          const r = yield* center.execute(registration({ caseId: "c1" }))
+          expect(r.case.status).toBe("registered")
+          expect(Option.isSome(yield* store.load("dunhua", "c1"))).toBe(true)
+        })).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, capture)))
+      expect(seen).toEqual(["Registered"])
+      const failure = logs.find((l) => l.annotations.plugin === "notifier" && l.annotations.hook === "afterCommit")
+      expect(failure).toBeDefined()
+    }))
+
+  it.effect("the centre's own hooks run first, then plugins in dependency order", () =>
+    Effect.gen(function*() {
+      const order: Array<string> = []
+      const note = (who: string) => () => Effect.sync(() => void order.push(who))
+      yield* withCenter({
+        hooks: { onEvents: note("centre") },
+        plugins: [
+          plain("late", { dependsOn: ["early"], onEvents: note("late") }),
+          plain("early", { onEvents: note("early") })
+        ]
+      }, (center) => center.execute(registration()))
+      expect(order).toEqual(["centre", "early", "late"])
+    }))
+
+  it.effect("projections keep namespaced state with compare-and-set", () =>
+    withCenter({
+      plugins: [plain("by-place", {
+        projections: [{
+          name: "count",
+          events: ["Registered"],
+          apply: (ctx) =>
+            Effect.asVoid(ctx.state.update(`place/${ctx.case.place}`, (n) => (typeof n === "number" ? n + 1 : 1)))
+        }]
+      })]
+    }, (center, store) =>
+      Effect.gen(function*() {
+        yield* center.execute(registration())
+        yield* center.execute(registration())
+        yield* center.execute(registration({ place: "222403001001" }))
+        const entries = yield* store.scanState("dunhua", "by-place", { prefix: "place/", limit: 10 })
+        expect(entries.map((e) => [e.key, e.value, e.version])).toEqual([
+          ["place/222403001001", 1, 1],
+          ["place/222403100201", 2, 2]
+        ])
+      })))
+
+  it.effect("plugin migrations run once, in order, recorded per plugin", () =>
+    Effect.gen(function*() {
+      const ran: Array<number> = []
+      const store = yield* MemoryStore.make
+      const p = plain("migrating", {
+        migrations: [2, 1].map((id) => ({
+          id,
+          name: `step ${id}`,
+          up: (ctx: Plugin.Context<undefined>) =>
+            Effect.zipRight(Effect.sync(() => void ran.push(id)), Effect.asVoid(ctx.state.put(`m${id}`, 0, true)))
+        }))
+      })
+      for (let i = 0; i < 2; i++) {
+        yield* Center.make({ config: countyConfig, plugins: [p] }).pipe(Effect.provideService(CaseStore, store))
+      }
+      expect(ran).toEqual([1, 2])
+      expect(yield* store.pluginMigrations("dunhua", "migrating")).toEqual([1, 2])
+    }))
+})
+
+describe("risk graders", () => {
+  const byHeadcount: Plugin.RiskGrader<undefined> = {
+    id: "headcount",
+    grade: (ctx) =>
+      Effect.succeed(
+        ctx.case.headcount >= 5
+          ? { score: 40, level: "yellow", factors: [{ id: "groupCase", contribution: 40 }] }
+          : { score: 0, level: "none", factors: [] }
+      )
+  }
+  const onRebound: Plugin.RiskGrader<undefined> = {
+    id: "rebound",
+    triggers: ["Reopened"],
+    grade: () => Effect.succeed({ score: 60, level: "red", factors: [{ id: "rebound", contribution: 60 }] })
+  }
+
+  it.effect("grade after triggering events and record a RiskGraded event when the grade changes", () =>
+    withCenter({ plugins: [plain("grading", { riskGraders: [byHeadcount] })] }, (center) =>
+      Effect.gen(function*() {
+        const small = yield* center.execute(registration())
+        expect(small.events.map((e) => e.event._tag)).toEqual(["Registered", "RiskGraded"])
+        expect(small.case.risk).toMatchObject({ level: "none", source: "grader", score: 0 })
+        const group = yield* center.execute(registration({ headcount: 30 }))
+        expect(group.case.risk).toMatchObject({
+          level: "yellow",
+          score: 40,
+          factors: [{ id: "groupCase", contribution: 40, grader: "grading/headcount" }]
+        })
+        // not triggered by Accept: no new grade
+        const accepted = yield* center.execute({
+          _tag: "Accept",
+          actor: admin,
+          caseId: group.caseId,
+          at: "2025-03-03T10:00:00+08:00"
+        })
+        expect(accepted.events.map((e) => e.event._tag)).toEqual(["Accepted"])
+      })))
+
+  it.effect("the highest level wins, and a manual level is never lowered by graders", () =>
+    withCenter(
+      { plugins: [plain("grading", { riskGraders: [byHeadcount, onRebound] })] },
+      (center) =>
+        Effect.gen(function*() {
+          const { caseId } = yield* center.execute(registration({ headcount: 30 }))
+          const at = (h: number) => `2025-03-0${4 + Math.floor(h / 24)}T${String(h % 24).padStart(2, "0")}:00:00+08:00`
+          yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: at(1) })
+          const assessed = yield* center.execute({
+            _tag: "Assess",
+            actor: admin,
+            caseId,
+            category: "neighbourhood",
+            complexity: "general",
+            risk: { level: "red", reason: "扬言报复" },
+            at: at(2)
+          })
+          // the graders said yellow after Assessed; the manual red stands
+          expect(assessed.case.risk).toMatchObject({ level: "red", source: "manual" })
+          expect(assessed.events.map((e) => e.event._tag)).toEqual(["Assessed"])
+        })
+    ))
+})
+
+describe("plugin queries", () => {
+  const registry = Plugin.definePlugin({
+    id: "registry",
+    version: "1.0.0",
+    config: Schema.Struct({ greeting: Schema.String }),
+    options: { greeting: "您好" },
+    api: (ctx) => ({
+      greet: (input: { readonly actor: unknown; readonly name: string }) =>
+        Effect.succeed(`${ctx.config.greeting}，${input.name}`),
+      caseCode: (input: { readonly actor: unknown; readonly caseId: string }, caller: Plugin.Caller) =>
+        Effect.flatMap(ctx.load(input.caseId), (c) =>
+          c !== undefined && caller.mayRead(c as Case)
+            ? Effect.succeed((c as Case).code)
+            : Effect.fail({ _tag: "NotVisible" as const }))
+    })
+  })
+
+  it.effect("are typed on the Effect API and check the caller", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.make({ config: countyConfig, plugins: [registry] })
+      const greeting: string = yield* center.plugins.registry.greet({ actor: admin, name: "张三" })
+      expect(greeting).toBe("您好，张三")
+      const { caseId, code } = yield* center.execute(registration())
+      expect(yield* center.plugins.registry.caseCode({ actor: admin, caseId })).toBe(code)
+      expect(yield* Effect.flip(center.plugins.registry.caseCode({ actor: otherTownship, caseId }))).toEqual({
+        _tag: "NotVisible"
+      })
+      expect(yield* Effect.flip(center.plugins.registry.greet({ actor: { id: "x" }, name: "?" }))).toMatchObject({
+        _tag: "InvalidInput",
+        field: "actor.roles"
+      })
+      const stranger = { id: "s", roles: ["admin"], jurisdiction: "110000" }
+      expect(yield* Effect.flip(center.plugins.registry.greet({ actor: stranger, name: "?" }))).toMatchObject({
+        _tag: "Forbidden"
+      })
+      const viaTag = yield* Effect.provideService(Center.plugin(registry), Center.Center, center)
+      expect(yield* viaTag.greet({ actor: admin, name: "李四" })).toBe("您好，李四")
+    }).pipe(Effect.provide(MemoryStore.layer)))
+
+  it("are typed on the Promise API", async () => {
+    const center = await createCenter({ config: countyConfig, plugins: [registry] })
+    try {
+      const greeting: string = await center.plugins.registry.greet({ actor: admin, name: "王五" })
+      expect(greeting).toBe("您好，王五")
+      await expect(center.plugins.registry.greet({ actor: otherTownship, name: "x" })).resolves.toBe("您好，x")
+      await expect(center.plugins.registry.greet({ actor: { id: "x" }, name: "x" })).rejects.toMatchObject({
+        _tag: "InvalidInput"
+      })
+    } finally {
+      await center.dispose()
+    }
+  })
+})
