@@ -202,7 +202,7 @@ export const Center: Context.Tag<Center, Center> = Context.GenericTag<Center>("@
  * @category models
  */
 export type Hooks = Pick<
-  Plugin.Definition<"centre", undefined, undefined, {}>,
+  Plugin.Definition<"centre", undefined, undefined, Plugin.NoApi>,
   "guards" | "onEvents" | "projections" | "afterCommit" | "riskGraders" | "riskPolicy"
 >
 

@@ -203,6 +203,14 @@ export type Handler<I extends { readonly actor: unknown }, A, E> = (input: I, ca
 export type Api = Record<string, Handler<any, any, any>>
 
 /**
+ * The API of a plugin that has none.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type NoApi = Record<never, never>
+
+/**
  * What a plugin's `api` can use besides its context: the centre's own commands and queries.
  *
  * @since 0.1.0
@@ -293,7 +301,7 @@ export type Any = Plugin<string, any, any, any>
  * @since 0.1.0
  * @category constructors
  */
-export const definePlugin = <const Id extends string, C = undefined, CI = C, A extends Api = {}>(
+export const definePlugin = <const Id extends string, C = undefined, CI = C, A extends Api = NoApi>(
   definition: Definition<Id, C, CI, A>
 ): Plugin<Id, C, CI, A> => ({ ...definition, _tag: "Plugin" })
 

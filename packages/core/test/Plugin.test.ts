@@ -36,7 +36,7 @@ const withCenter = <A, E>(
     return yield* f(center, store)
   })
 
-const plain = (id: string, extra: Partial<Plugin.Definition<string, undefined, undefined, {}>> = {}) =>
+const plain = (id: string, extra: Partial<Plugin.Definition<string, undefined, undefined, Plugin.NoApi>> = {}) =>
   Plugin.definePlugin({ id, version: "1.0.0", ...extra })
 
 describe("installing plugins", () => {
