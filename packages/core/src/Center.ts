@@ -276,7 +276,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
     const config = yield* fromEither(CenterConfig.resolve(options.config, calendar))
     const centre = config.id
     if (store.registerCentre !== undefined) {
-      yield* Effect.orDie(store.registerCentre(centre, config.tree.nodes))
+      yield* store.registerCentre(centre, config.tree.nodes)
     }
     const retries = options.retries ?? 8
     // Commands on one case run one at a time in this process; conflicts with other processes are retried with a
@@ -290,9 +290,9 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
     )
     const tracing = options.tracing ?? false
     const own = options.hooks === undefined
-      ? []
-      : [Plugin.definePlugin({ id: "centre", version: "0", ...options.hooks })]
-    const installed = yield* fromEither(Plugin.install([...own, ...(options.plugins ?? [])]))
+      ? undefined
+      : Plugin.definePlugin({ id: "centre", version: "0", ...options.hooks })
+    const installed = yield* fromEither(Plugin.install(options.plugins ?? [], config, own))
     const host = makeHost({
       installed,
       store,
@@ -474,8 +474,23 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
                   ? Effect.succeed(o.value)
                   : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` }))))
           )
+          // a caller's command id applied by another writer after the idempotency check was decided against a state
+          // that already holds its effect, and refused: answer with the first result instead
+          const answered = given
+            ? Effect.catchIf(
+              once,
+              (e): e is GuardFailed | CommandNotAllowed | Forbidden =>
+                e._tag === "GuardFailed" || e._tag === "CommandNotAllowed" || e._tag === "Forbidden",
+              (e) =>
+                Effect.flatMap(
+                  firstResult(commandId, command.actor),
+                  (o): Effect.Effect<CommandResult, ExecuteError> =>
+                    Option.isSome(o) ? Effect.succeed(o.value) : Effect.fail(e)
+                )
+            )
+            : once
           // Register has no case id unless the caller gave one; a fresh UUIDv7 cannot collide
-          const locked = command.caseId === undefined ? once : sameCase(command.caseId, once)
+          const locked = command.caseId === undefined ? answered : sameCase(command.caseId, answered)
           // the retry schedule is built only after a first conflict, off the hot path
           return retries === 0
             ? locked

@@ -26,6 +26,7 @@ import type { Case, RiskFactor } from "./Case.js"
 import type { Condition, StateConflict, StateEntry } from "./CaseStore.js"
 import type { Resolved } from "./CenterConfig.js"
 import type { Command, CommandName } from "./Command.js"
+import { InvalidConfig as InvalidConfigError } from "./Errors.js"
 import type { InvalidConfig, StoreError } from "./Errors.js"
 import type { Envelope, EventName } from "./Event.js"
 import { decodeConfig, invalidConfig } from "./internal/parse.js"
@@ -249,6 +250,13 @@ export interface Definition<Id extends string, C, CI, A extends Api> {
   readonly config?: Schema.Schema<C, CI> | undefined
   /** The config given by whoever installs the plugin. */
   readonly options?: CI | undefined
+  /**
+   * Checks the decoded config against the centre's at start-up (e.g. that level ids exist); each problem becomes
+   * an `InvalidConfig` naming `plugins.<index>.options.<field>`.
+   */
+  readonly validate?:
+    | ((config: C, centre: Resolved) => ReadonlyArray<{ readonly field: string; readonly expected: string }>)
+    | undefined
   readonly guards?: ReadonlyArray<Guard<C>> | undefined
   readonly onEvents?: ((ctx: EventsContext<C>) => Effect.Effect<void, unknown>) | undefined
   readonly projections?: ReadonlyArray<Projection<C>> | undefined
@@ -325,7 +333,11 @@ const idPattern = /^[a-z][a-z0-9-]{0,63}$/
  * @since 0.1.0
  * @category constructors
  */
-export const install = (plugins: ReadonlyArray<unknown>): Either.Either<ReadonlyArray<Installed>, InvalidConfig> => {
+export const install = (
+  plugins: ReadonlyArray<unknown>,
+  centre?: Resolved,
+  own?: Any
+): Either.Either<ReadonlyArray<Installed>, InvalidConfig> => {
   const byId = new Map<string, { readonly plugin: Any; readonly index: number }>()
   for (const [i, p] of plugins.entries()) {
     if (typeof p !== "object" || p === null || (p as { _tag?: unknown })._tag !== "Plugin") {
@@ -337,8 +349,8 @@ export const install = (plugins: ReadonlyArray<unknown>): Either.Either<Readonly
         invalidConfig(`plugins.${i}.id`, "an id of lower-case letters, digits and '-', starting with a letter")
       )
     }
-    if (byId.has(plugin.id)) {
-      return Either.left(invalidConfig(`plugins.${i}.id`, `a unique plugin id ("${plugin.id}" repeats)`))
+    if (byId.has(plugin.id) || plugin.id === own?.id) {
+      return Either.left(invalidConfig(`plugins.${i}.id`, `a unique plugin id ("${plugin.id}" repeats or is reserved)`))
     }
     byId.set(plugin.id, { plugin, index: i })
   }
@@ -391,7 +403,18 @@ export const install = (plugins: ReadonlyArray<unknown>): Either.Either<Readonly
     if (Either.isLeft(decoded)) return Either.left(decoded.left)
     installed.push({ plugin, config: decoded.right })
   }
-  return Either.right(installed)
+  if (centre !== undefined) {
+    for (const { config, plugin } of installed) {
+      const problems = plugin.validate?.(config, centre) ?? []
+      if (problems.length > 0) {
+        const index = byId.get(plugin.id)?.index ?? -1
+        const issues = problems.map((p) => ({ field: `plugins.${index}.options.${p.field}`, expected: p.expected }))
+        return Either.left(new InvalidConfigError({ field: issues[0]!.field, expected: issues[0]!.expected, issues }))
+      }
+    }
+  }
+  // the centre's own hooks come first, before every plugin
+  return Either.right(own === undefined ? installed : [{ plugin: own, config: undefined }, ...installed])
 }
 
 /**

@@ -14,6 +14,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
+import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import { finish } from "./internal/query.js"
 import { SqlStore } from "./SqlStore.js"
@@ -145,10 +146,18 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
 
     const run: Outbox["run"] = (subscription, handle, options) => {
       const idle = Effect.sleep(options?.pollInterval ?? Duration.seconds(1))
-      const wait = options?.wake === undefined
-        ? idle
-        : Effect.race(idle, Effect.ignore(Stream.runHead(options.wake)))
-      return Effect.forever(Effect.zipRight(drain(subscription, handle, options?.limit), wait))
+      const loop = (wait: Effect.Effect<void>) =>
+        Effect.forever(Effect.zipRight(drain(subscription, handle, options?.limit), wait))
+      const wake = options?.wake
+      if (wake === undefined) return loop(idle)
+      // Listen for the consumer's whole life, not only while it waits: a wake-up that arrives while it drains (or
+      // between its last, empty claim and the wait) leaves a token, so the next wait returns at once. Listening
+      // only during the wait loses a notification committed in that gap until the poll interval.
+      return Effect.scoped(Effect.gen(function*() {
+        const woken = yield* Queue.sliding<void>(1)
+        yield* Effect.forkScoped(Effect.ignore(Stream.runForEach(wake, () => Queue.offer(woken, undefined))))
+        return yield* loop(Effect.race(idle, Queue.take(woken)))
+      }))
     }
 
     return {

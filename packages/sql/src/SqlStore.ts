@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import * as SqlClient from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
+import { SqlError } from "@effect/sql/SqlError"
 import { Case, CaseStore, Errors, Event, type Jurisdiction } from "@fengqiao/core"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -105,34 +105,57 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
     const t = Migrations.tables(prefix)
     const subscriptions = options.outboxSubscriptions ?? []
     const withTransaction = makeWithTransaction(sql, dialect.beginTransaction)
-    const q = <A extends object = Record<string, unknown>>(text: string, params: ReadonlyArray<unknown> = []) =>
+    const raw = <A extends object = Record<string, unknown>>(text: string, params: ReadonlyArray<unknown> = []) =>
       sql.unsafe<A>(Q.finish(dialect, text), params)
+    // No statement may be prepared before its table exists: @effect/sql-sqlite-node caches a failed prepare (for 10
+    // minutes), so a query run before `migrate` (with `autoMigrate: false`) would go on failing after it. Until the
+    // schema is complete, every query first checks it, and fails without preparing anything if it is not.
+    let migrated = false
+    const ensureMigrated: Effect.Effect<void, SqlError> = Effect.suspend(() =>
+      migrated ? Effect.void : Effect.flatMap(appliedMigrations, (ids) => {
+        if (all.every((m) => ids.includes(m.id))) {
+          migrated = true
+          return Effect.void
+        }
+        return Effect.fail(new SqlError({ message: "the database is not migrated: run migrate first" }))
+      })
+    )
+    const q = <A extends object = Record<string, unknown>>(
+      text: string,
+      params: ReadonlyArray<unknown> = []
+    ): Effect.Effect<ReadonlyArray<A>, SqlError> =>
+      migrated ? raw<A>(text, params) : Effect.zipRight(ensureMigrated, raw<A>(text, params))
 
     // ---- migrations ------------------------------------------------------------------------------------------
     const all = Migrations.migrations(dialect, prefix)
-    const appliedMigrations = q<{ id: number | string }>(`SELECT id FROM ${t.migrations} ORDER BY id`).pipe(
-      Effect.map((rows) => rows.map((r) => Number(r.id))),
-      Effect.catchAll(() => Effect.succeed([] as ReadonlyArray<number>))
-    )
-    const migrate = withTransaction(Effect.gen(function*() {
-      if (dialect.migrationLock !== undefined) yield* q(dialect.migrationLock(t.migrations))
-      yield* q(
+    // the migrations table is created (under the migration lock) before it is read, so reading it never fails to
+    // prepare
+    const createMigrationsTable = Effect.zipRight(
+      dialect.migrationLock === undefined ? Effect.void : raw(dialect.migrationLock(t.migrations)),
+      raw(
         `CREATE TABLE IF NOT EXISTS ${t.migrations} (id ${dialect.types.int} PRIMARY KEY, name ${dialect.types.text} NOT NULL, applied_at ${dialect.types.text} NOT NULL)`
       )
+    )
+    const appliedMigrations = withTransaction(
+      Effect.zipRight(createMigrationsTable, raw<{ id: number | string }>(`SELECT id FROM ${t.migrations} ORDER BY id`))
+    ).pipe(Effect.map((rows): ReadonlyArray<number> => rows.map((r) => Number(r.id))))
+    const migrate = withTransaction(Effect.gen(function*() {
+      yield* createMigrationsTable
       const done = new Set(
-        (yield* q<{ id: number | string }>(`SELECT id FROM ${t.migrations}`)).map((r) => Number(r.id))
+        (yield* raw<{ id: number | string }>(`SELECT id FROM ${t.migrations}`)).map((r) => Number(r.id))
       )
       const applied: Array<number> = []
       for (const m of all) {
         if (done.has(m.id)) continue
-        for (const statement of m.statements) yield* q(statement)
-        yield* q(`INSERT INTO ${t.migrations} (id, name, applied_at) VALUES (?, ?, ?)`, [
+        for (const statement of m.statements) yield* raw(statement)
+        yield* raw(`INSERT INTO ${t.migrations} (id, name, applied_at) VALUES (?, ?, ?)`, [
           m.id,
           m.name,
           new Date().toISOString()
         ])
         applied.push(m.id)
       }
+      migrated = true
       return applied as ReadonlyArray<number>
     })).pipe(Effect.mapError(storeError("migrate")))
 
@@ -150,6 +173,15 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         return Effect.fail(new Errors.CorruptRecord({ caseId, version: v, reason: `snapshot: ${json.left}` }))
       }
       const decoded = decodeCase(json.right)
+      if (Either.isRight(decoded) && (decoded.right.id !== caseId || decoded.right.version !== v)) {
+        return Effect.fail(
+          new Errors.CorruptRecord({
+            caseId,
+            version: v,
+            reason: `snapshot says case ${decoded.right.id} version ${decoded.right.version}`
+          })
+        )
+      }
       return Either.isRight(decoded)
         ? Effect.succeed(decoded.right)
         : Effect.fail(
@@ -554,7 +586,14 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       aggregate,
       registerCentre: (centre, nodes) =>
         withTransaction(Effect.zipRight(
-          q(`DELETE FROM ${t.jurisdictions} WHERE centre = ?`, [centre]),
+          // centres starting at once replace the tree one after the other (PostgreSQL: an advisory lock held
+          // until COMMIT; SQLite's BEGIN IMMEDIATE already excludes other writers)
+          dialect.migrationLock === undefined
+            ? q(`DELETE FROM ${t.jurisdictions} WHERE centre = ?`, [centre])
+            : Effect.zipRight(
+              q(dialect.migrationLock(t.jurisdictions)),
+              q(`DELETE FROM ${t.jurisdictions} WHERE centre = ?`, [centre])
+            ),
           insertChunks(
             `INSERT INTO ${t.jurisdictions} (centre, code, parent, level, tier, depth, name, path)`,
             "(?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,148 @@
+/**
+ * Schema migrations on PostgreSQL: safe when several processes start at once (an advisory lock keeps them apart),
+ * idempotent, and under the application's control with `autoMigrate: false`.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Migrations, SqlStore } from "@fengqiao/sql"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { afterAll } from "vitest"
+import { PgStore } from "../src/index.js"
+import { testDatabase } from "./database.js"
+import { centre, config, failureOf, freshPrefix, open, toHandling } from "./support.js"
+
+const db = await testDatabase()
+afterAll(() => db.close())
+
+const skip = db.concurrentWriters === true ? undefined : db.concurrentWriters.skip
+if (skip !== undefined) {
+  console.info(`[migrations.integration] concurrent start-up tests not run on ${db.source}: ${skip}`)
+}
+const suffix = skip === undefined ? "" : ` (not run: ${skip})`
+
+const admin = (sql: string, params: ReadonlyArray<unknown> = []) => Effect.promise(() => db.admin(sql, params))
+
+const expected = (prefix: string) =>
+  Migrations.migrations(PgStore.dialect, prefix).map((m) => ({ id: m.id, name: m.name }))
+
+/** The rows of the migrations table: id, name, and how often each id is there. */
+const recorded = (prefix: string) =>
+  admin(`SELECT id, min(name) AS name, count(*)::int AS n FROM ${prefix}migrations GROUP BY id ORDER BY id`)
+
+const exists = (table: string) =>
+  Effect.map(admin("SELECT to_regclass($1) IS NOT NULL AS present", [table]), (rows) => rows[0]!.present === true)
+
+const openStore = (options: PgStore.Options) =>
+  Effect.map(Layer.build(PgStore.layer(options)), (context) => Context.get(context, SqlStore.SqlStore))
+
+describe(`PostgreSQL: migrations (${db.source})`, () => {
+  it.live.skipIf(skip !== undefined)(
+    `four processes starting at once on new tables: all succeed, each migration is applied once${suffix}`,
+    () =>
+      Effect.gen(function*() {
+        for (let round = 0; round < 3; round++) {
+          const prefix = freshPrefix("mig")
+          yield* Effect.scoped(Effect.gen(function*() {
+            const stores = yield* Effect.all(
+              Array.from({ length: 4 }, () => openStore({ url: db.url, tablePrefix: prefix, maxConnections: 2 })),
+              { concurrency: "unbounded" }
+            )
+            const rows = yield* recorded(prefix)
+            expect(rows.map((r) => ({ id: Number(r.id), name: r.name }))).toEqual(expected(prefix))
+            expect(rows.every((r) => r.n === 1)).toBe(true)
+            for (const store of stores) {
+              expect(yield* store.appliedMigrations).toEqual(expected(prefix).map((m) => m.id))
+              expect(yield* store.migrate).toEqual([])
+            }
+            // and every one of them works on the same tables
+            const numbers = yield* Effect.all(
+              stores.map((s) => s.withTransaction(s.nextSequence(centre, "x"))),
+              { concurrency: "unbounded" }
+            )
+            expect([...numbers].sort()).toEqual([1, 2, 3, 4])
+          }))
+        }
+      }),
+    60_000
+  )
+
+  it.live.skipIf(skip !== undefined)(
+    `four centres starting at once over the same tables all come up (the jurisdiction tree is registered once)${suffix}`,
+    () =>
+      Effect.gen(function*() {
+        for (let round = 0; round < 3; round++) {
+          const prefix = freshPrefix("start")
+          yield* Effect.scoped(Effect.gen(function*() {
+            const options = { url: db.url, tablePrefix: prefix, maxConnections: 2 }
+            // the tables exist already (a previous deployment): only the centres start concurrently
+            yield* Effect.scoped(open(options))
+            const exits = yield* Effect.all(
+              Array.from({ length: 4 }, () => Effect.exit(open(options))),
+              { concurrency: "unbounded" }
+            )
+            for (const exit of exits) {
+              expect(exit._tag === "Success" ? "started" : String(exit.cause)).toBe("started")
+            }
+            const [first] = exits
+            if (first?._tag !== "Success") return
+            const registered = yield* first.value.center.execute(toHandling(`start-${round}`)[0])
+            expect(registered.version).toBe(1)
+            const nodes = yield* admin(`SELECT count(*)::int AS n FROM ${prefix}jurisdictions WHERE centre = $1`, [
+              centre
+            ])
+            expect(nodes[0]!.n).toBe(config.jurisdictions.length)
+          }))
+        }
+      }),
+    60_000
+  )
+
+  it.live("with autoMigrate: false nothing is created until SqlStore.migrate, which applies each migration once", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const prefix = freshPrefix("manual")
+      const options = { url: db.url, tablePrefix: prefix, maxConnections: db.maxConnections }
+      const store = yield* openStore({ ...options, autoMigrate: false })
+      expect(yield* exists(`${prefix}migrations`)).toBe(false)
+      expect(yield* exists(`${prefix}events`)).toBe(false)
+      expect(yield* store.appliedMigrations).toEqual([])
+      // the store answers with a typed error, not a defect, until it is migrated
+      const before = failureOf(yield* Effect.exit(store.load(centre, "any")))
+      expect(before).toMatchObject({ _tag: "StoreError", operation: "load" })
+
+      const all = expected(prefix).map((m) => m.id)
+      expect(yield* store.migrate).toEqual(all)
+      expect(yield* store.migrate).toEqual([])
+      expect(yield* store.appliedMigrations).toEqual(all)
+      const rows = yield* recorded(prefix)
+      expect(rows.map((r) => ({ id: Number(r.id), name: r.name, n: r.n }))).toEqual(
+        expected(prefix).map((m) => ({ ...m, n: 1 }))
+      )
+      for (const t of Object.values(Migrations.tables(prefix))) expect(yield* exists(t), t).toBe(true)
+      expect(Option.isNone(yield* store.load(centre, "any"))).toBe(true)
+
+      // a store opened the default way afterwards applies nothing and sees the same data
+      const stamps = yield* admin(`SELECT id, applied_at FROM ${prefix}migrations ORDER BY id`)
+      const { center } = yield* open(options)
+      const r = yield* center.execute(toHandling("manual-1")[0])
+      expect(Option.getOrThrow(yield* store.load(centre, r.caseId))).toStrictEqual(r.case)
+      expect(yield* admin(`SELECT id, applied_at FROM ${prefix}migrations ORDER BY id`)).toEqual(stamps)
+    })))
+
+  it.live.skipIf(skip !== undefined)(
+    `two stores with autoMigrate: false migrating at once: one applies everything, the other nothing${suffix}`,
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const prefix = freshPrefix("manual")
+        const options = { url: db.url, tablePrefix: prefix, maxConnections: 2, autoMigrate: false }
+        const a = yield* openStore(options)
+        const b = yield* openStore(options)
+        const results = yield* Effect.all([a.migrate, b.migrate], { concurrency: 2 })
+        const all = expected(prefix).map((m) => m.id)
+        expect([...results].sort((x, y) => y.length - x.length)).toEqual([all, []])
+        expect((yield* recorded(prefix)).map((r) => r.n)).toEqual(all.map(() => 1))
+      })),
+    30_000
+  )
+})

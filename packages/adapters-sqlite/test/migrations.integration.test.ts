@@ -1,0 +1,172 @@
+/**
+ * Migrations and connection settings of the SQLite store: several processes starting at once on a fresh file,
+ * `autoMigrate: false` with an explicit `migrate`, an older file upgraded, WAL and the busy timeout.
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import { describe, expect, it } from "@effect/vitest"
+import { Examples } from "@fengqiao/core"
+import { Migrations, SqlStore } from "@fengqiao/sql"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { join } from "node:path"
+import { SqliteStore } from "../src/index.js"
+import { type Child, jsonLines, start, tempDir } from "./fixtures/processes.js"
+import { withDatabase } from "./fixtures/rawDb.js"
+import { centre, config, open, registerInput } from "./fixtures/shared.js"
+
+const all = Migrations.migrations(SqliteStore.dialect, "fq_")
+const allIds = all.map((m) => m.id)
+const last = all.at(-1)!
+/** The tables a migration creates. */
+const createdBy = (m: Migrations.Migration) =>
+  m.statements.flatMap((st) => {
+    const match = /^CREATE TABLE (\w+)/.exec(st)
+    return match === null ? [] : [match[1]!]
+  })
+
+const migrationRows = (filename: string) =>
+  withDatabase(
+    filename,
+    (db) =>
+      db.prepare("SELECT id, COUNT(*) AS n FROM fq_migrations GROUP BY id ORDER BY id").all() as Array<
+        { id: number; n: number }
+      >,
+    { readonly: true }
+  )
+
+const tableNames = (filename: string) =>
+  withDatabase(
+    filename,
+    (db) =>
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'fq_%' ORDER BY name")
+        .all() as Array<
+          { name: string }
+        >).map((r) => r.name),
+    { readonly: true }
+  )
+
+/** The store's SQL store service and client, for the enclosing scope. */
+const build = (options: SqliteStore.Options) =>
+  Effect.map(Layer.build(SqliteStore.layer(options)), (context) => ({
+    sqlStore: Context.get(context, SqlStore.SqlStore),
+    sql: Context.get(context, SqlClient.SqlClient)
+  }))
+
+describe("SQLite: migrations and settings", () => {
+  it.live("three processes opening a fresh file at once all succeed; each migration is applied once", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "fresh.db")
+      const children: Array<Child> = []
+      for (let i = 0; i < 3; i++) children.push(yield* start("open-store.ts", [filename]))
+      for (const c of children) yield* c.waitForLine((l) => l.includes(`"type":"ready"`))
+      for (const c of children) yield* c.send("go")
+      for (const c of children) {
+        const exit = yield* c.exited
+        expect(jsonLines(c), c.stderr()).toEqual([{ type: "ready" }, { type: "opened", applied: allIds }])
+        expect(exit.code).toBe(0)
+      }
+      expect(migrationRows(filename)).toEqual(allIds.map((id) => ({ id, n: 1 })))
+      expect(tableNames(filename)).toEqual(Object.values(Migrations.tables("fq_")).sort())
+      // each centre start re-registered the tree: one copy of it, not three
+      const nodes = withDatabase(
+        filename,
+        (db) => (db.prepare("SELECT COUNT(*) AS n FROM fq_jurisdictions").get() as { n: number }).n,
+        { readonly: true }
+      )
+      expect(nodes).toBe(config.jurisdictions.length)
+      // and the file works
+      const { center } = yield* open({ filename })
+      const r = yield* center.execute(registerInput())
+      expect(r.version).toBe(1)
+    })))
+
+  it.live("with autoMigrate: false, migrate applies every migration, and a second migrate none", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "manual.db")
+      const { sqlStore } = yield* build({ filename, autoMigrate: false })
+      expect(tableNames(filename)).toEqual([])
+      expect(yield* sqlStore.migrate).toEqual(allIds)
+      expect(yield* sqlStore.migrate).toEqual([])
+      expect(yield* sqlStore.appliedMigrations).toEqual(allIds)
+      expect(migrationRows(filename)).toEqual(allIds.map((id) => ({ id, n: 1 })))
+      // the migrated store serves a centre
+      const { center } = yield* open({ filename, autoMigrate: false })
+      const r = yield* center.execute(registerInput())
+      const a = yield* center.execute({ _tag: "Accept", actor: Examples.admin, caseId: r.caseId })
+      expect(a.version).toBe(2)
+    })))
+
+  // BUG: @effect/sql-sqlite-node caches a failed prepare (its prepare cache keeps failures for 10 minutes), so a
+  // statement first run before its table existed keeps failing after `migrate` created the table
+  it.live("with autoMigrate: false, store calls made before migrate work after it", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "early.db")
+      const { sqlStore } = yield* build({ filename, autoMigrate: false })
+      expect(yield* sqlStore.appliedMigrations).toEqual([])
+      const early = yield* Effect.flip(sqlStore.load(centre, "c-1"))
+      expect(early._tag).toBe("StoreError")
+      expect(yield* sqlStore.migrate).toEqual(allIds)
+      expect(yield* sqlStore.appliedMigrations).toEqual(allIds)
+      expect(Option.isNone(yield* sqlStore.load(centre, "c-1"))).toBe(true)
+    })))
+
+  it.live("an older file (without the last migration) is upgraded, its data kept", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "older.db")
+      const caseId = yield* Effect.scoped(Effect.gen(function*() {
+        const { center } = yield* open({ filename })
+        return (yield* center.execute(registerInput())).caseId
+      }))
+      // as a version of the SDK from before the last migration left it
+      withDatabase(filename, (db) => {
+        for (const table of createdBy(last)) db.exec(`DROP TABLE ${table}`)
+        db.prepare("DELETE FROM fq_migrations WHERE id = ?").run(last.id)
+      })
+      const { sqlStore } = yield* build({ filename, autoMigrate: false })
+      expect(yield* sqlStore.appliedMigrations).toEqual(allIds.slice(0, -1))
+      expect(yield* sqlStore.migrate).toEqual([last.id])
+      const { center } = yield* open({ filename })
+      expect((yield* center.get({ actor: Examples.admin, caseId })).version).toBe(1)
+      expect(migrationRows(filename)).toEqual(allIds.map((id) => ({ id, n: 1 })))
+    })))
+
+  it.live("the file is in WAL mode; the connection has the busy timeout, synchronous and foreign keys set", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const pragmas = (options: SqliteStore.Options) =>
+        Effect.scoped(Effect.gen(function*() {
+          const { sql } = yield* build(options)
+          const one = (name: string) =>
+            Effect.map(sql.unsafe<Record<string, unknown>>(`PRAGMA ${name}`), (rows) => rows[0])
+          return {
+            journal: yield* one("journal_mode"),
+            busy: yield* one("busy_timeout"),
+            synchronous: yield* one("synchronous"),
+            foreignKeys: yield* one("foreign_keys")
+          }
+        }))
+      const defaults = join(dir, "defaults.db")
+      expect(yield* pragmas({ filename: defaults })).toEqual({
+        journal: { journal_mode: "wal" },
+        busy: { timeout: 5000 },
+        synchronous: { synchronous: 1 },
+        foreignKeys: { foreign_keys: 1 }
+      })
+      // WAL is a property of the file: another connection sees it
+      expect(withDatabase(defaults, (db) => db.pragma("journal_mode", { simple: true }), { readonly: true })).toBe(
+        "wal"
+      )
+      expect(yield* pragmas({ filename: join(dir, "custom.db"), busyTimeoutMs: 1234, synchronous: "FULL" })).toEqual({
+        journal: { journal_mode: "wal" },
+        busy: { timeout: 1234 },
+        synchronous: { synchronous: 2 },
+        foreignKeys: { foreign_keys: 1 }
+      })
+    })))
+})

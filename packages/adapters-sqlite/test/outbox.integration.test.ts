@@ -1,0 +1,152 @@
+/**
+ * The outbox on SQLite: every committed event reaches each subscription at least once, in version order per case;
+ * a failing handler leaves its entries for the next batch; `pending` counts down to 0.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { type Event, Examples } from "@fengqiao/core"
+import { Outbox } from "@fengqiao/sql"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { join } from "node:path"
+import { tempDir } from "./fixtures/processes.js"
+import { withDatabase } from "./fixtures/rawDb.js"
+import { centre, importItem, open, registerInput, supervisionInput } from "./fixtures/shared.js"
+
+const actor = Examples.admin
+const key = (caseId: string, version: number) => `${caseId}#${version}`
+
+/** A centre with an outbox, some history written through single commands, an import and a rolled-back batch. */
+const setup = (filename: string) =>
+  Effect.gen(function*() {
+    const opened = yield* open({ filename, outboxSubscriptions: ["bus", "audit"] })
+    const { center, store } = opened
+    const caseIds: Array<string> = []
+    for (let i = 0; i < 3; i++) caseIds.push((yield* center.execute(registerInput({ caseId: `ob-${i}` }))).caseId)
+    // interleave the cases' commands, so outbox order differs from case order
+    for (const caseId of caseIds) yield* center.execute({ _tag: "Accept", actor, caseId })
+    for (let k = 0; k < 3; k++) {
+      for (const caseId of caseIds) yield* center.execute(supervisionInput(caseId, `${caseId}-o${k}`))
+    }
+    // the bulk path
+    const imported = yield* center.importCases({ cases: [importItem("ob-a"), importItem("ob-b")] })
+    caseIds.push(...imported.imported.map((c) => c.caseId))
+    // a transaction that fails leaves nothing in the outbox
+    const rolledBack = yield* Effect.either(store.withTransaction(Effect.gen(function*() {
+      yield* center.execute(registerInput({ caseId: "ob-rolled-back" }))
+      yield* center.execute(supervisionInput(caseIds[0]!, "rolled-back"))
+      return yield* Effect.fail("abort" as const)
+    })))
+    expect(Either.isLeft(rolledBack)).toBe(true)
+    const events: Array<Event.Envelope> = []
+    for (const caseId of caseIds) events.push(...(yield* store.readEvents(centre, caseId)))
+    const outbox = yield* Effect.provide(Outbox.make(centre), opened.context)
+    return { ...opened, caseIds, events, outbox }
+  })
+
+describe("SQLite: outbox", () => {
+  it.live("delivers every event at least once, in version order per case; failures are redelivered", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const { caseIds, center, events, outbox } = yield* setup(join(dir, "outbox.db"))
+      expect(events).toHaveLength(3 * 5 + 2 * 3)
+      expect(yield* outbox.pending("bus")).toBe(events.length)
+      expect(yield* outbox.pending("audit")).toBe(events.length)
+
+      // a failing handler: nothing is marked delivered, the same entries come again
+      const failed: Array<Outbox.Entry> = []
+      const boom = yield* Effect.flip(outbox.processBatch("bus", (entries) => {
+        failed.push(...entries)
+        return Effect.fail("handler failed" as const)
+      }, { limit: 4 }))
+      expect(boom).toBe("handler failed")
+      expect(failed).toHaveLength(4)
+      expect(yield* outbox.pending("bus")).toBe(events.length)
+
+      const delivered: Array<Outbox.Entry> = []
+      const batches: Array<ReadonlyArray<Outbox.Entry>> = []
+      const pendingAfter: Array<number> = []
+      for (;;) {
+        const n = yield* outbox.processBatch("bus", (entries) =>
+          Effect.sync(() => {
+            batches.push(entries)
+            delivered.push(...entries)
+          }), { limit: 4 })
+        if (n === 0) break
+        expect(n).toBe(batches.at(-1)!.length)
+        pendingAfter.push(yield* outbox.pending("bus"))
+      }
+      // the entries of the failed attempt are the first ones delivered
+      expect(batches[0]!.map((e) => e.seq)).toEqual(failed.map((e) => e.seq))
+      // pending counts down by each batch, to 0
+      let expected = events.length
+      batches.forEach((b, i) => {
+        expected -= b.length
+        expect(pendingAfter[i]).toBe(expected)
+      })
+      expect(pendingAfter.at(-1)).toBe(0)
+      // each batch holds at most one entry per case
+      for (const b of batches) expect(new Set(b.map((e) => e.caseId)).size).toBe(b.length)
+      // every event, exactly as stored; per case in version order
+      expect(new Set(delivered.map((e) => key(e.caseId, e.version)))).toEqual(
+        new Set(events.map((e) => key(e.caseId, e.version)))
+      )
+      for (const e of delivered) {
+        expect(e.subscription).toBe("bus")
+        expect(e.envelope).toStrictEqual(events.find((x) => x.caseId === e.caseId && x.version === e.version))
+      }
+      for (const caseId of caseIds) {
+        const versions = delivered.filter((e) => e.caseId === caseId).map((e) => e.version)
+        expect(versions).toEqual(Array.from({ length: versions.length }, (_, i) => i + 1))
+      }
+      expect(delivered.some((e) => e.caseId === "ob-rolled-back")).toBe(false)
+      // other subscriptions are untouched
+      expect(yield* outbox.pending("audit")).toBe(events.length)
+
+      // a new command is a new entry
+      const more = yield* center.execute(supervisionInput(caseIds[1]!, "later"))
+      expect(yield* outbox.pending("bus")).toBe(1)
+      const late: Array<Outbox.Entry> = []
+      expect(yield* outbox.processBatch("bus", (entries) => Effect.sync(() => late.push(...entries)))).toBe(1)
+      expect(late.map((e) => key(e.caseId, e.version))).toEqual([key(caseIds[1]!, more.version)])
+      expect(yield* outbox.pending("bus")).toBe(0)
+    })))
+
+  it.live("two consumers draining one subscription at once deliver everything, in order per case", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const { caseIds, events, outbox } = yield* setup(join(dir, "workers.db"))
+      const delivered: Array<Outbox.Entry> = []
+      const worker: Effect.Effect<void, unknown> = Effect.flatMap(
+        outbox.processBatch("audit", (entries) => Effect.sync(() => delivered.push(...entries)), { limit: 3 }),
+        (n) => (n === 0 ? Effect.void : worker)
+      )
+      yield* Effect.all([worker, worker], { concurrency: 2, discard: true })
+      expect(yield* outbox.pending("audit")).toBe(0)
+      expect(new Set(delivered.map((e) => key(e.caseId, e.version)))).toEqual(
+        new Set(events.map((e) => key(e.caseId, e.version)))
+      )
+      for (const caseId of caseIds) {
+        const versions = delivered.filter((e) => e.caseId === caseId).map((e) => e.version)
+        expect(versions).toEqual(Array.from({ length: versions.length }, (_, i) => i + 1))
+      }
+    })))
+
+  it.live("an unreadable outbox entry is a typed CorruptRecord, and stays pending", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "corrupt-outbox.db")
+      const { events, outbox } = yield* setup(filename)
+      withDatabase(filename, (db) =>
+        db.prepare(
+          "UPDATE fq_outbox SET envelope = '{not json' WHERE subscription = 'bus' AND case_id = 'ob-1' AND version = 1"
+        ).run())
+      let handled = 0
+      const error = yield* Effect.flip(outbox.processBatch("bus", (entries) =>
+        Effect.sync(() => {
+          handled += entries.length
+        })))
+      expect(error).toMatchObject({ _tag: "CorruptRecord", caseId: "ob-1", version: 1 })
+      expect(handled).toBe(0)
+      expect(yield* outbox.pending("bus")).toBe(events.length)
+    })))
+})
