@@ -313,6 +313,17 @@ export const Withdraw = Schema.TaggedStruct("Withdraw", { ...onCase, reason: Not
 })
 
 /**
+ * 风险复评: ask the risk graders to grade an open case again (e.g. a new incident about the same person arrived).
+ * Records the request; the graders' verdict follows as `RiskGraded` when the grade changes.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const Regrade = Schema.TaggedStruct("Regrade", { ...onCase, reason: Note }).annotations({
+  identifier: "Regrade"
+})
+
+/**
  * 督办: issue a supervision order (a reminder, a warning or an order) on an open case, due at a time.
  *
  * @since 0.1.0
@@ -366,6 +377,7 @@ export const Command = Schema.Union(
   RecordFollowUp,
   Archive,
   Withdraw,
+  Regrade,
   IssueSupervision,
   AnswerSupervision
 ).annotations({ identifier: "Command" })
@@ -416,6 +428,7 @@ const commandNameSet: Record<CommandName, null> = {
   RecordFollowUp: null,
   Archive: null,
   Withdraw: null,
+  Regrade: null,
   IssueSupervision: null,
   AnswerSupervision: null
 }

@@ -213,6 +213,14 @@ export const Reopened = Schema.TaggedStruct("Reopened", {
 })
 
 /**
+ * Someone (or a plugin) asked for the case to be graded again.
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export const RegradeRequested = Schema.TaggedStruct("RegradeRequested", { reason: Note })
+
+/**
  * The risk graders (plugins) graded the case again after a command changed one of its factors.
  *
  * @since 0.1.0
@@ -276,6 +284,7 @@ export const CaseEvent = Schema.Union(
   FeedbackGiven,
   FollowUpRecorded,
   Reopened,
+  RegradeRequested,
   RiskGraded,
   Archived,
   Withdrawn,
@@ -318,6 +327,7 @@ const eventNameSet: Record<EventName, null> = {
   FeedbackGiven: null,
   FollowUpRecorded: null,
   Reopened: null,
+  RegradeRequested: null,
   RiskGraded: null,
   Archived: null,
   Withdrawn: null,

@@ -61,6 +61,7 @@ export const builtInLabels: Readonly<Record<string, Labels>> = {
   "command.RecordFollowUp": l("回访", "回訪", "Record follow-up visit", "사후 방문"),
   "command.Archive": l("归档销号", "歸檔銷號", "Archive", "보관·종결"),
   "command.Withdraw": l("撤回", "撤回", "Withdraw", "철회"),
+  "command.Regrade": l("风险复评", "風險複評", "Re-grade risk", "위험 재평가"),
   "command.IssueSupervision": l("督办", "督辦", "Issue supervision", "독촉 지시"),
   "command.AnswerSupervision": l("督办回复", "督辦回覆", "Answer supervision", "독촉 회신"),
 

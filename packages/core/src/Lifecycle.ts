@@ -154,6 +154,7 @@ export const transitions: ReadonlyArray<Transition> = [
     guards: ["noPendingSupervision"]
   },
   { command: "Withdraw", from: OPEN, to: ["withdrawn"], guards: [] },
+  { command: "Regrade", from: OPEN, to: ["unchanged"], guards: [] },
   { command: "IssueSupervision", from: OPEN, to: ["unchanged"], guards: ["orderIdUnique", "orderDueAfterIssue"] },
   {
     command: "AnswerSupervision",
@@ -730,6 +731,8 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
       return ok({ _tag: "Archived" })
     case "Withdraw":
       return ok({ _tag: "Withdrawn", reason: c.reason })
+    case "Regrade":
+      return ok({ _tag: "RegradeRequested", reason: c.reason })
     case "IssueSupervision":
       return ok({
         _tag: "SupervisionIssued",
@@ -1012,6 +1015,8 @@ export const evolve = (state: Case | undefined, env: Envelope): Case => {
       if (e.handlingDeadline !== undefined) n.deadlines = { ...s.deadlines, handling: e.handlingDeadline }
       return n
     }
+    case "RegradeRequested":
+      return recorded(s, env)
     case "RiskGraded": {
       const n = recorded(s, env)
       n.risk = e.risk

@@ -154,6 +154,7 @@ export interface RiskGrader<C> {
  */
 export const defaultTriggers: ReadonlyArray<EventName> = [
   "Registered",
+  "RegradeRequested",
   "Assessed",
   "MediationSessionRecorded",
   "Escalated",

@@ -56,7 +56,7 @@ export const defaultPermissions: Readonly<Record<string, ReadonlyArray<CommandNa
   admin: "*",
   intake: ["Register", "Accept", "Reject", "Merge", "Withdraw"],
   gridWorker: ["Register"],
-  dispatcher: ["Assess", "Dispatch", "Redispatch", "Escalate", "Merge"],
+  dispatcher: ["Assess", "Dispatch", "Redispatch", "Escalate", "Merge", "Regrade"],
   handler: [
     "SendBack",
     "StartHandling",

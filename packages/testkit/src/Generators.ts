@@ -232,6 +232,8 @@ const payload = (
       return { result: pick(["stable", "stable", "rebound"], n(0)) }
     case "Withdraw":
       return { reason: "撤回" }
+    case "Regrade":
+      return { reason: "同一当事人再次来访" }
     case "IssueSupervision":
       return {
         orderId: `o${Math.abs(n(0)) % 3}`,
