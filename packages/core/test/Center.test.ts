@@ -225,7 +225,8 @@ describe("Center", () => {
         "Accept",
         "Reject",
         "Merge",
-        "Withdraw"
+        "Withdraw",
+        "Regrade"
       ])
       yield* exec({ _tag: "Accept", actor: townshipIntake, caseId, at: "2025-03-03T10:00:00+08:00" })
       // an actor from outside the tree is refused everywhere

@@ -382,7 +382,7 @@ describe("Time and refusals", () => {
       caseId: "case-1",
       state: "registered",
       command: "Archive",
-      enabled: ["Accept", "Reject", "Merge", "Withdraw", "IssueSupervision"]
+      enabled: ["Accept", "Reject", "Merge", "Withdraw", "Regrade", "IssueSupervision"]
     })
   })
 
