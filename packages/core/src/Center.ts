@@ -303,6 +303,8 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       tracing
     })
     yield* host.migrate
+    /** afterCommit hooks of committed commands, run by `execute` after the case's lock is released. */
+    const afterCommits = new WeakMap<CommandResult, Effect.Effect<void>>()
 
     const forbidden = <A>(f: Forbidden | undefined, a: A): Effect.Effect<A, Forbidden> =>
       f === undefined ? Effect.succeed(a) : Effect.fail(f)
@@ -383,7 +385,13 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       })
       // guards, graders and projections read and write plugin state: all of it commits or rolls back with the events
       return (host.active ? store.withTransaction(inside) : inside).pipe(
-        Effect.tap((result) => host.afterCommit(command, state, result.events, result.case))
+        Effect.tap((result) =>
+          Effect.sync(() => {
+            if (host.hasAfterCommit) {
+              afterCommits.set(result, host.afterCommit(command, state, result.events, result.case))
+            }
+          })
+        )
       )
     }
 
@@ -492,9 +500,18 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           // Register has no case id unless the caller gave one; a fresh UUIDv7 cannot collide
           const locked = command.caseId === undefined ? answered : sameCase(command.caseId, answered)
           // the retry schedule is built only after a first conflict, off the hot path
-          return retries === 0
+          const retried = retries === 0
             ? locked
             : Effect.catchTag(locked, "VersionConflict", () => Effect.retry(locked, retrySchedule))
+          // plugins' afterCommit hooks run once the case's lock is released, so they may execute commands on it
+          return !host.hasAfterCommit ? retried : Effect.tap(retried, (result) => {
+            const after = afterCommits.get(result)
+            if (after === undefined) {
+              return Effect.void
+            }
+            afterCommits.delete(result)
+            return after
+          })
         }
         const result = command.commandId !== undefined
           ? run(command.commandId, true)
@@ -804,9 +821,11 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       labels,
       importCases
     }
+    host.useExecute((command) =>
+      center.execute(command)
+    )
     const plugins = host.apis(
-      (command) =>
-        center.execute(command),
+      (command) => center.execute(command),
       (caseId) => Effect.map(store.load(centre, caseId), Option.getOrUndefined)
     )
     return { ...center, plugins: plugins as unknown as EffectApis<P> }

@@ -96,6 +96,17 @@ export interface EventsContext<C> extends Context<C> {
 }
 
 /**
+ * What `afterCommit` sees: the committed command's context, and the centre's `execute` to issue further commands
+ * (any case, this one included: the case is no longer locked).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AfterCommitContext<C> extends EventsContext<C> {
+  readonly execute: (command: unknown) => Effect.Effect<unknown, unknown>
+}
+
+/**
  * A plugin guard. `check` returns a reason to refuse, or `undefined`.
  *
  * @since 0.1.0
@@ -261,7 +272,7 @@ export interface Definition<Id extends string, C, CI, A extends Api> {
   readonly guards?: ReadonlyArray<Guard<C>> | undefined
   readonly onEvents?: ((ctx: EventsContext<C>) => Effect.Effect<void, unknown>) | undefined
   readonly projections?: ReadonlyArray<Projection<C>> | undefined
-  readonly afterCommit?: ((ctx: EventsContext<C>) => Effect.Effect<void, unknown>) | undefined
+  readonly afterCommit?: ((ctx: AfterCommitContext<C>) => Effect.Effect<void, unknown>) | undefined
   readonly riskGraders?: ReadonlyArray<RiskGrader<C>> | undefined
   readonly riskPolicy?: RiskPolicy<C> | undefined
   readonly api?: ((ctx: ApiContext<C>) => A) | undefined

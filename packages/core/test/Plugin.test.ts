@@ -171,6 +171,23 @@ describe("plugin hooks around a command", () => {
       expect(failure).toBeDefined()
     }))
 
+  it.live("afterCommit may execute commands, on the same case too (its lock is released by then)", () =>
+    withCenter({
+      plugins: [plain("auto-accept", {
+        afterCommit: (ctx) =>
+          ctx.events.some((e) => e.event._tag === "Registered")
+            ? Effect.asVoid(
+              ctx.execute({ _tag: "Accept", actor: admin, caseId: ctx.case.id, commandId: `auto-${ctx.case.id}` })
+            )
+            : Effect.void
+      })]
+    }, (center) =>
+      Effect.gen(function*() {
+        const r = yield* center.execute(registration({ caseId: "c1" })).pipe(Effect.timeout("10 seconds"))
+        expect(r.case.status).toBe("registered")
+        expect((yield* center.get({ actor: admin, caseId: "c1" })).status).toBe("accepted")
+      })))
+
   it.effect("the centre's own hooks run first, then plugins in dependency order", () =>
     Effect.gen(function*() {
       const order: Array<string> = []

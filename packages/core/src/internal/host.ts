@@ -205,6 +205,9 @@ export const makeHost = (o: HostOptions) => {
       return { envelopes: all, case: current }
     })
 
+  let execute: (command: unknown) => Effect.Effect<unknown, unknown> = () =>
+    Effect.dieMessage("the centre is not ready yet")
+
   /** After the commit: failures are logged with the plugin id, the command stands. */
   const afterCommit = (command: Command, before: Case | undefined, envelopes: ReadonlyArray<Envelope>, after: Case) =>
     !anyAfter ? Effect.void : Effect.forEach(
@@ -214,7 +217,7 @@ export const makeHost = (o: HostOptions) => {
           guarded(
             plugin.id,
             "afterCommit",
-            plugin.afterCommit({ ...context, command, before, case: after, events: envelopes })
+            plugin.afterCommit({ ...context, command, before, case: after, events: envelopes, execute })
           ),
           (cause) =>
             Effect.logError(`plugin ${plugin.id} failed after commit; the command stands`, cause).pipe(
@@ -276,5 +279,16 @@ export const makeHost = (o: HostOptions) => {
     })
   }
 
-  return { active: anyGuards || anyInline, guards, inline, afterCommit, hasAfterCommit: anyAfter, migrate, apis }
+  return {
+    active: anyGuards || anyInline,
+    guards,
+    inline,
+    afterCommit,
+    hasAfterCommit: anyAfter,
+    migrate,
+    apis,
+    useExecute: (f: (command: unknown) => Effect.Effect<unknown, unknown>) => {
+      execute = f
+    }
+  }
 }
