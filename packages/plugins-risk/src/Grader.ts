@@ -1,0 +1,59 @@
+/**
+ * `defineRiskGrader`: how integrators add their own risk grader as a plugin of its own. Its grades are combined
+ * with the others' by the risk plugin's policy (the highest level, or a weighted score).
+ *
+ * @example
+ * ```ts
+ * import { defineRiskGrader } from "@fengqiao/plugins-risk"
+ * import * as Effect from "effect/Effect"
+ *
+ * export const nightVisits = defineRiskGrader({
+ *   id: "night-visits",
+ *   version: "1.0.0",
+ *   grade: (ctx) =>
+ *     Effect.succeed(new Date(ctx.case.registeredAt).getUTCHours() >= 14
+ *       ? { score: 20, factors: [{ id: "nightVisit", contribution: 20 }] }
+ *       : { score: 0, factors: [] })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { type Event, Plugin } from "@fengqiao/core"
+import type * as Effect from "effect/Effect"
+import type * as Schema from "effect/Schema"
+
+/**
+ * What {@link defineRiskGrader} takes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GraderDefinition<Id extends string, C, CI> {
+  readonly id: Id
+  readonly version: string
+  readonly dependsOn?: ReadonlyArray<string> | undefined
+  readonly config?: Schema.Schema<C, CI> | undefined
+  readonly options?: CI | undefined
+  /** The events after which it grades (default: the core's default triggers). */
+  readonly triggers?: ReadonlyArray<Event.EventName> | undefined
+  readonly grade: (ctx: Plugin.EventsContext<C>) => Effect.Effect<Plugin.Grade | undefined, never>
+}
+
+/**
+ * Makes a plugin that contributes one risk grader.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defineRiskGrader = <const Id extends string, C = undefined, CI = C>(
+  definition: GraderDefinition<Id, C, CI>
+): Plugin.Plugin<Id, C, CI, Plugin.NoApi> =>
+  Plugin.definePlugin<Id, C, CI, Plugin.NoApi>({
+    id: definition.id,
+    version: definition.version,
+    dependsOn: definition.dependsOn,
+    config: definition.config,
+    options: definition.options,
+    riskGraders: [{ id: definition.id, triggers: definition.triggers, grade: definition.grade }]
+  })
