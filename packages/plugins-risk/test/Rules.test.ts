@@ -1,4 +1,4 @@
-import { Calendar, type Case, CenterConfig, Examples } from "@fengqiao/core"
+import { describe, expect, it } from "@effect/vitest"
 import { Calendar, type Case, CenterConfig, Examples } from "@fengqiao/core"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
