@@ -19,7 +19,7 @@ import type { Benchmark } from "./harness.js"
 const CASES = 400
 
 /** Counts the Effect instructions the fiber runtime evaluates (a machine-independent measure of plumbing). */
-class OpCounter extends Supervisor.AbstractSupervisor<void> {
+export class OpCounter extends Supervisor.AbstractSupervisor<void> {
   ops = 0
   readonly byOp = new Map<string, number>()
   get value() {

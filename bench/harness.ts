@@ -4,7 +4,7 @@
  * drift of a noisy machine (CPU frequency, neighbours, GC debt) hits every case alike; a ratio between two cases is
  * therefore more trustworthy than either absolute figure. Nothing here asserts on time.
  */
-import { cpus, totalmem } from "node:os"
+import { cpus, loadavg, totalmem } from "node:os"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 
@@ -52,6 +52,18 @@ export interface Benchmark {
   readonly unit: string
   /** Extra facts about the workload for the JSON file. */
   readonly workload?: Readonly<Record<string, unknown>>
+  /** Sample and warm-up counts for this benchmark when the command line gives none (slow benchmarks use fewer). */
+  readonly defaults?: Partial<Options>
+  /** Set when the benchmark cannot run here (e.g. no database server): why. Nothing is measured. */
+  readonly skipped?: string
+  /** Releases what the benchmark holds (temporary files, pools, tables), after it ran or failed. */
+  readonly dispose?: () => void | Promise<void>
+}
+
+/** What the runner tells a benchmark when making it. */
+export interface MakeContext {
+  /** Run the untimed checks and counts before timing (default true; `--no-checks` turns them off). */
+  readonly checks: boolean
 }
 
 export interface Options {
@@ -221,7 +233,9 @@ export const machine = () => {
     platform: `${process.platform} ${process.arch}`,
     cpuModel: cs[0]?.model.trim() ?? "unknown",
     cores: cs.length,
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    /** 1, 5 and 15 minute load averages when the run started (other processes compete for the CPU). */
+    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100)
   }
 }
 

@@ -13,7 +13,9 @@
  *   npx tsx bench/profile.ts bench/results/prof/<file>.cpuprofile [--top=N] [--filter=substring]
  *
  * `--filter` keeps only samples whose stack contains a function or file matching the substring (for instance
- * `execute` to look at the Center alone, leaving out setup and the other cases).
+ * `execute` to look at the Center alone, leaving out setup and the other cases). `--skip=SECONDS` drops the
+ * samples of the first SECONDS of the process: `run.ts` prints when a benchmark was ready to measure
+ * (`ready at N s`), so `--skip=N` leaves out the making of the benchmark (its captures, checks and counts).
  */
 import { existsSync, readFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
@@ -178,12 +180,13 @@ const main = () => {
   const args = process.argv.slice(2).filter((a) => a !== "--")
   const file = args.find((a) => !a.startsWith("--"))
   if (file === undefined) {
-    console.error("usage: tsx bench/profile.ts <file.cpuprofile> [--top=N] [--filter=substring]")
+    console.error("usage: tsx bench/profile.ts <file.cpuprofile> [--top=N] [--filter=substring] [--skip=SECONDS]")
     process.exitCode = 1
     return
   }
   const top = Number(args.find((a) => a.startsWith("--top="))?.slice(6) ?? 30)
   const filter = args.find((a) => a.startsWith("--filter="))?.slice(9)
+  const skipUs = Number(args.find((a) => a.startsWith("--skip="))?.slice(7) ?? 0) * 1e6
   const p = JSON.parse(readFileSync(file, "utf8")) as Profile
   const byId = new Map<number, ProfileNode>()
   const parent = new Map<number, number>()
@@ -196,9 +199,12 @@ const main = () => {
   const areas = new Map<string, number>()
   let total = 0
   let kept = 0
+  let at = 0
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v)
   for (let i = 0; i < p.samples.length; i++) {
     const dt = p.timeDeltas[i + 1] ?? p.timeDeltas[i] ?? 0
+    at += p.timeDeltas[i] ?? 0
+    if (at < skipUs) continue
     total += dt
     const leaf = byId.get(p.samples[i]!)!
     const stack: Array<CallFrame> = []
@@ -220,6 +226,7 @@ const main = () => {
   }
   console.log(
     `${file}: ${(total / 1000).toFixed(0)} ms sampled` +
+      (skipUs > 0 ? ` after the first ${skipUs / 1e6} s` : "") +
       (filter === undefined ? "" : `, ${(kept / 1000).toFixed(0)} ms with "${filter}" on the stack (= 100% below)`)
   )
   list("self time by area", areas, 20)

@@ -1,36 +1,48 @@
 /**
- * Runs the benchmarks: `pnpm bench` (all), `pnpm bench lifecycle`, `pnpm bench -- center`.
- * Options: `--samples=N` (default 15), `--warmup=N` (default 5 rounds), `--case=TEXT` (only the cases whose name
- * contains TEXT, e.g. for profiling one of them), `--out=DIR` (where the JSON goes; `bench/results` by default).
+ * Runs the benchmarks: `pnpm bench` (all), `pnpm bench lifecycle`, `pnpm bench -- center`, `pnpm bench storage`.
+ * Options: `--samples=N` (default 15, or the benchmark's own default), `--warmup=N` (default 5 rounds, or the
+ * benchmark's own), `--case=TEXT` (only the cases whose name contains TEXT, e.g. for profiling one of them),
+ * `--out=DIR` (where the JSON goes; `bench/results` by default), `--no-checks` (skip the untimed checks and counts
+ * the storage benchmarks run before timing, e.g. to keep them out of a CPU profile).
  * Prints a table per benchmark and writes `<out>/<name>-<timestamp>.json`.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as center from "./center.js"
-import { type Benchmark, machine, measure, type Options, render } from "./harness.js"
+import { type Benchmark, machine, type MakeContext, measure, type Options, render } from "./harness.js"
+import * as importCases from "./import.js"
 import * as lifecycle from "./lifecycle.js"
+import * as pg from "./pg.js"
+import * as sqliteParts from "./sqlite-parts.js"
+import * as sqlite from "./sqlite.js"
 
-const registry: Readonly<Record<string, () => Benchmark | Promise<Benchmark>>> = {
+const registry: Readonly<Record<string, (context: MakeContext) => Benchmark | Promise<Benchmark>>> = {
   lifecycle: lifecycle.make,
-  center: center.make
+  center: center.make,
+  sqlite: sqlite.make,
+  "sqlite-parts": sqliteParts.make,
+  pg: pg.make,
+  import: importCases.make
 }
 
 /** Names that select several benchmarks. */
 const aliases: Readonly<Record<string, ReadonlyArray<string>>> = {
   all: Object.keys(registry),
-  core: Object.keys(registry)
+  core: ["lifecycle", "center"],
+  storage: ["sqlite", "sqlite-parts", "pg", "import"]
 }
 
 const usage = `usage: pnpm bench [${[...Object.keys(registry), ...Object.keys(aliases)].join("|")}] …` +
-  " [--samples=N] [--warmup=N] [--case=TEXT] [--out=DIR]"
+  " [--samples=N] [--warmup=N] [--case=TEXT] [--out=DIR] [--no-checks]"
 
 const parse = (argv: ReadonlyArray<string>) => {
   const names: Array<string> = []
-  let samples = 15
-  let warmup = 5
+  let samples: number | undefined
+  let warmup: number | undefined
   let only: string | undefined
   let out: string | undefined
+  let checks = true
   for (const arg of argv) {
     if (arg === "--") continue
     const m = /^--(samples|warmup)=(\d+)$/.exec(arg)
@@ -41,6 +53,8 @@ const parse = (argv: ReadonlyArray<string>) => {
       only = arg.slice("--case=".length)
     } else if (arg.startsWith("--out=")) {
       out = resolve(arg.slice("--out=".length))
+    } else if (arg === "--no-checks") {
+      checks = false
     } else if (arg === "--help" || arg === "-h") {
       console.log(usage)
       process.exit(0)
@@ -54,9 +68,10 @@ const parse = (argv: ReadonlyArray<string>) => {
   }
   return {
     names: names.length === 0 ? Object.keys(registry) : names,
-    options: { samples, warmup } satisfies Options,
+    options: { samples, warmup },
     only,
-    out
+    out,
+    checks
   }
 }
 
@@ -73,28 +88,43 @@ const selectCases = (b: Benchmark, text: string): Benchmark => {
 }
 
 const main = async () => {
-  const { names, only, options, out } = parse(process.argv.slice(2))
+  const { checks, names, only, options, out } = parse(process.argv.slice(2))
   const m = machine()
   console.log(`Fengqiao benchmarks: ${names.join(", ")}`)
-  console.log(`node ${m.node} (V8 ${m.v8}), ${m.platform}, ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB`)
+  console.log(
+    `node ${m.node} (V8 ${m.v8}), ${m.platform}, ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ` +
+      `load ${m.loadAverage.join(" ")}`
+  )
   const dir = out ?? fileURLToPath(new URL("./results/", import.meta.url))
   mkdirSync(dir, { recursive: true })
   for (const name of names) {
-    const all = await registry[name]!()
-    const b = only === undefined ? all : selectCases(all, only)
-    if (b.cases.length === 0) {
-      console.log(`\n${name}: no case matches --case=${only}`)
-      continue
+    const all = await registry[name]!({ checks })
+    try {
+      if (all.skipped !== undefined) {
+        console.log(`\n${name}: skipped: ${all.skipped}`)
+        continue
+      }
+      const b = only === undefined ? all : selectCases(all, only)
+      if (b.cases.length === 0) {
+        console.log(`\n${name}: no case matches --case=${only}`)
+        continue
+      }
+      const chosen: Options = {
+        samples: options.samples ?? b.defaults?.samples ?? 15,
+        warmup: options.warmup ?? b.defaults?.warmup ?? 5
+      }
+      console.log("")
+      process.stdout.write(`running ${name} (ready at ${process.uptime().toFixed(1)} s) `)
+      const startedAt = new Date()
+      const result = await measure(b, chosen, () => process.stdout.write("."))
+      process.stdout.write("\n\n")
+      console.log(render(result))
+      const file = join(dir, `${name}-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`)
+      writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), machine: m, ...result }, null, 2)}\n`)
+      console.log(`\nresults: ${relative(process.cwd(), file)}`)
+    } finally {
+      await all.dispose?.()
     }
-    console.log("")
-    process.stdout.write(`running ${name} `)
-    const startedAt = new Date()
-    const result = await measure(b, options, () => process.stdout.write("."))
-    process.stdout.write("\n\n")
-    console.log(render(result))
-    const file = join(dir, `${name}-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`)
-    writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), machine: m, ...result }, null, 2)}\n`)
-    console.log(`\nresults: ${relative(process.cwd(), file)}`)
   }
 }
 
