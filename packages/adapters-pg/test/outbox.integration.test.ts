@@ -235,7 +235,7 @@ describe(`PostgreSQL: the outbox (${db.source})`, () => {
           yield* Deferred.await(delivered).pipe(
             Effect.timeoutFail({
               duration: "10 seconds",
-              onTimeout: () => new Error(`round ${round}: the append did not wake the consumer up`)
+              onTimeout: () => ({ _tag: "NotWoken" as const, round, reason: "the append did not wake the consumer up" })
             })
           )
         }

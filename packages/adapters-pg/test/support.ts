@@ -123,5 +123,5 @@ export const eventually = <E, R>(
       if (yield* check) return
       yield* Effect.sleep("25 millis")
     }
-    return yield* Effect.fail(new Error(`gave up waiting for ${what}`))
+    return yield* Effect.dieMessage(`gave up waiting for ${what}`)
   })

@@ -111,12 +111,10 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
         const entries: Array<Entry> = []
         for (const r of rows) {
           const version = Number(r.version)
-          let decoded: Either.Either<Event.Envelope, unknown>
-          try {
-            decoded = decodeEnvelope(dialect.readJson(r.envelope))
-          } catch (e) {
-            decoded = Either.left(e)
-          }
+          const decoded = Either.flatMap(
+            Either.try(() => dialect.readJson(r.envelope)),
+            (json) => decodeEnvelope(json)
+          )
           if (Either.isLeft(decoded)) {
             return yield* new Errors.CorruptRecord({
               caseId: r.case_id,
