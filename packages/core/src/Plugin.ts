@@ -23,7 +23,7 @@ import * as Either from "effect/Either"
 import type * as Schema from "effect/Schema"
 import type { Actor } from "./Actor.js"
 import type { Case, RiskFactor } from "./Case.js"
-import type { Condition, StateConflict, StateEntry } from "./CaseStore.js"
+import type { AggregateRequest, AggregateRow, Condition, StateConflict, StateEntry } from "./CaseStore.js"
 import type { Resolved } from "./CenterConfig.js"
 import type { Command, CommandName } from "./Command.js"
 import { InvalidConfig as InvalidConfigError } from "./Errors.js"
@@ -234,6 +234,12 @@ export interface ApiContext<C> extends Context<C> {
   readonly execute: (command: unknown) => Effect.Effect<unknown, unknown>
   /** Loads a case, without a policy check (the handler checks `caller.mayRead`). */
   readonly load: (caseId: string) => Effect.Effect<Case | undefined, unknown>
+  /**
+   * The store's `aggregate` over this centre's cases, computed where the data lives (SQL `GROUP BY` on the SQL
+   * stores), without a policy check: a handler adds `caller.scope` to `where` so that it only counts what the
+   * caller may read.
+   */
+  readonly aggregate: (request: AggregateRequest) => Effect.Effect<ReadonlyArray<AggregateRow>, StoreError>
 }
 
 /**

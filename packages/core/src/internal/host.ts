@@ -252,7 +252,12 @@ export const makeHost = (o: HostOptions) => {
     const out: Record<string, Record<string, (input: unknown) => Effect.Effect<unknown, unknown>>> = {}
     for (const { context, plugin } of contexts) {
       if (plugin.api === undefined) continue
-      const handlers: Plugin.Api = plugin.api({ ...context, execute, load })
+      const handlers: Plugin.Api = plugin.api({
+        ...context,
+        execute,
+        load,
+        aggregate: (request) => store.aggregate(centre, request)
+      })
       const wrapped: Record<string, (input: unknown) => Effect.Effect<unknown, unknown>> = {}
       for (const [name, handler] of Object.entries(handlers)) {
         wrapped[name] = (input) =>

@@ -1,0 +1,465 @@
+/**
+ * The KPIs (考核指标) a comprehensive governance centre is judged by, each defined once as measures the store
+ * computes where the data lives (`CaseStore.aggregate`: SQL `GROUP BY` on the SQL stores, the same fold in
+ * memory), and the formulas that turn those counts into rates. The definitions, with their Chinese names, are
+ * written down in `docs/kpis.md`.
+ *
+ * Every count is over the case summaries selected by the query (by default: registered in the period, inside the
+ * caller's jurisdiction subtree):
+ *
+ * - 受理数 `accepted`: cases with an acceptance time;
+ * - 办结数 `closed`: accepted cases with a closing time (an outcome recorded and not reopened since);
+ * - 化解数 `resolved`: closed cases whose outcome is *resolved* — a case closed without resolution never counts;
+ * - 办结率 = closed ÷ accepted, 化解率 = resolved ÷ accepted, 满意度 = (satisfied + basically satisfied) ÷ rated …
+ *
+ * @since 0.1.0
+ */
+import type { CaseStore, CenterConfig, Summary } from "@fengqiao/core"
+import * as Schema from "effect/Schema"
+
+/**
+ * The counts every figure is made of.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CountName =
+  | "registered"
+  | "accepted"
+  | "closed"
+  | "resolved"
+  | "rated"
+  | "satisfied"
+  | "respondedOnTime"
+  | "followedUp"
+  | "rebounded"
+  | "followUpBase"
+  | "overdue"
+  | "overdueOpen"
+  | "open"
+  | "escalated"
+  | "lowTierResolved"
+  | "warnings"
+
+/**
+ * Every count, in display order.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const countNames: ReadonlyArray<CountName> = [
+  "registered",
+  "accepted",
+  "closed",
+  "resolved",
+  "rated",
+  "satisfied",
+  "respondedOnTime",
+  "followedUp",
+  "rebounded",
+  "followUpBase",
+  "overdue",
+  "overdueOpen",
+  "open",
+  "escalated",
+  "lowTierResolved",
+  "warnings"
+]
+
+/**
+ * The rates (率), each a numerator count over a denominator count.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RateName =
+  | "closure"
+  | "resolution"
+  | "satisfaction"
+  | "response"
+  | "hotlineResolution"
+  | "followUp"
+  | "rebound"
+  | "overdue"
+  | "escalation"
+  | "lowTier"
+
+/**
+ * Each rate's numerator and denominator.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const rateDefinitions: Readonly<
+  Record<RateName, { readonly numerator: CountName; readonly denominator: CountName }>
+> = {
+  closure: { numerator: "closed", denominator: "accepted" },
+  resolution: { numerator: "resolved", denominator: "accepted" },
+  satisfaction: { numerator: "satisfied", denominator: "rated" },
+  response: { numerator: "respondedOnTime", denominator: "accepted" },
+  hotlineResolution: { numerator: "resolved", denominator: "closed" },
+  followUp: { numerator: "followedUp", denominator: "closed" },
+  rebound: { numerator: "rebounded", denominator: "followUpBase" },
+  overdue: { numerator: "overdue", denominator: "registered" },
+  escalation: { numerator: "escalated", denominator: "accepted" },
+  lowTier: { numerator: "lowTierResolved", denominator: "resolved" }
+}
+
+/**
+ * Every rate, in display order.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const rateNames: ReadonlyArray<RateName> = Object.keys(rateDefinitions) as Array<RateName>
+
+/**
+ * The steps of the closed loop whose durations are measured, and intake to close.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StepName =
+  | "acceptance"
+  | "assessment"
+  | "dispatch"
+  | "handlingStart"
+  | "handling"
+  | "feedback"
+  | "archive"
+  | "intakeToClose"
+
+/**
+ * Each step: the time it starts at and the time it ends at.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const stepDefinitions: Readonly<
+  Record<StepName, { readonly from: Summary.TimeField; readonly to: Summary.TimeField }>
+> = {
+  acceptance: { from: "registeredAt", to: "acceptedAt" },
+  assessment: { from: "acceptedAt", to: "assessedAt" },
+  dispatch: { from: "assessedAt", to: "dispatchedAt" },
+  handlingStart: { from: "dispatchedAt", to: "handlingStartedAt" },
+  handling: { from: "handlingStartedAt", to: "closedAt" },
+  feedback: { from: "closedAt", to: "feedbackAt" },
+  archive: { from: "feedbackAt", to: "archivedAt" },
+  intakeToClose: { from: "registeredAt", to: "closedAt" }
+}
+
+/**
+ * Every step, in loop order.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const stepNames: ReadonlyArray<StepName> = Object.keys(stepDefinitions) as Array<StepName>
+
+/**
+ * The weights of the hotline "three rates" (三率: 响应率, 解决率, 满意率). The score is their weighted mean in
+ * percent. The default (10 / 45 / 45) is a common published scheme; centres set their own.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ThreeRateWeights = Schema.Struct({
+  response: Schema.Number.pipe(Schema.nonNegative(), Schema.finite()),
+  resolution: Schema.Number.pipe(Schema.nonNegative(), Schema.finite()),
+  satisfaction: Schema.Number.pipe(Schema.nonNegative(), Schema.finite())
+}).pipe(
+  Schema.filter((w) => w.response + w.resolution + w.satisfaction > 0 || "weights that are not all zero")
+).annotations({ identifier: "ThreeRateWeights" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ThreeRateWeights = typeof ThreeRateWeights.Type
+
+/**
+ * How the KPIs are computed and shown; every field has a default.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const KpiOptions = Schema.Struct({
+  /** Decimals of a percentage (half-up rounding, 四舍五入). Default 2: 99.00 %. */
+  decimals: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 6)), { default: () => 2 }),
+  /** Weights of the hotline three rates. */
+  weights: Schema.optionalWith(ThreeRateWeights, {
+    default: () => ({ response: 0.1, resolution: 0.45, satisfaction: 0.45 })
+  }),
+  /** The ratings that count as satisfied (满意 + 基本满意 by default). */
+  satisfiedRatings: Schema.optionalWith(
+    Schema.Array(Schema.Literal("satisfied", "basicallySatisfied", "dissatisfied")).pipe(Schema.minItems(1)),
+    { default: () => ["satisfied", "basicallySatisfied"] as const }
+  ),
+  /**
+   * The jurisdiction level of 小事不出村: a case resolved while handled at this level or below counts. Default:
+   * `village` when the centre has that level, else its deepest level.
+   */
+  lowestTier: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64)))
+}).annotations({ identifier: "KpiOptions" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type KpiOptions = typeof KpiOptions.Type
+
+/**
+ * The defaults of {@link KpiOptions}.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultOptions: KpiOptions = Schema.decodeSync(KpiOptions)({})
+
+/**
+ * The tier index (0 = the top level) of the level 小事不出村 counts at, for a centre.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const lowestTierIndex = (centre: CenterConfig.Resolved, options: KpiOptions): number => {
+  const levels = centre.tree.levels.map((l) => l.id)
+  const id = options.lowestTier ?? (levels.includes("village") ? "village" : levels.at(-1)!)
+  const i = levels.indexOf(id)
+  return i < 0 ? levels.length - 1 : i
+}
+
+const present = (field: Summary.TimeField): CaseStore.Condition => ({ _tag: "Present", field })
+const and = (...conditions: ReadonlyArray<CaseStore.Condition>): CaseStore.Condition => ({ _tag: "And", conditions })
+const or = (...conditions: ReadonlyArray<CaseStore.Condition>): CaseStore.Condition => ({ _tag: "Or", conditions })
+const positive = (field: CaseStore.Column): CaseStore.Condition => ({ _tag: "Gt", field, value: 0 })
+
+/**
+ * The condition of each count, for a centre, options and the reference time of "overdue".
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const countConditions = (
+  centre: CenterConfig.Resolved,
+  options: KpiOptions,
+  asOf: string
+): Readonly<Record<CountName, CaseStore.Condition | undefined>> => {
+  const accepted = present("acceptedAt")
+  const closed = and(accepted, present("closedAt"))
+  const resolved = and(closed, { _tag: "Eq", field: "outcome", value: "resolved" })
+  const open: CaseStore.Condition = { _tag: "Eq", field: "open", value: true }
+  const overdueOpen = and(open, { _tag: "Before", field: "dueAt", value: asOf })
+  return {
+    registered: undefined,
+    accepted,
+    closed,
+    resolved,
+    rated: { _tag: "In", field: "rating", values: ["satisfied", "basicallySatisfied", "dissatisfied"] },
+    satisfied: { _tag: "In", field: "rating", values: options.satisfiedRatings },
+    respondedOnTime: and(accepted, {
+      _tag: "Not",
+      condition: { _tag: "Later", field: "acceptedAt", than: "acceptanceDueAt" }
+    }),
+    followedUp: and(closed, positive("followUpCount")),
+    rebounded: and(accepted, positive("reopenCount")),
+    followUpBase: and(accepted, or(positive("followUpCount"), positive("reopenCount"))),
+    overdue: or(overdueOpen, { _tag: "Later", field: "closedAt", than: "handlingDueAt" }),
+    overdueOpen,
+    open,
+    escalated: and(accepted, positive("escalationCount")),
+    lowTierResolved: and(resolved, { _tag: "Gt", field: "handlingTier", value: lowestTierIndex(centre, options) - 1 }),
+    warnings: and(open, positive("riskRank"))
+  }
+}
+
+/**
+ * The aggregate measures of every count and, per step, the number of timed cases and their average duration;
+ * medians when asked (each is a separate pass on SQL stores).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const measures = (
+  centre: CenterConfig.Resolved,
+  options: KpiOptions,
+  asOf: string,
+  withMedians: boolean
+): ReadonlyArray<CaseStore.Measure> => {
+  const conditions = countConditions(centre, options, asOf)
+  const out: Array<CaseStore.Measure> = countNames.map((name) => {
+    const where = conditions[name]
+    return where === undefined ? { _tag: "Count", name } : { _tag: "Count", name, where }
+  })
+  for (const step of stepNames) {
+    const { from, to } = stepDefinitions[step]
+    out.push({ _tag: "Duration", name: `${step}_n`, from, to, stat: "count" })
+    out.push({ _tag: "Duration", name: `${step}_avg`, from, to, stat: "avg" })
+    if (withMedians) out.push({ _tag: "Duration", name: `${step}_median`, from, to, stat: "median" })
+  }
+  return out
+}
+
+/**
+ * A rate: its counts, the exact ratio, and the percentage rounded half-up to the configured decimals. Both are
+ * `null` when the denominator is 0 (no rate, rather than 0 %).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Rate {
+  readonly numerator: number
+  readonly denominator: number
+  /** numerator ÷ denominator, unrounded, in [0, 1]. */
+  readonly ratio: number | null
+  /** The ratio in percent, rounded half-up (99.00 for 23 487 ÷ 23 724 at 2 decimals). */
+  readonly percent: number | null
+}
+
+/**
+ * Durations of one step, in milliseconds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StepDuration {
+  /** Cases with both times. */
+  readonly count: number
+  readonly averageMs: number | null
+  /** `undefined` when medians were not asked for. */
+  readonly medianMs?: number | null | undefined
+}
+
+/**
+ * The hotline three rates and their weighted score.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ThreeRates {
+  readonly response: Rate
+  readonly resolution: Rate
+  readonly satisfaction: Rate
+  readonly weights: ThreeRateWeights
+  /** Σ weightᵢ · percentᵢ ÷ Σ weightᵢ over the rates that exist, rounded half-up; `null` when none exists. */
+  readonly score: number | null
+}
+
+/**
+ * All figures of one group (or of the whole selection).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Figures {
+  readonly counts: Readonly<Record<CountName, number>>
+  readonly rates: Readonly<Record<RateName, Rate>>
+  readonly threeRates: ThreeRates
+  readonly durations: Readonly<Record<StepName, StepDuration>>
+}
+
+/**
+ * The percentage of `numerator ÷ denominator`, rounded half-up (四舍五入) to `decimals`, computed exactly in
+ * integers (no binary floating-point surprises: 0.5 always rounds up). `null` when the denominator is 0.
+ *
+ * @example
+ * ```ts
+ * import { Kpi } from "@fengqiao/plugins-stats"
+ * Kpi.percent(23487, 23724, 2) // 99
+ * Kpi.percent(16198, 16412, 2) // 98.7
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const percent = (numerator: number, denominator: number, decimals: number): number | null => {
+  if (denominator === 0) return null
+  const negative = numerator < 0 !== denominator < 0
+  const n = BigInt(Math.abs(Math.round(numerator)))
+  const d = BigInt(Math.abs(Math.round(denominator)))
+  const scale = 10n ** BigInt(decimals)
+  // round(n·100·scale / d) half-up = ⌊(2·n·100·scale + d) / (2·d)⌋
+  const q = (2n * n * 100n * scale + d) / (2n * d)
+  const value = Number(q) / Number(scale)
+  return negative && value !== 0 ? -value : value
+}
+
+/**
+ * Rounds a number half away from zero (四舍五入) to `decimals`, via its decimal representation (so 1.005 → 1.01).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const roundHalfUp = (value: number, decimals: number): number => {
+  if (!Number.isFinite(value)) return value
+  const sign = value < 0 ? -1 : 1
+  const shifted = Math.round(Number(`${Math.abs(value)}e${decimals}`))
+  return sign * Number(`${shifted}e-${decimals}`)
+}
+
+/**
+ * A rate from two counts.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const rate = (numerator: number, denominator: number, decimals: number): Rate => ({
+  numerator,
+  denominator,
+  ratio: denominator === 0 ? null : numerator / denominator,
+  percent: percent(numerator, denominator, decimals)
+})
+
+/**
+ * The weighted score of the three rates, in percent.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const threeRateScore = (
+  rates: { readonly response: Rate; readonly resolution: Rate; readonly satisfaction: Rate },
+  weights: ThreeRateWeights,
+  decimals: number
+): number | null => {
+  let sum = 0
+  let total = 0
+  for (const k of ["response", "resolution", "satisfaction"] as const) {
+    const r = rates[k].ratio
+    if (r === null || weights[k] === 0) continue
+    sum += weights[k] * r
+    total += weights[k]
+  }
+  return total === 0 ? null : roundHalfUp((sum / total) * 100, decimals)
+}
+
+/**
+ * The figures of an aggregate row made with {@link measures}.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const figuresOf = (values: Readonly<Record<string, number | null>>, options: KpiOptions): Figures => {
+  const counts = {} as Record<CountName, number>
+  for (const c of countNames) counts[c] = values[c] ?? 0
+  const rates = {} as Record<RateName, Rate>
+  for (const r of rateNames) {
+    const { denominator, numerator } = rateDefinitions[r]
+    rates[r] = rate(counts[numerator], counts[denominator], options.decimals)
+  }
+  const durations = {} as Record<StepName, StepDuration>
+  for (const s of stepNames) {
+    const median = values[`${s}_median`]
+    durations[s] = {
+      count: values[`${s}_n`] ?? 0,
+      averageMs: values[`${s}_avg`] ?? null,
+      ...(median !== undefined ? { medianMs: median } : {})
+    }
+  }
+  const three = { response: rates.response, resolution: rates.hotlineResolution, satisfaction: rates.satisfaction }
+  return {
+    counts,
+    rates,
+    threeRates: { ...three, weights: options.weights, score: threeRateScore(three, options.weights, options.decimals) },
+    durations
+  }
+}

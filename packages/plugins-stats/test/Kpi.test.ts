@@ -1,0 +1,130 @@
+import { describe, expect, it } from "@effect/vitest"
+import { CaseStore, Center, Examples, MemoryStore } from "@fengqiao/core"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import * as Kpi from "../src/Kpi.js"
+import * as Period from "../src/Period.js"
+import * as Stats from "../src/Stats.js"
+import { many, type Story } from "./stories.js"
+
+const centerOver = (store: CaseStore.CaseStore) =>
+  Center.make({ config: Examples.countyConfig }).pipe(Effect.provideService(CaseStore.CaseStore, store))
+
+/** Imports `n` stories into a fresh in-memory centre and answers the all-time totals for the administrator. */
+const totalsOf = (n: number, f: (i: number) => Story) =>
+  Effect.gen(function*() {
+    const store = yield* MemoryStore.make
+    const center = yield* centerOver(store)
+    yield* center.importCases(many("s", n, f))
+    const board = yield* Stats.dashboard(store, center.config, {
+      actor: Examples.admin,
+      breakdowns: [],
+      trend: "none",
+      asOf: "2025-12-31T00:00:00Z"
+    })
+    return board.totals
+  })
+
+describe("the seed articles' figures come out exactly from their counts", () => {
+  it("half-up percentages from counts, computed in integers", () => {
+    expect(Kpi.percent(23487, 23724, 2)).toBe(99) // 舒兰: 办结率 99.00 %
+    expect(Kpi.percent(16198, 16412, 2)).toBe(98.7) // 延边: 化解率 98.70 %
+    expect(Kpi.percent(516, 532, 2)).toBe(96.99) // 民权: 满意度 96.99 %
+    expect(Kpi.percent(1, 8, 2)).toBe(12.5)
+    expect(Kpi.percent(1, 8, 0)).toBe(13) // 12.5 → 13: half up, not half even
+    expect(Kpi.percent(1, 200, 0)).toBe(1) // 0.5 → 1
+    expect(Kpi.percent(1, 3, 4)).toBe(33.3333)
+    expect(Kpi.percent(2, 3, 1)).toBe(66.7)
+    expect(Kpi.percent(0, 0, 2)).toBeNull()
+    expect(Kpi.percent(-1, 8, 0)).toBe(-13) // a fall of 12.5 % rounds away from zero
+    expect(Kpi.roundHalfUp(1.005, 2)).toBe(1.01)
+    expect(Kpi.roundHalfUp(-0.125, 2)).toBe(-0.13)
+  })
+
+  it.effect("舒兰: 23 724 accepted, 23 487 closed → 办结率 99.00 %", () =>
+    Effect.gen(function*() {
+      const t = yield* totalsOf(
+        23724,
+        (i) => ({ ending: i < 23487 ? (i % 3 === 0 ? "notResolved" : "resolved") : "accepted" })
+      )
+      expect(t.counts.accepted).toBe(23724)
+      expect(t.counts.closed).toBe(23487)
+      expect(t.rates.closure).toEqual({ numerator: 23487, denominator: 23724, ratio: 23487 / 23724, percent: 99 })
+      expect(t.rates.closure.percent!.toFixed(2)).toBe("99.00")
+    }), 120_000)
+
+  it.effect(
+    "延边: 16 412 accepted, 16 198 resolved → 化解率 98.70 %; closed without resolution never counts",
+    () =>
+      Effect.gen(function*() {
+        // 16 198 resolved, 150 closed without resolution (引导诉讼), 64 still open
+        const t = yield* totalsOf(16412, (i) => ({
+          ending: i < 16198 ? "resolved" : i < 16348 ? "notResolved" : "accepted"
+        }))
+        expect(t.counts).toMatchObject({ accepted: 16412, closed: 16348, resolved: 16198 })
+        expect(t.rates.resolution.percent).toBe(98.7)
+        expect(t.rates.resolution.percent!.toFixed(2)).toBe("98.70")
+        expect(t.rates.closure.percent).toBe(Kpi.percent(16348, 16412, 2))
+      }),
+    120_000
+  )
+
+  it.effect("民权: 满意度 96.99 % from 516 satisfied or basically satisfied of 532 rated", () =>
+    // The article gives 96.99 % and "500余件" but not the counts; 516 / 532 is the smallest pair above 500 that
+    // gives 96.99 % — fed in as ratings on closed cases.
+    Effect.gen(function*() {
+      const t = yield* totalsOf(540, (i) => ({
+        ending: "resolved",
+        rating: i < 400 ? "satisfied" : i < 516 ? "basicallySatisfied" : i < 532 ? "dissatisfied" : undefined
+      }))
+      expect(t.counts).toMatchObject({ rated: 532, satisfied: 516 })
+      expect(t.rates.satisfaction.percent).toBe(96.99)
+    }))
+})
+
+describe("periods", () => {
+  it("keys, ranges in the centre's time zone, 同比 and 环比", () => {
+    const offset = 480
+    expect(Period.range({ unit: "month", key: "2025-03" }, offset)).toEqual({
+      from: "2025-02-28T16:00:00.000Z",
+      to: "2025-03-31T16:00:00.000Z"
+    })
+    expect(Period.range({ unit: "year", key: "2024" }, offset).to).toBe("2024-12-31T16:00:00.000Z")
+    expect(Period.range({ unit: "quarter", key: "2025-Q4" }, offset)).toEqual({
+      from: "2025-09-30T16:00:00.000Z",
+      to: "2025-12-31T16:00:00.000Z"
+    })
+    expect(Period.range({ unit: "week", key: "2025-02-24" }, offset).to).toBe("2025-03-02T16:00:00.000Z")
+    expect(Period.keyOf("week", "2025-03-02T15:59:59Z", offset)).toBe("2025-02-24") // Sunday 23:59 in China
+    expect(Period.keyOf("week", "2025-03-02T16:00:00Z", offset)).toBe("2025-03-03")
+    expect(Period.keyOf("quarter", "2025-03-31T16:00:00Z", offset)).toBe("2025-Q2")
+    expect(Period.shift({ unit: "month", key: "2025-01" }, -1)).toEqual({ unit: "month", key: "2024-12" })
+    expect(Period.shift({ unit: "quarter", key: "2025-Q1" }, -1)).toEqual({ unit: "quarter", key: "2024-Q4" })
+    expect(Period.yearAgo({ unit: "day", key: "2024-02-29" })).toEqual({ unit: "day", key: "2023-02-28" })
+    expect(Period.yearAgo({ unit: "week", key: "2025-03-03" })).toEqual({ unit: "week", key: "2024-03-04" })
+    expect(Period.yearAgo({ unit: "quarter", key: "2025-Q2" }).key).toBe("2024-Q2")
+    expect(Period.keysBetween("month", "2024-12-31T16:00:00Z", "2025-03-31T16:00:00Z", offset)).toEqual([
+      "2025-01",
+      "2025-02",
+      "2025-03"
+    ])
+  })
+
+  it("a bad key names what a key of its unit looks like", () => {
+    const decode = Schema.decodeUnknownEither(Period.Period)
+    for (
+      const [unit, key] of [
+        ["day", "2025-02-30"],
+        ["week", "2025-02-25"],
+        ["month", "2025-13"],
+        ["quarter", "2025-Q5"],
+        ["year", "25"]
+      ] as const
+    ) {
+      const r = decode({ unit, key })
+      expect(Either.isLeft(r), `${unit} ${key}`).toBe(true)
+      if (Either.isLeft(r)) expect(String(r.left)).toContain(Period.expectedKey[unit])
+    }
+  })
+})
