@@ -22,6 +22,8 @@ export interface Story {
   readonly channel?: string | undefined
   /** A village (default 大石头村) or 民主社区 in 胜利街道. */
   readonly place?: "222403100201" | "222403001001" | undefined
+  /** Days between starting to handle and the outcome (default: an hour). */
+  readonly handlingDays?: number | undefined
   /** Escalate to the township before handling. */
   readonly escalate?: boolean | undefined
 }
@@ -62,6 +64,7 @@ export const commandsOf = (caseId: string, story: Story): ReadonlyArray<Record<s
     out.push({ _tag: "Dispatch", ...on, at: next(), leadUnit: h.unit, mediationType: "people" })
   }
   out.push({ _tag: "StartHandling", ...on, actor: { ...actor, department: undefined }, at: next() })
+  t += (story.handlingDays ?? 0) * 24 * HOUR
   out.push(
     story.ending === "resolved"
       ? {

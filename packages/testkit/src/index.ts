@@ -18,3 +18,8 @@ export * as Generators from "./Generators.js"
  * @since 0.1.0
  */
 export * as Queries from "./Queries.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Statistics from "./Statistics.js"

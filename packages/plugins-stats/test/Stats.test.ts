@@ -1,0 +1,269 @@
+import { describe, expect, it } from "@effect/vitest"
+import { CaseStore, Center, createCenter, Examples, MemoryStore } from "@fengqiao/core"
+import * as Effect from "effect/Effect"
+import * as Export from "../src/Export.js"
+import * as Stats from "../src/Stats.js"
+import { statsPlugin } from "../src/StatsPlugin.js"
+import { commandsOf, type Story } from "./stories.js"
+
+const stories: ReadonlyArray<Story> = [
+  // March 2025, 大石头村 (village tier): 4 resolved (2 rated satisfied, 1 basically, 1 dissatisfied), 1 closed
+  // without resolution, 1 still open, 1 only registered
+  { ending: "resolved", rating: "satisfied", followUp: "stable", at: "2025-03-03T09:00:00+08:00" },
+  { ending: "resolved", rating: "satisfied", at: "2025-03-04T09:00:00+08:00" },
+  { ending: "resolved", rating: "basicallySatisfied", at: "2025-03-05T09:00:00+08:00", category: "contractDebt" },
+  { ending: "resolved", rating: "dissatisfied", followUp: "rebound", at: "2025-03-06T09:00:00+08:00" },
+  { ending: "notResolved", at: "2025-03-07T09:00:00+08:00", channel: "hotline12345" },
+  { ending: "accepted", at: "2025-03-10T09:00:00+08:00" },
+  { ending: "registered", at: "2025-03-11T09:00:00+08:00" },
+  // March 2025, 民主社区 in 胜利街道: resolved after escalation to the township
+  { ending: "resolved", place: "222403001001", escalate: true, at: "2025-03-12T09:00:00+08:00" },
+  // February 2025 (环比) and March 2024 (同比)
+  { ending: "resolved", at: "2025-02-10T09:00:00+08:00" },
+  { ending: "accepted", at: "2024-03-10T09:00:00+08:00" },
+  { ending: "resolved", at: "2024-03-11T09:00:00+08:00" }
+]
+
+const seeded = Effect.gen(function*() {
+  const store = yield* MemoryStore.make
+  const center = yield* Center.make({ config: Examples.countyConfig, plugins: [statsPlugin()] }).pipe(
+    Effect.provideService(CaseStore.CaseStore, store)
+  )
+  yield* center.importCases({ cases: stories.map((s, i) => ({ commands: commandsOf(`k-${i}`, s) })) })
+  return { store, center }
+})
+
+const march = { unit: "month", key: "2025-03" } as const
+const asOf = "2025-06-30T00:00:00Z"
+
+describe("the dashboard", () => {
+  it.effect("counts, rates and durations of a known history", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* seeded
+      const d = yield* Stats.dashboard(store, center.config, { actor: Examples.admin, period: march, asOf })
+      expect(d.period).toEqual({
+        unit: "month",
+        key: "2025-03",
+        from: "2025-02-28T16:00:00.000Z",
+        to: "2025-03-31T16:00:00.000Z"
+      })
+      expect(d.totals.counts).toEqual({
+        registered: 8,
+        accepted: 7,
+        closed: 5, // the rebound reopened one of the resolved five
+        resolved: 4,
+        rated: 3, // the rebound took its rating away
+        satisfied: 3,
+        respondedOnTime: 7,
+        followedUp: 1,
+        rebounded: 1,
+        followUpBase: 2,
+        overdue: 1, // the reopened case, past its handling deadline
+        overdueOpen: 1,
+        open: 3,
+        escalated: 1,
+        lowTierResolved: 3,
+        warnings: 0
+      })
+      expect(d.totals.rates.closure).toEqual({ numerator: 5, denominator: 7, ratio: 5 / 7, percent: 71.43 })
+      expect(d.totals.rates.resolution.percent).toBe(57.14)
+      expect(d.totals.rates.satisfaction.percent).toBe(100)
+      expect(d.totals.rates.hotlineResolution.percent).toBe(80)
+      expect(d.totals.rates.rebound.percent).toBe(50)
+      expect(d.totals.rates.lowTier.percent).toBe(75)
+      expect(d.totals.rates.escalation.percent).toBe(14.29)
+      // 10 % × 100 + 45 % × 80 + 45 % × 100
+      expect(d.totals.threeRates.score).toBe(91)
+      // every step an hour apart in the stories
+      expect(d.totals.durations.acceptance).toEqual({ count: 7, averageMs: 3_600_000, medianMs: 3_600_000 })
+      expect(d.totals.durations.intakeToClose.count).toBe(5)
+      expect(d.totals.durations.intakeToClose.medianMs).toBe(5 * 3_600_000)
+    }))
+
+  it.effect("同比 and 环比 come from the same period a year before and the period before", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* seeded
+      const d = yield* Stats.dashboard(store, center.config, { actor: Examples.admin, period: march, asOf })
+      expect(d.yearOnYear?.period.key).toBe("2024-03")
+      expect(d.yearOnYear?.figures.counts.accepted).toBe(2)
+      expect(d.yearOnYear?.counts.accepted).toBe(250) // 2 → 7: +250 %
+      expect(d.yearOnYear?.rates.closure).toBe(21.43) // 50 % → 71.43 %: +21.43 points
+      expect(d.periodOnPeriod?.period.key).toBe("2025-02")
+      expect(d.periodOnPeriod?.counts.accepted).toBe(600)
+      expect(d.periodOnPeriod?.rates.closure).toBe(-28.57)
+      const plain = yield* Stats.dashboard(store, center.config, {
+        actor: Examples.admin,
+        period: { unit: "quarter", key: "2025-Q2" },
+        asOf
+      })
+      expect(plain.totals.counts.registered).toBe(0)
+      expect(plain.totals.rates.closure.percent).toBeNull()
+      expect(plain.periodOnPeriod?.counts.accepted).toBe(-100)
+    }))
+
+  it.effect("breakdowns add up to the totals and carry labels; the trend fills empty periods", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* seeded
+      const d = yield* Stats.dashboard(store, center.config, {
+        actor: Examples.admin,
+        period: { unit: "year", key: "2025" },
+        breakdowns: ["tier", "jurisdiction", "category", "channel", "department", "mediationType", "riskLevel", "kind"],
+        asOf
+      })
+      for (const [name, rows] of Object.entries(d.breakdowns)) {
+        for (const c of ["registered", "accepted", "closed", "resolved"] as const) {
+          expect(rows!.reduce((n, r) => n + r.figures.counts[c], 0), `${name} ${c}`).toBe(d.totals.counts[c])
+        }
+      }
+      expect(d.breakdowns.tier!.map((r) => [r.key, r.label])).toEqual([[1, "乡镇（街道）"], [2, "村（社区）"]])
+      expect(d.breakdowns.jurisdiction!.map((r) => [r.key, r.label, r.figures.counts.registered])).toEqual([
+        ["222403001", "胜利街道", 1],
+        ["222403100", "大石头镇", 8]
+      ])
+      expect(d.breakdowns.category!.map((r) => r.label)).toEqual(["合同债务", "邻里纠纷"])
+      expect(d.breakdowns.department!.find((r) => r.key === null)?.label).toBe("未填写")
+      expect(d.trend?.rows.map((r) => [r.key, r.figures.counts.registered])).toEqual([
+        ["2025-01", 0],
+        ["2025-02", 1],
+        ["2025-03", 8],
+        ...["04", "05", "06", "07", "08", "09", "10", "11", "12"].map((m) => [`2025-${m}`, 0])
+      ])
+      const en = yield* Stats.dashboard(store, center.config, {
+        actor: Examples.admin,
+        breakdowns: ["category"],
+        trend: "none",
+        locale: "en",
+        asOf
+      })
+      expect(en.breakdowns.category!.map((r) => r.label)).toEqual(["Contract and debt", "Neighbours"])
+      expect(en.trend).toBeUndefined()
+    }))
+
+  it.effect("stays inside the actor's jurisdiction subtree", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* seeded
+      const mine = yield* Stats.dashboard(store, center.config, { actor: Examples.otherTownship, period: march, asOf })
+      expect(mine.totals.counts.registered).toBe(1)
+      expect(mine.jurisdiction).toEqual({ code: "222403001", name: "胜利街道" })
+      // asking for another subtree gives only what the actor may read there: nothing
+      const other = yield* Stats.dashboard(store, center.config, {
+        actor: Examples.otherTownship,
+        period: march,
+        jurisdiction: "222403100",
+        asOf
+      })
+      expect(other.totals.counts.registered).toBe(0)
+      const county = yield* Stats.dashboard(store, center.config, {
+        actor: Examples.admin,
+        period: march,
+        jurisdiction: "222403100",
+        asOf
+      })
+      expect(county.totals.counts.registered).toBe(7)
+      const stranger = yield* Effect.flip(Stats.dashboard(store, center.config, {
+        actor: { id: "x", roles: ["admin"], jurisdiction: "999999" },
+        asOf
+      }))
+      expect(stranger._tag).toBe("Forbidden")
+    }))
+
+  it.effect("overdue: open cases past their running deadline at asOf, and cases closed after their deadline", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* seeded
+      const at = (asOf: string) =>
+        Effect.map(
+          Stats.dashboard(store, center.config, {
+            actor: Examples.admin,
+            period: march,
+            asOf,
+            breakdowns: [],
+            trend: "none"
+          }),
+          (d) => d.totals
+        )
+      // the reopened case (registered 6 March) has 7 working days from its assessment
+      const early = yield* at("2025-03-10T00:00:00Z")
+      expect([early.counts.overdueOpen, early.counts.overdue]).toEqual([0, 0])
+      const late = yield* at("2026-01-01T00:00:00Z")
+      expect([late.counts.overdueOpen, late.counts.overdue]).toEqual([1, 1])
+      expect(late.rates.overdue.percent).toBe(12.5)
+      // a case resolved 30 days after handling started: closed late, overdue whenever asked
+      yield* center.importCases({
+        cases: [{
+          commands: commandsOf("late", { ending: "resolved", at: "2025-03-20T09:00:00+08:00", handlingDays: 30 })
+        }]
+      })
+      expect((yield* at("2025-03-10T00:00:00Z")).counts.overdue).toBe(1)
+      const after = yield* at("2026-01-01T00:00:00Z")
+      expect([after.counts.overdueOpen, after.counts.overdue, after.counts.registered]).toEqual([1, 2, 9])
+      expect(after.rates.overdue.percent).toBe(22.22)
+    }))
+
+  it.effect("bad input is an InvalidInput naming the field", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* seeded
+      const bad = (input: Record<string, unknown>) =>
+        Effect.flip(Stats.dashboard(store, center.config, { actor: Examples.admin, ...input } as never))
+      expect(yield* bad({ period: { unit: "month", key: "2025-13" } })).toMatchObject({
+        _tag: "InvalidInput",
+        field: "period",
+        expected: expect.stringContaining("a month key like 2025-03")
+      })
+      expect(yield* bad({ breakdowns: ["colour"] })).toMatchObject({ _tag: "InvalidInput", field: "breakdowns.0" })
+      expect(yield* bad({ jurisdiction: "222403999" })).toMatchObject({ _tag: "InvalidInput", field: "jurisdiction" })
+      expect(yield* bad({ perod: march })).toMatchObject({ _tag: "InvalidInput", field: "perod" })
+      expect(yield* bad({ period: march, from: "2025-01-01T00:00:00Z" })).toMatchObject({ field: "from" })
+      expect(yield* bad({ from: "2025-02-01T00:00:00Z", to: "2025-01-01T00:00:00Z" })).toMatchObject({ field: "to" })
+      expect(yield* bad({ decimals: 9 })).toMatchObject({ field: "decimals" })
+      expect(
+        yield* Effect.flip(
+          Stats.dashboard(store, center.config, { actor: Examples.admin }, { options: { decimals: -1 } })
+        )
+      ).toMatchObject({ _tag: "InvalidInput", field: "decimals" })
+    }))
+
+  it.effect("the plugin's queries on the Effect centre: same figures, the caller's scope, CSV and HTML", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* seeded
+      const input = { actor: Examples.admin, period: march, asOf } as const
+      const viaPlugin = yield* center.plugins.stats.dashboard(input)
+      expect(viaPlugin).toEqual(yield* Stats.dashboard(store, center.config, input))
+      const scoped = yield* center.plugins.stats.figures({ ...input, actor: Examples.otherTownship })
+      expect(scoped.counts.registered).toBe(1)
+      const csv = yield* center.plugins.stats.csv(input)
+      expect(csv.startsWith("\uFEFF维度,代码,名称,登记数,受理数,办结数,化解数")).toBe(true)
+      expect(csv.split("\r\n")[1]).toMatch(/^合计,222403,敦化市,8,7,5,4,/)
+      const html = yield* center.plugins.stats.report({ ...input, title: "三月报表" })
+      expect(html).toContain("<title>三月报表</title>")
+      expect(html).toContain("71.43%")
+      expect(yield* Effect.flip(center.plugins.stats.dashboard({ ...input, actor: { id: "" } } as never)))
+        .toMatchObject({
+          _tag: "InvalidInput"
+        })
+    }))
+})
+
+describe("the plugin on the Promise API", () => {
+  it("createCenter exposes the same queries", async () => {
+    const center = await createCenter({ config: Examples.countyConfig, plugins: [statsPlugin({ decimals: 1 })] })
+    try {
+      for (const [i, s] of stories.entries()) {
+        for (const command of commandsOf(`p-${i}`, s)) await center.execute(command as never)
+      }
+      const d = await center.plugins.stats.dashboard({ actor: Examples.admin, period: march, asOf })
+      expect(d.decimals).toBe(1)
+      expect(d.totals.rates.closure.percent).toBe(71.4)
+      expect(d.totals.counts.accepted).toBe(7)
+      const json = JSON.parse(await center.plugins.stats.json({ actor: Examples.admin, period: march, asOf }))
+      expect(json.totals.counts.accepted).toBe(7)
+      await expect(
+        center.plugins.stats.dashboard({ actor: Examples.admin, period: { unit: "week", key: "2025-03-04" } })
+      )
+        .rejects.toMatchObject({ _tag: "InvalidInput", field: "period" })
+      const csv = Export.toCsv(d, { bom: false })
+      expect(csv.startsWith("维度")).toBe(true)
+    } finally {
+      await center.dispose()
+    }
+  })
+})
