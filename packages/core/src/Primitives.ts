@@ -116,7 +116,15 @@ export const toTimestamp = (input: string | Date | number): Timestamp | undefine
  * @category schemas
  */
 export const TimestampInput = Schema.transformOrFail(
-  Schema.Union(Schema.String, Schema.DateFromSelf).annotations({ identifier: "TimestampInput" }),
+  Schema.Union(Schema.String, Schema.DateFromSelf).annotations({
+    identifier: "TimestampInput",
+    // on the wire (JSON) a timestamp is always a string; a `Date` is accepted only from JavaScript callers
+    jsonSchema: {
+      type: "string",
+      description: "An ISO-8601 timestamp with a time zone (e.g. 2025-03-01T08:30:00+08:00), or a bare " +
+        "YYYY-MM-DD read as midnight in China (UTC+8)"
+    }
+  }),
   Timestamp,
   {
     strict: true,
