@@ -5,9 +5,12 @@
  * Usage: `tsx src/main.ts [--cases N] [--seed S] [--lang zh-Hans|zh-Hant|en|ko]`
  */
 import { Primitives } from "@fengqiao/core"
+import { statsPlugin } from "@fengqiao/plugins-stats"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { dirname, resolve } from "node:path"
 import { collectReport, renderReport } from "./report.js"
 import { buildShulanConfig } from "./shulan.js"
-import { simulate } from "./simulate.js"
+import { countyViewer, simulate } from "./simulate.js"
 import { chooseStorage, describeStorage, openCenter } from "./store.js"
 
 interface Cli {
@@ -16,6 +19,7 @@ interface Cli {
   readonly lang: Primitives.Locale
   readonly db: string | undefined
   readonly memory: boolean
+  readonly report: string
 }
 
 const usage = `用法 / usage: pnpm demo [--cases N] [--seed S] [--lang zh-Hans|zh-Hant|en|ko] [--db FILE | --memory]
@@ -24,6 +28,7 @@ const usage = `用法 / usage: pnpm demo [--cases N] [--seed S] [--lang zh-Hans|
   --lang L    报告语言 report language (default zh-Hans)
   --db FILE   SQLite 数据库文件 the SQLite file, recreated each run (default .data/county-center.db)
   --memory    只用内存 keep everything in memory
+  --report F  统计报表 where the HTML report goes (default .data/county-center-report.html; the CSV beside it)
   DATABASE_URL=postgres://… runs the same demo on PostgreSQL`
 
 const isLocale = (s: string): s is Primitives.Locale => (Primitives.locales as ReadonlyArray<string>).includes(s)
@@ -35,6 +40,7 @@ const parseArgs = (argv: ReadonlyArray<string>): Cli | string | undefined => {
   let lang: Primitives.Locale = "zh-Hans"
   let db: string | undefined
   let memory = false
+  let report = ".data/county-center-report.html"
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === "--") continue
@@ -68,11 +74,15 @@ const parseArgs = (argv: ReadonlyArray<string>): Cli | string | undefined => {
         if (value.trim() === "") return "--db: a file name"
         db = value
         break
+      case "--report":
+        if (!value.endsWith(".html")) return `--report: a file name ending in .html, got "${value}"`
+        report = value
+        break
       default:
         return `unknown option ${name}`
     }
   }
-  return { cases, seed, lang, db, memory }
+  return { cases, seed, lang, db, memory, report }
 }
 
 const main = async (): Promise<number> => {
@@ -86,12 +96,20 @@ const main = async (): Promise<number> => {
     return 2
   }
   const storage = chooseStorage({ db: cli.db, memory: cli.memory })
-  const center = await openCenter(buildShulanConfig(), storage)
+  const center = await openCenter(buildShulanConfig(), storage, [statsPlugin()])
   try {
     const stats = await simulate(center, { cases: cli.cases, seed: cli.seed })
     const report = await collectReport(center, stats.asOf, cli.lang)
     console.log(renderReport(report, stats, center.labels(cli.lang)))
     console.log(`\n数据存储 storage: ${describeStorage(storage)}`)
+    // the KPI report (统计报表): computed by the store, written as self-contained HTML and as CSV
+    const query = { actor: countyViewer(center), asOf: stats.asOf, locale: cli.lang, trend: "month" } as const
+    const html = resolve(cli.report)
+    const csv = html.replace(/\.html$/, ".csv")
+    mkdirSync(dirname(html), { recursive: true })
+    writeFileSync(html, await center.plugins.stats.report(query))
+    writeFileSync(csv, await center.plugins.stats.csv(query))
+    console.log(`统计报表 HTML report: ${html}\n统计数据 CSV: ${csv}`)
     if (stats.failures.length > 0) {
       console.error(`\n${stats.failures.length} unexpected failure(s):`)
       for (const f of stats.failures.slice(0, 20)) console.error(`  ${f.caseId} ${f.command}: ${f.error} ${f.message}`)

@@ -4,7 +4,7 @@
  */
 import { PgStore } from "@fengqiao/adapters-pg"
 import { SqliteStore } from "@fengqiao/adapters-sqlite"
-import { type CenterClient, type CenterConfig, createCenter, MemoryStore } from "@fengqiao/core"
+import { type CenterClient, type CenterConfig, createCenter, MemoryStore, type Plugin } from "@fengqiao/core"
 import { mkdirSync, rmSync } from "node:fs"
 import { dirname } from "node:path"
 
@@ -60,9 +60,11 @@ export const storeLayer = (s: Storage): NonNullable<CenterClient.CreateCenterOpt
 }
 
 /**
- * Opens a centre with the Promise API (in memory unless a storage is given).
+ * Opens a centre with the Promise API (in memory unless a storage is given), with the given plugins.
  */
-export const openCenter = (
+export const openCenter = <const P extends ReadonlyArray<Plugin.Any> = []>(
   config: CenterConfig.CenterConfigInput,
-  storage: Storage = { _tag: "Memory" }
-): Promise<CenterClient.CenterClient> => createCenter({ config, store: storeLayer(storage) })
+  storage: Storage = { _tag: "Memory" },
+  plugins?: P
+): Promise<CenterClient.CenterClient<P>> =>
+  createCenter({ config, store: storeLayer(storage), plugins: plugins ?? ([] as unknown as P) })

@@ -28,6 +28,9 @@ const fmtDuration = (ms: number | null | undefined, locale: Primitives.Locale): 
     : `${Kpi.roundHalfUp(h, 1)} ${Labels.pick(Labels.words.hours, locale)}`
 }
 
+/** An axis label: whole numbers, or one decimal on a small scale. */
+const tick = (v: number, max: number): string => (max >= 10 ? String(Math.round(v)) : String(Kpi.roundHalfUp(v, 1)))
+
 const palette = ["#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#c62828", "#5d4037", "#455a64"]
 
 interface Series {
@@ -68,7 +71,7 @@ const barChart = (
   for (const t of [0, 0.5, 1]) {
     const y = top + plot - t * plot
     parts.push(
-      `<text x="${left - 6}" y="${y + 4}" font-size="10" text-anchor="end" fill="#555">${Math.round(max * t)}</text>`
+      `<text x="${left - 6}" y="${y + 4}" font-size="10" text-anchor="end" fill="#555">${tick(max * t, max)}</text>`
     )
   }
   if (keys.length === 0) {
@@ -134,7 +137,7 @@ const lineChart = (
   for (const t of [0, 0.5, 1]) {
     parts.push(
       `<text x="${left - 6}" y="${yAt(max * t) + 4}" font-size="10" text-anchor="end" fill="#555">${
-        Math.round(max * t)
+        tick(max * t, max)
       }</text>`
     )
   }
