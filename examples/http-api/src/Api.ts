@@ -1,0 +1,199 @@
+/**
+ * The REST API (接口) of the example service, declared once with `@effect/platform`'s HttpApi: the server, the
+ * OpenAPI document and typed clients all come from this declaration.
+ *
+ * The actor (who is calling) comes from request headers that the vendor's gateway sets after it has
+ * authenticated the person: `x-actor-id`, `x-actor-roles` (comma-separated), `x-actor-jurisdiction` and, for
+ * staff of a department, `x-actor-department`. The SDK owns the domain; identity stays with the vendor.
+ *
+ * @since 0.1.0
+ */
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { Case, Command, Errors, Event } from "@fengqiao/core"
+import * as Schema from "effect/Schema"
+
+/**
+ * The headers that carry the actor.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ActorHeaders = Schema.Struct({
+  "x-actor-id": Schema.String.annotations({ description: "The person's id in the vendor's identity system" }),
+  "x-actor-roles": Schema.String.annotations({
+    description: "Comma-separated roles, e.g. intake,dispatcher (see Policy.defaultPermissions)"
+  }),
+  "x-actor-jurisdiction": Schema.String.annotations({
+    description: "The division code of the node the person works at (行政区划代码)"
+  }),
+  "x-actor-department": Schema.optional(Schema.String.annotations({
+    description: "The department key, for staff of a stationed department (入驻部门)"
+  }))
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ActorHeaders = typeof ActorHeaders.Type
+
+const CaseIdPath = Schema.Struct({ caseId: Schema.String })
+
+/**
+ * The body of `POST /cases`: the `Register` command without its `_tag` and actor.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RegisterBody = Schema.Struct(Command.Register.fields).omit("_tag", "actor").annotations({
+  identifier: "RegisterBody"
+})
+
+const commandSchemas = Command as unknown as Record<string, Schema.Struct<Schema.Struct.Fields>>
+
+/**
+ * The body of `POST /cases/{caseId}/commands`: any command other than `Register`, with its `_tag`, without the
+ * actor and the case id (they come from the headers and the path).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CommandBody: Schema.Schema<CommandBody, CommandBody> = Schema.Union(
+  ...Command.commandNames.filter((name) => name !== "Register").map((name) =>
+    commandSchemas[name]!.omit("actor", "caseId").annotations({ identifier: `${name}Body` })
+  )
+).annotations({ identifier: "CommandBody" }) as unknown as Schema.Schema<CommandBody, CommandBody>
+
+/**
+ * A command body: the command's own fields and its `_tag`; the centre decodes the whole command again and names
+ * the field of any problem.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommandBody {
+  readonly _tag: Exclude<Command.CommandName, "Register">
+  readonly [field: string]: unknown
+}
+
+/**
+ * What a command answers: the case as it now stands and the events the command recorded.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CommandResponse = Schema.Struct({
+  caseId: Schema.String,
+  code: Schema.String,
+  version: Schema.Int,
+  /** True when the command id was seen before: the first result is given again and nothing is written. */
+  duplicate: Schema.Boolean,
+  case: Case.Case,
+  events: Schema.Array(Event.Envelope)
+}).annotations({ identifier: "CommandResponse" })
+
+/**
+ * A page of cases.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PageResponse = Schema.Struct({
+  items: Schema.Array(Case.Case),
+  nextCursor: Schema.optional(Schema.String)
+}).annotations({ identifier: "Page" })
+
+const BooleanParam = Schema.Literal("true", "false")
+
+/**
+ * The query string of `GET /cases`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListParams = Schema.Struct({
+  status: Schema.optional(Schema.String.annotations({ description: "Comma-separated states, e.g. handling,closed" })),
+  open: Schema.optional(BooleanParam),
+  overdue: Schema.optional(BooleanParam),
+  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 1000))),
+  cursor: Schema.optional(Schema.String),
+  order: Schema.optional(Schema.Literal("asc", "desc"))
+})
+
+/**
+ * The cases group: commands and queries.
+ *
+ * @since 0.1.0
+ * @category api
+ */
+export class CasesGroup extends HttpApiGroup.make("cases")
+  .add(
+    HttpApiEndpoint.post("register", "/cases")
+      .setHeaders(ActorHeaders)
+      .setPayload(RegisterBody)
+      .addSuccess(CommandResponse, { status: 201 })
+      .annotate(OpenApi.Summary, "登记 Register a case")
+  )
+  .add(
+    HttpApiEndpoint.post("execute", "/cases/:caseId/commands")
+      .setHeaders(ActorHeaders)
+      .setPath(CaseIdPath)
+      .setPayload(CommandBody)
+      .addSuccess(CommandResponse)
+      .annotate(OpenApi.Summary, "Run a command on a case (受理, 研判, 分流交办, 办结 …)")
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/cases")
+      .setHeaders(ActorHeaders)
+      .setUrlParams(ListParams)
+      .addSuccess(PageResponse)
+      .annotate(OpenApi.Summary, "List the cases the actor may read, by registration time")
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/cases/:caseId")
+      .setHeaders(ActorHeaders)
+      .setPath(CaseIdPath)
+      .addSuccess(Case.Case)
+      .annotate(OpenApi.Summary, "One case as it stands")
+  )
+  .add(
+    HttpApiEndpoint.get("history", "/cases/:caseId/history")
+      .setHeaders(ActorHeaders)
+      .setPath(CaseIdPath)
+      .addSuccess(Schema.Array(Event.Envelope))
+      .annotate(OpenApi.Summary, "The events of a case: its full trace (全程留痕)")
+  )
+  .add(
+    HttpApiEndpoint.get("enabledCommands", "/cases/:caseId/enabled-commands")
+      .setHeaders(ActorHeaders)
+      .setPath(CaseIdPath)
+      .addSuccess(Schema.Array(Schema.String))
+      .annotate(OpenApi.Summary, "What can be done now")
+  )
+  .addError(Errors.InvalidInput, { status: 400 })
+  .addError(Errors.Forbidden, { status: 403 })
+  .addError(Errors.CaseNotFound, { status: 404 })
+  .addError(Errors.CommandNotAllowed, { status: 409 })
+  .addError(Errors.GuardFailed, { status: 409 })
+  .addError(Errors.VersionConflict, { status: 409 })
+  .addError(Errors.CalendarYearNotCovered, { status: 422 })
+  .addError(Errors.PluginFailed, { status: 500 })
+  .addError(Errors.CorruptRecord, { status: 500 })
+  .addError(Errors.StoreError, { status: 503 })
+{}
+
+/**
+ * The whole API.
+ *
+ * @since 0.1.0
+ * @category api
+ */
+export class FengqiaoApi extends HttpApi.make("fengqiao")
+  .add(CasesGroup)
+  .annotate(OpenApi.Title, "Fengqiao (枫桥) example service")
+  .annotate(
+    OpenApi.Description,
+    "A comprehensive governance centre (综治中心) over HTTP. The actor comes from the x-actor-* headers set by " +
+      "the vendor's gateway."
+  )
+{}
