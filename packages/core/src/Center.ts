@@ -383,8 +383,9 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
         const final = yield* host.inline(command, state, decided.envelopes, decided.case)
         return yield* write(final.envelopes, final.case)
       })
-      // guards, graders and projections read and write plugin state: all of it commits or rolls back with the events
-      return (host.active ? store.withTransaction(inside) : inside).pipe(
+      // guards, graders and projections read and write plugin state in the command's transaction: all of it commits
+      // or rolls back with the events
+      return inside.pipe(
         Effect.tap((result) =>
           Effect.sync(() => {
             if (host.hasAfterCommit) {
@@ -410,15 +411,13 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           : Option.getOrUndefined(yield* store.load(centre, caseId))
         if (existing !== undefined) yield* readable(command.actor, existing)
         const at = command.at ?? now
-        // the code's number is taken in the same transaction as the append, so a refused command gives it back
-        return yield* store.withTransaction(Effect.gen(function*() {
-          let code: string | undefined
-          if (existing === undefined) {
-            const year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
-            code = config.formatCode(year, yield* store.nextSequence(centre, `caseCode:${year}`))
-          }
-          return yield* appendDecided(command, existing, { config, caseId, commandId, at, code }, correlationId)
-        }))
+        // the code's number is taken in the command's transaction, so a refused command gives it back
+        let code: string | undefined
+        if (existing === undefined) {
+          const year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
+          code = config.formatCode(year, yield* store.nextSequence(centre, `caseCode:${year}`))
+        }
+        return yield* appendDecided(command, existing, { config, caseId, commandId, at, code }, correlationId)
       })
 
     const onCase = (
@@ -459,13 +458,17 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           ? register(command, commandId, correlationId, now)
           : onCase(command, commandId, correlationId, now)
       })
-      return checkPrior
-        ? Effect.flatMap(
-          firstResult(commandId, command.actor),
-          (prior): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> =>
-            Option.isSome(prior) ? Effect.succeed(prior.value) : fresh
-        )
-        : fresh
+      // one transaction per command: the read, the decision and the write (and plugin state) see one state, and
+      // take one connection
+      return store.withTransaction(
+        checkPrior
+          ? Effect.flatMap(
+            firstResult(commandId, command.actor),
+            (prior): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> =>
+              Option.isSome(prior) ? Effect.succeed(prior.value) : fresh
+          )
+          : fresh
+      )
     }
 
     const execute = (input: unknown): Effect.Effect<CommandResult, ExecuteError> =>

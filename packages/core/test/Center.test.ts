@@ -33,6 +33,20 @@ const interleavingStore = Layer.effect(
   }))
 )
 
+/**
+ * Like PostgreSQL under READ COMMITTED, whose transactions do not serialise readers: a transaction does not keep
+ * other writers out, so two processes can read the same version and only the append's expected-version check
+ * decides between them.
+ */
+const readCommittedStore = Layer.effect(
+  CaseStore,
+  Effect.map(MemoryStore.make, (store) => ({
+    ...store,
+    load: (centre: string, id: string) => Effect.tap(store.load(centre, id), () => Effect.yieldNow()),
+    withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => effect
+  }))
+)
+
 const register = (actor: Actor = admin, extra: Record<string, unknown> = {}) =>
   Effect.flatMap(Center.Center, (c) =>
     c.execute({
@@ -144,7 +158,7 @@ describe("Center", () => {
       const c = yield* p1.get({ actor: admin, caseId })
       expect(c.version).toBe(1 + exits.filter(Exit.isSuccess).length)
       checkCaseInvariants(p1.config, c, yield* p1.history({ actor: admin, caseId }))
-    }).pipe(Effect.provide(interleavingStore)))
+    }).pipe(Effect.provide(readCommittedStore)))
 
   it.live("between processes, conflicts are retried with backoff until every command lands", () =>
     Effect.gen(function*() {
@@ -166,7 +180,7 @@ describe("Center", () => {
       const c = yield* p2.get({ actor: admin, caseId })
       expect(c.version).toBe(13)
       expect(new Set(c.supervision.map((o) => o.orderId)).size).toBe(12)
-    }).pipe(Effect.provide(interleavingStore)))
+    }).pipe(Effect.provide(readCommittedStore)))
 
   it.effect("case codes are gapless per year: a refused registration gives its number back", () =>
     Effect.gen(function*() {

@@ -74,6 +74,18 @@ const describeCause = (cause: unknown): string =>
   cause instanceof Error ? `: ${cause.message}` : cause === undefined ? "" : `: ${String(cause)}`
 
 const decodeCase = ParseResult.decodeUnknownEither(Case.Case)
+
+const deepFreeze = <A>(value: A): A => {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    const record = value as Record<string, unknown>
+    for (const k in record) {
+      const v = record[k]
+      if (typeof v === "object" && v !== null) deepFreeze(v)
+    }
+  }
+  return value
+}
 const decodeEnvelope = ParseResult.decodeUnknownEither(Event.Envelope)
 const knownEvents: ReadonlySet<string> = new Set(Event.eventNames)
 
@@ -105,8 +117,28 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
     const t = Migrations.tables(prefix)
     const subscriptions = options.outboxSubscriptions ?? []
     const withTransaction = makeWithTransaction(sql, dialect.beginTransaction)
-    const raw = <A extends object = Record<string, unknown>>(text: string, params: ReadonlyArray<unknown> = []) =>
-      sql.unsafe<A>(Q.finish(dialect, text), params)
+    // the dialect's final text of each statement, computed once
+    const finished = new Map<string, string>()
+    const final = (text: string) => {
+      let f = finished.get(text)
+      if (f === undefined) {
+        f = Q.finish(dialect, text)
+        if (finished.size < 10_000) finished.set(text, f)
+      }
+      return f
+    }
+    /**
+     * Inside a transaction, statements go straight to its connection (prepared and cached by the driver): the
+     * statement builder, its span and a connection acquisition per statement cost far more than the statement.
+     */
+    const raw = <A extends object = Record<string, unknown>>(
+      text: string,
+      params: ReadonlyArray<unknown> = []
+    ): Effect.Effect<ReadonlyArray<A>, SqlError> =>
+      Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (tx) =>
+        tx._tag === "Some"
+          ? tx.value[0].execute(final(text), params, undefined) as Effect.Effect<ReadonlyArray<A>, SqlError>
+          : sql.unsafe<A>(final(text), params))
     // No statement may be prepared before its table exists: @effect/sql-sqlite-node caches a failed prepare (for 10
     // minutes), so a query run before `migrate` (with `autoMigrate: false`) would go on failing after it. Until the
     // schema is complete, every query first checks it, and fails without preparing anything if it is not.
@@ -162,18 +194,47 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
     if (options.autoMigrate ?? true) yield* migrate
 
     // ---- reading ---------------------------------------------------------------------------------------------
+    /**
+     * Decoded snapshots by case, with the exact JSON text they were decoded from (or written as). A row whose text
+     * is byte-identical is the same snapshot, so parsing and Schema decoding are skipped; any other text (another
+     * writer, a rolled-back write, a tampered row) is decoded and checked in full. The objects are frozen: callers
+     * cannot change what the cache hands out.
+     */
+    const snapshots = new Map<string, { readonly json: string; readonly decoded: Case.Case }>()
+    const remember = (centre: string, json: string, decoded: Case.Case) => {
+      const key = `${centre}\u0000${decoded.id}`
+      snapshots.delete(key)
+      snapshots.set(key, { json, decoded: deepFreeze(decoded) })
+      if (snapshots.size > 20_000) snapshots.delete(snapshots.keys().next().value!)
+    }
+
     const snapshotOf = (
+      centre: string,
       caseId: string,
       version: unknown,
       raw: unknown
     ): Effect.Effect<Case.Case, Errors.CorruptRecord> => {
+      if (typeof raw === "string") {
+        const hit = snapshots.get(`${centre}\u0000${caseId}`)
+        if (hit !== undefined && hit.json === raw) return Effect.succeed(hit.decoded)
+      }
       const v = Number(version)
       const json = parseJson(dialect, raw)
       if (Either.isLeft(json)) {
         return Effect.fail(new Errors.CorruptRecord({ caseId, version: v, reason: `snapshot: ${json.left}` }))
       }
       const decoded = decodeCase(json.right)
-      if (Either.isRight(decoded) && (decoded.right.id !== caseId || decoded.right.version !== v)) {
+      if (Either.isLeft(decoded)) {
+        return Effect.fail(
+          new Errors.CorruptRecord({
+            caseId,
+            version: v,
+            reason: `snapshot does not match the Case schema: ${ParseResult.TreeFormatter.formatIssueSync(decoded.left)}`
+          })
+        )
+      }
+      // a snapshot of another case, or of another version than its row's, is not this row's state (as for events)
+      if (decoded.right.id !== caseId || decoded.right.version !== v) {
         return Effect.fail(
           new Errors.CorruptRecord({
             caseId,
@@ -182,17 +243,8 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           })
         )
       }
-      return Either.isRight(decoded)
-        ? Effect.succeed(decoded.right)
-        : Effect.fail(
-          new Errors.CorruptRecord({
-            caseId,
-            version: v,
-            reason: `snapshot does not match the Case schema: ${
-              ParseResult.TreeFormatter.formatIssueSync(decoded.left)
-            }`
-          })
-        )
+      if (typeof raw === "string") remember(centre, raw, decoded.right)
+      return Effect.succeed(decoded.right)
     }
 
     const envelopeOf = (
@@ -229,7 +281,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         Effect.flatMap((rows) =>
           rows.length === 0
             ? Effect.succeed(Option.none<Case.Case>())
-            : Effect.map(snapshotOf(rows[0]!.id, rows[0]!.version, rows[0]!.snapshot), Option.some)
+            : Effect.map(snapshotOf(centre, rows[0]!.id, rows[0]!.version, rows[0]!.snapshot), Option.some)
         )
       )
 
@@ -285,7 +337,8 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           [req.centre, req.commandId, req.caseId, req.expectedVersion + 1, req.expectedVersion + req.events.length]
         )
         if (claimed.length === 0) return yield* new CaseStore.DuplicateCommand({ commandId: req.commandId })
-        const row = caseRow(req.summary, JSON.stringify(req.snapshot))
+        const snapshotJson = JSON.stringify(req.snapshot)
+        const row = caseRow(req.summary, snapshotJson)
         const written = req.expectedVersion === 0
           ? yield* q(insertCaseSql, [req.centre, ...row])
           : yield* q(updateCaseSql, [...row, req.centre, req.caseId, req.expectedVersion])
@@ -309,6 +362,8 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           req.events.map((e) => eventValues(req.centre, e)),
           500
         )
+        // whether or not this transaction commits, the text decides: a later read only reuses it if the row holds it
+        remember(req.centre, snapshotJson, req.snapshot)
         if (subscriptions.length > 0) {
           const now = Date.now()
           yield* insertChunks(
@@ -408,7 +463,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         Effect.mapError(storeError("list")),
         Effect.flatMap((rows) =>
           Effect.map(
-            Effect.forEach(rows.slice(0, req.limit), (r) => snapshotOf(r.id, r.version, r.snapshot)),
+            Effect.forEach(rows.slice(0, req.limit), (r) => snapshotOf(centre, r.id, r.version, r.snapshot)),
             (items): CaseStore.ListResult => {
               const last = items.at(-1)
               // `next` only when a further row exists (the query asked for one more than the limit)

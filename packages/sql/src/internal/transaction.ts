@@ -11,7 +11,8 @@ import * as Scope from "effect/Scope"
  * A reentrant transaction on `@effect/sql`'s connection tag, so every statement inside runs on the transaction's
  * connection: the outermost call begins with the dialect's statement (`BEGIN IMMEDIATE` on SQLite), nested calls
  * use savepoints, and a failure rolls back to where it started. Unlike the client's own `withTransaction`, a
- * failed `COMMIT` is a typed `SqlError`, not a defect.
+ * failed `COMMIT` is a typed `SqlError`, not a defect; and the transaction statements are prepared once and
+ * cached, not prepared anew for every transaction.
  * @internal
  */
 export const makeWithTransaction =
@@ -33,28 +34,26 @@ export const makeWithTransaction =
           const [conn, depth] = current.value
           const name = `fq_sp_${depth + 1}`
           return Effect.zipRight(
-            conn.executeUnprepared(`SAVEPOINT ${name}`, [], undefined),
+            conn.execute(`SAVEPOINT ${name}`, [], undefined),
             Effect.flatMap(run(conn, depth + 1), (exit): Effect.Effect<A, E | SqlError> =>
               Exit.isSuccess(exit)
-                ? Effect.as(conn.executeUnprepared(`RELEASE SAVEPOINT ${name}`, [], undefined), exit.value)
-                : Effect.zipRight(
-                  Effect.orDie(conn.executeUnprepared(`ROLLBACK TO SAVEPOINT ${name}`, [], undefined)),
-                  exit
-                ))
+                ? Effect.as(conn.execute(`RELEASE SAVEPOINT ${name}`, [], undefined), exit.value)
+                // a savepoint that cannot be rolled back to (the connection died) fails the whole transaction
+                : Effect.zipRight(conn.execute(`ROLLBACK TO SAVEPOINT ${name}`, [], undefined), exit))
           )
         }
         return Effect.flatMap(Scope.make(), (scope) =>
           Scope.extend(sql.reserve, scope).pipe(
             Effect.flatMap((conn) =>
               Effect.zipRight(
-                conn.executeUnprepared(begin, [], undefined),
+                conn.execute(begin, [], undefined),
                 Effect.flatMap(run(conn, 0), (exit): Effect.Effect<A, E | SqlError> =>
                   Exit.isSuccess(exit)
-                    ? conn.executeUnprepared("COMMIT", [], undefined).pipe(
+                    ? conn.execute("COMMIT", [], undefined).pipe(
                       Effect.as(exit.value),
-                      Effect.tapError(() => Effect.ignore(conn.executeUnprepared("ROLLBACK", [], undefined)))
+                      Effect.tapError(() => Effect.ignore(conn.execute("ROLLBACK", [], undefined)))
                     )
-                    : Effect.zipRight(Effect.ignore(conn.executeUnprepared("ROLLBACK", [], undefined)), exit))
+                    : Effect.zipRight(Effect.ignore(conn.execute("ROLLBACK", [], undefined)), exit))
               )
             ),
             Effect.onExit((exit) => Scope.close(scope, exit))
