@@ -229,7 +229,9 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           new Errors.CorruptRecord({
             caseId,
             version: v,
-            reason: `snapshot does not match the Case schema: ${ParseResult.TreeFormatter.formatIssueSync(decoded.left)}`
+            reason: `snapshot does not match the Case schema: ${
+              ParseResult.TreeFormatter.formatIssueSync(decoded.left)
+            }`
           })
         )
       }
