@@ -14,8 +14,10 @@ import { type Benchmark, machine, type MakeContext, measure, type Options, rende
 import * as importCases from "./import.js"
 import * as lifecycle from "./lifecycle.js"
 import * as pg from "./pg.js"
+import * as risk from "./risk.js"
 import * as sqliteParts from "./sqlite-parts.js"
 import * as sqlite from "./sqlite.js"
+import * as stats from "./stats.js"
 
 const registry: Readonly<Record<string, (context: MakeContext) => Benchmark | Promise<Benchmark>>> = {
   lifecycle: lifecycle.make,
@@ -23,7 +25,9 @@ const registry: Readonly<Record<string, (context: MakeContext) => Benchmark | Pr
   sqlite: sqlite.make,
   "sqlite-parts": sqliteParts.make,
   pg: pg.make,
-  import: importCases.make
+  import: importCases.make,
+  risk: risk.make,
+  stats: stats.make
 }
 
 /** Names that select several benchmarks. */
