@@ -7,7 +7,7 @@
 import * as Schema from "effect/Schema"
 import { Actor } from "./Actor.js"
 import { Deadline } from "./Deadline.js"
-import { Party } from "./Party.js"
+import { PartyRecord } from "./Party.js"
 import {
   CaseId,
   Description,
@@ -262,7 +262,7 @@ export const Case = Schema.Struct({
   category: opt(Key),
   complexity: opt(Key),
   risk: Risk,
-  parties: Schema.Array(Party),
+  parties: Schema.Array(PartyRecord),
   headcount: Schema.Int,
   description: Description,
   amountAtStake: opt(Yuan),

@@ -10,6 +10,7 @@ import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import type { VerifyReport } from "./AuditTrail.js"
 import type { Case } from "./Case.js"
 import type { CorruptRecord, StoreError, VersionConflict } from "./Errors.js"
 import type { Envelope } from "./Event.js"
@@ -84,6 +85,23 @@ export interface AppendRequest {
   readonly events: ReadonlyArray<Envelope>
   readonly snapshot: Case
   readonly summary: CaseSummary
+}
+
+/**
+ * A retention rewrite of one case: see {@link CaseStore.redact}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RedactRequest {
+  readonly centre: string
+  readonly caseId: string
+  /** The version the case must be at. */
+  readonly version: number
+  /** The new snapshot (same id, code and version). */
+  readonly snapshot: Case
+  /** The rewritten events (versions 1 … `version`), or `undefined` to remove them. */
+  readonly events: ReadonlyArray<Envelope> | undefined
 }
 
 /**
@@ -404,6 +422,18 @@ export interface CaseStore {
     id: number,
     name: string
   ) => Effect.Effect<void, StoreError>
+  /**
+   * Checks the audit trail (see `AuditTrail`): recomputes every stored event's hash from the previous hash and its
+   * content, for one case or for the whole centre, and reports the first broken link. Stores that keep the chain
+   * implement it (the in-memory and SQL stores do).
+   */
+  readonly verify?: (centre: string, caseId?: string) => Effect.Effect<VerifyReport, StoreError>
+  /**
+   * Retention (保存期限): replaces a case's snapshot (its summary row is kept as it is, so statistics do not change)
+   * and either replaces its events (`events` given: same versions, the hash chain recomputed) or removes them
+   * (`events` undefined: purged). Fails with `VersionConflict` when the case is not at `version`.
+   */
+  readonly redact?: (request: RedactRequest) => Effect.Effect<void, VersionConflict | StoreError>
   /** Runs an effect in a transaction; nested calls join the outer one (a nested failure rolls back its part). */
   readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

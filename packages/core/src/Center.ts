@@ -14,6 +14,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import type { Actor } from "./Actor.js"
+import type * as AuditTrail from "./AuditTrail.js"
 import * as Calendar from "./Calendar.js"
 import type { Case } from "./Case.js"
 import type { AggregateRow, Column, Condition, Keyset } from "./CaseStore.js"
@@ -42,10 +43,12 @@ import { civilDateOf } from "./internal/dates.js"
 import { makeHost } from "./internal/host.js"
 import { makeKeyedLock } from "./internal/keyedLock.js"
 import { decodeInput, invalidInput } from "./internal/parse.js"
+import { makeSealing } from "./internal/sealing.js"
 import * as Lifecycle from "./Lifecycle.js"
 import * as Plugin from "./Plugin.js"
 import * as Policy from "./Policy.js"
 import type { Locale } from "./Primitives.js"
+import * as Privacy from "./Privacy.js"
 import * as Query from "./Query.js"
 import * as Summary from "./Summary.js"
 
@@ -96,6 +99,31 @@ export type ExecuteError =
   | CorruptRecord
 
 /**
+ * What {@link Center.applyRetention} did: the cases it anonymised or purged, and the cut-off it used.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetentionResult {
+  readonly mode: "anonymise" | "purge"
+  /** Cases archived before this time were due. */
+  readonly cutoff: string
+  readonly cases: ReadonlyArray<{ readonly caseId: string; readonly code: string }>
+}
+
+/**
+ * The retention rule of a centre (保存期限): archived cases are due `afterDays` days after archiving.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetentionOptions {
+  readonly afterDays: number
+  /** What {@link Center.applyRetention} does by default (default `anonymise`). */
+  readonly mode?: "anonymise" | "purge" | undefined
+}
+
+/**
  * Errors a query can fail with.
  *
  * @since 0.1.0
@@ -128,6 +156,16 @@ export interface Center<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plug
   readonly list: (query: Query.ListQuery) => Effect.Effect<Page, QueryError>
   /** Group-by counts and durations over the cases the actor may read, computed by the store. */
   readonly aggregate: (query: Query.AggregateQuery) => Effect.Effect<ReadonlyArray<AggregateRow>, QueryError>
+  /**
+   * Checks the audit trail (防篡改审计链) of one case or of the whole centre: every stored event's hash is recomputed
+   * from the previous hash and its content, and the first broken link is reported. Needs `verifyAuditTrail`.
+   */
+  readonly verify: (query: Query.VerifyQuery) => Effect.Effect<AuditTrail.VerifyReport, QueryError>
+  /**
+   * Applies the retention rule: anonymises or purges archived cases past the retention age, leaving their
+   * summaries (and so every statistic) as they are. Needs `applyRetention`.
+   */
+  readonly applyRetention: (query: Query.RetentionQuery) => Effect.Effect<RetentionResult, ExecuteError>
   /** What the actor can do to the case now: the lifecycle's enabled commands the policy allows. */
   readonly enabledCommands: (query: Query.GetQuery) => Effect.Effect<ReadonlyArray<CommandName>, QueryError>
   /** Every user-facing label (states, commands, taxonomies) in a locale. */
@@ -228,6 +266,13 @@ export interface Options<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plu
   readonly retries?: number
   /** Wrap each command in a `Center.execute` span (default `false`: spans cost more than the domain work). */
   readonly tracing?: boolean
+  /**
+   * Field-level encryption of party data at rest: the keys. When given, the store only ever sees the parties'
+   * personal fields sealed with AES-256-GCM, and look-up hashes are keyed (HMAC).
+   */
+  readonly encryption?: Privacy.KeyService | undefined
+  /** The retention rule applied by {@link Center.applyRetention}. */
+  readonly retention?: RetentionOptions | undefined
 }
 
 const decodeCommand = decodeInput(Command)
@@ -237,6 +282,21 @@ const decodeHistory = decodeInput(Query.HistoryQuery)
 const decodeAsOf = decodeInput(Query.AsOfQuery)
 const decodeList = decodeInput(Query.ListQuery)
 const decodeAggregate = decodeInput(Query.AggregateQuery)
+const decodeVerify = decodeInput(Query.VerifyQuery)
+const decodeRetention = decodeInput(Query.RetentionQuery)
+
+const maskResult = (r: CommandResult): CommandResult => ({
+  ...r,
+  case: Privacy.maskCase(r.case),
+  events: r.events.map(Privacy.maskEnvelope)
+})
+
+const retentionNamespace = "fengqiao:retention"
+
+const idOf = (c: Case): string => c.id
+
+const conflictAsStoreError = (operation: string) => (e: CaseStore.StateConflict) =>
+  Effect.fail(new StoreError({ operation, reason: e.message }))
 
 const encodeCursor = (k: Keyset): string => Buffer.from(JSON.stringify([k.registeredAt, k.id])).toString("base64url")
 
@@ -266,7 +326,9 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
   options: Options<P>
 ): Effect.Effect<Center<P>, InvalidConfig | PluginFailed | StoreError, CaseStore.CaseStore> =>
   Effect.gen(function*() {
-    const store = yield* CaseStore.CaseStore
+    const given = yield* CaseStore.CaseStore
+    const sealing = options.encryption === undefined ? undefined : yield* makeSealing(given, options.encryption)
+    const store = sealing?.store ?? given
     const calendar = Option.getOrElse(yield* Effect.serviceOption(Calendar.Calendar), () => Calendar.china)
     const policy = Option.getOrElse(yield* Effect.serviceOption(Policy.Policy), () => Policy.defaultPolicy)
     const ids = Option.getOrElse(
@@ -300,7 +362,8 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       config,
       policy,
       timeout: options.pluginTimeout ?? "5 seconds",
-      tracing
+      tracing,
+      lookupKey: sealing?.lookupKey
     })
     yield* host.migrate
     /** afterCommit hooks of committed commands, run by `execute` after the case's lock is released. */
@@ -316,6 +379,63 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       )
 
     const readable = (actor: Actor, c: Case) => forbidden(policy.authorizeRead(config, actor, c), c)
+
+    /** The actor may read at all (its jurisdiction and roles), checked before anything is read. */
+    const mayRead = (actor: Actor): Effect.Effect<Condition, Forbidden> => {
+      const s = policy.readScope(config, actor)
+      return s instanceof Forbidden ? Effect.fail(s) : Effect.succeed(s)
+    }
+
+    const permitted = (actor: Actor, permission: Policy.Permission): Effect.Effect<void, Forbidden> => {
+      const denied = policy.authorizePermission === undefined
+        ? new Forbidden({
+          actorId: actor.id,
+          action: permission,
+          reason: "the centre's policy grants no such permission"
+        })
+        : policy.authorizePermission(config, actor, permission)
+      return denied === undefined ? Effect.void : Effect.fail(denied)
+    }
+
+    const atRoot = (actor: Actor, action: string): Effect.Effect<void, Forbidden> =>
+      actor.jurisdiction === config.tree.root.code ? Effect.void : Effect.fail(
+        new Forbidden({
+          actorId: actor.id,
+          action,
+          reason: `the whole centre is the concern of an actor at its root ${config.tree.root.code}`
+        })
+      )
+
+    /**
+     * Full personal data for an actor holding `readPersonalData`, with the read recorded first; masked otherwise.
+     */
+    function reveal<A>(
+      actor: Actor,
+      mode: Privacy.PersonalDataMode | undefined,
+      operation: string,
+      caseIds: ReadonlyArray<string>,
+      value: A,
+      mask: (a: A) => A
+    ): Effect.Effect<A, Forbidden | StoreError> {
+      if (mode !== "full") return Effect.succeed(mask(value))
+      return Effect.gen(function*() {
+        yield* permitted(actor, "readPersonalData")
+        const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+        const record: Privacy.AccessRecord = {
+          at,
+          actorId: actor.id,
+          roles: actor.roles,
+          jurisdiction: actor.jurisdiction,
+          operation,
+          caseIds
+        }
+        const id = yield* ids.next
+        yield* store.writeState(centre, Privacy.accessNamespace, `${at}/${id}`, 0, record).pipe(
+          Effect.catchTag("StateConflict", conflictAsStoreError("recordAccess"))
+        )
+        return value
+      })
+    }
 
     const firstResult = (commandId: string, actor: Actor) =>
       Effect.gen(function*() {
@@ -516,10 +636,13 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             return after
           })
         }
-        const result = command.commandId !== undefined
-          ? run(command.commandId, true)
-          : Effect.flatMap(ids.next, (id) =>
-            run(id, false))
+        const result = Effect.map(
+          command.commandId !== undefined
+            ? run(command.commandId, true)
+            : Effect.flatMap(ids.next, (id) =>
+              run(id, false)),
+          maskResult
+        )
         return tracing ? Effect.withSpan(result, "Center.execute", { captureStackTrace: false }) : result
       })
 
@@ -616,7 +739,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           caseIndex: number,
           commandIndex: number,
           e: { readonly _tag: string; readonly message: string }
-        ) => new ImportRefused({ caseIndex, commandIndex, error: e._tag, detail: e.message })
+        ) => new ImportRefused({ caseIndex, commandIndex, error: e._tag, detail: Privacy.maskText(e.message) })
         if (typeof input !== "object" || input === null || !Array.isArray(input.cases)) {
           return yield* refuse(-1, -1, invalidInput("cases", "an array of { commands }"))
         }
@@ -747,6 +870,95 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
         return { imported }
       })
 
+    const verify = (input: Query.VerifyQuery): Effect.Effect<AuditTrail.VerifyReport, QueryError> =>
+      Effect.gen(function*() {
+        const q = yield* fromEither(decodeVerify(input))
+        yield* mayRead(q.actor)
+        yield* permitted(q.actor, "verifyAuditTrail")
+        if (q.caseId === undefined) {
+          yield* atRoot(q.actor, "verifyAuditTrail")
+        } else yield* readable(q.actor, yield* loadCase(q.caseId))
+        if (store.verify === undefined) {
+          return yield* new StoreError({
+            operation: "verify",
+            reason: `the ${store.capabilities.name} store keeps no audit trail`
+          })
+        }
+        return yield* store.verify(centre, q.caseId)
+      })
+
+    const anonymousParties = (c: Case): Case["parties"] =>
+      c.parties.map((p, i) =>
+        ({ _tag: p._tag, role: p.role, name: `当事人${i + 1}` }) as Case["parties"][number]
+      )
+    const anonymousDescription = "（已按保存期限匿名化）"
+
+    const applyRetention = (input: Query.RetentionQuery): Effect.Effect<RetentionResult, ExecuteError> =>
+      Effect.gen(function*() {
+        const q = yield* fromEither(decodeRetention(input))
+        yield* permitted(q.actor, "applyRetention")
+        yield* atRoot(q.actor, "applyRetention")
+        const days = q.olderThanDays ?? options.retention?.afterDays
+        if (days === undefined) {
+          return yield* invalidInput("olderThanDays", "a number of days (the centre has no retention.afterDays)")
+        }
+        const mode = q.mode ?? options.retention?.mode ?? "anonymise"
+        const redact = store.redact
+        if (redact === undefined) {
+          return yield* new StoreError({
+            operation: "applyRetention",
+            reason: `the ${store.capabilities.name} store cannot redact`
+          })
+        }
+        const asOfMs = q.asOf === undefined ? yield* Clock.currentTimeMillis : Date.parse(q.asOf)
+        const cutoff = new Date(asOfMs - days * 86_400_000).toISOString()
+        const limit = q.limit ?? 10_000
+        const archived: Condition = { _tag: "Eq", field: "status", value: "archived" }
+        const old: Condition = { _tag: "Before", field: "archivedAt", value: cutoff }
+        const due: Condition = { _tag: "And", conditions: [archived, old] }
+        const done: Array<{ caseId: string; code: string }> = []
+        let after: Keyset | undefined
+        while (done.length < limit) {
+          const page = yield* store.list(centre, { where: due, limit: 200, order: "asc", after })
+          const pageIds = page.items.map(idOf)
+          const recorded = yield* store.readState(centre, retentionNamespace, pageIds)
+          const previous = new Map(recorded.map((e) => [e.key, e]))
+          for (const c of page.items) {
+            if (done.length >= limit) {
+              break
+            }
+            const before = previous.get(c.id)
+            const was = (before?.value as { mode?: string } | undefined)?.mode
+            if (was === "purge" || was === mode) {
+              continue
+            }
+            yield* store.withTransaction(Effect.gen(function*() {
+              const parties = anonymousParties(c)
+              const snapshot: Case = { ...c, parties, description: anonymousDescription }
+              const stored = mode === "purge" ? [] : yield* store.readEvents(centre, c.id)
+              const events = mode === "purge" ? undefined : stored.map((e) =>
+                e.event._tag === "Registered"
+                  ? { ...e, event: { ...e.event, parties, description: anonymousDescription } }
+                  : e
+              )
+              yield* redact({ centre, caseId: c.id, version: c.version, snapshot, events })
+              yield* store.writeState(centre, retentionNamespace, c.id, before?.version ?? 0, {
+                mode,
+                at: new Date(yield* Clock.currentTimeMillis).toISOString(),
+                actorId: q.actor.id,
+                version: c.version
+              }).pipe(Effect.catchTag("StateConflict", conflictAsStoreError("applyRetention")))
+            }))
+            done.push({ caseId: c.id, code: c.code })
+          }
+          if (page.next === undefined) {
+            break
+          }
+          after = page.next
+        }
+        return { mode, cutoff, cases: done }
+      })
+
     const center: Center<P> = {
       plugins: undefined as unknown as EffectApis<P>,
       config,
@@ -754,35 +966,51 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       get: (input) =>
         Effect.gen(function*() {
           const q = yield* fromEither(decodeGet(input))
-          return yield* readable(q.actor, yield* loadCase(q.caseId))
+          yield* mayRead(q.actor)
+          const c = yield* readable(q.actor, yield* loadCase(q.caseId))
+          return yield* reveal(q.actor, q.personalData, "get", [c.id], c, Privacy.maskCase)
         }),
       getByCode: (input) =>
         Effect.gen(function*() {
           const q = yield* fromEither(decodeGetByCode(input))
-          const c = yield* store.loadByCode(centre, q.code)
-          if (Option.isNone(c)) {
+          yield* mayRead(q.actor)
+          const found = yield* store.loadByCode(centre, q.code)
+          if (Option.isNone(found)) {
             return yield* new CaseNotFound({ caseId: q.code })
           }
-          return yield* readable(q.actor, c.value)
+          const c = yield* readable(q.actor, found.value)
+          return yield* reveal(q.actor, q.personalData, "getByCode", [c.id], c, Privacy.maskCase)
         }),
       history: (input) =>
         Effect.gen(function*() {
           const q = yield* fromEither(decodeHistory(input))
+          yield* mayRead(q.actor)
           yield* readable(q.actor, yield* loadCase(q.caseId))
-          return yield* store.readEvents(centre, q.caseId, { fromVersion: q.fromVersion, toVersion: q.toVersion })
+          const events = yield* store.readEvents(centre, q.caseId, {
+            fromVersion: q.fromVersion,
+            toVersion: q.toVersion
+          })
+          return yield* reveal(
+            q.actor,
+            q.personalData,
+            "history",
+            [q.caseId],
+            events,
+            (es) =>
+              es.map(Privacy.maskEnvelope)
+          )
         }),
       asOf: (input) =>
         Effect.gen(function*() {
           const q = yield* fromEither(decodeAsOf(input))
+          yield* mayRead(q.actor)
           yield* readable(q.actor, yield* loadCase(q.caseId))
           const events = yield* store.readEvents(centre, q.caseId)
-          const past = Lifecycle.replay(events.filter((e) =>
-            e.at <= q.at
-          ))
+          const past = Lifecycle.replay(events.filter((e) => e.at <= q.at))
           if (past === undefined) {
             return yield* new CaseNotFound({ caseId: q.caseId })
           }
-          return past
+          return yield* reveal(q.actor, q.personalData, "asOf", [q.caseId], past, Privacy.maskCase)
         }),
       list: (input) =>
         Effect.gen(function*() {
@@ -796,9 +1024,17 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             order: q.order ?? "desc",
             after
           })
+          const items = yield* reveal(
+            q.actor,
+            q.personalData,
+            "list",
+            result.items.map((c) => c.id),
+            result.items,
+            (cs) => cs.map(Privacy.maskCase)
+          )
           return result.next === undefined
-            ? { items: result.items }
-            : { items: result.items, nextCursor: encodeCursor(result.next) }
+            ? { items }
+            : { items, nextCursor: encodeCursor(result.next) }
         }),
       aggregate: (input) =>
         Effect.gen(function*() {
@@ -812,9 +1048,12 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             utcOffsetMinutes: config.utcOffsetMinutes
           })
         }),
+      verify,
+      applyRetention,
       enabledCommands: (input) =>
         Effect.gen(function*() {
           const q = yield* fromEither(decodeGet(input))
+          yield* mayRead(q.actor)
           const c = yield* readable(q.actor, yield* loadCase(q.caseId))
           const now = yield* nowIso
           return Lifecycle.enabledCommands(config, c, now < c.updatedAt ? c.updatedAt : now).filter((name) =>
@@ -824,13 +1063,19 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       labels,
       importCases
     }
-    host.useExecute((command) =>
-      center.execute(command)
-    )
-    const plugins = host.apis(
+    host.useExecute((command) => center.execute(command))
+    const raw = host.apis(
       (command) => center.execute(command),
       (caseId) => Effect.map(store.load(centre, caseId), Option.getOrUndefined)
     )
+    // what plugin queries answer leaves the centre too: parties in it are masked
+    const plugins: Record<string, Record<string, (input: unknown) => Effect.Effect<unknown, unknown>>> = {}
+    for (const [id, api] of Object.entries(raw)) {
+      plugins[id] = {}
+      for (const [name, handler] of Object.entries(api)) {
+        plugins[id][name] = (input) => Effect.map(handler(input), Privacy.maskDeep)
+      }
+    }
     return { ...center, plugins: plugins as unknown as EffectApis<P> }
   })
 

@@ -22,6 +22,7 @@ import type * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import type * as AuditTrail from "./AuditTrail.js"
 import type { Calendar } from "./Calendar.js"
 import * as CalendarModule from "./Calendar.js"
 import type { Case } from "./Case.js"
@@ -36,6 +37,7 @@ import * as MemoryStore from "./MemoryStore.js"
 import type * as Plugin from "./Plugin.js"
 import * as PolicyModule from "./Policy.js"
 import type { Locale } from "./Primitives.js"
+import * as Privacy from "./Privacy.js"
 import type * as Query from "./Query.js"
 
 /**
@@ -79,6 +81,10 @@ export interface CreateCenterOptions<P extends ReadonlyArray<Plugin.Any> = []> {
   readonly policy?: PolicyModule.Policy | undefined
   /** Retries after a version conflict (default 8). */
   readonly retries?: number | undefined
+  /** Field-level encryption of party data at rest: the key service (see `Privacy.KeyService`). */
+  readonly encryption?: Privacy.KeyService | undefined
+  /** The retention rule applied by `applyRetention`. */
+  readonly retention?: Center.RetentionOptions | undefined
 }
 
 /**
@@ -120,6 +126,10 @@ export interface CenterClient<P extends ReadonlyArray<Plugin.Any> = []> extends 
   readonly list: (query: Query.ListQuery, options?: CallOptions) => Promise<Center.Page>
   readonly aggregate: (query: Query.AggregateQuery, options?: CallOptions) => Promise<ReadonlyArray<AggregateRow>>
   readonly enabledCommands: (query: Query.GetQuery, options?: CallOptions) => Promise<ReadonlyArray<CommandName>>
+  /** Checks the audit trail of one case or of the whole centre (see `Center.verify`). */
+  readonly verify: (query: Query.VerifyQuery, options?: CallOptions) => Promise<AuditTrail.VerifyReport>
+  /** Anonymises or purges archived cases past the retention age (see `Center.applyRetention`). */
+  readonly applyRetention: (query: Query.RetentionQuery, options?: CallOptions) => Promise<Center.RetentionResult>
   readonly labels: (locale?: Locale) => Readonly<Record<string, string>>
   /** Releases the runtime and the store's resources. Further calls reject. */
   readonly dispose: () => Promise<void>
@@ -164,8 +174,14 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     plugins: options.plugins ?? [],
     hooks: options.hooks,
     pluginTimeout: options.pluginTimeout,
+    encryption: options.encryption,
+    retention: options.retention,
     ...(options.retries !== undefined ? { retries: options.retries } : {})
-  }).pipe(Layer.provide(Layer.merge(options.store ?? MemoryStore.layer, services)))
+  }).pipe(
+    Layer.provide(Layer.merge(options.store ?? MemoryStore.layer, services)),
+    // logs leave the process: personal numbers in them are masked
+    Layer.provideMerge(Privacy.maskLogs)
+  )
   const runtime = ManagedRuntime.make(layer)
   const centerExit = await runtime.runPromiseExit(Center.Center)
   if (Exit.isFailure(centerExit)) {
@@ -209,6 +225,8 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     list: (q, o) => run("list", () => center.list(q), o),
     aggregate: (q, o) => run("aggregate", () => center.aggregate(q), o),
     enabledCommands: (q, o) => run("enabledCommands", () => center.enabledCommands(q), o),
+    verify: (q, o) => run("verify", () => center.verify(q), o),
+    applyRetention: (q, o) => run("applyRetention", () => center.applyRetention(q), o),
     labels: (locale) => center.labels(locale),
     dispose: async () => {
       if (disposed) return

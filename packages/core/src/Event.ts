@@ -9,7 +9,7 @@ import * as Schema from "effect/Schema"
 import { Actor } from "./Actor.js"
 import { Attachment, MediationResult, Outcome, Rating, Risk } from "./Case.js"
 import { Deadline } from "./Deadline.js"
-import { Party } from "./Party.js"
+import { PartyRecord } from "./Party.js"
 import {
   CaseId,
   CommandId,
@@ -36,7 +36,7 @@ export const Registered = Schema.TaggedStruct("Registered", {
   channel: Key,
   place: DivisionCode,
   intakeNode: DivisionCode,
-  parties: Schema.Array(Party),
+  parties: Schema.Array(PartyRecord),
   headcount: Schema.Int,
   description: Description,
   amountAtStake: opt(Yuan),

@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as AuditTrail from "./AuditTrail.js"
 import type { Case } from "./Case.js"
 import type {
   AggregateRow,
@@ -31,6 +32,9 @@ interface Entry {
   snapshot: Case
   summary: CaseSummary
   readonly events: Array<Envelope>
+  /** The audit trail: the hash of each event, in version order. */
+  readonly hashes: Array<string>
+  purged: boolean
 }
 
 interface Centre {
@@ -163,6 +167,7 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
           const snapshot = deepFreeze(req.snapshot)
           const summary = deepFreeze(req.summary)
           const events = req.events.map(deepFreeze)
+          const hashes = AuditTrail.chain(entry?.hashes.at(-1) ?? AuditTrail.genesis, events)
           const commandRecord: CommandRecord = {
             commandId: req.commandId,
             caseId: req.caseId,
@@ -172,7 +177,7 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
           c.commands.set(req.commandId, commandRecord)
           record(tx, () => c.commands.delete(req.commandId))
           if (entry === undefined) {
-            const created: Entry = { snapshot, summary, events: [...events] }
+            const created: Entry = { snapshot, summary, events: [...events], hashes, purged: false }
             c.cases.set(req.caseId, created)
             c.byCode.set(snapshot.code, req.caseId)
             const at = upperBound(c.ordered, keyOf(created), false)
@@ -188,10 +193,12 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
             entry.snapshot = snapshot
             entry.summary = summary
             entry.events.push(...events)
+            entry.hashes.push(...hashes)
             record(tx, () => {
               entry.snapshot = before.snapshot
               entry.summary = before.summary
               entry.events.length = before.length
+              entry.hashes.length = before.length
             })
           }
           return Effect.void
@@ -303,6 +310,57 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
           c.pluginMigrations.set(plugin, m)
           m.set(id, name)
           record(tx, () => m.delete(id))
+        })
+      ),
+    verify: (centre, caseId) =>
+      Effect.sync(() => {
+        const c = centres.get(centre)
+        const ids = caseId === undefined
+          ? [...(c?.cases.keys() ?? [])].sort()
+          : c?.cases.has(caseId) === true
+          ? [caseId]
+          : []
+        let report = AuditTrail.emptyReport
+        for (const id of ids) {
+          const e = c!.cases.get(id)!
+          const stored = e.events.map((event, i): AuditTrail.StoredEvent => ({
+            version: event.version,
+            content: event,
+            hash: e.hashes[i] ?? null
+          }))
+          const head = { version: e.snapshot.version, hash: e.purged ? AuditTrail.purgedHead : e.hashes.at(-1) ?? null }
+          report = AuditTrail.addFindings(report, id, AuditTrail.checkCase(id, stored, head))
+        }
+        return report
+      }),
+    redact: (req) =>
+      write((tx) =>
+        Effect.suspend((): Effect.Effect<void, VersionConflict> => {
+          const entry = centres.get(req.centre)?.cases.get(req.caseId)
+          const actual = entry?.snapshot.version ?? 0
+          if (entry === undefined || actual !== req.version || req.snapshot.version !== req.version) {
+            return Effect.fail(
+              new VersionConflict({ caseId: req.caseId, expectedVersion: req.version, actualVersion: actual })
+            )
+          }
+          const before = {
+            snapshot: entry.snapshot,
+            events: [...entry.events],
+            hashes: [...entry.hashes],
+            purged: entry.purged
+          }
+          const events = req.events === undefined ? [] : req.events.map(deepFreeze)
+          entry.snapshot = deepFreeze(req.snapshot)
+          entry.events.splice(0, entry.events.length, ...events)
+          entry.hashes.splice(0, entry.hashes.length, ...AuditTrail.chain(AuditTrail.genesis, events))
+          entry.purged = req.events === undefined
+          record(tx, () => {
+            entry.snapshot = before.snapshot
+            entry.events.splice(0, entry.events.length, ...before.events)
+            entry.hashes.splice(0, entry.hashes.length, ...before.hashes)
+            entry.purged = before.purged
+          })
+          return Effect.void
         })
       ),
     withTransaction

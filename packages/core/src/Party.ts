@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as Arbitrary from "effect/Arbitrary"
 import * as Schema from "effect/Schema"
 import { isValidCivilDate, Key, Locale, Name, Note, optionalField } from "./Primitives.js"
 
@@ -189,13 +190,7 @@ export const Vulnerability = Schema.Literal(
   "mentalHealth"
 ).annotations({ identifier: "Vulnerability" })
 
-/**
- * A natural person.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Person = Schema.TaggedStruct("Person", {
+const personFields = {
   role: PartyRole,
   name: Name,
   idNumber: optionalField(ResidentIdNumber),
@@ -205,7 +200,15 @@ export const Person = Schema.TaggedStruct("Person", {
   preferredLanguage: optionalField(Locale),
   address: optionalField(Note),
   vulnerabilities: optionalField(Schema.Array(Vulnerability).pipe(Schema.maxItems(7)))
-}).annotations({ identifier: "Person" })
+}
+
+/**
+ * A natural person.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Person = Schema.TaggedStruct("Person", personFields).annotations({ identifier: "Person" })
 
 /**
  * @since 0.1.0
@@ -213,20 +216,24 @@ export const Person = Schema.TaggedStruct("Person", {
  */
 export type Person = typeof Person.Type
 
-/**
- * An organisation (a company, a village committee, a property-management firm …).
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Organisation = Schema.TaggedStruct("Organisation", {
+const organisationFields = {
   role: PartyRole,
   name: Name,
   creditCode: optionalField(CreditCode),
   phone: optionalField(Phone),
   address: optionalField(Note),
   kind: optionalField(Key)
-}).annotations({ identifier: "Organisation" })
+}
+
+/**
+ * An organisation (a company, a village committee, a property-management firm …).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Organisation = Schema.TaggedStruct("Organisation", organisationFields).annotations({
+  identifier: "Organisation"
+})
 
 /**
  * @since 0.1.0
@@ -247,3 +254,98 @@ export const Party = Schema.Union(Person, Organisation).annotations({ identifier
  * @category models
  */
 export type Party = typeof Party.Type
+
+/**
+ * A resident identity number as shown to someone without the permission to read it in full (个人信息脱敏): the
+ * first six and the last four characters, eight `*` between (`220283********1234`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MaskedResidentIdNumber = Schema.String.pipe(
+  Schema.pattern(/^\d{6}\*{8}\d{3}[\dX]$/, { message: () => "a masked resident identity number (220283********1234)" })
+).annotations({ identifier: "MaskedResidentIdNumber" })
+
+/**
+ * A phone number as shown to someone without the permission to read it in full: a mobile number keeps its first
+ * three and last four digits (`138****5678`), a landline its area code and last four digits (`0433-***4567`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MaskedPhone = Schema.String.pipe(
+  Schema.pattern(/^(1[3-9]\d\*{4}\d{4}|0\d{2,3}-\*{3,4}\d{4}(-\d{1,6})?)$/, {
+    message: () => "a masked phone number (138****5678 or 0433-***4567)"
+  })
+).annotations({ identifier: "MaskedPhone" })
+
+/**
+ * Party data encrypted at rest (字段级加密): AES-256-GCM of the party's personal fields under the key `keyId`, with
+ * keyed hashes (HMAC-SHA-256) of the normalised ID number and phone for look-ups. Written by the centre when it is
+ * given a key service; a store only ever sees this form.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Sealed = Schema.Struct({
+  keyId: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9._:-]{1,64}$/)),
+  iv: Schema.String.pipe(Schema.maxLength(64)),
+  data: Schema.String.pipe(Schema.maxLength(1_000_000)),
+  tag: Schema.String.pipe(Schema.maxLength(64)),
+  lookup: optionalField(Schema.Struct({
+    idNumber: optionalField(Schema.String.pipe(Schema.maxLength(128))),
+    phone: optionalField(Schema.String.pipe(Schema.maxLength(128)))
+  }))
+}).annotations({ identifier: "Sealed" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Sealed = typeof Sealed.Type
+
+const arbitraryOf = <A>(schema: Schema.Schema<A, any>) => ({
+  // records are generated as the parties commands carry: plain, neither masked nor sealed
+  arbitrary: () => (fc: any) => (Arbitrary.makeLazy(schema) as any)(fc)
+})
+
+/**
+ * A person as a case or an event holds it: like {@link Person}, but the ID number and phone may be masked (in
+ * what the centre returns to someone without the permission to read them) and the personal fields may be sealed
+ * (at rest, when the centre encrypts party data; the name is then `***`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PersonRecord = Schema.TaggedStruct("Person", {
+  ...personFields,
+  idNumber: optionalField(Schema.Union(ResidentIdNumber, MaskedResidentIdNumber)),
+  phone: optionalField(Schema.Union(Phone, MaskedPhone)),
+  sealed: optionalField(Sealed)
+}).annotations({ identifier: "PersonRecord", ...arbitraryOf(Person) })
+
+/**
+ * An organisation as a case or an event holds it (see {@link PersonRecord}).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OrganisationRecord = Schema.TaggedStruct("Organisation", {
+  ...organisationFields,
+  phone: optionalField(Schema.Union(Phone, MaskedPhone)),
+  sealed: optionalField(Sealed)
+}).annotations({ identifier: "OrganisationRecord", ...arbitraryOf(Organisation) })
+
+/**
+ * A party as a case or an event holds it: a {@link Party}, possibly masked or sealed.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PartyRecord = Schema.Union(PersonRecord, OrganisationRecord).annotations({ identifier: "PartyRecord" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type PartyRecord = typeof PartyRecord.Type

@@ -68,6 +68,12 @@ export interface Context<C> {
   readonly config: C
   readonly centre: Resolved
   readonly state: State
+  /**
+   * The look-up hash of a personal value (`kind` `id` or `phone`, or the plugin's own kind): use it to index
+   * people without storing their ID numbers or phones. With encryption at rest it is keyed (HMAC under the
+   * centre's lookup key); without, plain SHA-256 (see `Privacy.lookupHash`).
+   */
+  readonly lookupHash: (kind: string, value: string) => string
 }
 
 /**

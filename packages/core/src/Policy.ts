@@ -36,6 +36,35 @@ export interface Policy {
   readonly authorizeRead: (config: Resolved, actor: Actor, c: Case) => Forbidden | undefined
   /** The rows the actor may see in lists and statistics, as a condition (or a refusal). */
   readonly readScope: (config: Resolved, actor: Actor) => Condition | Forbidden
+  /**
+   * Does the actor hold a {@link Permission} beyond commands and reads (reading personal data in full, verifying
+   * the audit trail, applying the retention rule)? A policy without this check grants none of them.
+   */
+  readonly authorizePermission?: (config: Resolved, actor: Actor, permission: Permission) => Forbidden | undefined
+}
+
+/**
+ * Permissions beyond commands and reads:
+ *
+ * - `readPersonalData` (查看完整个人信息): read resident ID numbers and phone numbers unmasked (each read is recorded);
+ * - `verifyAuditTrail` (审计核验): check the audit trail's hash chain;
+ * - `applyRetention` (保存期限处置): purge or anonymise archived cases past the retention age.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Permission = "readPersonalData" | "verifyAuditTrail" | "applyRetention"
+
+/**
+ * The roles that hold each {@link Permission} by default.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultGrants: Readonly<Record<Permission, ReadonlyArray<string>>> = {
+  readPersonalData: ["admin", "intake", "followUp"],
+  verifyAuditTrail: ["admin", "supervisor"],
+  applyRetention: ["admin", "archivist"]
 }
 
 /**
@@ -84,6 +113,8 @@ export const defaultPermissions: Readonly<Record<string, ReadonlyArray<CommandNa
 export interface DefaultPolicyOptions {
   /** Commands per role; replaces {@link defaultPermissions}. */
   readonly permissions?: Readonly<Record<string, ReadonlyArray<CommandName> | "*">>
+  /** Roles per {@link Permission}; replaces {@link defaultGrants} (a permission left out is held by no role). */
+  readonly grants?: Readonly<Partial<Record<Permission, ReadonlyArray<string>>>>
 }
 
 /**
@@ -94,6 +125,7 @@ export interface DefaultPolicyOptions {
  */
 export const makeDefault = (options: DefaultPolicyOptions = {}): Policy => {
   const permissions = options.permissions ?? defaultPermissions
+  const grants = options.grants ?? defaultGrants
   const mayIssue = (actor: Actor, command: CommandName): boolean =>
     actor.roles.some((r) => {
       const p = permissions[r]
@@ -139,6 +171,15 @@ export const makeDefault = (options: DefaultPolicyOptions = {}): Policy => {
       return inScope(config, actor, c)
         ? undefined
         : forbid(actor, "read", `case ${c.id} is outside the actor's jurisdiction ${actor.jurisdiction}`)
+    },
+    authorizePermission: (config, actor, permission) => {
+      if (home(config, actor) === undefined) {
+        return forbid(actor, permission, `jurisdiction ${actor.jurisdiction} is not part of this centre`)
+      }
+      const holders = grants[permission] ?? []
+      return actor.roles.some((r) => holders.includes(r))
+        ? undefined
+        : forbid(actor, permission, `none of the roles [${actor.roles.join(", ")}] holds the permission ${permission}`)
     },
     readScope: (config, actor) => {
       const node = home(config, actor)

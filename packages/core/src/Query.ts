@@ -60,6 +60,15 @@ const times: ReadonlyArray<TimeField> = [
 ]
 
 /**
+ * How a query returns resident ID numbers and phone numbers: `masked` (the default: `220283********1234`,
+ * `138****5678`) or `full`, which needs the `readPersonalData` permission and is recorded.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PersonalData = Schema.Literal("masked", "full").annotations({ identifier: "PersonalData" })
+
+/**
  * A summary column.
  *
  * @since 0.1.0
@@ -227,6 +236,7 @@ export type ListFilter = typeof ListFilter.Encoded
  */
 export const ListQuery = Schema.Struct({
   actor: Actor,
+  personalData: Schema.optional(PersonalData),
   filter: Schema.optional(ListFilter),
   limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 1000))),
   cursor: Schema.optional(Schema.String.pipe(Schema.maxLength(2000))),
@@ -245,7 +255,8 @@ export type ListQuery = typeof ListQuery.Encoded
  * @since 0.1.0
  * @category schemas
  */
-export const GetQuery = Schema.Struct({ actor: Actor, caseId: CaseId }).annotations({ identifier: "GetQuery" })
+export const GetQuery = Schema.Struct({ actor: Actor, caseId: CaseId, personalData: Schema.optional(PersonalData) })
+  .annotations({ identifier: "GetQuery" })
 
 /**
  * @since 0.1.0
@@ -259,7 +270,11 @@ export type GetQuery = typeof GetQuery.Encoded
  * @since 0.1.0
  * @category schemas
  */
-export const GetByCodeQuery = Schema.Struct({ actor: Actor, code: Schema.String.pipe(Schema.maxLength(100)) })
+export const GetByCodeQuery = Schema.Struct({
+  actor: Actor,
+  code: Schema.String.pipe(Schema.maxLength(100)),
+  personalData: Schema.optional(PersonalData)
+})
   .annotations({ identifier: "GetByCodeQuery" })
 
 /**
@@ -278,7 +293,8 @@ export const HistoryQuery = Schema.Struct({
   actor: Actor,
   caseId: CaseId,
   fromVersion: Schema.optional(Schema.Int.pipe(Schema.positive())),
-  toVersion: Schema.optional(Schema.Int.pipe(Schema.positive()))
+  toVersion: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  personalData: Schema.optional(PersonalData)
 }).annotations({ identifier: "HistoryQuery" })
 
 /**
@@ -293,7 +309,12 @@ export type HistoryQuery = typeof HistoryQuery.Encoded
  * @since 0.1.0
  * @category schemas
  */
-export const AsOfQuery = Schema.Struct({ actor: Actor, caseId: CaseId, at: TimestampInput }).annotations({
+export const AsOfQuery = Schema.Struct({
+  actor: Actor,
+  caseId: CaseId,
+  at: TimestampInput,
+  personalData: Schema.optional(PersonalData)
+}).annotations({
   identifier: "AsOfQuery"
 })
 
@@ -322,3 +343,44 @@ export const AggregateQuery = Schema.Struct({
  * @category models
  */
 export type AggregateQuery = typeof AggregateQuery.Encoded
+
+/**
+ * A check of the audit trail: one case, or (without `caseId`) the whole centre, which needs an actor at the
+ * centre's root node. Needs the `verifyAuditTrail` permission.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const VerifyQuery = Schema.Struct({ actor: Actor, caseId: Schema.optional(CaseId) }).annotations({
+  identifier: "VerifyQuery"
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type VerifyQuery = typeof VerifyQuery.Encoded
+
+/**
+ * The retention rule (保存期限): archived cases whose archiving is older than `olderThanDays` (default: the
+ * centre's `retention.afterDays`) as of `asOf` (default now) are anonymised (parties replaced by placeholders, the
+ * description cleared, events rewritten and re-chained) or purged (the same, and their events removed). Their
+ * summary rows stay as they are, so statistics do not change. Needs the `applyRetention` permission and an actor
+ * at the centre's root node.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RetentionQuery = Schema.Struct({
+  actor: Actor,
+  mode: Schema.optional(Schema.Literal("anonymise", "purge")),
+  olderThanDays: Schema.optional(Schema.Int.pipe(Schema.between(1, 36_500))),
+  asOf: Schema.optional(TimestampInput),
+  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 100_000)))
+}).annotations({ identifier: "RetentionQuery" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RetentionQuery = typeof RetentionQuery.Encoded

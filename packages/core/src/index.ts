@@ -13,6 +13,11 @@ export * as Actor from "./Actor.js"
 /**
  * @since 0.1.0
  */
+export * as AuditTrail from "./AuditTrail.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Calendar from "./Calendar.js"
 
 /**
@@ -114,6 +119,11 @@ export * as Policy from "./Policy.js"
  * @since 0.1.0
  */
 export * as Primitives from "./Primitives.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Privacy from "./Privacy.js"
 
 /**
  * @since 0.1.0

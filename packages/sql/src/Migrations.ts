@@ -209,6 +209,15 @@ export const migrations = (d: Dialect, prefix: string): ReadonlyArray<Migration>
   PRIMARY KEY (centre, plugin, id)
 )`
       ]
+    },
+    {
+      id: 5,
+      name: "audit trail: event hashes and each case's head hash",
+      // rows written before this migration keep NULL: `verify` reports them as unhashed
+      statements: [
+        `ALTER TABLE ${t.events} ADD COLUMN hash ${k}`,
+        `ALTER TABLE ${t.cases} ADD COLUMN head_hash ${k}`
+      ]
     }
   ]
 }

@@ -14,7 +14,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
-import { Case, CaseStore, Errors, Event, type Jurisdiction } from "@fengqiao/core"
+import { AuditTrail, Case, CaseStore, Errors, Event, type Jurisdiction } from "@fengqiao/core"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -274,29 +274,47 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       return Either.right(decoded.right)
     }
 
+    /**
+     * The head hash of each case as last read or written, by case and version: the centre loads a case before it
+     * appends to it, so the previous hash of an append is known without a further query. A stale entry is harmless:
+     * the update checks the head it chained from, and on a mismatch the store reads the real head and chains again.
+     */
+    const heads = new Map<string, { readonly version: number; readonly hash: string }>()
+    const rememberHead = (centre: string, caseId: string, version: number, hash: unknown) => {
+      const key = `${centre}\u0000${caseId}`
+      heads.delete(key)
+      heads.set(key, { version, hash: typeof hash === "string" ? hash : AuditTrail.genesis })
+      if (heads.size > 20_000) heads.delete(heads.keys().next().value!)
+    }
+
     const loadWhere = (column: "id" | "code", centre: string, value: string) =>
-      q<{ id: string; version: unknown; snapshot: unknown }>(
-        `SELECT id, version, snapshot FROM ${t.cases} WHERE centre = ? AND ${column} = ?`,
+      q<{ id: string; version: unknown; snapshot: unknown; head_hash: unknown }>(
+        `SELECT id, version, snapshot, head_hash FROM ${t.cases} WHERE centre = ? AND ${column} = ?`,
         [centre, value]
       ).pipe(
         Effect.mapError(storeError(column === "id" ? "load" : "loadByCode")),
-        Effect.flatMap((rows) =>
-          rows.length === 0
-            ? Effect.succeed(Option.none<Case.Case>())
-            : Effect.map(snapshotOf(centre, rows[0]!.id, rows[0]!.version, rows[0]!.snapshot), Option.some)
-        )
+        Effect.flatMap((rows) => {
+          if (rows.length === 0) return Effect.succeed(Option.none<Case.Case>())
+          const row = rows[0]!
+          rememberHead(centre, row.id, Number(row.version), row.head_hash)
+          return Effect.map(snapshotOf(centre, row.id, row.version, row.snapshot), Option.some)
+        })
       )
 
     // ---- writing ---------------------------------------------------------------------------------------------
-    const insertCaseSql = `INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")}) VALUES (?, ${
+    const casePlaceholders = `(?, ${
       caseColumns.map((c) => (c === "snapshot" ? dialect.jsonParameter("?") : "?")).join(", ")
-    }) ON CONFLICT DO NOTHING RETURNING version`
+    }, ?)`
+    const insertCaseSql = `INSERT INTO ${t.cases} (centre, ${
+      caseColumns.join(", ")
+    }, head_hash) VALUES ${casePlaceholders} ON CONFLICT DO NOTHING RETURNING version`
+    // the head it chained from must still be the row's: see `heads`
     const updateCaseSql = `UPDATE ${t.cases} SET ${
       caseColumns.map((c) => `${c} = ${c === "snapshot" ? dialect.jsonParameter("?") : "?"}`).join(", ")
-    } WHERE centre = ? AND id = ? AND version = ? RETURNING version`
-    const eventColumns = "centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope"
-    const eventPlaceholders = `(?, ?, ?, ?, ?, ?, ?, ?, ${dialect.jsonParameter("?")})`
-    const eventValues = (centre: string, e: Event.Envelope): ReadonlyArray<unknown> => [
+    }, head_hash = ? WHERE centre = ? AND id = ? AND version = ? AND COALESCE(head_hash, '') = ? RETURNING version`
+    const eventColumns = "centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash"
+    const eventPlaceholders = `(?, ?, ?, ?, ?, ?, ?, ?, ${dialect.jsonParameter("?")}, ?)`
+    const eventValues = (centre: string, e: Event.Envelope, hash: string): ReadonlyArray<unknown> => [
       centre,
       e.caseId,
       e.version,
@@ -305,15 +323,26 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       e.actor.id,
       e.commandId,
       e.correlationId,
-      JSON.stringify(e)
+      JSON.stringify(e),
+      hash
     ]
     const outboxPlaceholders = `(?, ?, ?, ?, ${dialect.jsonParameter("?")}, ?)`
 
-    const currentVersion = (centre: string, caseId: string) =>
+    const currentHead = (centre: string, caseId: string) =>
       Effect.map(
-        q<{ version: unknown }>(`SELECT version FROM ${t.cases} WHERE centre = ? AND id = ?`, [centre, caseId]),
-        (rows) => (rows.length === 0 ? 0 : Number(rows[0]!.version))
+        q<{ version: unknown; head_hash: unknown }>(
+          `SELECT version, head_hash FROM ${t.cases} WHERE centre = ? AND id = ?`,
+          [centre, caseId]
+        ),
+        (rows) =>
+          rows.length === 0
+            ? { version: 0, hash: AuditTrail.genesis }
+            : {
+              version: Number(rows[0]!.version),
+              hash: typeof rows[0]!.head_hash === "string" ? rows[0]!.head_hash : AuditTrail.genesis
+            }
       )
+    const currentVersion = (centre: string, caseId: string) => Effect.map(currentHead(centre, caseId), (h) => h.version)
 
     const insertChunks = (
       head: string,
@@ -341,9 +370,44 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         if (claimed.length === 0) return yield* new CaseStore.DuplicateCommand({ commandId: req.commandId })
         const snapshotJson = JSON.stringify(req.snapshot)
         const row = caseRow(req.summary, snapshotJson)
-        const written = req.expectedVersion === 0
-          ? yield* q(insertCaseSql, [req.centre, ...row])
-          : yield* q(updateCaseSql, [...row, req.centre, req.caseId, req.expectedVersion])
+        // the audit trail: chained from the head the case is at (known from the load that preceded the append)
+        const known = heads.get(`${req.centre}\u0000${req.caseId}`)
+        let previous = req.expectedVersion === 0
+          ? AuditTrail.genesis
+          : known !== undefined && known.version === req.expectedVersion
+          ? known.hash
+          : undefined
+        if (previous === undefined) {
+          const h = yield* currentHead(req.centre, req.caseId)
+          previous = h.hash
+        }
+        let hashes = AuditTrail.chain(previous, req.events)
+        let written = req.expectedVersion === 0
+          ? yield* q(insertCaseSql, [req.centre, ...row, hashes.at(-1) ?? previous])
+          : yield* q(updateCaseSql, [
+            ...row,
+            hashes.at(-1) ?? previous,
+            req.centre,
+            req.caseId,
+            req.expectedVersion,
+            previous
+          ])
+        if (written.length === 0 && req.expectedVersion > 0) {
+          // a stale head (the row is at the expected version with another head): chain from the real one
+          const h = yield* currentHead(req.centre, req.caseId)
+          if (h.version === req.expectedVersion && h.hash !== previous) {
+            previous = h.hash
+            hashes = AuditTrail.chain(previous, req.events)
+            written = yield* q(updateCaseSql, [
+              ...row,
+              hashes.at(-1) ?? previous,
+              req.centre,
+              req.caseId,
+              req.expectedVersion,
+              previous
+            ])
+          }
+        }
         if (written.length === 0) {
           const actual = yield* currentVersion(req.centre, req.caseId)
           if (req.expectedVersion === 0 && actual === 0) {
@@ -361,11 +425,12 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         yield* insertChunks(
           `INSERT INTO ${t.events} (${eventColumns})`,
           eventPlaceholders,
-          req.events.map((e) => eventValues(req.centre, e)),
+          req.events.map((e, i) => eventValues(req.centre, e, hashes[i]!)),
           500
         )
         // whether or not this transaction commits, the text decides: a later read only reuses it if the row holds it
         remember(req.centre, snapshotJson, req.snapshot)
+        rememberHead(req.centre, req.caseId, req.expectedVersion + req.events.length, hashes.at(-1) ?? previous)
         if (subscriptions.length > 0) {
           const now = Date.now()
           yield* insertChunks(
@@ -404,6 +469,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           for (const r of reqs) yield* writeOne(r)
           return
         }
+        const chains = reqs.map((r) => AuditTrail.chain(AuditTrail.genesis, r.events))
         yield* Effect.all([
           insertChunks(
             `INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version)`,
@@ -412,16 +478,20 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
             1000
           ),
           insertChunks(
-            `INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")})`,
-            `(?, ${caseColumns.map((c) => (c === "snapshot" ? dialect.jsonParameter("?") : "?")).join(", ")})`,
-            reqs.map((r) => [r.centre, ...caseRow(r.summary, JSON.stringify(r.snapshot))]),
+            `INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")}, head_hash)`,
+            casePlaceholders,
+            reqs.map((r, i) => [
+              r.centre,
+              ...caseRow(r.summary, JSON.stringify(r.snapshot)),
+              chains[i]!.at(-1) ?? AuditTrail.genesis
+            ]),
             200
           )
         ], { discard: true })
         yield* insertChunks(
           `INSERT INTO ${t.events} (${eventColumns})`,
           eventPlaceholders,
-          reqs.flatMap((r) => r.events.map((e) => eventValues(r.centre, e))),
+          reqs.flatMap((r, i) => r.events.map((e, j) => eventValues(r.centre, e, chains[i]![j]!))),
           1000
         )
         if (subscriptions.length > 0) {
@@ -533,6 +603,154 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         return result.sort((a, b) => CaseStore.compareKeys(a.keys, b.keys))
       }).pipe(Effect.mapError(storeError("aggregate")))
 
+    // ---- audit trail and retention ---------------------------------------------------------------------------
+    type EventRow = {
+      case_id: string
+      version: unknown
+      type: unknown
+      at_ms: unknown
+      actor_id: unknown
+      command_id: unknown
+      correlation_id: unknown
+      envelope: unknown
+      hash: unknown
+    }
+    const storedEvent = (r: EventRow): AuditTrail.StoredEvent => {
+      const version = Number(r.version)
+      const hash = typeof r.hash === "string" ? r.hash : null
+      const json = parseJson(dialect, r.envelope)
+      if (Either.isLeft(json)) return { version, content: undefined, unreadable: json.left, hash }
+      const e = json.right as {
+        event?: { _tag?: unknown }
+        at?: unknown
+        actor?: { id?: unknown }
+        commandId?: unknown
+        correlationId?: unknown
+      } | null
+      const atMs = typeof e?.at === "string" ? Date.parse(e.at) : Number.NaN
+      // the index columns beside the envelope are copies of its content: a changed copy is a changed row
+      const problem = e === null || typeof e !== "object"
+        ? "the stored event is not an object"
+        : String(r.type) !== String(e.event?._tag)
+        ? "the type column does not match the event"
+        : Number(r.at_ms) !== atMs
+        ? "the at_ms column does not match the event's time"
+        : String(r.actor_id) !== String(e.actor?.id)
+        ? "the actor_id column does not match the event"
+        : String(r.command_id) !== String(e.commandId) || String(r.correlation_id) !== String(e.correlationId)
+        ? "the command_id or correlation_id column does not match the event"
+        : undefined
+      return { version, content: json.right, hash, problem, atMs: Number(r.at_ms) }
+    }
+    const eventSelect =
+      `SELECT case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash FROM ${t.events}`
+
+    const verify = (centre: string, caseId?: string) =>
+      Effect.gen(function*() {
+        const enabled = yield* q<{ applied_at: unknown }>(`SELECT applied_at FROM ${t.migrations} WHERE id = 5`)
+        const enabledAtMs = enabled.length === 0 ? undefined : Date.parse(String(enabled[0]!.applied_at))
+        let report = AuditTrail.emptyReport
+        let after: string | undefined
+        for (;;) {
+          const params: Array<unknown> = [centre]
+          let where = "centre = ?"
+          if (caseId !== undefined) {
+            where += " AND id = ?"
+            params.push(caseId)
+          } else if (after !== undefined) {
+            where += " AND id > ?"
+            params.push(after)
+          }
+          const page = yield* q<{ id: string; version: unknown; head_hash: unknown }>(
+            `SELECT id, version, head_hash FROM ${t.cases} WHERE ${where} ORDER BY id LIMIT 500`,
+            params
+          )
+          const last = caseId ?? (page.length === 500 ? page.at(-1)!.id : undefined)
+          // events of the page's id range: (after, last], so rows without a case row are found too
+          const eventParams: Array<unknown> = [centre]
+          let eventWhere = "centre = ?"
+          if (caseId !== undefined) {
+            eventWhere += " AND case_id = ?"
+            eventParams.push(caseId)
+          } else {
+            if (after !== undefined) {
+              eventWhere += " AND case_id > ?"
+              eventParams.push(after)
+            }
+            if (last !== undefined) {
+              eventWhere += " AND case_id <= ?"
+              eventParams.push(last)
+            }
+          }
+          const rows = yield* q<EventRow>(`${eventSelect} WHERE ${eventWhere} ORDER BY case_id, version`, eventParams)
+          const byCase = new Map<string, Array<AuditTrail.StoredEvent>>()
+          for (const r of rows) {
+            const list = byCase.get(r.case_id) ?? []
+            if (list.length === 0) byCase.set(r.case_id, list)
+            list.push(storedEvent(r))
+          }
+          const caseRows = new Map(page.map((r) => [r.id, r]))
+          const ids = [...new Set([...caseRows.keys(), ...byCase.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+          for (const id of ids) {
+            const row = caseRows.get(id)
+            const events = byCase.get(id) ?? []
+            const findings = row === undefined
+              ? {
+                events: events.length,
+                unhashed: 0,
+                broken: { version: events[0]?.version ?? 1, reason: "events are stored without a case row" }
+              }
+              : AuditTrail.checkCase(
+                id,
+                events,
+                { version: Number(row.version), hash: typeof row.head_hash === "string" ? row.head_hash : null },
+                enabledAtMs
+              )
+            report = AuditTrail.addFindings(report, id, findings)
+          }
+          if (caseId !== undefined || last === undefined) return report
+          after = last
+        }
+      }).pipe(Effect.mapError(storeError("verify")))
+
+    const redact = (req: CaseStore.RedactRequest) =>
+      withTransaction(Effect.gen(function*() {
+        const snapshotJson = JSON.stringify(req.snapshot)
+        const hashes = req.events === undefined ? [] : AuditTrail.chain(AuditTrail.genesis, req.events)
+        const head = req.events === undefined ? AuditTrail.purgedHead : hashes.at(-1) ?? AuditTrail.genesis
+        const updated = req.snapshot.version !== req.version ? [] : yield* q(
+          `UPDATE ${t.cases} SET snapshot = ${
+            dialect.jsonParameter("?")
+          }, head_hash = ? WHERE centre = ? AND id = ? AND version = ? RETURNING version`,
+          [snapshotJson, head, req.centre, req.caseId, req.version]
+        )
+        if (updated.length === 0) {
+          return yield* new Errors.VersionConflict({
+            caseId: req.caseId,
+            expectedVersion: req.version,
+            actualVersion: yield* currentVersion(req.centre, req.caseId)
+          })
+        }
+        yield* q(`DELETE FROM ${t.events} WHERE centre = ? AND case_id = ?`, [req.centre, req.caseId])
+        // the outbox holds copies of the events: they go too
+        yield* q(`DELETE FROM ${t.outbox} WHERE centre = ? AND case_id = ?`, [req.centre, req.caseId])
+        if (req.events !== undefined) {
+          yield* insertChunks(
+            `INSERT INTO ${t.events} (${eventColumns})`,
+            eventPlaceholders,
+            req.events.map((e, i) => eventValues(req.centre, e, hashes[i]!)),
+            500
+          )
+        }
+        remember(req.centre, snapshotJson, req.snapshot)
+        rememberHead(req.centre, req.caseId, req.version, head)
+      })).pipe(
+        Effect.catchIf(
+          (e): e is SqlError => e._tag === "SqlError",
+          (e) => Effect.fail(storeError("redact")(e))
+        )
+      )
+
     // ---- plugin state ----------------------------------------------------------------------------------------
     const stateVersion = (centre: string, namespace: string, key: string) =>
       Effect.map(
@@ -641,6 +859,8 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         ),
       list,
       aggregate,
+      verify,
+      redact,
       registerCentre: (centre, nodes) =>
         withTransaction(Effect.zipRight(
           // centres starting at once replace the tree one after the other (PostgreSQL: an advisory lock held

@@ -16,6 +16,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import {
+  AuditTrail,
   Case,
   CaseStore,
   Center,
@@ -24,6 +25,7 @@ import {
   Examples,
   MemoryStore,
   Party,
+  Privacy,
   Summary
 } from "@fengqiao/core"
 import * as Arbitrary from "effect/Arbitrary"
@@ -33,6 +35,7 @@ import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Generators from "./Generators.js"
 import * as Queries from "./Queries.js"
@@ -72,6 +75,8 @@ const open = (layer: Layer.Layer<CaseStore.CaseStore, unknown>): Effect.Effect<O
     const center = yield* Effect.provideService(Center.make({ config }), CaseStore.CaseStore, store)
     return { store, center }
   })
+
+const decodeParties = Schema.decodeUnknownSync(Schema.Array(Party.Party))
 
 const reference = (): Effect.Effect<Opened, unknown, Scope.Scope> => open(MemoryStore.layer)
 
@@ -392,8 +397,12 @@ export const run = (adapter: Adapter): void => {
           })))
           if (Exit.isFailure(result)) continue // the input itself was not valid (e.g. a lone surrogate)
           const loaded = Option.getOrThrow(yield* store.load(centre, result.value.caseId))
-          expect(loaded).toStrictEqual(result.value.case)
-          expect(yield* store.readEvents(centre, result.value.caseId)).toStrictEqual(result.value.events)
+          // the store keeps the parties in full; what the centre answers is masked
+          expect(loaded.parties).toStrictEqual(decodeParties(input.parties))
+          expect(Privacy.maskCase(loaded)).toStrictEqual(result.value.case)
+          expect((yield* store.readEvents(centre, result.value.caseId)).map(Privacy.maskEnvelope)).toStrictEqual(
+            result.value.events
+          )
         }
         expect(n).toBe(inputs.length)
         // arbitrary snapshots straight through the port
@@ -404,6 +413,145 @@ export const run = (adapter: Adapter): void => {
           yield* store.append(request)
           expect(Option.getOrThrow(yield* store.load(centre, `arb-${i}`))).toStrictEqual(request.snapshot)
         }
+      })))
+
+    it.live("audit trail: every append is chained; verify checks one case or the whole centre", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const { center, store } = yield* open(adapter.fresh())
+        expect(store.verify, "the store implements verify").toBeTypeOf("function")
+        const verify = store.verify!
+        expect(yield* verify(centre)).toStrictEqual(AuditTrail.emptyReport)
+        const a = yield* center.execute(registerInput())
+        const b = yield* center.execute(registerInput())
+        yield* center.execute({
+          _tag: "Accept",
+          actor: Examples.admin,
+          caseId: a.caseId,
+          at: "2025-03-03T10:00:00+08:00"
+        })
+        const resolved = center.config
+        // a rolled-back append leaves no link behind; bulk appends are chained too
+        yield* Effect.exit(store.withTransaction(Effect.zipRight(
+          store.append(synthetic(resolved, { ...a.case, id: "gone", code: "G-1" }, 2, "gone")),
+          Effect.fail("no")
+        )))
+        yield* store.appendBatch(
+          Array.from(
+            { length: 3 },
+            (_, i) => synthetic(resolved, { ...a.case, id: `batch-${i}`, code: `BATCH-${i}` }, 1 + i, `batch-${i}`)
+          )
+        )
+        const whole = yield* verify(centre)
+        expect(whole).toStrictEqual({ ok: true, cases: 5, events: 1 + 2 + 1 + 2 + 3, unhashed: 0, purged: 0 })
+        expect(yield* verify(centre, a.caseId)).toStrictEqual({ ok: true, cases: 1, events: 2, unhashed: 0, purged: 0 })
+        expect(yield* verify(centre, "nope")).toStrictEqual(AuditTrail.emptyReport)
+        expect(yield* verify("another-centre")).toStrictEqual(AuditTrail.emptyReport)
+        expect(b.case.version).toBe(1)
+      })))
+
+    it.live("audit trail: a second store on the same storage extends the chain from the stored head", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const layer = adapter.fresh()
+        const one = yield* open(layer)
+        if (!one.store.capabilities.persistent) return // a second layer would be another, empty store
+        const two = yield* open(layer)
+        const r = yield* one.center.execute(registerInput())
+        const resolved = one.center.config
+        const next = (base: Case.Case, n: string): CaseStore.AppendRequest => {
+          const snapshot = { ...base, version: base.version + 1 }
+          return {
+            centre,
+            caseId: base.id,
+            expectedVersion: base.version,
+            commandId: n,
+            events: [{
+              caseId: base.id,
+              centre,
+              version: base.version + 1,
+              at: base.updatedAt,
+              actor: Examples.admin,
+              commandId: n,
+              correlationId: n,
+              event: { _tag: "SupervisionAnswered", orderId: "x", answer: n }
+            }],
+            snapshot,
+            summary: Summary.ofCase(resolved, snapshot)
+          }
+        }
+        // the first store writes version 2 and rolls it back; the second writes another version 2; the first then
+        // appends version 3 straight away: it must chain from the stored version 2, not from the one it wrote
+        yield* Effect.exit(
+          one.store.withTransaction(Effect.zipRight(one.store.append(next(r.case, "one-2")), Effect.fail("no")))
+        )
+        yield* two.store.append(next(r.case, "two-2"))
+        yield* one.store.append(next({ ...r.case, version: 2 }, "one-3"))
+        expect(yield* one.store.verify!(centre, r.caseId)).toStrictEqual({
+          ok: true,
+          cases: 1,
+          events: 3,
+          unhashed: 0,
+          purged: 0
+        })
+      })))
+
+    it.live("retention: redact replaces the snapshot and re-chains the events, or purges them; summaries stay", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const { center, store } = yield* open(adapter.fresh())
+        expect(store.redact, "the store implements redact").toBeTypeOf("function")
+        const a = yield* center.execute(registerInput())
+        const b = yield* center.execute(registerInput())
+        yield* center.execute({
+          _tag: "Accept",
+          actor: Examples.admin,
+          caseId: a.caseId,
+          at: "2025-03-03T10:00:00+08:00"
+        })
+        const stats: CaseStore.AggregateRequest = {
+          where: { _tag: "And", conditions: [] },
+          groupBy: [{ _tag: "Column", field: "status" }],
+          measures: [{ _tag: "Count", name: "n" }, {
+            _tag: "Duration",
+            name: "d",
+            from: "registeredAt",
+            to: "acceptedAt",
+            stat: "sum"
+          }],
+          utcOffsetMinutes: 480
+        }
+        const before = yield* store.aggregate(centre, stats)
+        const anonymous = [{ _tag: "Person" as const, role: "applicant" as const, name: "当事人1" }]
+        const loaded = Option.getOrThrow(yield* store.load(centre, a.caseId))
+        const events = yield* store.readEvents(centre, a.caseId)
+        const rewritten = events.map((e) =>
+          e.event._tag === "Registered"
+            ? { ...e, event: { ...e.event, parties: anonymous, description: "（已匿名化）" } }
+            : e
+        )
+        yield* store.redact!({
+          centre,
+          caseId: a.caseId,
+          version: 2,
+          snapshot: { ...loaded, parties: anonymous, description: "（已匿名化）" },
+          events: rewritten
+        })
+        expect(Option.getOrThrow(yield* store.load(centre, a.caseId)).parties).toStrictEqual(anonymous)
+        expect(yield* store.readEvents(centre, a.caseId)).toStrictEqual(rewritten)
+        const purgedSnapshot = { ...b.case, parties: anonymous }
+        yield* store.redact!({ centre, caseId: b.caseId, version: 1, snapshot: purgedSnapshot, events: undefined })
+        expect(yield* store.readEvents(centre, b.caseId)).toStrictEqual([])
+        expect(Option.getOrThrow(yield* store.load(centre, b.caseId))).toStrictEqual(purgedSnapshot)
+        expect(yield* store.aggregate(centre, stats)).toStrictEqual(before)
+        expect(yield* store.verify!(centre)).toStrictEqual({ ok: true, cases: 2, events: 2, unhashed: 0, purged: 1 })
+        const stale = yield* Effect.flip(
+          store.redact!({
+            centre,
+            caseId: a.caseId,
+            version: 1,
+            snapshot: { ...loaded, version: 1 },
+            events: undefined
+          })
+        )
+        expect(stale).toMatchObject({ _tag: "VersionConflict", caseId: a.caseId, actualVersion: 2 })
       })))
 
     it.live("reopening the storage runs the migrations again and keeps every case", () =>

@@ -17,6 +17,7 @@ import type { Envelope, EventName } from "../Event.js"
 import * as Lifecycle from "../Lifecycle.js"
 import * as Plugin from "../Plugin.js"
 import type * as Policy from "../Policy.js"
+import { lookupHash, maskText } from "../Privacy.js"
 import { decodeInput } from "./parse.js"
 
 /** @internal */
@@ -28,16 +29,18 @@ export interface HostOptions {
   readonly policy: Policy.Policy
   readonly timeout: Duration.DurationInput
   readonly tracing: boolean
+  /** The HMAC key of look-up hashes (when party data is encrypted at rest). */
+  readonly lookupKey?: Uint8Array | undefined
 }
 
 const describe = (cause: Cause.Cause<unknown>): string => {
   const failure = Cause.failureOption(cause)
   if (failure._tag === "Some") {
     const e = failure.value
-    return e instanceof Error ? `${(e as { _tag?: string })._tag ?? e.name}: ${e.message}` : String(e)
+    return maskText(e instanceof Error ? `${(e as { _tag?: string })._tag ?? e.name}: ${e.message}` : String(e))
   }
   if (Cause.isInterruptedOnly(cause)) return "interrupted"
-  return Cause.pretty(cause).split("\n")[0] ?? "defect"
+  return maskText(Cause.pretty(cause).split("\n")[0] ?? "defect")
 }
 
 const decodeCaller = decodeInput(ActorSchema)
@@ -59,7 +62,13 @@ export const makeHost = (o: HostOptions) => {
   })
   const contexts = o.installed.map(({ plugin, config: pluginConfig }) => ({
     plugin,
-    context: { plugin: plugin.id, config: pluginConfig, centre: config, state: stateOf(plugin.id) } as Plugin.Context<
+    context: {
+      plugin: plugin.id,
+      config: pluginConfig,
+      centre: config,
+      state: stateOf(plugin.id),
+      lookupHash: (kind: string, value: string) => lookupHash(kind, value, o.lookupKey)
+    } as Plugin.Context<
       unknown
     >
   }))
@@ -80,7 +89,11 @@ export const makeHost = (o: HostOptions) => {
         const error = failure._tag === "Some" && failure.value instanceof PluginFailed
           ? failure.value
           : new PluginFailed({ plugin, hook, reason: describe(cause) })
-        return Effect.zipRight(Effect.logWarning(`plugin ${plugin} failed in ${hook}`, cause), Effect.fail(error))
+        // the log line carries the reason with personal numbers masked, not the raw cause
+        return Effect.zipRight(
+          Effect.logWarning(`plugin ${plugin} failed in ${hook}: ${maskText(error.reason)}`),
+          Effect.fail(error)
+        )
       }),
       Effect.annotateLogs({ plugin, hook })
     )
@@ -220,7 +233,7 @@ export const makeHost = (o: HostOptions) => {
             plugin.afterCommit({ ...context, command, before, case: after, events: envelopes, execute })
           ),
           (cause) =>
-            Effect.logError(`plugin ${plugin.id} failed after commit; the command stands`, cause).pipe(
+            Effect.logError(`plugin ${plugin.id} failed after commit; the command stands: ${describe(cause)}`).pipe(
               Effect.annotateLogs({ plugin: plugin.id, hook: "afterCommit", commandId: envelopes[0]?.commandId ?? "" })
             )
         ),

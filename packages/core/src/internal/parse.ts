@@ -3,11 +3,13 @@ import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
 import type { InputIssue } from "../Errors.js"
 import { InvalidConfig, InvalidInput } from "../Errors.js"
+import { maskText } from "../Privacy.js"
 
 const describe = (issue: ParseResult.ArrayFormatterIssue): string => {
   if (issue._tag === "Missing") return "a value (the field is required)"
   if (issue._tag === "Unexpected") return "no such field"
-  const m = issue.message
+  // messages may quote the input: personal numbers in it are masked
+  const m = maskText(issue.message)
   return m.startsWith("Expected ") ? m.slice("Expected ".length) : m
 }
 
@@ -19,7 +21,7 @@ export const issuesOf = (issue: ParseResult.ParseIssue, prefix: string): Readonl
     expected: describe(issue)
   }))
   return issues.length === 0
-    ? [{ field: prefix || "(root)", expected: ParseResult.TreeFormatter.formatIssueSync(issue) }]
+    ? [{ field: prefix || "(root)", expected: maskText(ParseResult.TreeFormatter.formatIssueSync(issue)) }]
     : issues
 }
 

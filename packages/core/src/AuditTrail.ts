@@ -1,0 +1,294 @@
+/**
+ * The tamper-evident audit trail (防篡改审计链). Every stored event carries a hash: SHA-256 over the previous event's
+ * hash and the event's own canonical content (a stable, key-sorted JSON serialisation). Changing, removing or
+ * re-ordering a stored event breaks the chain at that event, and {@link VerifyReport} names the first broken link
+ * (case and version). Each case row also keeps the hash of its last event (its head), so removing the last events
+ * is found too.
+ *
+ * Stores compute the hashes when they append (the in-memory store and the shared SQL implementation both do);
+ * `verify` recomputes them from what is stored. Events written before the audit trail existed have no hash: they
+ * are counted and reported as `unhashed`, never as an error of their own.
+ *
+ * @since 0.1.0
+ */
+import { createHash } from "node:crypto"
+
+/**
+ * The "previous hash" of a case's first event (and of an event that follows an unhashed one).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const genesis = ""
+
+/**
+ * The head recorded for a case whose events were removed by the retention rule (purged): such a case is counted
+ * in `purged`, not reported as broken.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const purgedHead = "purged"
+
+/**
+ * A stable JSON serialisation: object keys sorted by UTF-16 code units, no whitespace, `undefined` properties left
+ * out and `undefined` array items written as `null` (as `JSON.stringify` does). Two values that `JSON.stringify` to
+ * the same data give the same text, whatever the order their keys were set in.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const canonicalJson = (value: unknown): string => {
+  const out: Array<string> = []
+  write(value, out, 0)
+  return out.join("")
+}
+
+const write = (value: unknown, out: Array<string>, depth: number): void => {
+  if (depth > 512) throw new RangeError("canonicalJson: nested deeper than 512 levels")
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "bigint") throw new TypeError("canonicalJson: a bigint is not JSON")
+    out.push(
+      typeof value === "function" || typeof value === "symbol" || value === undefined ? "null" : JSON.stringify(value)
+    )
+    return
+  }
+  const toJSON = (value as { toJSON?: unknown }).toJSON
+  if (typeof toJSON === "function") {
+    write((toJSON as () => unknown).call(value), out, depth + 1)
+    return
+  }
+  if (Array.isArray(value)) {
+    out.push("[")
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.push(",")
+      const v: unknown = value[i]
+      write(v === undefined || typeof v === "function" || typeof v === "symbol" ? null : v, out, depth + 1)
+    }
+    out.push("]")
+    return
+  }
+  const record = value as Record<string, unknown>
+  const keys = Object.keys(record).sort()
+  out.push("{")
+  let first = true
+  for (const k of keys) {
+    const v = record[k]
+    if (v === undefined || typeof v === "function" || typeof v === "symbol") continue
+    if (!first) out.push(",")
+    first = false
+    out.push(JSON.stringify(k), ":")
+    write(v, out, depth + 1)
+  }
+  out.push("}")
+}
+
+/**
+ * The hash of an event: hex SHA-256 of the previous hash, a newline and the event's canonical JSON.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const hashEvent = (previous: string, event: unknown): string =>
+  createHash("sha256").update(previous).update("\n").update(canonicalJson(event)).digest("hex")
+
+/**
+ * The hashes of events appended after a head (`genesis` for a new case), in order.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const chain = (head: string, events: ReadonlyArray<unknown>): Array<string> => {
+  const hashes: Array<string> = []
+  let previous = head
+  for (const e of events) {
+    previous = hashEvent(previous, e)
+    hashes.push(previous)
+  }
+  return hashes
+}
+
+/**
+ * One stored event as `verify` sees it: its version, its content as parsed from storage (or why it could not be
+ * parsed) and its stored hash (`null` when written before the audit trail).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoredEvent {
+  readonly version: number
+  readonly content: unknown
+  readonly unreadable?: string | undefined
+  readonly hash: string | null
+  /** A problem with the row itself (an index column that does not match the content), found by the store. */
+  readonly problem?: string | undefined
+  /** When the event says it happened (ms since the epoch), to tell legacy rows from rows that lost their hash. */
+  readonly atMs?: number | undefined
+}
+
+/**
+ * The first broken link of the chain.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BrokenLink {
+  readonly caseId: string
+  readonly version: number
+  readonly reason: string
+}
+
+/**
+ * What `verify` found.
+ *
+ * - `ok`: no broken link (unhashed legacy events do not make it false);
+ * - `cases`, `events`: how many were checked;
+ * - `unhashed`: events written before the audit trail existed (no hash), with the first of them;
+ * - `purged`: cases whose events the retention rule removed;
+ * - `broken`: the first broken link, in case-id and version order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface VerifyReport {
+  readonly ok: boolean
+  readonly cases: number
+  readonly events: number
+  readonly unhashed: number
+  readonly purged: number
+  readonly firstUnhashed?: { readonly caseId: string; readonly version: number } | undefined
+  readonly broken?: BrokenLink | undefined
+}
+
+/**
+ * The findings of one case.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CaseFindings {
+  readonly purged?: boolean | undefined
+  readonly events: number
+  readonly unhashed: number
+  readonly firstUnhashed?: number | undefined
+  readonly broken?: { readonly version: number; readonly reason: string } | undefined
+}
+
+/**
+ * The case row as `verify` sees it: its version and head hash (`null` before the audit trail).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CaseHead {
+  readonly version: number
+  readonly hash: string | null
+}
+
+/**
+ * Checks the chain of one case: versions 1 … n without gaps, each stored hash equal to the one recomputed from the
+ * previous hash and the content, and the case row's head equal to the last event's hash. `enabledAtMs` (when the
+ * audit trail was enabled) lets an unhashed event that says it happened later be reported as broken: its hash was
+ * removed.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const checkCase = (
+  caseId: string,
+  events: ReadonlyArray<StoredEvent>,
+  head: CaseHead | undefined,
+  enabledAtMs?: number | undefined
+): CaseFindings => {
+  if (head !== undefined && head.hash === purgedHead) {
+    return events.length === 0
+      ? { events: 0, unhashed: 0, purged: true }
+      : { events: events.length, unhashed: 0, broken: { version: 1, reason: "a purged case still has events" } }
+  }
+  let unhashed = 0
+  let firstUnhashed: number | undefined
+  let previous: string | null = genesis
+  const found = (version: number, reason: string): CaseFindings => ({
+    events: events.length,
+    unhashed,
+    ...(firstUnhashed !== undefined ? { firstUnhashed } : {}),
+    broken: { version, reason }
+  })
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!
+    const expectedVersion = i + 1
+    if (e.version !== expectedVersion) {
+      return found(expectedVersion, `event ${expectedVersion} is missing (found version ${e.version} next)`)
+    }
+    if (e.unreadable !== undefined) return found(e.version, `the stored event cannot be read: ${e.unreadable}`)
+    if (e.problem !== undefined) return found(e.version, e.problem)
+    const content = e.content as { caseId?: unknown; version?: unknown } | null
+    if (typeof content !== "object" || content === null || content.caseId !== caseId || content.version !== e.version) {
+      return found(e.version, "the stored event does not name this case and version")
+    }
+    if (e.hash === null) {
+      if (enabledAtMs !== undefined && e.atMs !== undefined && e.atMs > enabledAtMs && previous !== null) {
+        return found(e.version, "the event has no hash, yet follows hashed events")
+      }
+      unhashed++
+      if (firstUnhashed === undefined) firstUnhashed = e.version
+      previous = null
+      continue
+    }
+    let expected: string
+    try {
+      expected = hashEvent(previous ?? genesis, e.content)
+    } catch (err) {
+      return found(e.version, `the stored event cannot be hashed: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    if (expected !== e.hash) {
+      return found(e.version, "the stored hash does not match the event's content and the previous hash")
+    }
+    previous = e.hash
+  }
+  if (head !== undefined) {
+    if (head.version !== events.length) {
+      return found(
+        Math.max(head.version, events.length),
+        `the case row is at version ${head.version} but ${events.length} event(s) are stored`
+      )
+    }
+    if (head.hash !== null && head.hash !== (previous ?? "")) {
+      return found(head.version, "the case row's head hash does not match its last event")
+    }
+    if (head.hash === null && previous !== null && events.length > 0 && unhashed < events.length) {
+      return found(head.version, "the case row has no head hash, yet its events are hashed")
+    }
+  }
+  return { events: events.length, unhashed, ...(firstUnhashed !== undefined ? { firstUnhashed } : {}) }
+}
+
+/**
+ * Adds one case's findings to a report being built (cases in id order); once a broken link is found it stays the
+ * report's first.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const addFindings = (report: VerifyReport, caseId: string, f: CaseFindings): VerifyReport => {
+  const firstUnhashed = report.firstUnhashed ??
+    (f.firstUnhashed === undefined ? undefined : { caseId, version: f.firstUnhashed })
+  const broken = report.broken ?? (f.broken === undefined ? undefined : { caseId, ...f.broken })
+  return {
+    ok: report.ok && f.broken === undefined,
+    cases: report.cases + 1,
+    events: report.events + f.events,
+    unhashed: report.unhashed + f.unhashed,
+    purged: report.purged + (f.purged === true ? 1 : 0),
+    ...(firstUnhashed !== undefined ? { firstUnhashed } : {}),
+    ...(broken !== undefined ? { broken } : {})
+  }
+}
+
+/**
+ * A report with nothing checked yet.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const emptyReport: VerifyReport = { ok: true, cases: 0, events: 0, unhashed: 0, purged: 0 }
