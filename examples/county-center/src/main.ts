@@ -85,6 +85,30 @@ const parseArgs = (argv: ReadonlyArray<string>): Cli | string | undefined => {
   return { cases, seed, lang, db, memory, report }
 }
 
+/**
+ * A progress bar on stderr (进度) while the year is simulated; on a terminal it redraws one line, elsewhere (CI
+ * logs, pipes) it prints a line at every quarter so the output stays short.
+ */
+const progressBar = (cases: number) => {
+  const tty = process.stderr.isTTY === true
+  let quarter = -1
+  return ({ share, commands }: { readonly share: number; readonly commands: number }) => {
+    const percent = Math.floor(share * 100)
+    if (tty) {
+      const width = 30
+      const filled = Math.round(share * width)
+      process.stderr.write(
+        `\r模拟一年 simulating a year of ${cases} cases [${"█".repeat(filled)}${" ".repeat(width - filled)}] ${
+          String(percent).padStart(3)
+        }%  ${commands} commands${share >= 1 ? "\n" : ""}`
+      )
+    } else if (Math.floor(share * 4) > quarter) {
+      quarter = Math.floor(share * 4)
+      process.stderr.write(`模拟一年 simulating: ${percent}% (${commands} commands)\n`)
+    }
+  }
+}
+
 const main = async (): Promise<number> => {
   const cli = parseArgs(process.argv.slice(2))
   if (cli === undefined) {
@@ -98,7 +122,7 @@ const main = async (): Promise<number> => {
   const storage = chooseStorage({ db: cli.db, memory: cli.memory })
   const center = await openCenter(buildShulanConfig(), storage, [statsPlugin()])
   try {
-    const stats = await simulate(center, { cases: cli.cases, seed: cli.seed })
+    const stats = await simulate(center, { cases: cli.cases, seed: cli.seed, onProgress: progressBar(cli.cases) })
     const report = await collectReport(center, stats.asOf, cli.lang)
     console.log(renderReport(report, stats, center.labels(cli.lang)))
     console.log(`\n数据存储 storage: ${describeStorage(storage)}`)

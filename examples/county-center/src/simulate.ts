@@ -31,6 +31,11 @@ export interface SimulationOptions {
   readonly cases?: number | undefined
   /** The PRNG seed (default 2025). */
   readonly seed?: number | undefined
+  /**
+   * Called as the simulated year goes by (at most every 100 ms and once at the end): the share of the year done
+   * (0 … 1) and the commands executed so far. For a progress bar.
+   */
+  readonly onProgress?: ((progress: { readonly share: number; readonly commands: number }) => void) | undefined
 }
 
 /**
@@ -1516,7 +1521,12 @@ export const simulate = async (
   // The scheduler: resume the process whose next step is earliest; drop steps after the end of the year.
   const agenda = new Agenda<Process>()
   for (const plan of plans) agenda.push(plan.registeredAt, caseProcess(plan))
+  let reported = 0
   for (let entry = agenda.pop(); entry !== undefined; entry = agenda.pop()) {
+    if (options.onProgress !== undefined && performance.now() - reported >= 100) {
+      reported = performance.now()
+      options.onProgress({ share: Math.min(1, (entry.at - YEAR_START) / (YEAR_END - YEAR_START)), commands })
+    }
     const step = await entry.value.next()
     if (step.done === true) continue
     if (step.value > YEAR_END) {
@@ -1526,6 +1536,7 @@ export const simulate = async (
     agenda.push(step.value, entry.value)
   }
 
+  options.onProgress?.({ share: 1, commands })
   const actorsByRole: Record<string, number> = {}
   for (const a of acting.values()) bump(actorsByRole, a.roles[0] ?? "?")
   return {

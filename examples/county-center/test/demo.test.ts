@@ -152,6 +152,20 @@ describe("the simulation", () => {
     expect(rb).toEqual(ra)
   }, 120_000)
 
+  it("reports its progress through the year, ending at the whole year with every command counted", async () => {
+    const seen: Array<{ share: number; commands: number }> = []
+    const stats = await withCenter((center) =>
+      simulate(center, { cases: 20, seed: 5, onProgress: (p) => seen.push({ ...p }) })
+    )
+    expect(seen.length).toBeGreaterThanOrEqual(2)
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i]!.share).toBeGreaterThanOrEqual(seen[i - 1]!.share)
+      expect(seen[i]!.commands).toBeGreaterThanOrEqual(seen[i - 1]!.commands)
+    }
+    expect(seen.every((p) => p.share >= 0 && p.share <= 1)).toBe(true)
+    expect(seen.at(-1)).toEqual({ share: 1, commands: stats.commands })
+  }, 120_000)
+
   it("renders in other languages", async () => {
     await withCenter(async (center) => {
       const stats = await simulate(center, { cases: 10, seed: 3 })
