@@ -113,11 +113,18 @@ export interface Warning {
   readonly acknowledged?: { readonly by: string; readonly at: string; readonly note: string } | undefined
 }
 
-const fingerprint = (kind: string, value: string) =>
-  `i/${kind}/${createHash("sha256").update(`${kind}:${value}`).digest("hex").slice(0, 32)}`
+const sha256 = (kind: string, value: string) => createHash("sha256").update(`${kind}:${value}`).digest("hex")
 
-/** The incident keys of a case: its people's ID numbers and phones, addresses, organisations' codes. */
-export const incidentKeys = (c: Case.Case): ReadonlyArray<string> => {
+/**
+ * The incident keys of a case: its people's ID numbers and phones, addresses, organisations' codes, each as
+ * `i/<kind>/<hash>`. `hash` is the centre's look-up hash (`ctx.lookupHash`: an HMAC when party data is encrypted
+ * at rest); by default plain SHA-256, as the centre uses without encryption.
+ */
+export const incidentKeys = (
+  c: Case.Case,
+  hash: (kind: string, value: string) => string = sha256
+): ReadonlyArray<string> => {
+  const fingerprint = (kind: string, value: string) => `i/${kind}/${hash(kind, value).slice(0, 32)}`
   const keys = new Set<string>()
   for (const p of c.parties) {
     if (p._tag === "Person" && p.idNumber !== undefined) keys.add(fingerprint("id", p.idNumber))
@@ -231,7 +238,7 @@ export const riskPlugin = (options: RiskOptions = {}) =>
       name: "incidents",
       events: ["Registered"],
       apply: (ctx) =>
-        Effect.forEach(incidentKeys(ctx.case), (key) =>
+        Effect.forEach(incidentKeys(ctx.case, ctx.lookupHash), (key) =>
           ctx.state.update(key, (current) => {
             const list = asIncidents(current).filter((i) => i.caseId !== ctx.case.id)
             return [...list, { caseId: ctx.case.id, at: ctx.case.registeredAt, channel: ctx.case.channel }].slice(-KEEP)
@@ -253,7 +260,7 @@ export const riskPlugin = (options: RiskOptions = {}) =>
         "FollowUpRecorded"
       ],
       grade: (ctx) =>
-        Effect.map(ctx.state.getMany(incidentKeys(ctx.case)), (entries) => {
+        Effect.map(ctx.state.getMany(incidentKeys(ctx.case, ctx.lookupHash)), (entries) => {
           const incidents = entries.flatMap((e) => asIncidents(e.value))
           const at = ctx.events[ctx.events.length - 1]?.at ?? ctx.case.updatedAt
           return Rules.grade(ctx.config.rules, ctx.case, incidents, at)
@@ -373,7 +380,7 @@ export const riskPlugin = (options: RiskOptions = {}) =>
         }
         // a new incident raises the repeat factor of the same people's other open cases: grade them again
         if (ctx.events.some((e) => e.event._tag === "Registered")) {
-          const entries = yield* ctx.state.getMany(incidentKeys(c))
+          const entries = yield* ctx.state.getMany(incidentKeys(c, ctx.lookupHash))
           const from = new Date(Date.parse(c.registeredAt) - ctx.config.rules.repeat.withinDays * 86_400_000)
             .toISOString()
           const related = new Set(
