@@ -336,11 +336,20 @@ export const compute = (
           ]
         },
         [{ _tag: "Period", field: "registeredAt", unit: period.unit }],
-        medians
+        false
       )
-      const byKey = new Map(rows.map((r) => [String(r.keys[0]), Kpi.figuresOf(r.values, kpi)]))
-      const figuresAt = (key: string) => byKey.get(key) ?? Kpi.figuresOf(medians ? medianNulls() : {}, kpi)
-      totals = figuresAt(keys[0]!)
+      const values = new Map(rows.map((r) => [String(r.keys[0]), r.values]))
+      const figuresAt = (key: string) => Kpi.figuresOf(values.get(key) ?? {}, kpi)
+      // medians only for the period itself (each is a window query on SQL stores: the costly part of a dashboard)
+      const medianValues = medians
+        ? (yield* source.aggregate({
+          where: selected,
+          groupBy: [],
+          measures: Kpi.measures(centre, kpi, asOf, true).filter((m) => m._tag === "Duration" && m.stat === "median"),
+          utcOffsetMinutes: offset
+        }))[0]?.values ?? medianNulls()
+        : {}
+      totals = Kpi.figuresOf({ ...(values.get(keys[0]!) ?? {}), ...medianValues }, kpi)
       const comparison = (p: Period.Period): Comparison => {
         const f = figuresAt(p.key)
         return { period: { ...p, ...Period.range(p, offset) }, figures: f, ...changes(totals, f, kpi.decimals) }
