@@ -596,6 +596,11 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
         const decoded = decodeCommand(input)
         if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
         const command = decoded.right
+        // the actor's jurisdiction and roles first: a refusal here reads and writes nothing
+        const refused = policy.authorizeActor?.(config, command.actor, command._tag)
+        if (refused !== undefined) {
+          return Effect.fail(refused)
+        }
         const run = (commandId: string, given: boolean): Effect.Effect<CommandResult, ExecuteError> => {
           const once = attempt(command, commandId, command.correlationId ?? commandId, given).pipe(
             // the same command id won a race: answer with its result

@@ -32,6 +32,11 @@ export interface Policy {
     current: Case | undefined,
     command: Command | undefined
   ) => Forbidden | undefined
+  /**
+   * May the actor issue the command `name` at all, whatever the case? Checked before anything is read, so a
+   * refusal here reads and writes nothing. Optional: without it, only {@link Policy.authorizeCommand} decides.
+   */
+  readonly authorizeActor?: ((config: Resolved, actor: Actor, name: CommandName) => Forbidden | undefined) | undefined
   /** May the actor read this case? */
   readonly authorizeRead: (config: Resolved, actor: Actor, c: Case) => Forbidden | undefined
   /** The rows the actor may see in lists and statistics, as a condition (or a refusal). */
@@ -171,6 +176,14 @@ export const makeDefault = (options: DefaultPolicyOptions = {}): Policy => {
       return inScope(config, actor, c)
         ? undefined
         : forbid(actor, "read", `case ${c.id} is outside the actor's jurisdiction ${actor.jurisdiction}`)
+    },
+    authorizeActor: (config, actor, action) => {
+      if (home(config, actor) === undefined) {
+        return forbid(actor, action, `jurisdiction ${actor.jurisdiction} is not part of this centre`)
+      }
+      return mayIssue(actor, action)
+        ? undefined
+        : forbid(actor, action, `none of the roles [${actor.roles.join(", ")}] may issue ${action}`)
     },
     authorizePermission: (config, actor, permission) => {
       if (home(config, actor) === undefined) {

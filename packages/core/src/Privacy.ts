@@ -48,7 +48,8 @@ export const maskPhone = (phone: string): string => {
   return phone.length <= 4 ? "*".repeat(phone.length) : `${"*".repeat(phone.length - 4)}${phone.slice(-4)}`
 }
 
-const idPattern = /(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])/g
+// 18-character ID numbers, and 15 to 17 digits (old 15-digit numbers, or a mistyped one)
+const idPattern = /(?<![0-9A-Za-z])(\d{6})\d{5,8}(\d{3}[\dXx])(?![0-9A-Za-z])/g
 const mobilePattern = /(?<![0-9A-Za-z])(?:\+?86[\s-]?)?(1[3-9]\d)(?:[\s-]?\d){4}((?:[\s-]?\d){4})(?![0-9A-Za-z])/g
 const landlinePattern = /(?<![0-9A-Za-z])(0\d{2,3})-(\d{3,4})(\d{4})(?![0-9A-Za-z])/g
 

@@ -1,0 +1,382 @@
+/**
+ * Trust: personal data masked in every output, full reads only with the permission and recorded, party data
+ * sealed at rest with key rotation by key id, the retention rule keeping statistics intact, and the audit trail
+ * through the centre on both front doors.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
+import { randomBytes } from "node:crypto"
+import { CaseStore } from "../src/CaseStore.js"
+import * as Center from "../src/Center.js"
+import { createCenter } from "../src/CenterClient.js"
+import * as MemoryStore from "../src/MemoryStore.js"
+import * as Plugin from "../src/Plugin.js"
+import * as Privacy from "../src/Privacy.js"
+import { admin, applicant, countyConfig, otherTownship, respondent, viewer } from "./fixtures.js"
+
+const centre = countyConfig.id
+const FULL_ID = applicant.idNumber
+const FULL_PHONE = applicant.phone
+const MASKED_ID = "110105********002X"
+const MASKED_PHONE = "138****5678"
+
+const registerInput = (extra: Record<string, unknown> = {}) => ({
+  _tag: "Register",
+  actor: admin,
+  kind: "dispute",
+  channel: "walkIn",
+  place: "222403100201",
+  parties: [applicant, respondent],
+  description: "邻里纠纷，申请人电话 13812345678",
+  at: "2025-03-03T09:00:00+08:00",
+  ...extra
+})
+
+/** The loop from registration to archiving, one hour apart. */
+const toArchived = (caseId: string, day = "03") => {
+  let h = 9
+  const at = () => `2025-03-${day}T${String(++h).padStart(2, "0")}:00:00+08:00`
+  return [
+    { _tag: "Accept", actor: admin, caseId, at: at() },
+    { _tag: "Assess", actor: admin, caseId, category: "neighbourhood", complexity: "general", at: at() },
+    { _tag: "Dispatch", actor: admin, caseId, leadUnit: "dstMediation", mediationType: "people", at: at() },
+    { _tag: "StartHandling", actor: admin, caseId, at: at() },
+    {
+      _tag: "RecordOutcome",
+      actor: admin,
+      caseId,
+      at: at(),
+      outcome: { _tag: "Resolved", agreement: { summary: "双方达成协议" } }
+    },
+    { _tag: "GiveFeedback", actor: admin, caseId, rating: "satisfied", at: at() },
+    { _tag: "RecordFollowUp", actor: admin, caseId, result: "stable", at: at() },
+    { _tag: "Archive", actor: admin, caseId, at: at() }
+  ]
+}
+
+const keys = {
+  k1: randomBytes(32),
+  k2: randomBytes(32),
+  lookup: randomBytes(32)
+}
+
+const open = (options: Partial<Center.Options> = {}, store?: CaseStore) =>
+  Effect.gen(function*() {
+    const s = store ?? (yield* MemoryStore.make)
+    const center = yield* Center.make({ config: countyConfig, ...options }).pipe(
+      Effect.provideService(CaseStore, s)
+    )
+    return { store: s, center }
+  })
+
+const accessRecords = (store: CaseStore) =>
+  Effect.map(
+    store.scanState(centre, Privacy.accessNamespace, { prefix: "", limit: 100 }),
+    (es) => es.map((e) => e.value as Privacy.AccessRecord)
+  )
+
+describe("masking (脱敏)", () => {
+  it("masks ID numbers, phones and numbers in text", () => {
+    expect(Privacy.maskIdNumber("220283199001011234")).toBe("220283********1234")
+    expect(Privacy.maskPhone("13812345678")).toBe("138****5678")
+    expect(Privacy.maskPhone("0433-1234567")).toBe("0433-***4567")
+    expect(Privacy.maskText("身份证 220283199001011234，电话 +86 138-1234-5678 或 0433-1234567。"))
+      .toBe("身份证 220283********1234，电话 138****5678 或 0433-***4567。")
+    // case codes, division codes and timestamps are left alone
+    const plain = "222403-2025-000017 222403100201 2025-03-03T09:00:00.000Z 0123456789abcdef"
+    expect(Privacy.maskText(plain)).toBe(plain)
+  })
+
+  it.effect("every output of the centre is masked; the store keeps the full data", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* open()
+      const r = yield* center.execute(registerInput())
+      const outputs = [
+        r,
+        yield* center.get({ actor: admin, caseId: r.caseId }),
+        yield* center.getByCode({ actor: admin, code: r.code }),
+        yield* center.history({ actor: admin, caseId: r.caseId }),
+        yield* center.asOf({ actor: admin, caseId: r.caseId, at: "2025-03-04T00:00:00Z" }),
+        yield* center.list({ actor: admin })
+      ]
+      for (const output of outputs) {
+        const json = JSON.stringify(output)
+        expect(json).toContain(MASKED_ID)
+        expect(json).toContain(MASKED_PHONE)
+        expect(json).not.toContain(FULL_ID)
+        expect(json).not.toContain(FULL_PHONE)
+      }
+      const stored = Option.getOrThrow(yield* store.load(centre, r.caseId))
+      expect(stored.parties[0]).toMatchObject({ idNumber: FULL_ID, phone: FULL_PHONE })
+      expect(yield* accessRecords(store)).toEqual([])
+    }))
+
+  it.effect("a full read needs readPersonalData and is recorded; without it, Forbidden and nothing recorded", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* open()
+      const r = yield* center.execute(registerInput())
+      const full = yield* center.get({ actor: admin, caseId: r.caseId, personalData: "full" })
+      expect(full.parties[0]).toMatchObject({ idNumber: FULL_ID, phone: FULL_PHONE })
+      const listed = yield* center.list({ actor: admin, personalData: "full" })
+      expect(listed.items[0]!.parties[0]).toMatchObject({ idNumber: FULL_ID })
+      const history = yield* center.history({ actor: admin, caseId: r.caseId, personalData: "full" })
+      expect(JSON.stringify(history)).toContain(FULL_ID)
+      const records = yield* accessRecords(store)
+      expect(records.map((x) => [x.actorId, x.operation, x.caseIds])).toEqual([
+        ["admin-1", "get", [r.caseId]],
+        ["admin-1", "list", [r.caseId]],
+        ["admin-1", "history", [r.caseId]]
+      ])
+      const denied = yield* Effect.flip(center.get({ actor: viewer, caseId: r.caseId, personalData: "full" }))
+      expect(denied).toMatchObject({ _tag: "Forbidden", action: "readPersonalData" })
+      expect(yield* Effect.flip(center.list({ actor: viewer, personalData: "full" }))).toMatchObject({
+        _tag: "Forbidden"
+      })
+      expect(yield* accessRecords(store)).toHaveLength(3)
+    }))
+
+  it.effect("errors and logs carry masked numbers only", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      const capture = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ message }) => {
+          lines.push(JSON.stringify(message))
+        })
+      )
+      const leaky = Plugin.definePlugin({
+        id: "leaky",
+        version: "1",
+        guards: [{
+          name: "leak",
+          check: () => Effect.die(new Error(`cannot reach ${FULL_PHONE} or ${FULL_ID}`))
+        }]
+      })
+      const { center } = yield* open({ plugins: [leaky] })
+      const failed = yield* Effect.flip(center.execute(registerInput())).pipe(Effect.provide(capture))
+      expect(failed._tag).toBe("PluginFailed")
+      const invalid = yield* Effect.flip(
+        center.execute(registerInput({ parties: [{ ...applicant, idNumber: 11010519491231002 }] }))
+      )
+      expect(invalid._tag).toBe("InvalidInput")
+      for (const text of [JSON.stringify(failed), failed.message, JSON.stringify(invalid), invalid.message, ...lines]) {
+        expect(text).not.toContain(FULL_PHONE)
+        expect(text).not.toContain(FULL_ID)
+        expect(text).not.toContain("11010519491231002")
+      }
+      expect(lines.join("\n")).toContain(MASKED_PHONE)
+    }))
+})
+
+describe("encryption of party data at rest (字段级加密)", () => {
+  it.effect("the store sees only ciphertext; the centre reads it back; look-up hashes are keyed", () =>
+    Effect.gen(function*() {
+      const encryption = Privacy.staticKeys({ current: "k1", keys: { k1: keys.k1 }, lookupKey: keys.lookup })
+      const { center, store } = yield* open({ encryption })
+      // party data is sealed; free text (the description) is not: keep numbers out of it, or they are stored
+      const r = yield* center.execute(registerInput({ description: "邻里纠纷" }))
+      yield* center.execute({ _tag: "Accept", actor: admin, caseId: r.caseId, at: "2025-03-03T10:00:00+08:00" })
+      const raw = JSON.stringify([
+        yield* store.load(centre, r.caseId),
+        yield* store.readEvents(centre, r.caseId)
+      ])
+      for (const secret of [FULL_ID, FULL_PHONE, applicant.name, respondent.name, MASKED_ID]) {
+        expect(raw).not.toContain(secret)
+      }
+      const sealed = Option.getOrThrow(yield* store.load(centre, r.caseId)).parties[0]!
+      expect(sealed).toMatchObject({ _tag: "Person", role: "applicant", name: "***", sealed: { keyId: "k1" } })
+      expect(sealed.sealed!.lookup).toEqual({
+        idNumber: Privacy.lookupHash("id", FULL_ID, keys.lookup),
+        phone: Privacy.lookupHash("phone", FULL_PHONE, keys.lookup)
+      })
+      // the snapshot's sealed parties are the Registered event's, byte for byte
+      const events = yield* store.readEvents(centre, r.caseId)
+      expect(events[0]!.event._tag === "Registered" && events[0]!.event.parties[0]).toStrictEqual(sealed)
+      const full = yield* center.get({ actor: admin, caseId: r.caseId, personalData: "full" })
+      expect(full.parties).toStrictEqual([applicant, respondent])
+      expect((yield* center.get({ actor: admin, caseId: r.caseId })).parties[0]).toMatchObject({
+        name: "张三",
+        idNumber: MASKED_ID
+      })
+      expect(yield* store.verify!(centre)).toMatchObject({ ok: true, events: 2 })
+    }))
+
+  it.effect("keys rotate by id: old data stays readable by its key id, new data takes the current key", () =>
+    Effect.gen(function*() {
+      const raw = yield* MemoryStore.make
+      const first = yield* open({
+        encryption: Privacy.staticKeys({ current: "k1", keys: { k1: keys.k1 }, lookupKey: keys.lookup })
+      }, raw)
+      const a = yield* first.center.execute(registerInput())
+      const rotated = yield* open({
+        encryption: Privacy.staticKeys({ current: "k2", keys: { k1: keys.k1, k2: keys.k2 }, lookupKey: keys.lookup })
+      }, raw)
+      const b = yield* rotated.center.execute(registerInput())
+      expect(Option.getOrThrow(yield* raw.load(centre, a.caseId)).parties[0]!.sealed!.keyId).toBe("k1")
+      expect(Option.getOrThrow(yield* raw.load(centre, b.caseId)).parties[0]!.sealed!.keyId).toBe("k2")
+      for (const id of [a.caseId, b.caseId]) {
+        const c = yield* rotated.center.get({ actor: admin, caseId: id, personalData: "full" })
+        expect(c.parties[0]).toMatchObject({ name: "张三", idNumber: FULL_ID })
+      }
+      // a command on an old case keeps its parties under their own key
+      yield* rotated.center.execute({ _tag: "Accept", actor: admin, caseId: a.caseId, at: "2025-03-03T10:00:00+08:00" })
+      expect(Option.getOrThrow(yield* raw.load(centre, a.caseId)).parties[0]!.sealed!.keyId).toBe("k1")
+      // without the old key, the old case is a typed StoreError naming the key; the new one reads
+      const withoutK1 = yield* open({
+        encryption: Privacy.staticKeys({ current: "k2", keys: { k2: keys.k2 }, lookupKey: keys.lookup })
+      }, raw)
+      const missing = yield* Effect.flip(withoutK1.center.get({ actor: admin, caseId: a.caseId }))
+      expect(missing).toMatchObject({ _tag: "StoreError", reason: expect.stringContaining("key k1") })
+      expect((yield* withoutK1.center.get({ actor: admin, caseId: b.caseId })).id).toBe(b.caseId)
+      // a centre whose key service cannot give its current key does not start
+      const broken = yield* Effect.flip(open({
+        encryption: Privacy.staticKeys({ current: "k9", keys: { k1: keys.k1 }, lookupKey: keys.lookup })
+      }, raw))
+      expect(broken).toMatchObject({ _tag: "StoreError", reason: expect.stringContaining("key k9") })
+    }))
+
+  it.effect("a sealed party moved to another case, or changed, does not decrypt: CorruptRecord", () =>
+    Effect.gen(function*() {
+      const encryption = Privacy.staticKeys({ current: "k1", keys: { k1: keys.k1 }, lookupKey: keys.lookup })
+      const raw = yield* MemoryStore.make
+      const { center } = yield* open({ encryption }, raw)
+      const a = yield* center.execute(registerInput())
+      const stolen = Option.getOrThrow(yield* raw.load(centre, a.caseId)).parties
+      // a second store with a case that carries the first case's ciphertext
+      const other = yield* MemoryStore.make
+      const victim = yield* open({ encryption }, other)
+      const b = yield* victim.center.execute(registerInput())
+      const loaded = Option.getOrThrow(yield* other.load(centre, b.caseId))
+      yield* other.redact!({
+        centre,
+        caseId: b.caseId,
+        version: 1,
+        snapshot: { ...loaded, parties: stolen },
+        events: yield* other.readEvents(centre, b.caseId)
+      })
+      const fresh = yield* open({ encryption }, other)
+      expect(yield* Effect.flip(fresh.center.get({ actor: admin, caseId: b.caseId }))).toMatchObject({
+        _tag: "CorruptRecord",
+        caseId: b.caseId,
+        reason: expect.stringContaining("cannot be decrypted")
+      })
+    }))
+})
+
+describe("the retention rule (保存期限)", () => {
+  it.effect("anonymises or purges archived cases past the age; statistics and the audit trail stay intact", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* open({ retention: { afterDays: 365 } })
+      const old = yield* center.execute(registerInput())
+      for (const c of toArchived(old.caseId)) yield* center.execute(c)
+      const older = yield* center.execute(registerInput({ at: "2025-03-04T09:00:00+08:00" }))
+      for (const c of toArchived(older.caseId, "04")) yield* center.execute(c)
+      const open_ = yield* center.execute(registerInput())
+      const stats = {
+        actor: admin,
+        groupBy: [{ _tag: "Column", field: "status" }],
+        measures: [
+          { _tag: "Count", name: "n" },
+          { _tag: "Duration", name: "t", from: "registeredAt", to: "closedAt", stat: "avg" }
+        ]
+      } as const
+      const before = yield* center.aggregate(stats)
+      // not yet due
+      expect((yield* center.applyRetention({ actor: admin, asOf: "2025-12-31T00:00:00Z" })).cases).toEqual([])
+      const asOf = "2026-03-05T00:00:00Z"
+      const anonymised = yield* center.applyRetention({ actor: admin, asOf })
+      expect(anonymised).toMatchObject({ mode: "anonymise", cutoff: "2025-03-05T00:00:00.000Z" })
+      expect(anonymised.cases.map((c) => c.caseId)).toEqual([old.caseId, older.caseId])
+      const after = yield* center.get({ actor: admin, caseId: old.caseId, personalData: "full" })
+      expect(after.parties).toEqual([
+        { _tag: "Person", role: "applicant", name: "当事人1" },
+        { _tag: "Person", role: "respondent", name: "当事人2" }
+      ])
+      const history = JSON.stringify(yield* center.history({ actor: admin, caseId: old.caseId, personalData: "full" }))
+      expect(history).not.toContain(FULL_ID)
+      expect(history).not.toContain("张三")
+      expect(yield* center.aggregate(stats)).toStrictEqual(before)
+      expect(yield* center.verify({ actor: admin })).toMatchObject({ ok: true, cases: 3, purged: 0 })
+      // done once; purging then removes the events of the anonymised cases
+      expect((yield* center.applyRetention({ actor: admin, asOf })).cases).toEqual([])
+      const purged = yield* center.applyRetention({ actor: admin, asOf, mode: "purge", olderThanDays: 365 })
+      expect(purged.cases).toHaveLength(2)
+      expect(yield* center.history({ actor: admin, caseId: old.caseId })).toEqual([])
+      expect(yield* center.aggregate(stats)).toStrictEqual(before)
+      expect(yield* center.verify({ actor: admin })).toMatchObject({ ok: true, cases: 3, purged: 2 })
+      expect((yield* center.get({ actor: admin, caseId: open_.caseId, personalData: "full" })).parties).toEqual([
+        applicant,
+        respondent
+      ])
+      // only an actor at the root holding applyRetention
+      expect(yield* Effect.flip(center.applyRetention({ actor: viewer, asOf }))).toMatchObject({ _tag: "Forbidden" })
+      const townshipAdmin = { ...admin, id: "ds-admin", jurisdiction: "222403100" }
+      expect(yield* Effect.flip(center.applyRetention({ actor: townshipAdmin, asOf }))).toMatchObject({
+        _tag: "Forbidden"
+      })
+      const noAge = yield* open()
+      expect(yield* Effect.flip(noAge.center.applyRetention({ actor: admin }))).toMatchObject({
+        _tag: "InvalidInput",
+        field: "olderThanDays"
+      })
+      expect(store.capabilities.name).toBe("memory")
+    }))
+})
+
+describe("the audit trail through the centre", () => {
+  it.effect("verify: one case or the whole centre, with the permission", () =>
+    Effect.gen(function*() {
+      const { center } = yield* open()
+      const r = yield* center.execute(registerInput())
+      yield* center.execute({ _tag: "Accept", actor: admin, caseId: r.caseId, at: "2025-03-03T10:00:00+08:00" })
+      expect(yield* center.verify({ actor: admin })).toStrictEqual({
+        ok: true,
+        cases: 1,
+        events: 2,
+        unhashed: 0,
+        purged: 0
+      })
+      expect(yield* center.verify({ actor: admin, caseId: r.caseId })).toMatchObject({ ok: true, events: 2 })
+      expect(yield* Effect.flip(center.verify({ actor: viewer }))).toMatchObject({
+        _tag: "Forbidden",
+        action: "verifyAuditTrail"
+      })
+      const supervisor = { id: "sup-ds", roles: ["supervisor"], jurisdiction: "222403100" }
+      expect(yield* Effect.flip(center.verify({ actor: supervisor }))).toMatchObject({ _tag: "Forbidden" })
+      expect(yield* center.verify({ actor: supervisor, caseId: r.caseId })).toMatchObject({ ok: true })
+      expect(yield* Effect.flip(center.verify({ actor: otherTownship, caseId: r.caseId }))).toMatchObject({
+        _tag: "Forbidden"
+      })
+    }))
+
+  it("the Promise API: verify, masked results, full reads and retention", async () => {
+    const center = await createCenter({
+      config: countyConfig,
+      encryption: Privacy.staticKeys({ current: "k1", keys: { k1: keys.k1 }, lookupKey: keys.lookup }),
+      store: Layer.effect(CaseStore, MemoryStore.make)
+    })
+    try {
+      const r = await center.register({
+        actor: admin,
+        kind: "dispute",
+        channel: "walkIn",
+        place: "222403100201",
+        parties: [applicant],
+        description: "邻里纠纷",
+        at: "2025-03-03T09:00:00+08:00"
+      })
+      expect(JSON.stringify(r)).not.toContain(FULL_ID)
+      expect((await center.get({ actor: admin, caseId: r.caseId, personalData: "full" })).parties[0]).toMatchObject({
+        idNumber: FULL_ID
+      })
+      expect(await center.verify({ actor: admin })).toMatchObject({ ok: true, cases: 1, events: 1 })
+      await expect(center.verify({ actor: viewer })).rejects.toMatchObject({ _tag: "Forbidden" })
+      expect(await center.applyRetention({ actor: admin, olderThanDays: 1 })).toMatchObject({ cases: [] })
+    } finally {
+      await center.dispose()
+    }
+  })
+})
