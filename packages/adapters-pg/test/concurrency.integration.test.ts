@@ -11,6 +11,7 @@ import {
   type Event,
   Examples,
   Lifecycle,
+  Privacy,
   Summary
 } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
@@ -201,7 +202,8 @@ describe(`PostgreSQL: concurrent writers (${db.source})`, () => {
         const records = new Map<string, CaseStore.CommandRecord>()
         for (const r of applied) {
           const commandId = r.events[0]!.commandId
-          expect(byCommand.get(commandId)).toStrictEqual(r.events)
+          // the centre answers with personal numbers masked; the store keeps them
+          expect(byCommand.get(commandId)!.map(Privacy.maskEnvelope)).toStrictEqual(r.events)
           records.set(commandId, {
             commandId,
             caseId: r.caseId,

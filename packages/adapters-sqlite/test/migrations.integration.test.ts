@@ -126,6 +126,11 @@ describe("SQLite: migrations and settings", () => {
       // as a version of the SDK from before the last migration left it
       withDatabase(filename, (db) => {
         for (const table of createdBy(last)) db.exec(`DROP TABLE ${table}`)
+        // and the columns it added
+        for (const st of last.statements) {
+          const added = /^ALTER TABLE (\w+) ADD COLUMN (\w+)/.exec(st)
+          if (added !== null) db.exec(`ALTER TABLE ${added[1]} DROP COLUMN ${added[2]}`)
+        }
         db.prepare("DELETE FROM fq_migrations WHERE id = ?").run(last.id)
       })
       const { sqlStore } = yield* build({ filename, autoMigrate: false })
