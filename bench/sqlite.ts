@@ -24,9 +24,9 @@ import {
   dumpSqlite,
   jsonBytes,
   openSqliteCenter,
+  prebuildRows,
   RawSqlite,
   removeSqlite,
-  rowsOf,
   type SqliteCenter,
   sqliteFiles
 } from "./storage.js"
@@ -45,7 +45,7 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
   const runAll = (center: Center.Center) => Effect.forEach(inputs, (input) => center.execute(input), { discard: true })
   const { steps } = await capture(runAll)
   if (steps.length !== commands) throw new Error(`sqlite: captured ${steps.length} appends for ${commands} commands`)
-  const prebuilt = steps.map((s) => rowsOf(s.request))
+  const prebuilt = prebuildRows(steps)
   const files = await sqliteFiles()
   try {
     const rawRun = (filename: string, rows?: typeof prebuilt) => {

@@ -12,7 +12,7 @@
  */
 import { PgStore } from "@fengqiao/adapters-pg"
 import { SqliteStore } from "@fengqiao/adapters-sqlite"
-import { CaseStore, Center, type Event, IdGenerator, MemoryStore } from "@fengqiao/core"
+import { AuditTrail, CaseStore, Center, type Event, IdGenerator, MemoryStore } from "@fengqiao/core"
 import { type Dialect, Migrations } from "@fengqiao/sql"
 import Database from "better-sqlite3"
 import * as Effect from "effect/Effect"
@@ -106,8 +106,8 @@ export const capture = async (
 
 // ---- rows --------------------------------------------------------------------------------------------------------
 
-/** The values of an events row, as `SqlStore.ts` computes them (`eventValues`). */
-export const eventRow = (c: string, e: Event.Envelope): ReadonlyArray<unknown> => [
+/** The values of an events row, as `SqlStore.ts` computes them (`eventValues`), with its audit-trail hash. */
+export const eventRow = (c: string, e: Event.Envelope, hash: string): ReadonlyArray<unknown> => [
   c,
   e.caseId,
   e.version,
@@ -116,20 +116,47 @@ export const eventRow = (c: string, e: Event.Envelope): ReadonlyArray<unknown> =
   e.actor.id,
   e.commandId,
   e.correlationId,
-  JSON.stringify(e)
+  JSON.stringify(e),
+  hash
 ]
 
-/** The serialised values one append writes: the cases row (summary columns + snapshot JSON) and the events rows. */
+/**
+ * The serialised values one append writes: the cases row (summary columns + snapshot JSON), the events rows with
+ * their hashes, the case's audit-trail head before (checked by the update, as the store does) and after.
+ */
 export interface Rows {
   readonly cases: ReadonlyArray<unknown>
   readonly events: ReadonlyArray<ReadonlyArray<unknown>>
+  readonly previous: string
+  readonly head: string
 }
 
-/** Serialises an append request exactly as the store does (`caseRow(summary, JSON.stringify(snapshot))`). */
-export const rowsOf = (r: CaseStore.AppendRequest): Rows => ({
-  cases: caseRow(r.summary, JSON.stringify(r.snapshot)),
-  events: r.events.map((e) => eventRow(r.centre, e))
-})
+/**
+ * Serialises an append request exactly as the store does (`caseRow(summary, JSON.stringify(snapshot))`, the hash
+ * chain of its events from the case's head `previous`).
+ */
+export const rowsOf = (r: CaseStore.AppendRequest, previous: string): Rows => {
+  const hashes = AuditTrail.chain(previous, r.events)
+  return {
+    cases: caseRow(r.summary, JSON.stringify(r.snapshot)),
+    events: r.events.map((e, i) => eventRow(r.centre, e, hashes[i]!)),
+    previous,
+    head: hashes.at(-1) ?? previous
+  }
+}
+
+/** The rows of a run of appends serialised ahead of time, each chained from its case's head so far. */
+export const prebuildRows = (steps: ReadonlyArray<Step>): Array<Rows> => {
+  const heads = new Map<string, string>()
+  return steps.map((s) => {
+    const rows = rowsOf(s.request, heads.get(s.request.caseId) ?? AuditTrail.genesis)
+    heads.set(s.request.caseId, rows.head)
+    return rows
+  })
+}
+
+/** The rows of an imported case: a new case, chained from the start. */
+const importRows = (r: CaseStore.AppendRequest): Rows => rowsOf(r, AuditTrail.genesis)
 
 /** Bytes of JSON an append request writes (snapshot + envelopes), for the workload facts. */
 export const jsonBytes = (r: CaseStore.AppendRequest): number =>
@@ -137,20 +164,20 @@ export const jsonBytes = (r: CaseStore.AppendRequest): number =>
 
 // ---- statements --------------------------------------------------------------------------------------------------
 
-const eventColumns = "centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope"
+const eventColumns = "centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash"
 
 /** The store's statements for a dialect and table prefix, with the same text `SqlStore.ts` sends. */
 export const statementsOf = (dialect: Dialect.Dialect, prefix: string) => {
   const t = Migrations.tables(prefix)
   const f = (text: string) => finish(dialect, text)
   const json = dialect.jsonParameter("?")
-  const caseTuple = `(?, ${caseColumns.map((c) => (c === "snapshot" ? json : "?")).join(", ")})`
-  const eventTuple = `(?, ?, ?, ?, ?, ?, ?, ?, ${json})`
+  const caseTuple = `(?, ${caseColumns.map((c) => (c === "snapshot" ? json : "?")).join(", ")}, ?)`
+  const eventTuple = `(?, ?, ?, ?, ?, ?, ?, ?, ${json}, ?)`
   const many = (head: string, tuple: string, n: number) =>
     f(`${head} VALUES ${Array.from({ length: n }, () => tuple).join(", ")}`)
   return {
     tables: t,
-    load: f(`SELECT id, version, snapshot FROM ${t.cases} WHERE centre = ? AND id = ?`),
+    load: f(`SELECT id, version, snapshot, head_hash FROM ${t.cases} WHERE centre = ? AND id = ?`),
     nextSequence: f(
       `INSERT INTO ${t.sequences} (centre, scope, value) VALUES (?, ?, ?) ON CONFLICT (centre, scope) DO UPDATE SET value = ${t.sequences}.value + ? RETURNING value`
     ),
@@ -160,17 +187,18 @@ export const statementsOf = (dialect: Dialect.Dialect, prefix: string) => {
     insertCase: f(
       `INSERT INTO ${t.cases} (centre, ${
         caseColumns.join(", ")
-      }) VALUES ${caseTuple} ON CONFLICT DO NOTHING RETURNING version`
+      }, head_hash) VALUES ${caseTuple} ON CONFLICT DO NOTHING RETURNING version`
     ),
     updateCase: f(
       `UPDATE ${t.cases} SET ${
         caseColumns.map((c) => `${c} = ${c === "snapshot" ? json : "?"}`).join(", ")
-      } WHERE centre = ? AND id = ? AND version = ? RETURNING version`
+      }, head_hash = ? WHERE centre = ? AND id = ? AND version = ? AND COALESCE(head_hash, '') = ? RETURNING version`
     ),
     insertEvents: (n: number) => many(`INSERT INTO ${t.events} (${eventColumns})`, eventTuple, n),
     insertCommands: (n: number) =>
       many(`INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version)`, "(?, ?, ?, ?, ?)", n),
-    insertCases: (n: number) => many(`INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")})`, caseTuple, n)
+    insertCases: (n: number) =>
+      many(`INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")}, head_hash)`, caseTuple, n)
   }
 }
 
@@ -235,7 +263,9 @@ export class RawSqlite {
     const r = step.request
     const s = this.sql
     this.inTransaction(() => {
-      const found = this.stmt(s.load).get(r.centre, r.caseId) as { readonly snapshot: string } | undefined
+      const found = this.stmt(s.load).get(r.centre, r.caseId) as
+        | { readonly snapshot: string; readonly head_hash: string | null }
+        | undefined
       if (found !== undefined && prebuilt === undefined) JSON.parse(found.snapshot)
       if (step.sequence !== undefined) {
         this.stmt(s.nextSequence).get(r.centre, step.sequence.scope, step.sequence.count, step.sequence.count)
@@ -248,10 +278,10 @@ export class RawSqlite {
         r.expectedVersion + r.events.length
       )
       if (claimed === undefined) throw new Error(`raw sqlite: duplicate command ${r.commandId}`)
-      const rows = prebuilt ?? rowsOf(r)
+      const rows = prebuilt ?? rowsOf(r, found?.head_hash ?? AuditTrail.genesis)
       const written = r.expectedVersion === 0
-        ? this.stmt(s.insertCase).get(r.centre, ...rows.cases)
-        : this.stmt(s.updateCase).get(...rows.cases, r.centre, r.caseId, r.expectedVersion)
+        ? this.stmt(s.insertCase).get(r.centre, ...rows.cases, rows.head)
+        : this.stmt(s.updateCase).get(...rows.cases, rows.head, r.centre, r.caseId, r.expectedVersion, rows.previous)
       if (written === undefined) throw new Error(`raw sqlite: version conflict on ${r.caseId}`)
       this.stmt(s.insertEvents(rows.events.length)).run(...rows.events.flat())
     })
@@ -260,6 +290,7 @@ export class RawSqlite {
   /** One import transaction: the sequences, then multi-row INSERTs in the store's chunk sizes. */
   importBatch(batch: Batch): void {
     const s = this.sql
+    const rows = batch.requests.map(importRows)
     this.inTransaction(() => {
       for (const q of batch.sequences) this.stmt(s.nextSequence).get(centre, q.scope, q.count, q.count)
       for (const chunk of chunks(batch.requests, bulkChunks.commands)) {
@@ -267,12 +298,13 @@ export class RawSqlite {
           ...chunk.flatMap((r) => [r.centre, r.commandId, r.caseId, 1, r.events.length])
         )
       }
-      for (const chunk of chunks(batch.requests, bulkChunks.cases)) {
+      for (const [k, chunk] of chunks(batch.requests, bulkChunks.cases).entries()) {
+        const first = k * bulkChunks.cases
         this.stmt(s.insertCases(chunk.length)).run(
-          ...chunk.flatMap((r) => [r.centre, ...caseRow(r.summary, JSON.stringify(r.snapshot))])
+          ...chunk.flatMap((r, i) => [r.centre, ...rows[first + i]!.cases, rows[first + i]!.head])
         )
       }
-      const events = batch.requests.flatMap((r) => r.events.map((e) => eventRow(r.centre, e)))
+      const events = rows.flatMap((x) => x.events)
       for (const chunk of chunks(events, bulkChunks.events)) {
         this.stmt(s.insertEvents(chunk.length)).run(...chunk.flat())
       }
@@ -320,7 +352,7 @@ export class RawPg {
     const r = step.request
     const s = this.sql
     return this.inTransaction(async (client) => {
-      const found = await client.query<{ snapshot: string }>(s.load, [r.centre, r.caseId])
+      const found = await client.query<{ snapshot: string; head_hash: string | null }>(s.load, [r.centre, r.caseId])
       if (found.rows[0] !== undefined && prebuilt === undefined) JSON.parse(found.rows[0].snapshot)
       if (step.sequence !== undefined) {
         await client.query(s.nextSequence, [r.centre, step.sequence.scope, step.sequence.count, step.sequence.count])
@@ -333,10 +365,17 @@ export class RawPg {
         r.expectedVersion + r.events.length
       ])
       if (claimed.rows.length === 0) throw new Error(`raw pg: duplicate command ${r.commandId}`)
-      const rows = prebuilt ?? rowsOf(r)
+      const rows = prebuilt ?? rowsOf(r, found.rows[0]?.head_hash ?? AuditTrail.genesis)
       const written = r.expectedVersion === 0
-        ? await client.query(s.insertCase, [r.centre, ...rows.cases])
-        : await client.query(s.updateCase, [...rows.cases, r.centre, r.caseId, r.expectedVersion])
+        ? await client.query(s.insertCase, [r.centre, ...rows.cases, rows.head])
+        : await client.query(s.updateCase, [
+          ...rows.cases,
+          rows.head,
+          r.centre,
+          r.caseId,
+          r.expectedVersion,
+          rows.previous
+        ])
       if (written.rows.length === 0) throw new Error(`raw pg: version conflict on ${r.caseId}`)
       await client.query(s.insertEvents(rows.events.length), rows.events.flat())
     })
@@ -345,6 +384,7 @@ export class RawPg {
   /** The same statements as {@link RawSqlite.importBatch}. */
   importBatch(batch: Batch): Promise<void> {
     const s = this.sql
+    const rows = batch.requests.map(importRows)
     return this.inTransaction(async (client) => {
       for (const q of batch.sequences) await client.query(s.nextSequence, [centre, q.scope, q.count, q.count])
       for (const chunk of chunks(batch.requests, bulkChunks.commands)) {
@@ -353,13 +393,14 @@ export class RawPg {
           chunk.flatMap((r) => [r.centre, r.commandId, r.caseId, 1, r.events.length])
         )
       }
-      for (const chunk of chunks(batch.requests, bulkChunks.cases)) {
+      for (const [k, chunk] of chunks(batch.requests, bulkChunks.cases).entries()) {
+        const first = k * bulkChunks.cases
         await client.query(
           s.insertCases(chunk.length),
-          chunk.flatMap((r) => [r.centre, ...caseRow(r.summary, JSON.stringify(r.snapshot))])
+          chunk.flatMap((r, i) => [r.centre, ...rows[first + i]!.cases, rows[first + i]!.head])
         )
       }
-      const events = batch.requests.flatMap((r) => r.events.map((e) => eventRow(r.centre, e)))
+      const events = rows.flatMap((x) => x.events)
       for (const chunk of chunks(events, bulkChunks.events)) {
         await client.query(s.insertEvents(chunk.length), chunk.flat())
       }
