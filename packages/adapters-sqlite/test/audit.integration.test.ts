@@ -37,11 +37,18 @@ describe("SQLite: the audit trail finds rows changed directly in the database", 
           yield* center.execute({ _tag: "Accept", actor, caseId })
           yield* center.execute(supervisionInput(caseId, `${caseId}-o1`))
         }
-        expect(yield* center.verify({ actor })).toStrictEqual({ ok: true, cases: 9, events: 27, unhashed: 0, purged: 0 })
+        expect(yield* center.verify({ actor })).toStrictEqual({
+          ok: true,
+          cases: 9,
+          events: 27,
+          unhashed: 0,
+          purged: 0
+        })
       }))
 
       withDatabase(filename, (db) => {
-        const run = (sql: string, ...params: ReadonlyArray<unknown>) => expect(db.prepare(sql).run(...params).changes).toBeGreaterThan(0)
+        const run = (sql: string, ...params: ReadonlyArray<unknown>) =>
+          expect(db.prepare(sql).run(...params).changes).toBeGreaterThan(0)
         run(
           `UPDATE fq_events SET envelope = json_set(envelope, '$.event.note', '已督办（改）') WHERE case_id = ? AND version = 3`,
           tampered.content

@@ -76,7 +76,10 @@ describe("the risk plugin with party data encrypted at rest", () => {
       yield* register(a.center, "01")
       yield* register(b.center, "01")
       const keysOf = (store: CaseStore.CaseStore) =>
-        Effect.map(store.scanState(countyConfig.id, "risk", { prefix: "i/id/", limit: 10 }), (es) => es.map((e) => e.key))
+        Effect.map(
+          store.scanState(countyConfig.id, "risk", { prefix: "i/id/", limit: 10 }),
+          (es) => es.map((e) => e.key)
+        )
       const ka = yield* keysOf(a.store)
       const kb = yield* keysOf(b.store)
       expect(ka).toHaveLength(1)
