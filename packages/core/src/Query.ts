@@ -9,7 +9,7 @@ import { Actor } from "./Actor.js"
 import { Status } from "./Case.js"
 import type { Column, Condition, Dimension, Measure } from "./CaseStore.js"
 import { CaseId, DivisionCode, Key, TimestampInput } from "./Primitives.js"
-import type { TimeField } from "./Summary.js"
+import { type TimeField, timeFields } from "./Summary.js"
 
 const columns: ReadonlyArray<Column> = [
   "status",
@@ -44,21 +44,6 @@ const columns: ReadonlyArray<Column> = [
   "id"
 ]
 
-const times: ReadonlyArray<TimeField> = [
-  "registeredAt",
-  "acceptedAt",
-  "assessedAt",
-  "dispatchedAt",
-  "handlingStartedAt",
-  "closedAt",
-  "feedbackAt",
-  "archivedAt",
-  "updatedAt",
-  "dueAt",
-  "handlingDueAt",
-  "acceptanceDueAt"
-]
-
 /**
  * How a query returns resident ID numbers and phone numbers: `masked` (the default: `220283********1234`,
  * `138****5678`) or `full`, which needs the `readPersonalData` permission and is recorded.
@@ -82,7 +67,7 @@ export const ColumnSchema: Schema.Schema<Column> = Schema.Literal(...columns).an
  * @since 0.1.0
  * @category schemas
  */
-export const TimeFieldSchema: Schema.Schema<TimeField> = Schema.Literal(...times).annotations({
+export const TimeFieldSchema: Schema.Schema<TimeField> = Schema.Literal(...timeFields).annotations({
   identifier: "TimeField"
 })
 

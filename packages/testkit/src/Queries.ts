@@ -5,23 +5,10 @@
  *
  * @since 0.1.0
  */
-import type { CaseStore, CenterConfig, Summary } from "@fengqiao/core"
+import { type CaseStore, type CenterConfig, Summary } from "@fengqiao/core"
 import * as FastCheck from "effect/FastCheck"
 
-const timeFields: ReadonlyArray<Summary.TimeField> = [
-  "registeredAt",
-  "acceptedAt",
-  "assessedAt",
-  "dispatchedAt",
-  "handlingStartedAt",
-  "closedAt",
-  "feedbackAt",
-  "archivedAt",
-  "updatedAt",
-  "dueAt",
-  "handlingDueAt",
-  "acceptanceDueAt"
-]
+const timeFields = Summary.timeFields
 
 const keyColumns: ReadonlyArray<CaseStore.Column> = [
   "status",
