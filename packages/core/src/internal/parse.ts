@@ -4,6 +4,7 @@ import type * as Schema from "effect/Schema"
 import type { InputIssue } from "../Errors.js"
 import { InvalidConfig, InvalidInput } from "../Errors.js"
 import { maskText } from "../Privacy.js"
+import { compile, Fail } from "./fastDecode.js"
 
 const describe = (issue: ParseResult.ArrayFormatterIssue): string => {
   if (issue._tag === "Missing") return "a value (the field is required)"
@@ -53,9 +54,13 @@ const parseOptions = { errors: "all", onExcessProperty: "error" } as const
  * @internal
  */
 export const decodeInput = <A, I>(schema: Schema.Schema<A, I, never>) => {
+  const fast = compile(schema.ast)
   const decode = ParseResult.decodeUnknownEither(schema, parseOptions)
-  return (input: unknown, prefix = ""): Either.Either<A, InvalidInput> =>
-    Either.mapLeft(decode(input), (e) => toInvalidInput(e, prefix))
+  return (input: unknown, prefix = ""): Either.Either<A, InvalidInput> => {
+    // valid input takes the compiled fast path; anything else gets the schema's own answer (and its error)
+    const value = fast(input)
+    return value !== Fail ? Either.right(value as A) : Either.mapLeft(decode(input), (e) => toInvalidInput(e, prefix))
+  }
 }
 
 /** @internal */
