@@ -583,7 +583,7 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
   const cases: Array<AnyCase> = [
     {
       name: `dashboard on SQLite (${label})`,
-      note: "Stats.compute over SqliteStore: one GROUP BY per part, window queries for medians",
+      note: "Stats.compute over SqliteStore: one rolled-up GROUP BY pass, one pass for the medians",
       run: async () => {
         await sqlite.dashboard(w.resolved)
         return 1
@@ -659,6 +659,19 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
 const argv = process.argv
 if (argv[2] === "--child") {
   child(argv[3] as Engine, argv[4] as Side, Number(argv[5]), 1).catch((e: unknown) => {
+    console.error(e)
+    process.exitCode = 1
+  })
+}
+if (argv[2] === "--fixtures") {
+  // builds (or finds) the fixtures only: `tsx bench/stats.ts --fixtures sqlite|pg`
+  ;(async () => {
+    const w = await makeWorld()
+    for (const n of sizes()) {
+      if (argv[3] !== "pg") console.log(await sqliteFixture(w, n))
+      if (argv[3] !== "sqlite") console.log(await pgFixture(w, pgUrl(), n))
+    }
+  })().catch((e: unknown) => {
     console.error(e)
     process.exitCode = 1
   })

@@ -26,7 +26,7 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 
 const period = (column: string, offsetMinutes: number, unit: Dialect.PeriodUnit): string => {
-  const local = `(to_timestamp((${column} + ${offsetMinutes * 60_000}) / 1000.0) AT TIME ZONE 'UTC')`
+  const local = `(to_timestamp((${column} + ${offsetMinutes * 60_000}) / 1000.0::float8) AT TIME ZONE 'UTC')`
   switch (unit) {
     case "day":
       return `to_char(${local}, 'YYYY-MM-DD')`
@@ -69,7 +69,14 @@ export const dialect: Dialect.Dialect = {
   migrationLock: (name) => `SELECT pg_advisory_xact_lock(hashtext('${name}'))`,
   skipLocked: " FOR UPDATE SKIP LOCKED",
   notify: (channel) => `SELECT pg_notify('${channel}', '1')`,
-  concurrentWriters: true
+  concurrentWriters: true,
+  // an ordered-set aggregate: medians in the same GROUP BY pass as the counts
+  median: (x) => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x})`,
+  aggregateFilter: true,
+  // statistics (see `Dialect.aggregateSettings`): no JIT (it took longer to compile a dashboard's forty aggregate
+  // expressions than to run them over a million rows); GROUP BY by hashing, in memory — the planner cannot
+  // estimate how few groups a period expression has, and would otherwise sort the whole selection on disk
+  aggregateSettings: [["jit", "off"], ["work_mem", "'64MB'"], ["enable_sort", "off"]]
 }
 
 /**

@@ -65,8 +65,28 @@ export const dialect: Dialect.Dialect = {
   period,
   isUniqueViolation: (e: SqlError) => sqliteCodes.has((e.cause as { code?: string } | undefined)?.code ?? ""),
   skipLocked: "",
-  concurrentWriters: false
+  concurrentWriters: false,
+  // the percentile extension (SQLITE_ENABLE_PERCENTILE, in better-sqlite3's bundled SQLite): `median` is an
+  // ordinary aggregate, so medians are computed in the same GROUP BY pass as the counts (checked at start-up by
+  // `layer`, which drops it on a build without the extension)
+  median: (x) => `median(${x})`,
+  aggregateFilter: true
 }
+
+/**
+ * The dialect for a connection: {@link dialect}, without `median` when this SQLite build lacks the percentile
+ * extension (then each median is a window query of its own).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const dialectFor = (sql: SqlClient.SqlClient): Effect.Effect<Dialect.Dialect> =>
+  sql.unsafe("SELECT median(x) AS m FROM (SELECT 1 AS x UNION ALL SELECT 2)").pipe(
+    Effect.map((rows) => (Number((rows[0] as { m?: unknown } | undefined)?.m) === 1.5 ? dialect : withoutMedian)),
+    Effect.orElseSucceed(() => withoutMedian)
+  )
+
+const withoutMedian: Dialect.Dialect = { ...dialect, median: undefined }
 
 /**
  * Options of the SQLite store.
@@ -121,9 +141,10 @@ export const layer = (
   CaseStore.CaseStore | SqlStore.SqlStore | SqlClient.SqlClient | SqliteClient.SqliteClient,
   Errors.StoreError | ConfigError
 > =>
-  SqlStore.layer({
-    dialect,
-    tablePrefix: options.tablePrefix,
-    autoMigrate: options.autoMigrate,
-    outboxSubscriptions: options.outboxSubscriptions
-  }).pipe(Layer.provideMerge(clientLayer(options)))
+  Layer.unwrapEffect(Effect.map(Effect.flatMap(SqlClient.SqlClient, dialectFor), (dialect) =>
+    SqlStore.layer({
+      dialect,
+      tablePrefix: options.tablePrefix,
+      autoMigrate: options.autoMigrate,
+      outboxSubscriptions: options.outboxSubscriptions
+    }))).pipe(Layer.provideMerge(clientLayer(options)))

@@ -126,8 +126,10 @@ describe("SQLite: migrations and settings", () => {
       // as a version of the SDK from before the last migration left it
       withDatabase(filename, (db) => {
         for (const table of createdBy(last)) db.exec(`DROP TABLE ${table}`)
-        // and the columns it added
+        // and the indexes and columns it added
         for (const st of last.statements) {
+          const index = /^CREATE INDEX (\w+)/.exec(st)
+          if (index !== null) db.exec(`DROP INDEX ${index[1]}`)
           const added = /^ALTER TABLE (\w+) ADD COLUMN (\w+)/.exec(st)
           if (added !== null) db.exec(`ALTER TABLE ${added[1]} DROP COLUMN ${added[2]}`)
         }
@@ -139,6 +141,19 @@ describe("SQLite: migrations and settings", () => {
       const { center } = yield* open({ filename })
       expect((yield* center.get({ actor: Examples.admin, caseId })).version).toBe(1)
       expect(migrationRows(filename)).toEqual(allIds.map((id) => ({ id, n: 1 })))
+      // every index the migrations create is there again
+      const indexes = withDatabase(
+        filename,
+        (db) =>
+          (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'fq_%'").all() as Array<
+            { name: string }
+          >).map((r) => r.name),
+        { readonly: true }
+      )
+      const created = all.flatMap((m) =>
+        m.statements.flatMap((st) => /^CREATE (?:UNIQUE )?INDEX (\w+)/.exec(st)?.[1] ?? [])
+      )
+      expect(indexes.sort()).toEqual(expect.arrayContaining(created.sort()))
     })))
 
   it.live("the file is in WAL mode; the connection has the busy timeout, synchronous and foreign keys set", () =>

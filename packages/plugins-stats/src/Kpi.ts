@@ -301,6 +301,63 @@ export const measures = (
 }
 
 /**
+ * The additive measures of every count and, per step, the number of timed cases (`<step>_n`) and the sum of
+ * their durations (`<step>_sum`): what {@link measures} asks for minus the averages and medians, in a form whose
+ * values add up across groups, so that one `GROUP BY` pass over fine groups can be rolled up into several
+ * coarser ones ({@link addValues}, {@link withAverages}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const additiveMeasures = (
+  centre: CenterConfig.Resolved,
+  options: KpiOptions,
+  asOf: string
+): ReadonlyArray<CaseStore.Measure> => {
+  const conditions = countConditions(centre, options, asOf)
+  const out: Array<CaseStore.Measure> = countNames.map((name) => {
+    const where = conditions[name]
+    return where === undefined ? { _tag: "Count", name } : { _tag: "Count", name, where }
+  })
+  for (const step of stepNames) {
+    const { from, to } = stepDefinitions[step]
+    out.push({ _tag: "Duration", name: `${step}_n`, from, to, stat: "count" })
+    out.push({ _tag: "Duration", name: `${step}_sum`, from, to, stat: "sum" })
+  }
+  return out
+}
+
+/**
+ * Adds the values of an aggregate row of {@link additiveMeasures} into a running total (in place).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const addValues = (
+  total: Record<string, number>,
+  values: Readonly<Record<string, number | null>>
+): Record<string, number> => {
+  for (const k in values) total[k] = (total[k] ?? 0) + (values[k] ?? 0)
+  return total
+}
+
+/**
+ * The values of {@link measures} from summed {@link additiveMeasures}: each step's average is its sum ÷ its count
+ * (`null` without timed cases), exactly what the store's `avg` gives.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const withAverages = (values: Readonly<Record<string, number>>): Record<string, number | null> => {
+  const out: Record<string, number | null> = { ...values }
+  for (const step of stepNames) {
+    const n = values[`${step}_n`] ?? 0
+    out[`${step}_avg`] = n === 0 ? null : (values[`${step}_sum`] ?? 0) / n
+  }
+  return out
+}
+
+/**
  * A rate: its counts, the exact ratio, and the percentage rounded half-up to the configured decimals. Both are
  * `null` when the denominator is 0 (no rate, rather than 0 %).
  *

@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Actor, type CaseStore, type CenterConfig, Errors, Policy, Primitives, Query } from "@fengqiao/core"
+import { Actor, CaseStore, type CenterConfig, Errors, Policy, Primitives, Query } from "@fengqiao/core"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -298,65 +298,32 @@ export const compute = (
     if (query.jurisdiction !== undefined) base.push({ _tag: "Within", field: "placePath", path: node.path })
     if (query.where !== undefined) base.push(query.where)
     const medians = query.medians ?? true
-    const run = (where: CaseStore.Condition, groupBy: ReadonlyArray<CaseStore.Dimension>, withMedians: boolean) =>
-      source.aggregate({
-        where,
-        groupBy,
-        measures: Kpi.measures(centre, kpi, asOf, withMedians),
-        utcOffsetMinutes: offset
-      })
     const empty = Kpi.figuresOf({}, kpi)
+    const additive = Kpi.additiveMeasures(centre, kpi, asOf)
 
-    // the totals, and with a period the same period last year and the period before, in one pass
-    let totals: Kpi.Figures
-    let yearOnYear: Comparison | undefined
-    let periodOnPeriod: Comparison | undefined
+    // what is selected: the period (with 同比/环比 the same period last year and the period before), or a range
     let selected: CaseStore.Condition
     let bounds: { readonly from: string; readonly to: string } | undefined
+    let covered: CaseStore.Condition
     const period = query.period
+    const compare = period !== undefined && (query.compare ?? true)
+    const others = period !== undefined && compare ? [Period.yearAgo(period), Period.shift(period, -1)] : []
     if (period !== undefined) {
       const current = Period.range(period, offset)
       bounds = current
       selected = { _tag: "And", conditions: [...base, within(current.from, current.to)] }
-      const compare = query.compare ?? true
-      const others = compare ? [Period.yearAgo(period), Period.shift(period, -1)] : []
-      const keys = [period, ...others].map((p) => p.key)
-      const rows = yield* run(
-        {
-          _tag: "And",
-          conditions: [
-            ...base,
-            {
-              _tag: "Or",
-              conditions: [period, ...others].map((p) => {
-                const r = Period.range(p, offset)
-                return within(r.from, r.to)
-              })
-            }
-          ]
-        },
-        [{ _tag: "Period", field: "registeredAt", unit: period.unit }],
-        false
-      )
-      const values = new Map(rows.map((r) => [String(r.keys[0]), r.values]))
-      const figuresAt = (key: string) => Kpi.figuresOf(values.get(key) ?? {}, kpi)
-      // medians only for the period itself (each is a window query on SQL stores: the costly part of a dashboard)
-      const medianValues = medians
-        ? (yield* source.aggregate({
-          where: selected,
-          groupBy: [],
-          measures: Kpi.measures(centre, kpi, asOf, true).filter((m) => m._tag === "Duration" && m.stat === "median"),
-          utcOffsetMinutes: offset
-        }))[0]?.values ?? medianNulls()
-        : {}
-      totals = Kpi.figuresOf({ ...(values.get(keys[0]!) ?? {}), ...medianValues }, kpi)
-      const comparison = (p: Period.Period): Comparison => {
-        const f = figuresAt(p.key)
-        return { period: { ...p, ...Period.range(p, offset) }, figures: f, ...changes(totals, f, kpi.decimals) }
-      }
-      if (compare) {
-        yearOnYear = comparison(others[0]!)
-        periodOnPeriod = comparison(others[1]!)
+      covered = {
+        _tag: "And",
+        conditions: [
+          ...base,
+          {
+            _tag: "Or",
+            conditions: [period, ...others].map((p) => {
+              const r = Period.range(p, offset)
+              return within(r.from, r.to)
+            })
+          }
+        ]
       }
     } else {
       const range: Array<CaseStore.Condition> = []
@@ -364,33 +331,143 @@ export const compute = (
       if (query.to !== undefined) range.push({ _tag: "Before", field: "registeredAt", value: query.to })
       if (query.from !== undefined && query.to !== undefined) bounds = { from: query.from, to: query.to }
       selected = { _tag: "And", conditions: [...base, ...range] }
-      const rows = yield* run(selected, [], medians)
-      totals = rows[0] === undefined ? empty : Kpi.figuresOf(rows[0].values, kpi)
+      covered = selected
     }
 
-    // breakdowns: one GROUP BY each
-    const breakdowns: Partial<Record<Labels.BreakdownName, ReadonlyArray<Row>>> = {}
-    for (const name of query.breakdowns ?? defaultBreakdowns) {
-      const rows = yield* run(selected, [dimensionOf(name, node.depth)], false)
-      breakdowns[name] = rows.map((r) => ({
-        key: r.keys[0] ?? null,
-        label: name === "jurisdiction" && r.keys[0] === null
-          ? node.name
-          : Labels.keyLabel(centre, name, r.keys[0] ?? null, locale),
-        figures: Kpi.figuresOf(r.values, kpi)
-      }))
-    }
-
-    // the trend, every period of the range present (empty ones with zeros)
+    // The parts (each breakdown, the trend) are computed from additive measures grouped by several dimensions at
+    // once and rolled up here: a handful of groups per part, so one GROUP BY pass gives the totals, the
+    // comparisons, every breakdown and the trend — instead of one pass per part. Parts are packed into passes
+    // while the number of groups (bounded by the configuration) stays small.
     const unit = query.trend ?? "month"
+    const parts: Array<{ readonly name: Labels.BreakdownName | "trend"; readonly dimension: CaseStore.Dimension }> = []
+    for (const name of query.breakdowns ?? defaultBreakdowns) {
+      parts.push({ name, dimension: dimensionOf(name, node.depth) })
+    }
+    if (unit !== "none") parts.push({ name: "trend", dimension: { _tag: "Period", field: "registeredAt", unit } })
+    const trendKeys = unit !== "none" && bounds !== undefined
+      ? Period.keysBetween(unit, bounds.from, bounds.to, offset)
+      : undefined
+    const cardinality = (name: Labels.BreakdownName | "trend"): number => {
+      switch (name) {
+        case "tier":
+          return centre.tree.levels.length + 1
+        case "jurisdiction":
+          return centre.tree.nodes.filter((n) => n.depth === node.depth + 1).length + 1
+        case "department":
+          return centre.departments.size + 1
+        case "category":
+          return centre.categories.size + 1
+        case "channel":
+          return centre.channels.size + 1
+        case "mediationType":
+          return centre.mediationTypes.size + 1
+        case "riskLevel":
+          return centre.riskLevels.size + 1
+        case "kind":
+          return centre.caseKinds.size + 1
+        case "trend":
+          return trendKeys === undefined ? Number.POSITIVE_INFINITY : trendKeys.length + 1
+      }
+    }
+    const periodDimension: Array<CaseStore.Dimension> = period !== undefined
+      ? [{ _tag: "Period", field: "registeredAt", unit: period.unit }]
+      : []
+    const passes: Array<Array<number>> = [[]]
+    let groups = 1 + others.length
+    for (const [i, part] of parts.entries()) {
+      const c = cardinality(part.name)
+      if (groups * c > maxGroupsPerPass && passes.at(-1)!.length > 0) {
+        passes.push([])
+        groups = 1
+      }
+      passes.at(-1)!.push(i)
+      groups *= c
+    }
+
+    const totalsByPeriod = new Map<string, Record<string, number>>()
+    const byPart = parts.map(() =>
+      new Map<string, { key: string | number | boolean | null; values: Record<string, number> }>()
+    )
+    for (const [p, members] of passes.entries()) {
+      // the first pass also gives the totals and the comparisons (over every compared period); the others only
+      // the parts of the selected cases
+      const first = p === 0
+      const lead = first ? periodDimension : []
+      const rows = yield* source.aggregate({
+        where: first ? covered : selected,
+        groupBy: [...lead, ...members.map((i) => parts[i]!.dimension)],
+        measures: additive,
+        utcOffsetMinutes: offset
+      })
+      for (const row of rows) {
+        const periodKey = lead.length === 0 ? undefined : String(row.keys[0])
+        if (first) {
+          const k = periodKey ?? ""
+          totalsByPeriod.set(k, Kpi.addValues(totalsByPeriod.get(k) ?? {}, row.values))
+        }
+        if (periodKey !== undefined && periodKey !== period!.key) continue
+        for (const [j, i] of members.entries()) {
+          const key = row.keys[lead.length + j] ?? null
+          const groupsOfPart = byPart[i]!
+          const id = JSON.stringify(key)
+          const g = groupsOfPart.get(id)
+          if (g === undefined) groupsOfPart.set(id, { key, values: Kpi.addValues({}, row.values) })
+          else Kpi.addValues(g.values, row.values)
+        }
+      }
+    }
+    const figuresAt = (key: string) => {
+      const v = totalsByPeriod.get(key)
+      return v === undefined ? empty : Kpi.figuresOf(Kpi.withAverages(v), kpi)
+    }
+
+    // medians only for the selection itself, in a pass of their own (they do not add up across groups)
+    const medianValues = medians
+      ? (yield* source.aggregate({
+        where: selected,
+        groupBy: [],
+        measures: Kpi.measures(centre, kpi, asOf, true).filter((m) => m._tag === "Duration" && m.stat === "median"),
+        utcOffsetMinutes: offset
+      }))[0]?.values ?? medianNulls()
+      : {}
+    const totalKey = period !== undefined ? period.key : ""
+    const totalValues = totalsByPeriod.get(totalKey)
+    const totals = totalValues === undefined && !medians
+      ? empty
+      : Kpi.figuresOf({ ...(totalValues === undefined ? {} : Kpi.withAverages(totalValues)), ...medianValues }, kpi)
+    let yearOnYear: Comparison | undefined
+    let periodOnPeriod: Comparison | undefined
+    if (compare) {
+      const comparison = (p: Period.Period): Comparison => {
+        const f = figuresAt(p.key)
+        return { period: { ...p, ...Period.range(p, offset) }, figures: f, ...changes(totals, f, kpi.decimals) }
+      }
+      yearOnYear = comparison(others[0]!)
+      periodOnPeriod = comparison(others[1]!)
+    }
+
+    const rowsOf = (i: number) =>
+      [...byPart[i]!.values()].sort((a, b) => CaseStore.compareKeys([a.key], [b.key])).map((g) => ({
+        key: g.key,
+        figures: Kpi.figuresOf(Kpi.withAverages(g.values), kpi)
+      }))
+    const breakdowns: Partial<Record<Labels.BreakdownName, ReadonlyArray<Row>>> = {}
     let trend: Dashboard["trend"]
-    if (unit !== "none") {
-      const rows = yield* run(selected, [{ _tag: "Period", field: "registeredAt", unit }], false)
-      const byKey = new Map(rows.map((r) => [String(r.keys[0]), Kpi.figuresOf(r.values, kpi)]))
-      const keys = bounds !== undefined
-        ? Period.keysBetween(unit, bounds.from, bounds.to, offset)
-        : rows.map((r) => String(r.keys[0]))
-      trend = { unit, rows: keys.map((key) => ({ key, label: key, figures: byKey.get(key) ?? empty })) }
+    for (const [i, part] of parts.entries()) {
+      const name = part.name
+      if (name === "trend") {
+        if (unit === "none") continue
+        const rows = rowsOf(i)
+        const byKey = new Map(rows.map((r) => [String(r.key), r.figures]))
+        const keys = trendKeys ?? rows.map((r) => String(r.key))
+        trend = { unit, rows: keys.map((key) => ({ key, label: key, figures: byKey.get(key) ?? empty })) }
+        continue
+      }
+      breakdowns[name] = rowsOf(i).map((r) => ({
+        key: r.key,
+        label: name === "jurisdiction" && r.key === null ? node.name : Labels.keyLabel(centre, name, r.key, locale),
+        figures: r.figures
+      }))
     }
 
     return {
@@ -409,6 +486,9 @@ export const compute = (
       ...(trend !== undefined ? { trend } : {})
     }
   })
+
+/** The most groups one rolled-up pass may have (an estimate from the configuration's taxonomies). */
+const maxGroupsPerPass = 20_000
 
 const medianNulls = (): Record<string, number | null> => {
   const values: Record<string, number | null> = {}

@@ -60,4 +60,22 @@ export interface Dialect {
   readonly notify?: ((channel: string) => string) | undefined
   /** Whether several connections may write at once (PostgreSQL yes, SQLite one writer at a time). */
   readonly concurrentWriters: boolean
+  /**
+   * The median (中位数) of an expression as an ordinary aggregate, NULLs ignored, `NULL` over no values; with an
+   * even count the mean of the two middle values (what the in-memory store computes). SQLite with the percentile
+   * extension: `median(x)`; PostgreSQL: `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`. Without it, the store
+   * computes each median with a window query of its own (one more pass per median).
+   */
+  readonly median?: ((expression: string) => string) | undefined
+  /**
+   * Whether aggregates take a `FILTER (WHERE …)` clause (SQLite ≥ 3.30, PostgreSQL): a measure's condition is
+   * then a filter, so rows it rejects skip the aggregate, instead of a `CASE` giving it NULL.
+   */
+  readonly aggregateFilter?: boolean | undefined
+  /**
+   * Settings for the statistics queries of `aggregate` (`SET LOCAL name = value` inside a transaction, back to
+   * their defaults after it), e.g. PostgreSQL's `jit = off`: compiling forty aggregate expressions costs more
+   * than it saves on a million rows.
+   */
+  readonly aggregateSettings?: ReadonlyArray<readonly [name: string, value: string]> | undefined
 }

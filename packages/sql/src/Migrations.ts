@@ -218,6 +218,54 @@ export const migrations = (d: Dialect, prefix: string): ReadonlyArray<Migration>
         `ALTER TABLE ${t.events} ADD COLUMN hash ${k}`,
         `ALTER TABLE ${t.cases} ADD COLUMN head_hash ${k}`
       ]
+    },
+    {
+      id: 6,
+      name: "statistics: a covering index of the columns the KPIs read",
+      // the cases row is wide (the snapshot JSON lives in it): statistics (统计) read this narrow copy of the
+      // summary columns instead, in registration order, and never touch the rows themselves
+      statements: [
+        `CREATE INDEX ${t.cases}_stats ON ${t.cases} (${statsIndexColumns.join(", ")})`
+      ]
     }
   ]
 }
+
+/**
+ * The columns of the statistics index (migration 6): the centre and registration time first (the range every
+ * dashboard selects), then every column the KPIs, their durations, breakdowns and read scopes refer to — so a
+ * dashboard's `GROUP BY` is answered from the index alone (a covering index; 28 columns, under PostgreSQL's 32).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const statsIndexColumns: ReadonlyArray<string> = [
+  "centre",
+  "registered_at",
+  "accepted_at",
+  "assessed_at",
+  "dispatched_at",
+  "handling_started_at",
+  "closed_at",
+  "feedback_at",
+  "archived_at",
+  "due_at",
+  "handling_due_at",
+  "acceptance_due_at",
+  "open",
+  "outcome",
+  "rating",
+  "follow_up_count",
+  "reopen_count",
+  "escalation_count",
+  "risk_rank",
+  "handling_tier",
+  "category",
+  "channel",
+  "kind",
+  "risk_level",
+  "lead_unit",
+  "mediation_type",
+  "place_path",
+  "handling_path"
+]

@@ -551,12 +551,24 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
     const aggregate = (centre: string, req: CaseStore.AggregateRequest) =>
       Effect.gen(function*() {
         const keys = req.groupBy.map((d) => Q.dimension(d, dialect, req.utcOffsetMinutes))
-        const measures = req.measures.map((m) => Q.measure(m))
+        const measures = req.measures.map((m) => Q.measure(m, dialect))
         const whereParams: Array<unknown> = [centre]
         const where = Q.condition(req.where, whereParams)
         const keyCols = keys.map((k, i) => `${k.expression} AS k${i}`)
-        const values = measures.flatMap((m, i) =>
-          m.expressions.map((e, j) => ({ ...e, text: `${e.text} AS m${i}_${j}` }))
+        // each distinct aggregate expression once (a step's count and its average's count are the same COUNT)
+        const aliases = new Map<string, string>()
+        const values: Array<Q.Sql> = []
+        const columnsOf = measures.map((m) =>
+          m.expressions.map((e) => {
+            const id = `${e.text}\u0000${JSON.stringify(e.params)}`
+            let alias = aliases.get(id)
+            if (alias === undefined) {
+              alias = `m${values.length}`
+              aliases.set(id, alias)
+              values.push({ text: `${e.text} AS ${alias}`, params: e.params })
+            }
+            return alias
+          })
         )
         const select = [...keyCols, ...values.map((v) => v.text)]
         const groupBy = keys.length === 0 ? "" : ` GROUP BY ${keys.map((_, i) => String(i + 1)).join(", ")}`
@@ -574,11 +586,11 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           const k = keys.map((key, i) => key.read(row[`k${i}`]))
           const values: Record<string, number | null> = {}
           measures.forEach((m, i) => {
-            values[req.measures[i]!.name] = m.combine(m.expressions.map((_, j) => row[`m${i}_${j}`]))
+            values[req.measures[i]!.name] = m.combine(columnsOf[i]!.map((alias) => row[alias]))
           })
           out.set(JSON.stringify(k), { keys: k, values })
         }
-        // medians: one window query per median measure, over the rows its filter admits
+        // medians without the dialect's `median` aggregate: one window query each, over the rows its filter admits
         const keyList = keys.map((_, j) => `k${j}`)
         const partition = keys.length === 0 ? "" : `PARTITION BY ${keyList.join(", ")}`
         for (const [i, m] of measures.entries()) {
@@ -601,7 +613,19 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         }
         const result = [...out.values()].map((e): CaseStore.AggregateRow => ({ keys: e.keys, values: e.values }))
         return result.sort((a, b) => CaseStore.compareKeys(a.keys, b.keys))
-      }).pipe(Effect.mapError(storeError("aggregate")))
+      }).pipe(
+        (body) => {
+          const settings = dialect.aggregateSettings ?? []
+          if (settings.length === 0) return body
+          // the dialect's settings for statistics, only around these queries (also inside a caller's transaction)
+          const set = (value: (v: string) => string) =>
+            Effect.forEach(settings, ([name, v]) => q(`SET LOCAL ${name} ${value(v)}`), { discard: true })
+          return withTransaction(
+            Effect.zipRight(set((v) => `= ${v}`), Effect.zipLeft(body, set(() => "TO DEFAULT")))
+          )
+        },
+        Effect.mapError(storeError("aggregate"))
+      )
 
     // ---- audit trail and retention ---------------------------------------------------------------------------
     type EventRow = {

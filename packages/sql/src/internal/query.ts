@@ -151,14 +151,20 @@ const compiled = (c: CaseStore.Condition | undefined): Sql => {
   return { text: condition(c, params), params }
 }
 
-/** Compiles a measure. @internal */
-export const measure = (m: CaseStore.Measure): MeasureSql => {
+/** Compiles a measure; with the dialect's `median`, a median is an aggregate expression like the others. @internal */
+export const measure = (m: CaseStore.Measure, dialect?: Dialect): MeasureSql => {
   const w = compiled(m.where)
-  const sum = (then: string): Sql => ({ text: `SUM(CASE WHEN ${w.text} THEN ${then} ELSE 0 END)`, params: w.params })
   switch (m._tag) {
     case "Count":
+      // COUNT of a CASE without ELSE: NULL (not counted) where the condition does not hold; 0 over no rows
       return {
-        expressions: [m.where === undefined ? { text: "COUNT(*)", params: [] } : sum("1")],
+        expressions: [
+          m.where === undefined
+            ? { text: "COUNT(*)", params: [] }
+            : dialect?.aggregateFilter === true
+            ? { text: `COUNT(*) FILTER (WHERE ${w.text})`, params: w.params }
+            : { text: `COUNT(CASE WHEN ${w.text} THEN 1 END)`, params: w.params }
+        ],
         combine: (v) => Number(v[0] ?? 0)
       }
     case "Sum": {
@@ -176,30 +182,34 @@ export const measure = (m: CaseStore.Measure): MeasureSql => {
       const to = column(m.to).column
       const filter: Sql = { text: `(${w.text} AND ${from} IS NOT NULL AND ${to} IS NOT NULL)`, params: w.params }
       const d = `(${to} - ${from})`
-      const when = (then: string, otherwise: string): Sql => ({
-        text: `CASE WHEN ${filter.text} THEN ${then}${otherwise} END`,
-        params: filter.params
-      })
-      const agg = (fn: string, then: string, otherwise: string): Sql => {
-        const x = when(then, otherwise)
-        return { text: `${fn}(${x.text})`, params: x.params }
+      // the duration where the measure's condition holds, else NULL; `to - from` is NULL when either time is
+      // missing, and every aggregate below ignores NULLs — so no CASE at all for a measure without a condition
+      const x: Sql = m.where === undefined ? { text: d, params: [] } : {
+        text: `CASE WHEN ${w.text} THEN ${d} END`,
+        params: w.params
       }
+      const agg = (fn: string): Sql =>
+        m.where !== undefined && dialect?.aggregateFilter === true
+          ? { text: `${fn}(${d}) FILTER (WHERE ${w.text})`, params: w.params }
+          : { text: `${fn}(${x.text})`, params: x.params }
       switch (m.stat) {
         case "count":
-          return { expressions: [agg("SUM", "1", " ELSE 0")], combine: (v) => Number(v[0] ?? 0) }
+          return { expressions: [agg("COUNT")], combine: (v) => Number(v[0] ?? 0) }
         case "sum":
-          return { expressions: [agg("SUM", d, " ELSE 0")], combine: (v) => Number(v[0] ?? 0) }
+          return { expressions: [agg("SUM")], combine: (v) => Number(v[0] ?? 0) }
         case "avg":
           // sum and count as integers, divided in JavaScript: exactly what the in-memory store computes
           return {
-            expressions: [agg("SUM", d, " ELSE 0"), agg("SUM", "1", " ELSE 0")],
+            expressions: [agg("SUM"), agg("COUNT")],
             combine: (v) => (Number(v[1] ?? 0) === 0 ? null : Number(v[0]) / Number(v[1]))
           }
         case "min":
         case "max":
-          return { expressions: [agg(m.stat.toUpperCase(), d, "")], combine: (v) => asNumber(v[0]) }
+          return { expressions: [agg(m.stat.toUpperCase())], combine: (v) => asNumber(v[0]) }
         case "median":
-          return { expressions: [], combine: () => null, median: { duration: d, filter } }
+          return dialect?.median === undefined
+            ? { expressions: [], combine: () => null, median: { duration: d, filter } }
+            : { expressions: [{ text: dialect.median(x.text), params: x.params }], combine: (v) => asNumber(v[0]) }
       }
     }
   }
