@@ -388,17 +388,31 @@ export const compute = (
     const byPart = parts.map(() =>
       new Map<string, { key: string | number | boolean | null; values: Record<string, number> }>()
     )
+    // the grouped passes and the medians' pass (medians only for the selection itself: they do not add up across
+    // groups), two at a time — a store with a connection pool runs them side by side
+    const [passRows, medianRows] = yield* Effect.all([
+      Effect.forEach(passes, (members, p) =>
+        // the first pass also gives the totals and the comparisons (over every compared period); the others only
+        // the parts of the selected cases
+        source.aggregate({
+          where: p === 0 ? covered : selected,
+          groupBy: [...(p === 0 ? periodDimension : []), ...members.map((i) => parts[i]!.dimension)],
+          measures: additive,
+          utcOffsetMinutes: offset
+        })),
+      medians
+        ? source.aggregate({
+          where: selected,
+          groupBy: [],
+          measures: Kpi.measures(centre, kpi, asOf, true).filter((m) => m._tag === "Duration" && m.stat === "median"),
+          utcOffsetMinutes: offset
+        })
+        : Effect.succeed(undefined)
+    ], { concurrency: 2 })
     for (const [p, members] of passes.entries()) {
-      // the first pass also gives the totals and the comparisons (over every compared period); the others only
-      // the parts of the selected cases
       const first = p === 0
       const lead = first ? periodDimension : []
-      const rows = yield* source.aggregate({
-        where: first ? covered : selected,
-        groupBy: [...lead, ...members.map((i) => parts[i]!.dimension)],
-        measures: additive,
-        utcOffsetMinutes: offset
-      })
+      const rows = passRows[p]!
       for (const row of rows) {
         const periodKey = lead.length === 0 ? undefined : String(row.keys[0])
         if (first) {
@@ -421,15 +435,7 @@ export const compute = (
       return v === undefined ? empty : Kpi.figuresOf(Kpi.withAverages(v), kpi)
     }
 
-    // medians only for the selection itself, in a pass of their own (they do not add up across groups)
-    const medianValues = medians
-      ? (yield* source.aggregate({
-        where: selected,
-        groupBy: [],
-        measures: Kpi.measures(centre, kpi, asOf, true).filter((m) => m._tag === "Duration" && m.stat === "median"),
-        utcOffsetMinutes: offset
-      }))[0]?.values ?? medianNulls()
-      : {}
+    const medianValues = medianRows === undefined ? {} : medianRows[0]?.values ?? medianNulls()
     const totalKey = period !== undefined ? period.key : ""
     const totalValues = totalsByPeriod.get(totalKey)
     const totals = totalValues === undefined && !medians
