@@ -343,7 +343,14 @@ export const compute = (
     for (const name of query.breakdowns ?? defaultBreakdowns) {
       parts.push({ name, dimension: dimensionOf(name, node.depth) })
     }
-    if (unit !== "none") parts.push({ name: "trend", dimension: { _tag: "Period", field: "registeredAt", unit } })
+    // with a trend finer than the period (months of a year …), each trend key tells its period: the trend then
+    // leads the first pass and the period is not a dimension of its own (one expression less per row)
+    const containing = period !== undefined && unit !== "none" ? enclosingKey(unit, period.unit) : undefined
+    if (unit !== "none") {
+      const trendPart = { name: "trend", dimension: { _tag: "Period", field: "registeredAt", unit } } as const
+      if (containing !== undefined) parts.unshift(trendPart)
+      else parts.push(trendPart)
+    }
     const trendKeys = unit !== "none" && bounds !== undefined
       ? Period.keysBetween(unit, bounds.from, bounds.to, offset)
       : undefined
@@ -369,7 +376,7 @@ export const compute = (
           return trendKeys === undefined ? Number.POSITIVE_INFINITY : trendKeys.length + 1
       }
     }
-    const periodDimension: Array<CaseStore.Dimension> = period !== undefined
+    const periodDimension: Array<CaseStore.Dimension> = period !== undefined && containing === undefined
       ? [{ _tag: "Period", field: "registeredAt", unit: period.unit }]
       : []
     const passes: Array<Array<number>> = [[]]
@@ -414,7 +421,11 @@ export const compute = (
       const lead = first ? periodDimension : []
       const rows = passRows[p]!
       for (const row of rows) {
-        const periodKey = lead.length === 0 ? undefined : String(row.keys[0])
+        const periodKey = !first || period === undefined
+          ? undefined
+          : containing !== undefined
+          ? containing(String(row.keys[0])) // the trend leads the first pass
+          : String(row.keys[0])
         if (first) {
           const k = periodKey ?? ""
           totalsByPeriod.set(k, Kpi.addValues(totalsByPeriod.get(k) ?? {}, row.values))
@@ -492,6 +503,22 @@ export const compute = (
       ...(trend !== undefined ? { trend } : {})
     }
   })
+
+/** The key of the `coarse` period holding a `fine` period's key, where every fine period lies in one coarse one. */
+const enclosingKey = (fine: Period.Unit, coarse: Period.Unit): ((key: string) => string) | undefined => {
+  if (fine === coarse) return (key) => key
+  const quarterOf = (key: string) => `${key.slice(0, 4)}-Q${Math.floor((Number(key.slice(5, 7)) - 1) / 3) + 1}`
+  switch (coarse) {
+    case "year":
+      return fine === "week" ? undefined : (key) => key.slice(0, 4)
+    case "quarter":
+      return fine === "day" || fine === "month" ? quarterOf : undefined
+    case "month":
+      return fine === "day" ? (key) => key.slice(0, 7) : undefined
+    default:
+      return undefined
+  }
+}
 
 /** The most groups one rolled-up pass may have (an estimate from the configuration's taxonomies). */
 const maxGroupsPerPass = 20_000
