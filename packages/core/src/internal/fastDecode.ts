@@ -159,6 +159,29 @@ const build = (ast: AST.AST, memo: Map<AST.AST, Decoder>): Decoder => {
         // optional and renamed properties (`optionalToOptional`, `fromKey`): as the interpreter does, on the fresh
         // object the struct's decoder made (never on the caller's input)
         const psts = t.propertySignatureTransformations
+        const froms = new Set<PropertyKey>(psts.map((p) => p.from))
+        const independent = psts.every((p) => !froms.has(p.to) || p.to === p.from) &&
+          new Set(psts.map((p) => p.to)).size === psts.length
+        if (independent) {
+          // a new object in the interpreter's key order (untouched keys, then each transformed key), without
+          // `delete`, which would leave the object in slow dictionary mode for everything that reads it later
+          return (u) => {
+            const a = from(u) as Record<PropertyKey, unknown> | typeof Fail
+            if (a === Fail) return Fail
+            const out: Record<PropertyKey, unknown> = {}
+            const keys = Reflect.ownKeys(a)
+            for (let i = 0; i < keys.length; i++) {
+              const k = keys[i]!
+              if (!froms.has(k)) out[k] = a[k]
+            }
+            for (let i = 0; i < psts.length; i++) {
+              const pst = psts[i]!
+              const o = pst.decode(hasOwn.call(a, pst.from) ? Option.some(a[pst.from]) : Option.none())
+              if (Option.isSome(o)) out[pst.to] = o.value
+            }
+            return to(out)
+          }
+        }
         return (u) => {
           const a = from(u) as Record<PropertyKey, unknown> | typeof Fail
           if (a === Fail) return Fail
