@@ -304,52 +304,29 @@ export const compute = (
     // what is selected: the period (with 同比/环比 the same period last year and the period before), or a range
     let selected: CaseStore.Condition
     let bounds: { readonly from: string; readonly to: string } | undefined
-    let covered: CaseStore.Condition
     const period = query.period
     const compare = period !== undefined && (query.compare ?? true)
     const others = period !== undefined && compare ? [Period.yearAgo(period), Period.shift(period, -1)] : []
     if (period !== undefined) {
-      const current = Period.range(period, offset)
-      bounds = current
-      selected = { _tag: "And", conditions: [...base, within(current.from, current.to)] }
-      covered = {
-        _tag: "And",
-        conditions: [
-          ...base,
-          {
-            _tag: "Or",
-            conditions: [period, ...others].map((p) => {
-              const r = Period.range(p, offset)
-              return within(r.from, r.to)
-            })
-          }
-        ]
-      }
+      bounds = Period.range(period, offset)
+      selected = { _tag: "And", conditions: [...base, within(bounds.from, bounds.to)] }
     } else {
       const range: Array<CaseStore.Condition> = []
       if (query.from !== undefined) range.push({ _tag: "NotBefore", field: "registeredAt", value: query.from })
       if (query.to !== undefined) range.push({ _tag: "Before", field: "registeredAt", value: query.to })
       if (query.from !== undefined && query.to !== undefined) bounds = { from: query.from, to: query.to }
       selected = { _tag: "And", conditions: [...base, ...range] }
-      covered = selected
     }
 
     // The parts (each breakdown, the trend) are computed from additive measures grouped by several dimensions at
-    // once and rolled up here: a handful of groups per part, so one GROUP BY pass gives the totals, the
-    // comparisons, every breakdown and the trend — instead of one pass per part. Parts are packed into passes
-    // while the number of groups (bounded by the configuration) stays small.
+    // once and rolled up here: a handful of groups per part, so one GROUP BY pass over the selected cases gives the
+    // totals, every breakdown and the trend — instead of one pass per part. Parts are packed into passes while the
+    // number of groups (bounded by the configuration) stays small.
     const unit = query.trend ?? "month"
     const parts: Array<{ readonly name: Labels.BreakdownName | "trend"; readonly dimension: CaseStore.Dimension }> = []
+    if (unit !== "none") parts.push({ name: "trend", dimension: { _tag: "Period", field: "registeredAt", unit } })
     for (const name of query.breakdowns ?? defaultBreakdowns) {
       parts.push({ name, dimension: dimensionOf(name, node.depth) })
-    }
-    // with a trend finer than the period (months of a year …), each trend key tells its period: the trend then
-    // leads the first pass and the period is not a dimension of its own (one expression less per row)
-    const containing = period !== undefined && unit !== "none" ? enclosingKey(unit, period.unit) : undefined
-    if (unit !== "none") {
-      const trendPart = { name: "trend", dimension: { _tag: "Period", field: "registeredAt", unit } } as const
-      if (containing !== undefined) parts.unshift(trendPart)
-      else parts.push(trendPart)
     }
     const trendKeys = unit !== "none" && bounds !== undefined
       ? Period.keysBetween(unit, bounds.from, bounds.to, offset)
@@ -376,11 +353,8 @@ export const compute = (
           return trendKeys === undefined ? Number.POSITIVE_INFINITY : trendKeys.length + 1
       }
     }
-    const periodDimension: Array<CaseStore.Dimension> = period !== undefined && containing === undefined
-      ? [{ _tag: "Period", field: "registeredAt", unit: period.unit }]
-      : []
     const passes: Array<Array<number>> = [[]]
-    let groups = 1 + others.length
+    let groups = 1
     for (const [i, part] of parts.entries()) {
       const c = cardinality(part.name)
       if (groups * c > maxGroupsPerPass && passes.at(-1)!.length > 0) {
@@ -390,49 +364,47 @@ export const compute = (
       passes.at(-1)!.push(i)
       groups *= c
     }
+    // each compared period (同比, 环比; once when they are the same period) is a pass of its own without any
+    // grouping: only its totals are shown, and an ungrouped aggregate needs no sort of the rows
+    const compared = new Map(others.map((p) => [p.key, p]))
 
-    const totalsByPeriod = new Map<string, Record<string, number>>()
+    // The grouped passes, the medians' pass (medians only for the selection itself: they do not add up across
+    // groups) and the compared periods' passes are independent: they all run side by side — a store with a
+    // connection pool or parallel readers spreads them over its connections; the heaviest is asked for first
+    const medianMeasures = Kpi.measures(centre, kpi, asOf, true).filter((m) =>
+      m._tag === "Duration" && m.stat === "median"
+    )
+    const [passRows, medianRows, comparedRows] = yield* Effect.all([
+      Effect.forEach(passes, (members) =>
+        source.aggregate({
+          where: selected,
+          groupBy: members.map((i) => parts[i]!.dimension),
+          measures: additive,
+          utcOffsetMinutes: offset
+        }), { concurrency: "unbounded" }),
+      medians
+        ? source.aggregate({ where: selected, groupBy: [], measures: medianMeasures, utcOffsetMinutes: offset })
+        : Effect.succeed(undefined),
+      Effect.forEach(compared.values(), (p) => {
+        const r = Period.range(p, offset)
+        return source.aggregate({
+          where: { _tag: "And", conditions: [...base, within(r.from, r.to)] },
+          groupBy: [],
+          measures: additive,
+          utcOffsetMinutes: offset
+        })
+      }, { concurrency: "unbounded" })
+    ], { concurrency: "unbounded" })
+    let totalValues: Record<string, number> | undefined
     const byPart = parts.map(() =>
       new Map<string, { key: string | number | boolean | null; values: Record<string, number> }>()
     )
-    // the grouped passes and the medians' pass (medians only for the selection itself: they do not add up across
-    // groups), two at a time — a store with a connection pool runs them side by side
-    const [passRows, medianRows] = yield* Effect.all([
-      Effect.forEach(passes, (members, p) =>
-        // the first pass also gives the totals and the comparisons (over every compared period); the others only
-        // the parts of the selected cases
-        source.aggregate({
-          where: p === 0 ? covered : selected,
-          groupBy: [...(p === 0 ? periodDimension : []), ...members.map((i) => parts[i]!.dimension)],
-          measures: additive,
-          utcOffsetMinutes: offset
-        })),
-      medians
-        ? source.aggregate({
-          where: selected,
-          groupBy: [],
-          measures: Kpi.measures(centre, kpi, asOf, true).filter((m) => m._tag === "Duration" && m.stat === "median"),
-          utcOffsetMinutes: offset
-        })
-        : Effect.succeed(undefined)
-    ], { concurrency: 2 })
     for (const [p, members] of passes.entries()) {
-      const first = p === 0
-      const lead = first ? periodDimension : []
-      const rows = passRows[p]!
-      for (const row of rows) {
-        const periodKey = !first || period === undefined
-          ? undefined
-          : containing !== undefined
-          ? containing(String(row.keys[0])) // the trend leads the first pass
-          : String(row.keys[0])
-        if (first) {
-          const k = periodKey ?? ""
-          totalsByPeriod.set(k, Kpi.addValues(totalsByPeriod.get(k) ?? {}, row.values))
-        }
-        if (periodKey !== undefined && periodKey !== period!.key) continue
+      for (const row of passRows[p]!) {
+        // every pass covers every selected case: the first one's rows add up to the totals
+        if (p === 0) totalValues = Kpi.addValues(totalValues ?? {}, row.values)
         for (const [j, i] of members.entries()) {
-          const key = row.keys[lead.length + j] ?? null
+          const key = row.keys[j] ?? null
           const groupsOfPart = byPart[i]!
           const id = JSON.stringify(key)
           const g = groupsOfPart.get(id)
@@ -441,14 +413,15 @@ export const compute = (
         }
       }
     }
+    const comparedValues = new Map(
+      [...compared.keys()].map((key, i) => [key, Kpi.addValues({}, comparedRows[i]![0]?.values ?? {})] as const)
+    )
     const figuresAt = (key: string) => {
-      const v = totalsByPeriod.get(key)
+      const v = comparedValues.get(key)
       return v === undefined ? empty : Kpi.figuresOf(Kpi.withAverages(v), kpi)
     }
 
     const medianValues = medianRows === undefined ? {} : medianRows[0]?.values ?? medianNulls()
-    const totalKey = period !== undefined ? period.key : ""
-    const totalValues = totalsByPeriod.get(totalKey)
     const totals = totalValues === undefined && !medians
       ? empty
       : Kpi.figuresOf({ ...(totalValues === undefined ? {} : Kpi.withAverages(totalValues)), ...medianValues }, kpi)
@@ -503,22 +476,6 @@ export const compute = (
       ...(trend !== undefined ? { trend } : {})
     }
   })
-
-/** The key of the `coarse` period holding a `fine` period's key, where every fine period lies in one coarse one. */
-const enclosingKey = (fine: Period.Unit, coarse: Period.Unit): ((key: string) => string) | undefined => {
-  if (fine === coarse) return (key) => key
-  const quarterOf = (key: string) => `${key.slice(0, 4)}-Q${Math.floor((Number(key.slice(5, 7)) - 1) / 3) + 1}`
-  switch (coarse) {
-    case "year":
-      return fine === "week" ? undefined : (key) => key.slice(0, 4)
-    case "quarter":
-      return fine === "day" || fine === "month" ? quarterOf : undefined
-    case "month":
-      return fine === "day" ? (key) => key.slice(0, 7) : undefined
-    default:
-      return undefined
-  }
-}
 
 /** The most groups one rolled-up pass may have (an estimate from the configuration's taxonomies). */
 const maxGroupsPerPass = 20_000
