@@ -7,5 +7,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  treeshake: true
+  treeshake: true,
+  // the reader threads resolve better-sqlite3 from `import.meta.url`, in the CommonJS build too
+  shims: true
 })

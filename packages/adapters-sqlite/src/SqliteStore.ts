@@ -22,6 +22,8 @@ import { SqlStore } from "@fengqiao/sql"
 import type { ConfigError } from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { availableParallelism } from "node:os"
+import * as Readers from "./internal/readers.js"
 
 const sqliteCodes = new Set(["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"])
 
@@ -111,6 +113,13 @@ export interface Options {
    * cost of an fsync per commit.
    */
   readonly synchronous?: "NORMAL" | "FULL" | undefined
+  /**
+   * Reader threads for the statistics queries (`aggregate`, what `@fengqiao/plugins-stats` runs): each a worker
+   * thread with a read-only connection of its own, so a dashboard's passes run side by side on several cores and
+   * the main thread stays free meanwhile. Default: the number of cores, at most 4; `0` runs them on the main
+   * connection. Ignored for `:memory:`. Threads start on the first statistics query.
+   */
+  readonly readers?: number | undefined
 }
 
 /**
@@ -141,10 +150,21 @@ export const layer = (
   CaseStore.CaseStore | SqlStore.SqlStore | SqlClient.SqlClient | SqliteClient.SqliteClient,
   Errors.StoreError | ConfigError
 > =>
-  Layer.unwrapEffect(Effect.map(Effect.flatMap(SqlClient.SqlClient, dialectFor), (dialect) =>
-    SqlStore.layer({
+  Layer.unwrapScoped(Effect.gen(function*() {
+    const dialect = yield* Effect.flatMap(SqlClient.SqlClient, dialectFor)
+    const count = Math.floor(options.readers ?? Math.min(4, availableParallelism()))
+    const reader = count > 0 && options.filename !== ":memory:" && options.filename !== ""
+      ? yield* Readers.make({
+        filename: options.filename,
+        count,
+        busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))
+      })
+      : undefined
+    return SqlStore.layer({
       dialect,
       tablePrefix: options.tablePrefix,
       autoMigrate: options.autoMigrate,
-      outboxSubscriptions: options.outboxSubscriptions
-    }))).pipe(Layer.provideMerge(clientLayer(options)))
+      outboxSubscriptions: options.outboxSubscriptions,
+      reader
+    })
+  })).pipe(Layer.provideMerge(clientLayer(options)))

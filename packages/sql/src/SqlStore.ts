@@ -41,6 +41,26 @@ export interface Options {
   readonly autoMigrate?: boolean | undefined
   /** Outbox subscriptions: every appended event gets one outbox row per subscription (default none). */
   readonly outboxSubscriptions?: ReadonlyArray<string> | undefined
+  /**
+   * Connections of their own for the statistics queries of `aggregate` (统计查询), so that several run at once
+   * even where the main client has a single connection (SQLite's readers on worker threads). Used only outside a
+   * transaction — inside one, `aggregate` reads on the transaction's connection and sees its writes.
+   */
+  readonly reader?: Reader | undefined
+}
+
+/**
+ * A read-only connection (or pool of them) for statistics queries: runs one statement, already in the dialect's
+ * final text, and returns its rows. It must see every committed write of the store's own client.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Reader {
+  readonly query: (
+    text: string,
+    params: ReadonlyArray<unknown>
+  ) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, SqlError>
 }
 
 /**
@@ -157,6 +177,21 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       params: ReadonlyArray<unknown> = []
     ): Effect.Effect<ReadonlyArray<A>, SqlError> =>
       migrated ? raw<A>(text, params) : Effect.zipRight(ensureMigrated, raw<A>(text, params))
+    /** A statistics query: on the reader where there is one and no transaction is open, else as {@link q}. */
+    const reader = options.reader
+    const read = (text: string, params: ReadonlyArray<unknown>): Effect.Effect<
+      ReadonlyArray<Record<string, unknown>>,
+      SqlError
+    > =>
+      reader === undefined ? q(text, params) : Effect.flatMap(
+        Effect.serviceOption(SqlClient.TransactionConnection),
+        (tx) =>
+          tx._tag === "Some"
+            ? q(text, params)
+            : migrated
+            ? reader.query(final(text), params)
+            : Effect.zipRight(ensureMigrated, reader.query(final(text), params))
+      )
 
     // ---- migrations ------------------------------------------------------------------------------------------
     const all = Migrations.migrations(dialect, prefix)
@@ -574,7 +609,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         const groupBy = keys.length === 0 ? "" : ` GROUP BY ${keys.map((_, i) => String(i + 1)).join(", ")}`
         const rows = select.length === 0
           ? [{}]
-          : yield* q<Record<string, unknown>>(
+          : yield* read(
             `SELECT ${select.join(", ")} FROM ${t.cases} WHERE centre = ? AND ${where}${groupBy}`,
             [...values.flatMap((v) => v.params), ...whereParams]
           )
@@ -595,7 +630,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         const partition = keys.length === 0 ? "" : `PARTITION BY ${keyList.join(", ")}`
         for (const [i, m] of measures.entries()) {
           if (m.median === undefined) continue
-          const medianRows = yield* q<Record<string, unknown>>(
+          const medianRows = yield* read(
             `SELECT ${[...keyList, "AVG(d) AS median"].join(", ")} FROM (
   SELECT ${
               [...keyList, "d"].join(", ")
