@@ -131,7 +131,9 @@ export const layer = (
     dialect,
     tablePrefix: options.tablePrefix,
     autoMigrate: options.autoMigrate,
-    outboxSubscriptions: options.outboxSubscriptions
+    outboxSubscriptions: options.outboxSubscriptions,
+    // statistics slice a period over the pool's connections, at most 4 at once (the server's cores are unknown here)
+    parallelReads: Math.min(4, options.maxConnections ?? 10)
   }).pipe(Layer.provideMerge(clientLayer(options)))
 
 /**

@@ -165,6 +165,7 @@ export const layer = (
       tablePrefix: options.tablePrefix,
       autoMigrate: options.autoMigrate,
       outboxSubscriptions: options.outboxSubscriptions,
-      reader
+      reader,
+      parallelReads: reader === undefined ? 1 : count
     })
   })).pipe(Layer.provideMerge(clientLayer(options)))

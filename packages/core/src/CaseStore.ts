@@ -341,6 +341,11 @@ export interface Capabilities {
   readonly persistent: boolean
   /** Several processes or connections may write at once. */
   readonly concurrentWriters: boolean
+  /**
+   * How many `aggregate` queries the store runs at once (its read connections; default 1). Statistics split a
+   * long period into that many time slices, so that its passes keep every connection busy.
+   */
+  readonly parallelReads?: number | undefined
 }
 
 /**

@@ -246,6 +246,8 @@ export interface ApiContext<C> extends Context<C> {
    * caller may read.
    */
   readonly aggregate: (request: AggregateRequest) => Effect.Effect<ReadonlyArray<AggregateRow>, StoreError>
+  /** How many `aggregate` queries the store runs at once (its `capabilities.parallelReads`, default 1). */
+  readonly parallelReads: number
 }
 
 /**

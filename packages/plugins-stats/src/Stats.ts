@@ -168,6 +168,8 @@ export interface Source {
   readonly aggregate: (
     request: CaseStore.AggregateRequest
   ) => Effect.Effect<ReadonlyArray<CaseStore.AggregateRow>, Errors.StoreError>
+  /** How many `aggregate` queries the source runs at once (default 1): a period is split into that many slices. */
+  readonly parallelReads?: number | undefined
 }
 
 /**
@@ -178,7 +180,8 @@ export interface Source {
  */
 export const fromStore = (store: CaseStore.CaseStore, centre: CenterConfig.Resolved): Source => ({
   centre,
-  aggregate: (request) => store.aggregate(centre.id, request)
+  aggregate: (request) => store.aggregate(centre.id, request),
+  parallelReads: store.capabilities.parallelReads
 })
 
 const parseOptions = { errors: "all", onExcessProperty: "error" } as const
@@ -374,25 +377,42 @@ export const compute = (
     const medianMeasures = Kpi.measures(centre, kpi, asOf, true).filter((m) =>
       m._tag === "Duration" && m.stat === "median"
     )
+    // With a store that reads in parallel, each additive pass is split into time slices, one per connection
+    // (slices of the same groups just add up); the medians do not add up and stay one pass
+    const slices = Math.max(1, Math.floor(source.parallelReads ?? 1))
+    const sliced = (range: { readonly from: string; readonly to: string } | undefined) => {
+      if (range === undefined || slices === 1) return [undefined]
+      const from = Date.parse(range.from)
+      const span = Date.parse(range.to) - from
+      const at = (i: number) => new Date(from + Math.round((span * i) / slices)).toISOString()
+      return Array.from({ length: slices }, (_, i) => within(at(i), at(i + 1)))
+    }
+    const additivePass = (where: CaseStore.Condition, groupBy: ReadonlyArray<CaseStore.Dimension>, range?: {
+      readonly from: string
+      readonly to: string
+    }) =>
+      Effect.map(
+        Effect.forEach(sliced(range), (slice) =>
+          source.aggregate({
+            where: slice === undefined ? where : { _tag: "And", conditions: [where, slice] },
+            groupBy,
+            measures: additive,
+            utcOffsetMinutes: offset
+          }), { concurrency: "unbounded" }),
+        (rows) => rows.flat()
+      )
     const [passRows, medianRows, comparedRows] = yield* Effect.all([
-      Effect.forEach(passes, (members) =>
-        source.aggregate({
-          where: selected,
-          groupBy: members.map((i) => parts[i]!.dimension),
-          measures: additive,
-          utcOffsetMinutes: offset
-        }), { concurrency: "unbounded" }),
+      Effect.forEach(
+        passes,
+        (members) => additivePass(selected, members.map((i) => parts[i]!.dimension), bounds),
+        { concurrency: "unbounded" }
+      ),
       medians
         ? source.aggregate({ where: selected, groupBy: [], measures: medianMeasures, utcOffsetMinutes: offset })
         : Effect.succeed(undefined),
       Effect.forEach(compared.values(), (p) => {
-        const r = Period.range(p, offset)
-        return source.aggregate({
-          where: { _tag: "And", conditions: [...base, within(r.from, r.to)] },
-          groupBy: [],
-          measures: additive,
-          utcOffsetMinutes: offset
-        })
+        const range = Period.range(p, offset)
+        return additivePass({ _tag: "And", conditions: [...base, within(range.from, range.to)] }, [], range)
       }, { concurrency: "unbounded" })
     ], { concurrency: "unbounded" })
     let totalValues: Record<string, number> | undefined
@@ -414,7 +434,9 @@ export const compute = (
       }
     }
     const comparedValues = new Map(
-      [...compared.keys()].map((key, i) => [key, Kpi.addValues({}, comparedRows[i]![0]?.values ?? {})] as const)
+      [...compared.keys()].map((key, i) =>
+        [key, comparedRows[i]!.reduce((sum, row) => Kpi.addValues(sum, row.values), {})] as const
+      )
     )
     const figuresAt = (key: string) => {
       const v = comparedValues.get(key)

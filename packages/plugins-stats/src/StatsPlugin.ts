@@ -61,7 +61,7 @@ export const statsPlugin = (options: StatsOptions = {}) =>
         }]
         : [],
     api: (ctx) => {
-      const source: Stats.Source = { centre: ctx.centre, aggregate: ctx.aggregate }
+      const source: Stats.Source = { centre: ctx.centre, aggregate: ctx.aggregate, parallelReads: ctx.parallelReads }
       const board = (
         input: Stats.DashboardInput,
         caller: Plugin.Caller

@@ -139,6 +139,45 @@ describe("the dashboard", () => {
       expect(en.trend).toBeUndefined()
     }))
 
+  it.effect("a source that reads in parallel gets time slices of each additive pass: the same dashboard", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* seeded
+      const queries = { year: { unit: "year", key: "2025" }, march, week: { unit: "week", key: "2025-03-03" } }
+      for (const [name, period] of Object.entries(queries)) {
+        const query: Stats.DashboardQuery = {
+          period,
+          breakdowns: ["tier", "category", "channel"],
+          trend: name === "week" ? "day" : "month",
+          asOf
+        }
+        const options = yield* Stats.decodeOptions({})
+        const scope: CaseStore.Condition = { _tag: "And", conditions: [] }
+        const run = (parallelReads: number) => {
+          const wheres: Array<CaseStore.Condition> = []
+          const source: Stats.Source = {
+            ...Stats.fromStore(store, center.config),
+            parallelReads,
+            aggregate: (request) => {
+              wheres.push(request.where)
+              return store.aggregate(center.config.id, request)
+            }
+          }
+          return Effect.map(
+            Stats.compute(source, scope, query, Examples.admin.jurisdiction, options, asOf),
+            (d) => ({ d, queries: wheres.length })
+          )
+        }
+        const one = yield* run(1)
+        // one grouped pass, the medians, the compared periods (a year's 同比 and 环比 coincide: one pass)
+        expect(one.queries, name).toBe(name === "year" ? 3 : 4)
+        for (const n of [2, 3, 5]) {
+          const many = yield* run(n)
+          expect(many.d, `${name} in ${n} slices`).toEqual(one.d)
+          expect(many.queries, name).toBe(1 + n * (one.queries - 1))
+        }
+      }
+    }))
+
   it.effect("stays inside the actor's jurisdiction subtree", () =>
     Effect.gen(function*() {
       const { center, store } = yield* seeded

@@ -47,6 +47,11 @@ export interface Options {
    * transaction — inside one, `aggregate` reads on the transaction's connection and sees its writes.
    */
   readonly reader?: Reader | undefined
+  /**
+   * How many statistics queries run at once (`capabilities.parallelReads`): the reader's threads, or the client's
+   * pool size (default 1).
+   */
+  readonly parallelReads?: number | undefined
 }
 
 /**
@@ -868,7 +873,12 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       }))
 
     const store: SqlStore = {
-      capabilities: { name: dialect.name, persistent: true, concurrentWriters: dialect.concurrentWriters },
+      capabilities: {
+        name: dialect.name,
+        persistent: true,
+        concurrentWriters: dialect.concurrentWriters,
+        parallelReads: Math.max(1, Math.floor(options.parallelReads ?? 1))
+      },
       dialect,
       tables: t,
       outboxSubscriptions: subscriptions,

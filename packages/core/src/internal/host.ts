@@ -269,7 +269,8 @@ export const makeHost = (o: HostOptions) => {
         ...context,
         execute,
         load,
-        aggregate: (request) => store.aggregate(centre, request)
+        aggregate: (request) => store.aggregate(centre, request),
+        parallelReads: store.capabilities.parallelReads ?? 1
       })
       const wrapped: Record<string, (input: unknown) => Effect.Effect<unknown, unknown>> = {}
       for (const [name, handler] of Object.entries(handlers)) {
