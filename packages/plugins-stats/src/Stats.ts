@@ -11,6 +11,7 @@
  * @since 0.1.0
  */
 import { Actor, CaseStore, type CenterConfig, Errors, Policy, Primitives, Query } from "@fengqiao/core"
+import * as Arr from "effect/Array"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -408,7 +409,12 @@ export const compute = (
         { concurrency: "unbounded" }
       ),
       medians
-        ? source.aggregate({ where: selected, groupBy: [], measures: medianMeasures, utcOffsetMinutes: offset })
+        ? Effect.forEach(
+          // the medians' sorts dominate their pass: spread over the connections, each over the same rows
+          Arr.chunksOf(medianMeasures, Math.ceil(medianMeasures.length / slices)),
+          (measures) => source.aggregate({ where: selected, groupBy: [], measures, utcOffsetMinutes: offset }),
+          { concurrency: "unbounded" }
+        )
         : Effect.succeed(undefined),
       Effect.forEach(compared.values(), (p) => {
         const range = Period.range(p, offset)
@@ -443,7 +449,9 @@ export const compute = (
       return v === undefined ? empty : Kpi.figuresOf(Kpi.withAverages(v), kpi)
     }
 
-    const medianValues = medianRows === undefined ? {} : medianRows[0]?.values ?? medianNulls()
+    const medianValues = medianRows === undefined
+      ? {}
+      : Object.assign(medianNulls(), ...medianRows.map((rows) => rows[0]?.values ?? {}))
     const totals = totalValues === undefined && !medians
       ? empty
       : Kpi.figuresOf({ ...(totalValues === undefined ? {} : Kpi.withAverages(totalValues)), ...medianValues }, kpi)
