@@ -151,13 +151,15 @@ export const layer = (
   Errors.StoreError | ConfigError
 > =>
   Layer.unwrapScoped(Effect.gen(function*() {
-    const dialect = yield* Effect.flatMap(SqlClient.SqlClient, dialectFor)
+    const sql = yield* SqlClient.SqlClient
+    const dialect = yield* dialectFor(sql)
     const count = Math.floor(options.readers ?? Math.min(4, availableParallelism()))
     const reader = count > 0 && options.filename !== ":memory:" && options.filename !== ""
       ? yield* Readers.make({
         filename: options.filename,
         count,
-        busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))
+        busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)),
+        fallback: (text, params) => sql.unsafe<Record<string, unknown>>(text, params)
       })
       : undefined
     return SqlStore.layer({

@@ -8,7 +8,9 @@ import { describe, expect, it } from "@effect/vitest"
 import type { CaseStore } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Logger from "effect/Logger"
 import { join } from "node:path"
+import * as Readers from "../src/internal/readers.js"
 import { tempDir } from "./fixtures/processes.js"
 import { withDatabase } from "./fixtures/rawDb.js"
 import { centre, open, registerInput } from "./fixtures/shared.js"
@@ -100,5 +102,27 @@ describe("SQLite: statistics readers", () => {
       expect(failed.reason).toMatch(/no such column: channel/)
       withDatabase(filename, (db) => db.exec("ALTER TABLE fq_cases RENAME COLUMN channel_renamed TO channel"))
       expect(yield* byChannel).toEqual([{ keys: ["walkIn"], values: { n: 1 } }])
+    })))
+
+  it.live("threads that cannot open the file give up: the queries run on the main connection, with one warning", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const onMain: Array<string> = []
+      const reader = yield* Readers.make({
+        filename: join(yield* tempDir, "missing", "nothing.db"),
+        count: 2,
+        busyTimeoutMs: 100,
+        fallback: (text) => Effect.sync(() => (onMain.push(text), [{ on: "main" }]))
+      })
+      const logs: Array<string> = []
+      const logger = Logger.make(({ message }) => logs.push(String(message)))
+      const answers = yield* Effect.all(
+        ["SELECT 1", "SELECT 2", "SELECT 3"].map((text) => reader.query(text, [])),
+        { concurrency: "unbounded" }
+      ).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+      expect(answers).toEqual([[{ on: "main" }], [{ on: "main" }], [{ on: "main" }]])
+      expect(yield* reader.query("SELECT 4", []).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger))))
+        .toEqual([{ on: "main" }])
+      expect(onMain.sort()).toEqual(["SELECT 1", "SELECT 2", "SELECT 3", "SELECT 4"])
+      expect(logs.filter((m) => m.includes("reader threads unavailable"))).toHaveLength(1)
     })))
 })

@@ -6,7 +6,9 @@
  * passes run side by side, on as many cores as there are readers, while the main thread stays free.
  *
  * Workers start on the first query (a store that never aggregates starts none), keep the process alive only while
- * they have work, and end with the layer's scope.
+ * they have work, and end with the layer's scope. Where threads cannot read the file (the driver cannot be loaded
+ * in a worker, or a worker dies before its first answer), the queries run on the main connection instead, with one
+ * warning in the log.
  * @internal
  */
 import { SqlError } from "@effect/sql/SqlError"
@@ -56,11 +58,7 @@ const failure = (cause: unknown) => new SqlError({ cause, message: "Failed to ex
  * A pool of `count` reader threads over `filename`, closed with the scope.
  * @internal
  */
-export const make = (options: {
-  readonly filename: string
-  readonly count: number
-  readonly busyTimeoutMs: number
-}): Effect.Effect<SqlStore.Reader, never, Scope.Scope> =>
+export const make = (options: Options): Effect.Effect<SqlStore.Reader, never, Scope.Scope> =>
   Effect.map(
     Effect.acquireRelease(
       Effect.sync(() => pool(options)),
@@ -75,16 +73,51 @@ export const make = (options: {
     })
   )
 
-const pool = (options: { readonly filename: string; readonly count: number; readonly busyTimeoutMs: number }) => {
-  const driver = createRequire(import.meta.url).resolve("better-sqlite3")
+interface Options {
+  readonly filename: string
+  readonly count: number
+  readonly busyTimeoutMs: number
+  /** Runs a query on the main connection, where the threads cannot. */
+  readonly fallback: SqlStore.Reader["query"]
+}
+
+const pool = (options: Options) => {
   const idle: Array<Worker> = []
   const running = new Map<Worker, Job>()
   const queue: Array<Job> = []
+  const answered = new WeakSet<Worker>()
   let started = 0
   let nextId = 0
   let closed = false
+  /** Why the threads cannot read, once they have shown they cannot: every query then runs on the main connection. */
+  let unavailable: unknown = undefined
+  let warned = false
 
-  const spawn = (): Worker => {
+  const onMainConnection = (job: Job) => {
+    const run = options.fallback(job.text, job.params)
+    if (warned) return job.done(run)
+    warned = true
+    job.done(Effect.zipRight(
+      Effect.logWarning("SQLite reader threads unavailable: statistics run on the main connection").pipe(
+        Effect.annotateLogs({ cause: String(unavailable) })
+      ),
+      run
+    ))
+  }
+
+  const giveUp = (cause: unknown) => {
+    unavailable = cause
+    for (const job of queue.splice(0)) onMainConnection(job)
+  }
+
+  const spawn = (): Worker | undefined => {
+    let driver: string
+    try {
+      driver = createRequire(import.meta.url).resolve("better-sqlite3")
+    } catch (cause) {
+      giveUp(cause)
+      return undefined
+    }
     const worker = new Worker(program, {
       eval: true,
       workerData: { driver, filename: options.filename, busyTimeoutMs: options.busyTimeoutMs }
@@ -92,6 +125,7 @@ const pool = (options: { readonly filename: string; readonly count: number; read
     started++
     worker.unref()
     worker.on("message", (reply: Reply) => {
+      answered.add(worker)
       const job = running.get(worker)
       running.delete(worker)
       if (job !== undefined && job.id === reply.id) {
@@ -103,13 +137,19 @@ const pool = (options: { readonly filename: string; readonly count: number; read
       }
       release(worker)
     })
-    // a worker that dies (it could not open the file, or crashed) fails its job; the next query starts another
+    // a worker that dies before its first answer could not start (no driver, the file cannot be opened): the
+    // threads are given up. One that dies later (it crashed) fails its job, and the next query starts another
     const gone = (cause: unknown) => {
       const job = running.get(worker)
       running.delete(worker)
       const at = idle.indexOf(worker)
       if (at >= 0) idle.splice(at, 1)
       started--
+      if (!answered.has(worker)) {
+        giveUp(cause)
+        if (job !== undefined) onMainConnection(job)
+        return
+      }
       job?.done(Effect.fail(failure(cause)))
       dispatch()
     }
@@ -127,7 +167,7 @@ const pool = (options: { readonly filename: string; readonly count: number; read
   }
 
   const dispatch = () => {
-    while (queue.length > 0 && !closed) {
+    while (queue.length > 0 && !closed && unavailable === undefined) {
       const worker = idle.pop() ?? (started < options.count ? spawn() : undefined)
       if (worker === undefined) return
       const job = queue.shift()!
@@ -149,6 +189,10 @@ const pool = (options: { readonly filename: string; readonly count: number; read
         return () => {}
       }
       const job: Job = { id: nextId++, text, params, done }
+      if (unavailable !== undefined) {
+        onMainConnection(job)
+        return () => {}
+      }
       queue.push(job)
       dispatch()
       // an interrupted query leaves the queue; one already running finishes and its rows are dropped
