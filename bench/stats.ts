@@ -583,7 +583,7 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
   const cases: Array<AnyCase> = [
     {
       name: `dashboard on SQLite (${label})`,
-      note: "Stats.compute over SqliteStore: one rolled-up GROUP BY pass, one pass for the medians",
+      note: "Stats.compute over SqliteStore (reader threads: one per core), passes in slices, side by side",
       run: async () => {
         await sqlite.dashboard(w.resolved)
         return 1

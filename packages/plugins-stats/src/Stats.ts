@@ -373,13 +373,14 @@ export const compute = (
     const compared = new Map(others.map((p) => [p.key, p]))
 
     // The grouped passes, the medians' pass (medians only for the selection itself: they do not add up across
-    // groups) and the compared periods' passes are independent: they all run side by side — a store with a
-    // connection pool or parallel readers spreads them over its connections; the heaviest is asked for first
+    // groups) and the compared periods' passes are independent: they are all asked for at once — a store with a
+    // connection pool or parallel readers spreads them over its connections
     const medianMeasures = Kpi.measures(centre, kpi, asOf, true).filter((m) =>
       m._tag === "Duration" && m.stat === "median"
     )
     // With a store that reads in parallel, each additive pass is split into time slices, one per connection
-    // (slices of the same groups just add up); the medians do not add up and stay one pass
+    // (slices of the same groups just add up). Medians do not add up: they are shared out among the connections
+    // instead, each query computing some of them over all the selected rows
     const slices = Math.max(1, Math.floor(source.parallelReads ?? 1))
     const sliced = (range: { readonly from: string; readonly to: string } | undefined) => {
       if (range === undefined || slices === 1) return [undefined]
@@ -410,7 +411,6 @@ export const compute = (
       ),
       medians
         ? Effect.forEach(
-          // the medians' sorts dominate their pass: spread over the connections, each over the same rows
           Arr.chunksOf(medianMeasures, Math.ceil(medianMeasures.length / slices)),
           (measures) => source.aggregate({ where: selected, groupBy: [], measures, utcOffsetMinutes: offset }),
           { concurrency: "unbounded" }
