@@ -488,7 +488,9 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             commandId: ctx.commandId,
             events: envelopes,
             snapshot: s,
-            summary: Summary.ofCase(config, s)
+            summary: Summary.ofCase(config, s),
+            // every command runs in a transaction of its own (`attempt`), rolled back whenever the append fails
+            callerRollsBack: true
           }),
           { caseId: s.id, code: s.code, version: s.version, case: s, events: envelopes, duplicate: false }
         )

@@ -498,8 +498,16 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         (e) => Effect.fail(storeError(operation)(e))
       )
 
-    const append = (req: CaseStore.AppendRequest) =>
-      withTransaction(Effect.zipRight(writeOne(req), notify)).pipe(writeError("append"))
+    const append = (req: CaseStore.AppendRequest) => {
+      const body = Effect.zipRight(writeOne(req), notify)
+      return (req.callerRollsBack === true
+        // the caller's transaction is all or nothing around this append: no savepoint of its own
+        ? Effect.flatMap(
+          Effect.serviceOption(SqlClient.TransactionConnection),
+          (tx) => tx._tag === "Some" ? body : withTransaction(body)
+        )
+        : withTransaction(body)).pipe(writeError("append"))
+    }
 
     /** New cases in bulk: multi-row inserts; anything else goes through `writeOne`. */
     const appendBatch = (reqs: ReadonlyArray<CaseStore.AppendRequest>) =>
