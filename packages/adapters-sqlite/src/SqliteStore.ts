@@ -16,7 +16,8 @@
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import type { CaseStore, Errors } from "@fengqiao/core"
+import type { CaseStore } from "@fengqiao/core"
+import { Errors } from "@fengqiao/core"
 import type { Dialect } from "@fengqiao/sql"
 import { SqlStore } from "@fengqiao/sql"
 import type { ConfigError } from "effect/ConfigError"
@@ -117,7 +118,8 @@ export interface Options {
    * Reader threads for the statistics queries (`aggregate`, what `@fengqiao/plugins-stats` runs): each a worker
    * thread with a read-only connection of its own, so a dashboard's passes run side by side on several cores and
    * the main thread stays free meanwhile. Default: the number of cores, at most 4; `0` runs them on the main
-   * connection. Ignored for `:memory:`. Threads start on the first statistics query.
+   * connection; anything but an integer from 0 to 64 is a `StoreError` naming it. Ignored for `:memory:`. Threads
+   * start on the first statistics query.
    */
   readonly readers?: number | undefined
 }
@@ -149,11 +151,21 @@ export const layer = (
 ): Layer.Layer<
   CaseStore.CaseStore | SqlStore.SqlStore | SqlClient.SqlClient | SqliteClient.SqliteClient,
   Errors.StoreError | ConfigError
-> =>
-  Layer.unwrapScoped(Effect.gen(function*() {
+> => {
+  const readers = options.readers
+  if (readers !== undefined && !(Number.isInteger(readers) && readers >= 0 && readers <= 64)) {
+    // refused before the file is opened
+    return Layer.fail(
+      new Errors.StoreError({
+        operation: "layer",
+        reason: `readers: expected an integer from 0 to 64, got ${String(readers)}`
+      })
+    )
+  }
+  return Layer.unwrapScoped(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const dialect = yield* dialectFor(sql)
-    const count = Math.floor(options.readers ?? Math.min(4, availableParallelism()))
+    const count = readers ?? Math.min(4, availableParallelism())
     const reader = count > 0 && options.filename !== ":memory:" && options.filename !== ""
       ? yield* Readers.make({
         filename: options.filename,
@@ -171,3 +183,4 @@ export const layer = (
       parallelReads: reader === undefined ? 1 : count
     })
   })).pipe(Layer.provideMerge(clientLayer(options)))
+}

@@ -9,6 +9,7 @@ import type { CaseStore } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Logger from "effect/Logger"
+import { existsSync } from "node:fs"
 import { join } from "node:path"
 import * as Readers from "../src/internal/readers.js"
 import { tempDir } from "./fixtures/processes.js"
@@ -124,5 +125,19 @@ describe("SQLite: statistics readers", () => {
         .toEqual([{ on: "main" }])
       expect(onMain.sort()).toEqual(["SELECT 1", "SELECT 2", "SELECT 3", "SELECT 4"])
       expect(logs.filter((m) => m.includes("reader threads unavailable"))).toHaveLength(1)
+    })))
+
+  it.live("a readers option that is not an integer from 0 to 64 is a StoreError naming it; nothing is opened", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      for (const readers of [-1, 2.5, Number.NaN, 65]) {
+        const filename = join(dir, `bad-readers-${readers}.db`)
+        const failed = yield* Effect.flip(open({ filename, readers }))
+        expect(failed).toMatchObject({ _tag: "StoreError", operation: "layer" })
+        expect((failed as { reason: string }).reason).toBe(
+          `readers: expected an integer from 0 to 64, got ${String(readers)}`
+        )
+        expect(existsSync(filename)).toBe(false)
+      }
     })))
 })
