@@ -273,9 +273,22 @@ export const countConditions = (
   }
 }
 
+/** One `Count` measure per count name, with its condition. */
+const countMeasures = (
+  centre: CenterConfig.Resolved,
+  options: KpiOptions,
+  asOf: string
+): Array<CaseStore.Measure> => {
+  const conditions = countConditions(centre, options, asOf)
+  return countNames.map((name) => {
+    const where = conditions[name]
+    return where === undefined ? { _tag: "Count", name } : { _tag: "Count", name, where }
+  })
+}
+
 /**
  * The aggregate measures of every count and, per step, the number of timed cases and their average duration;
- * medians when asked (each is a separate pass on SQL stores).
+ * medians when asked (ordinary aggregates on an SQL store whose dialect has `median`, else a window query each).
  *
  * @since 0.1.0
  * @category constructors
@@ -286,11 +299,7 @@ export const measures = (
   asOf: string,
   withMedians: boolean
 ): ReadonlyArray<CaseStore.Measure> => {
-  const conditions = countConditions(centre, options, asOf)
-  const out: Array<CaseStore.Measure> = countNames.map((name) => {
-    const where = conditions[name]
-    return where === undefined ? { _tag: "Count", name } : { _tag: "Count", name, where }
-  })
+  const out = countMeasures(centre, options, asOf)
   for (const step of stepNames) {
     const { from, to } = stepDefinitions[step]
     out.push({ _tag: "Duration", name: `${step}_n`, from, to, stat: "count" })
@@ -314,11 +323,7 @@ export const additiveMeasures = (
   options: KpiOptions,
   asOf: string
 ): ReadonlyArray<CaseStore.Measure> => {
-  const conditions = countConditions(centre, options, asOf)
-  const out: Array<CaseStore.Measure> = countNames.map((name) => {
-    const where = conditions[name]
-    return where === undefined ? { _tag: "Count", name } : { _tag: "Count", name, where }
-  })
+  const out = countMeasures(centre, options, asOf)
   for (const step of stepNames) {
     const { from, to } = stepDefinitions[step]
     out.push({ _tag: "Duration", name: `${step}_n`, from, to, stat: "count" })
