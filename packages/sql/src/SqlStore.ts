@@ -182,21 +182,21 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       params: ReadonlyArray<unknown> = []
     ): Effect.Effect<ReadonlyArray<A>, SqlError> =>
       migrated ? raw<A>(text, params) : Effect.zipRight(ensureMigrated, raw<A>(text, params))
+    /** `inside` when a transaction is open (on this fiber), else `outside`. */
+    const inTransactionOr = <A, E>(inside: Effect.Effect<A, E>, outside: Effect.Effect<A, E>) =>
+      Effect.flatMap(
+        Effect.serviceOption(SqlClient.TransactionConnection),
+        (tx) => tx._tag === "Some" ? inside : outside
+      )
     /** A statistics query: on the reader where there is one and no transaction is open, else as {@link q}. */
     const reader = options.reader
-    const read = (text: string, params: ReadonlyArray<unknown>): Effect.Effect<
-      ReadonlyArray<Record<string, unknown>>,
-      SqlError
-    > =>
-      reader === undefined ? q(text, params) : Effect.flatMap(
-        Effect.serviceOption(SqlClient.TransactionConnection),
-        (tx) =>
-          tx._tag === "Some"
-            ? q(text, params)
-            : migrated
-            ? reader.query(final(text), params)
-            : Effect.zipRight(ensureMigrated, reader.query(final(text), params))
-      )
+    const read = (
+      text: string,
+      params: ReadonlyArray<unknown>
+    ): Effect.Effect<ReadonlyArray<Record<string, unknown>>, SqlError> =>
+      reader === undefined
+        ? q(text, params)
+        : inTransactionOr(q(text, params), Effect.zipRight(ensureMigrated, reader.query(final(text), params)))
 
     // ---- migrations ------------------------------------------------------------------------------------------
     const all = Migrations.migrations(dialect, prefix)
@@ -502,10 +502,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       const body = Effect.zipRight(writeOne(req), notify)
       return (req.callerRollsBack === true
         // the caller's transaction is all or nothing around this append: no savepoint of its own
-        ? Effect.flatMap(
-          Effect.serviceOption(SqlClient.TransactionConnection),
-          (tx) => tx._tag === "Some" ? body : withTransaction(body)
-        )
+        ? inTransactionOr(body, withTransaction(body))
         : withTransaction(body)).pipe(writeError("append"))
     }
 
