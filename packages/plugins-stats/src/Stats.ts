@@ -372,9 +372,8 @@ export const compute = (
     // grouping: only its totals are shown, and an ungrouped aggregate needs no sort of the rows
     const compared = new Map(others.map((p) => [p.key, p]))
 
-    // The grouped passes, the medians' pass (medians only for the selection itself: they do not add up across
-    // groups) and the compared periods' passes are independent: they are all asked for at once — a store with a
-    // connection pool or parallel readers spreads them over its connections
+    // The grouped passes, the medians (only for the selection itself: they do not add up across groups) and the
+    // compared periods' passes are independent: they run side by side on a store that reads in parallel
     const medianMeasures = Kpi.measures(centre, kpi, asOf, true).filter((m) =>
       m._tag === "Duration" && m.stat === "median"
     )
@@ -389,38 +388,39 @@ export const compute = (
       const at = (i: number) => new Date(from + Math.round((span * i) / slices)).toISOString()
       return Array.from({ length: slices }, (_, i) => within(at(i), at(i + 1)))
     }
-    const additivePass = (where: CaseStore.Condition, groupBy: ReadonlyArray<CaseStore.Dimension>, range?: {
-      readonly from: string
-      readonly to: string
-    }) =>
-      Effect.map(
-        Effect.forEach(sliced(range), (slice) =>
-          source.aggregate({
-            where: slice === undefined ? where : { _tag: "And", conditions: [where, slice] },
-            groupBy,
-            measures: additive,
-            utcOffsetMinutes: offset
-          }), { concurrency: "unbounded" }),
-        (rows) => rows.flat()
+    // Every query of the dashboard, in the order they start (the heaviest first), run at most `slices` at a time:
+    // a dashboard never holds more of the store's connections than it reads in parallel (the rest of the pool stays
+    // free for the centre's writes)
+    const queries: Array<Effect.Effect<ReadonlyArray<CaseStore.AggregateRow>, Errors.StoreError>> = []
+    const ask = (request: CaseStore.AggregateRequest): number => queries.push(source.aggregate(request)) - 1
+    const additivePass = (
+      where: CaseStore.Condition,
+      groupBy: ReadonlyArray<CaseStore.Dimension>,
+      range: { readonly from: string; readonly to: string } | undefined
+    ): ReadonlyArray<number> =>
+      sliced(range).map((slice) =>
+        ask({
+          where: slice === undefined ? where : { _tag: "And", conditions: [where, slice] },
+          groupBy,
+          measures: additive,
+          utcOffsetMinutes: offset
+        })
       )
-    const [passRows, medianRows, comparedRows] = yield* Effect.all([
-      Effect.forEach(
-        passes,
-        (members) => additivePass(selected, members.map((i) => parts[i]!.dimension), bounds),
-        { concurrency: "unbounded" }
-      ),
-      medians
-        ? Effect.forEach(
-          Arr.chunksOf(medianMeasures, Math.ceil(medianMeasures.length / slices)),
-          (measures) => source.aggregate({ where: selected, groupBy: [], measures, utcOffsetMinutes: offset }),
-          { concurrency: "unbounded" }
-        )
-        : Effect.succeed(undefined),
-      Effect.forEach(compared.values(), (p) => {
-        const range = Period.range(p, offset)
-        return additivePass({ _tag: "And", conditions: [...base, within(range.from, range.to)] }, [], range)
-      }, { concurrency: "unbounded" })
-    ], { concurrency: "unbounded" })
+    const passQueries = passes.map((members) => additivePass(selected, members.map((i) => parts[i]!.dimension), bounds))
+    const medianQueries = medians
+      ? Arr.chunksOf(medianMeasures, Math.ceil(medianMeasures.length / slices)).map((measures) =>
+        ask({ where: selected, groupBy: [], measures, utcOffsetMinutes: offset })
+      )
+      : undefined
+    const comparedQueries = [...compared.values()].map((p) => {
+      const range = Period.range(p, offset)
+      return additivePass({ _tag: "And", conditions: [...base, within(range.from, range.to)] }, [], range)
+    })
+    const answers = yield* Effect.all(queries, { concurrency: slices })
+    const answersOf = (indices: ReadonlyArray<number>) => indices.flatMap((i) => answers[i]!)
+    const passRows = passQueries.map(answersOf)
+    const medianRows = medianQueries?.map((i) => answers[i]!)
+    const comparedRows = comparedQueries.map(answersOf)
     let totalValues: Record<string, number> | undefined
     const byPart = parts.map(() =>
       new Map<string, { key: string | number | boolean | null; values: Record<string, number> }>()

@@ -159,20 +159,31 @@ describe("the dashboard", () => {
         const scope: CaseStore.Condition = { _tag: "And", conditions: [] }
         const run = (parallelReads: number) => {
           const wheres: Array<CaseStore.Condition> = []
+          let running = 0
+          let mostAtOnce = 0
           const source: Stats.Source = {
             ...Stats.fromStore(store, center.config),
             parallelReads,
             aggregate: (request) => {
               wheres.push(request.where)
-              return store.aggregate(center.config.id, request)
+              // a query in flight across a yield, so that queries allowed to overlap do
+              return Effect.sync(() => {
+                running++
+                mostAtOnce = Math.max(mostAtOnce, running)
+              }).pipe(
+                Effect.zipRight(Effect.yieldNow()),
+                Effect.zipRight(store.aggregate(center.config.id, request)),
+                Effect.ensuring(Effect.sync(() => running--))
+              )
             }
           }
           return Effect.map(
             Stats.compute(source, scope, query, Examples.admin.jurisdiction, options, asOf),
-            (d) => ({ d, queries: wheres.length })
+            (d) => ({ d, queries: wheres.length, mostAtOnce })
           )
         }
         const one = yield* run(1)
+        expect(one.mostAtOnce).toBe(1)
         // one grouped pass, the medians, the compared periods (a year's 同比 and 环比 coincide: one pass)
         expect(one.queries, name).toBe(name === "year" ? 3 : 4)
         for (const n of [2, 3, 5]) {
@@ -181,6 +192,8 @@ describe("the dashboard", () => {
           // every additive pass in n slices; the medians (one per step) spread over at most n queries
           const medianQueries = Math.ceil(Kpi.stepNames.length / Math.ceil(Kpi.stepNames.length / n))
           expect(many.queries, name).toBe(n * (one.queries - 1) + medianQueries)
+          // side by side, but never more at once than the source reads in parallel
+          expect(many.mostAtOnce, `${name} in ${n} slices`).toBe(n)
         }
       }
     }))
