@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { createHash } from "node:crypto"
+import * as Crypto from "node:crypto"
 
 /**
  * The "previous hash" of a case's first event (and of an event that follows an unhashed one).
@@ -98,14 +98,18 @@ const write = (value: unknown, depth: number): string => {
   return out + "}"
 }
 
+/** One-shot `crypto.hash` (Node ≥ 20.12: no `Hash` object per event, about twice as fast), else `createHash`. */
+const sha256Hex: (text: string) => string = typeof Crypto.hash === "function"
+  ? (text) => Crypto.hash("sha256", text, "hex")
+  : (text) => Crypto.createHash("sha256").update(text).digest("hex")
+
 /**
  * The hash of an event: hex SHA-256 of the previous hash, a newline and the event's canonical JSON.
  *
  * @since 0.1.0
  * @category utils
  */
-export const hashEvent = (previous: string, event: unknown): string =>
-  createHash("sha256").update(previous).update("\n").update(canonicalJson(event)).digest("hex")
+export const hashEvent = (previous: string, event: unknown): string => sha256Hex(`${previous}\n${canonicalJson(event)}`)
 
 /**
  * The hashes of events appended after a head (`genesis` for a new case), in order.

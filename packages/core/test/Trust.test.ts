@@ -5,10 +5,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
-import { randomBytes } from "node:crypto"
+import { createHash, randomBytes } from "node:crypto"
+import * as AuditTrail from "../src/AuditTrail.js"
 import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
 import { createCenter } from "../src/CenterClient.js"
@@ -324,6 +326,31 @@ describe("the retention rule (保存期限)", () => {
       })
       expect(store.capabilities.name).toBe("memory")
     }))
+})
+
+describe("the audit trail's hash", () => {
+  it("is hex SHA-256 of the previous hash, a newline and the canonical JSON, for any event (chains already stored keep verifying)", () => {
+    const reference = (previous: string, event: unknown) =>
+      createHash("sha256").update(previous).update("\n").update(AuditTrail.canonicalJson(event)).digest("hex")
+    FastCheck.assert(
+      FastCheck.property(
+        FastCheck.oneof(FastCheck.constant(AuditTrail.genesis), FastCheck.hexaString({ minLength: 64, maxLength: 64 })),
+        FastCheck.jsonValue(),
+        FastCheck.fullUnicodeString(),
+        (previous, value, text) => {
+          const event = { _tag: "Noted", value, text }
+          expect(AuditTrail.hashEvent(previous, event)).toBe(reference(previous, event))
+        }
+      ),
+      { numRuns: 300 }
+    )
+    // a fixed vector: the chain of two events from the genesis head
+    const chain = AuditTrail.chain(AuditTrail.genesis, [{ _tag: "A", n: 1 }, { n: 2, _tag: "B", 文: "枫桥" }])
+    expect(chain).toEqual([
+      reference(AuditTrail.genesis, { _tag: "A", n: 1 }),
+      reference(chain[0]!, { _tag: "B", n: 2, 文: "枫桥" })
+    ])
+  })
 })
 
 describe("the audit trail through the centre", () => {
