@@ -162,3 +162,23 @@ export const applicant = {
  * @category actors
  */
 export const respondent = { _tag: "Person", role: "respondent", name: "李四" } as const
+
+/**
+ * A `Register` command input for {@link countyConfig}: a walk-in neighbours' dispute (邻里纠纷) in 大石头村, with
+ * {@link applicant} and {@link respondent}, registered by {@link admin} on 3 March 2025. `extra` sets or overrides
+ * fields (`caseId`, `commandId`, `at` …).
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const registerInput = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  _tag: "Register",
+  actor: admin,
+  kind: "dispute",
+  channel: "walkIn",
+  place: "222403100201",
+  parties: [applicant, respondent],
+  description: "邻里纠纷",
+  at: "2025-03-03T09:00:00+08:00",
+  ...extra
+})

@@ -68,16 +68,7 @@ const fill = (store: CaseStore.CaseStore) =>
       CaseStore.CaseStore,
       yield* MemoryStore.make
     )
-    const registered = yield* center.execute({
-      _tag: "Register",
-      actor: Examples.admin,
-      kind: "dispute",
-      channel: "walkIn",
-      place: "222403100201",
-      parties: [Examples.applicant, Examples.respondent],
-      description: "邻里纠纷",
-      at: "2025-03-03T09:00:00+08:00"
-    })
+    const registered = yield* center.execute(Examples.registerInput())
     const template = registered.case
     const summary = Summary.ofCase(center.config, template)
     let i = 0

@@ -83,17 +83,7 @@ const decodeParties = Schema.decodeUnknownSync(Schema.Array(Party.Party))
 
 const reference = (): Effect.Effect<Opened, unknown, Scope.Scope> => open(MemoryStore.layer)
 
-const registerInput = (extra: Record<string, unknown> = {}) => ({
-  _tag: "Register",
-  actor: Examples.admin,
-  kind: "dispute",
-  channel: "walkIn",
-  place: "222403100201",
-  parties: [Examples.applicant, Examples.respondent],
-  description: "邻里纠纷",
-  at: "2025-03-03T09:00:00+08:00",
-  ...extra
-})
+const registerInput = Examples.registerInput
 
 /** The outcome of a command, comparable across stores. */
 const outcome = (exit: Exit.Exit<Center.CommandResult, unknown>) =>
