@@ -14,7 +14,14 @@ import { createCenter } from "../src/CenterClient.js"
 import { Forbidden } from "../src/Errors.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
-import { admin, applicant, countyConfig, otherTownship, viewer } from "./fixtures.js"
+import {
+  admin,
+  applicant,
+  countyConfig,
+  otherTownship,
+  registerInput as sampleRegistration,
+  viewer
+} from "./fixtures.js"
 
 const reads = [
   "load",
@@ -65,16 +72,7 @@ const peek = Plugin.definePlugin({
 const foreign: Actor = { id: "bj-1", roles: ["admin"], jurisdiction: "110105" }
 const noRole: Actor = { id: "nobody-1", roles: ["guest"], jurisdiction: "222403" }
 
-const registerInput = (actor: Actor) => ({
-  _tag: "Register",
-  actor,
-  kind: "dispute",
-  channel: "walkIn",
-  place: "222403100201",
-  parties: [applicant],
-  description: "邻里纠纷",
-  at: "2025-03-03T09:00:00+08:00"
-})
+const registerInput = (actor: Actor) => sampleRegistration({ actor, parties: [applicant] })
 
 type Entry = readonly [name: string, run: (actor: Actor) => Promise<unknown> | Effect.Effect<unknown, unknown>]
 

@@ -14,7 +14,7 @@ import {
   applicant,
   countyConfig,
   otherTownship,
-  respondent,
+  registerInput,
   townshipIntake,
   viewer,
   villageStaff
@@ -48,18 +48,7 @@ const readCommittedStore = Layer.effect(
 )
 
 const register = (actor: Actor = admin, extra: Record<string, unknown> = {}) =>
-  Effect.flatMap(Center.Center, (c) =>
-    c.execute({
-      _tag: "Register",
-      actor,
-      kind: "dispute",
-      channel: "walkIn",
-      place: "222403100201",
-      parties: [applicant, respondent],
-      description: "邻里纠纷",
-      at: "2025-03-03T09:00:00+08:00",
-      ...extra
-    }))
+  Effect.flatMap(Center.Center, (c) => c.execute(registerInput({ actor, ...extra })))
 
 const exec = (command: Record<string, unknown>) => Effect.flatMap(Center.Center, (c) => c.execute(command))
 

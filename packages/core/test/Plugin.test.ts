@@ -10,19 +10,9 @@ import * as Center from "../src/Center.js"
 import { createCenter } from "../src/CenterClient.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
-import { admin, applicant, countyConfig, otherTownship } from "./fixtures.js"
+import { admin, applicant, countyConfig, otherTownship, registerInput } from "./fixtures.js"
 
-const registration = (extra: Record<string, unknown> = {}) => ({
-  _tag: "Register",
-  actor: admin,
-  kind: "dispute",
-  channel: "walkIn",
-  place: "222403100201",
-  parties: [applicant],
-  description: "邻里纠纷",
-  at: "2025-03-03T09:00:00+08:00",
-  ...extra
-})
+const registration = (extra: Record<string, unknown> = {}) => registerInput({ parties: [applicant], ...extra })
 
 const withCenter = <A, E>(
   options: Omit<Center.Options, "config">,

@@ -17,7 +17,15 @@ import { createCenter } from "../src/CenterClient.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
 import * as Privacy from "../src/Privacy.js"
-import { admin, applicant, countyConfig, otherTownship, respondent, viewer } from "./fixtures.js"
+import {
+  admin,
+  applicant,
+  countyConfig,
+  otherTownship,
+  registerInput as sampleRegistration,
+  respondent,
+  viewer
+} from "./fixtures.js"
 
 const centre = countyConfig.id
 const FULL_ID = applicant.idNumber
@@ -25,17 +33,8 @@ const FULL_PHONE = applicant.phone
 const MASKED_ID = "110105********002X"
 const MASKED_PHONE = "138****5678"
 
-const registerInput = (extra: Record<string, unknown> = {}) => ({
-  _tag: "Register",
-  actor: admin,
-  kind: "dispute",
-  channel: "walkIn",
-  place: "222403100201",
-  parties: [applicant, respondent],
-  description: "邻里纠纷，申请人电话 13812345678",
-  at: "2025-03-03T09:00:00+08:00",
-  ...extra
-})
+const registerInput = (extra: Record<string, unknown> = {}) =>
+  sampleRegistration({ description: "邻里纠纷，申请人电话 13812345678", ...extra })
 
 /** The loop from registration to archiving, one hour apart. */
 const toArchived = (caseId: string, day = "03") => {

@@ -4,6 +4,7 @@ export {
   countyConfig,
   countyIntake,
   otherTownship,
+  registerInput,
   respondent,
   townshipIntake,
   viewer,
