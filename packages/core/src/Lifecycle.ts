@@ -51,6 +51,7 @@ export type GuardName =
   | "summonsIdUnique"
   | "summonsPending"
   | "escalationRaisesTier"
+  | "routeNotRaised"
   | "extensionWithinRule"
   | "judicialConfirmationEligible"
   | "courtIsCourt"
@@ -97,7 +98,12 @@ export const transitions: ReadonlyArray<Transition> = [
   { command: "Accept", from: ["registered"], to: ["accepted"], guards: [] },
   { command: "Reject", from: ["registered"], to: ["rejected"], guards: [] },
   { command: "Merge", from: ["registered", "accepted", "assessed"], to: ["merged"], guards: ["mergeTargetValid"] },
-  { command: "Assess", from: ["accepted", "assessed", "sentBack", "escalated"], to: ["assessed"], guards: [] },
+  {
+    command: "Assess",
+    from: ["accepted", "assessed", "sentBack", "escalated"],
+    to: ["assessed"],
+    guards: ["routeNotRaised"]
+  },
   {
     command: "Dispatch",
     from: ["assessed", "escalated"],
@@ -215,11 +221,18 @@ export interface Guard {
   readonly description: string
   /** A reason for refusal, or undefined. */
   readonly check: (ctx: DecideContext, state: Case, command: Command) => string | undefined
-  /** Whether the command could pass at all in this state (for `enabledCommands`); true if absent. */
-  readonly possible?: (config: Resolved, state: Case, at: string | undefined) => boolean
+  /**
+   * Whether the command could pass at all in this state, at a time and for an actor when given (for
+   * `enabledCommands`); true if absent.
+   */
+  readonly possible?: (config: Resolved, state: Case, at: string | undefined, actor: Actor | undefined) => boolean
 }
 
 const pendingOrders = (s: Case) => s.supervision.some((o) => o.answeredAt === undefined)
+
+/** An actor outside any department, an administrator, or one of the lead unit. */
+const actsForLeadUnit = (a: Actor, s: Case): boolean =>
+  a.department === undefined || a.roles.includes("admin") || a.department === s.leadUnit
 
 const unitFits = (
   config: Resolved,
@@ -350,6 +363,20 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
     possible: (config, s) =>
       (config.tree.get(s.handlingNode)?.tier ?? 0) > 0 && s.handlingNode !== config.tree.root.code
   },
+  routeNotRaised: {
+    description: "Once a case has been dispatched, a new assessment routes it at the tier of the node handling it or " +
+      "below: taking it to a higher tier is then an escalation (上报), recorded by `Escalate`. The first assessment " +
+      "routes freely (a case reported at a grid may belong to the county).",
+    check: (ctx, s, c) => {
+      if (c._tag !== "Assess" || c.handlingNode === undefined || s.dispatchCount === 0) return undefined
+      const from = ctx.config.tree.get(s.handlingNode)
+      const to = ctx.config.tree.get(c.handlingNode)
+      if (from === undefined || to === undefined) return undefined
+      return to.tier < from.tier
+        ? `${c.handlingNode} is at a higher tier than ${s.handlingNode}, the node handling the case: escalate instead`
+        : undefined
+    }
+  },
   extensionWithinRule: {
     description: "The deadline is running, its rule allows extensions, and this one stays within the rule's " +
       "count and total amount.",
@@ -383,13 +410,15 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
       if (!isPeoplesAgreement(ctx.config, s)) return "only a people's-mediation agreement can be judicially confirmed"
       if (s.judicialConfirmation !== undefined) return "judicial confirmation was already requested"
       const due = judicialWindowDue(ctx.config, s)
-      if (Either.isLeft(due)) return due.left.message
+      // a window the calendar cannot compute is the command's typed `CalendarYearNotCovered` (see decideOn)
+      if (Either.isLeft(due)) return undefined
       return due.right !== undefined && ctx.at > due.right ? `the window closed at ${due.right}` : undefined
     },
     possible: (config, s, at) => {
       if (!isPeoplesAgreement(config, s) || s.judicialConfirmation !== undefined) return false
       const due = judicialWindowDue(config, s)
-      return at === undefined || Either.isLeft(due) || due.right === undefined || at <= due.right
+      if (Either.isLeft(due)) return at === undefined
+      return at === undefined || due.right === undefined || at <= due.right
     }
   },
   courtIsCourt: {
@@ -432,12 +461,11 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
   },
   actorIsLeadUnit: {
     description: "An actor who belongs to a department acts for the lead unit only (administrators excepted).",
-    check: (_, s, c) => {
-      const a: Actor = c.actor
-      return a.department === undefined || a.roles.includes("admin") || a.department === s.leadUnit
-        ? undefined
-        : `actor belongs to ${a.department}, the lead unit is ${s.leadUnit ?? "none"}`
-    }
+    check: (_, s, c) =>
+      actsForLeadUnit(c.actor, s) ?
+        undefined :
+        `actor belongs to ${c.actor.department}, the lead unit is ${s.leadUnit ?? "none"}`,
+    possible: (_, s, __, actor) => actor === undefined || actsForLeadUnit(actor, s)
   },
   actorIsLeadOrSummoned: {
     description: "An actor who belongs to a department reports in for the summoned department or the lead unit only.",
@@ -449,7 +477,10 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
           a.department === summoned
         ? undefined
         : `actor belongs to ${a.department}; the summons is for ${summoned ?? "nobody"}`
-    }
+    },
+    possible: (_, s, __, actor) =>
+      actor === undefined || actsForLeadUnit(actor, s) ||
+      s.summons.some((m) => m.reportedAt === undefined && m.department === actor.department)
   }
 }
 
@@ -700,13 +731,16 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
         }
       })
     }
-    case "RequestJudicialConfirmation":
+    case "RequestJudicialConfirmation": {
       if (!config.departments.has(c.court)) return bad("court", `a configured department (${c.court} is unknown)`)
+      const due = judicialWindowDue(config, s)
+      if (Either.isLeft(due)) return Either.left(due.left)
       return ok({
         _tag: "JudicialConfirmationRequested",
         court: c.court,
         ...(c.note !== undefined ? { note: c.note } : {})
       })
+    }
     case "GiveFeedback":
       return ok({ _tag: "FeedbackGiven", rating: c.rating, ...(c.comment !== undefined ? { comment: c.comment } : {}) })
     case "RecordFollowUp": {
@@ -769,18 +803,24 @@ export const decide = (ctx: DecideContext, state: Case | undefined, command: Com
 }
 
 /**
- * The commands the table allows in the case's state whose guards could pass, for a time (`at`, optional).
+ * The commands the table allows in the case's state whose guards could pass, for a time and an actor (both
+ * optional: without an actor, the guards about who acts — the lead unit, a summoned department — are not asked).
  *
  * @since 0.1.0
  * @category lifecycle
  */
-export const enabledCommands = (config: Resolved, state: Case | undefined, at?: string): Array<CommandName> => {
+export const enabledCommands = (
+  config: Resolved,
+  state: Case | undefined,
+  at?: string,
+  actor?: Actor
+): Array<CommandName> => {
   if (state === undefined) return ["Register"]
   const row = byPhase[state.status]
   if (row === undefined) return []
   const out: Array<CommandName> = []
   for (const t of Object.values(row)) {
-    if (t.guards.every((g) => guards[g].possible?.(config, state, at) ?? true)) out.push(t.command)
+    if (t.guards.every((g) => guards[g].possible?.(config, state, at, actor) ?? true)) out.push(t.command)
   }
   return out
 }

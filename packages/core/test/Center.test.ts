@@ -239,6 +239,56 @@ describe("Center", () => {
       expect((yield* center.get({ actor: admin, caseId })).version).toBe(2)
     }).pipe(Effect.provide(centerLayer())))
 
+  it.effect("a node missing from the tree is bad input naming its field, whatever the actor may do", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.Center
+      expect(yield* Effect.flip(register(townshipIntake, { place: "999999" }))).toMatchObject({
+        _tag: "InvalidInput",
+        field: "place"
+      })
+      expect(yield* Effect.flip(register(townshipIntake, { intakeNode: "999999" }))).toMatchObject({
+        _tag: "InvalidInput",
+        field: "intakeNode"
+      })
+      const { caseId } = yield* register(townshipIntake)
+      const at = "2025-03-03T10:00:00+08:00"
+      yield* exec({ _tag: "Accept", actor: townshipIntake, caseId, at })
+      const assess = { _tag: "Assess", actor: townshipIntake, caseId, at, category: "neighbourhood" }
+      expect(yield* Effect.flip(exec({ ...assess, complexity: "general", handlingNode: "999999" })))
+        .toMatchObject({ _tag: "InvalidInput", field: "handlingNode" })
+      // a node of another township is in the tree but outside the actor's jurisdiction
+      expect(yield* Effect.flip(exec({ ...assess, complexity: "general", handlingNode: "222403001001" })))
+        .toMatchObject({ _tag: "Forbidden", actorId: "intake-ds" })
+      // and so is the county above it: the township cannot route a case up by assessing it
+      expect(yield* Effect.flip(exec({ ...assess, complexity: "general", handlingNode: "222403" })))
+        .toMatchObject({ _tag: "Forbidden", actorId: "intake-ds" })
+      expect((yield* center.get({ actor: admin, caseId })).version).toBe(2)
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("enabled commands leave out what only the lead unit may do when the actor is of another unit", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.Center
+      const { caseId } = yield* register(admin, { intakeNode: "222403100201" })
+      const at = "2025-03-03T10:00:00+08:00"
+      yield* exec({ _tag: "Accept", actor: admin, caseId, at })
+      yield* exec({ _tag: "Assess", actor: admin, caseId, at, category: "neighbourhood", complexity: "general" })
+      yield* exec({ _tag: "Dispatch", actor: admin, caseId, at, leadUnit: "dstMediation", mediationType: "people" })
+      const lead = { id: "m-1", roles: ["handler"], jurisdiction: "222403100201", department: "dstMediation" }
+      const other = { ...lead, id: "g-1", department: "dsGov" }
+      expect(yield* center.enabledCommands({ actor: lead, caseId })).toEqual(
+        expect.arrayContaining(["SendBack", "StartHandling", "Escalate"])
+      )
+      const offered = yield* center.enabledCommands({ actor: other, caseId })
+      expect(offered).not.toContain("StartHandling")
+      expect(offered).not.toContain("SendBack")
+      expect(offered).not.toContain("Escalate")
+      // what is offered passes the guards: each one offered to the other unit is not refused for who acts
+      for (const name of offered) {
+        const e = yield* Effect.flip(exec({ _tag: name, actor: other, caseId, at }))
+        expect(e._tag === "GuardFailed" && e.guard.startsWith("actorIs")).toBe(false)
+      }
+    }).pipe(Effect.provide(centerLayer())))
+
   it.effect("lists with filters and stable keyset pagination", () =>
     Effect.gen(function*() {
       const center = yield* Center.Center

@@ -159,6 +159,39 @@ describe("Assess and dispatch (研判 / 分流)", () => {
     expect(s.case).toMatchObject({ status: "dispatched", leadUnit: "dsGov", assistingUnits: ["dsMediation"] })
   })
 
+  it("after a dispatch, assessment routes at the handling node's tier or below; higher is an escalation (上报)", () => {
+    const assess = { _tag: "Assess", category: "neighbourhood", complexity: "general" } as const
+    // the first assessment routes freely: reported at a grid, handled by the township
+    const first = new Scenario().register({ intakeNode: "222403100201-G1" })
+    first.run({ _tag: "Accept" })
+    first.run({ ...assess, handlingNode: "222403100" })
+    expect(first.case).toMatchObject({ status: "assessed", handlingNode: "222403100", escalations: [] })
+
+    const s = new Scenario().register() // taken in at the village 222403100201
+    s.run({ _tag: "Accept" })
+    expect(s.refuse({ ...assess, handlingNode: "222499" })).toMatchObject({
+      _tag: "InvalidInput",
+      field: "handlingNode"
+    })
+    s.run(assess)
+    s.run({ _tag: "Dispatch", leadUnit: "dstMediation", mediationType: "people" })
+    s.run({ _tag: "SendBack", reason: "不属于本村调委会受理范围" })
+    // the village took the case on: raising it now is an escalation
+    expect(guardOf(s.refuse({ ...assess, handlingNode: "222403100" }))).toBe("routeNotRaised")
+    expect(guardOf(s.refuse({ ...assess, handlingNode: "222403" }))).toBe("routeNotRaised")
+    // the same tier (a neighbouring village) and below (a grid) are routes
+    s.run({ ...assess, handlingNode: "222403100202" })
+    expect(s.case).toMatchObject({ status: "assessed", handlingNode: "222403100202", escalations: [] })
+    s.run({ ...assess, handlingNode: "222403100201-G1" })
+    expect(s.case.handlingNode).toBe("222403100201-G1")
+    // the township takes it by escalating, and may route it back down from there
+    s.run({ _tag: "Escalate", to: "222403100", reason: "村级无法化解" })
+    expect(s.case).toMatchObject({ status: "escalated", handlingNode: "222403100" })
+    s.run({ ...assess, handlingNode: "222403100201" })
+    expect(s.case).toMatchObject({ status: "assessed", handlingNode: "222403100201" })
+    expect(s.case.escalations).toHaveLength(1)
+  })
+
   it("the lead unit must serve the handling node; assisting units are distinct", () => {
     const s = new Scenario().register()
     s.run({ _tag: "Accept" })
@@ -304,6 +337,16 @@ describe("Outcome, confirmation, feedback, follow-up, archive", () => {
     expect(guardOf(s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" }))).toBe(
       "judicialConfirmationEligible"
     )
+  })
+
+  it("a confirmation window the calendar cannot compute is CalendarYearNotCovered, and not offered", () => {
+    // resolved in late December 2026: the 30-day window ends in 2027, which the shipped calendar does not cover
+    const s = new Scenario("2026-12-15T09:00:00+08:00").toClosedResolved()
+    expect(s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" })).toMatchObject({
+      _tag: "CalendarYearNotCovered",
+      year: 2027
+    })
+    expect(Lifecycle.enabledCommands(resolved, s.case, s.case.updatedAt)).not.toContain("RequestJudicialConfirmation")
   })
 
   it("judicial confirmation (司法确认) within 30 days of the agreement, by a court, once", () => {

@@ -55,6 +55,25 @@ export const checkCaseInvariants = (config: Resolved, c: Case, events: ReadonlyA
     expect(config.tree.isWithin(e.from, e.to)).toBe(true)
   }
   expect(config.tree.get(c.handlingNode)).toBeDefined()
+  // once dispatched, the handling node's tier rises only by a recorded escalation (a later assessment routes at
+  // its tier or below)
+  let handling = (events[0]!.event as { readonly intakeNode: string }).intakeNode
+  let dispatched = false
+  for (const e of events) {
+    const next = e.event._tag === "Assessed"
+      ? e.event.handlingNode
+      : e.event._tag === "Escalated"
+      ? e.event.to
+      : handling
+    if (e.event._tag === "Dispatched") dispatched = true
+    if (dispatched && e.event._tag !== "Escalated") {
+      expect(config.tree.get(next)!.tier, `${e.event._tag} raised ${handling} to ${next}`).toBeGreaterThanOrEqual(
+        config.tree.get(handling)!.tier
+      )
+    }
+    handling = next
+  }
+  expect(handling).toBe(c.handlingNode)
   // "not resolved" is never counted as resolved
   const summary = Summary.ofCase(config, c)
   expect(summary.outcome === "resolved").toBe(c.outcome?._tag === "Resolved")
