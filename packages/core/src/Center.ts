@@ -42,6 +42,7 @@ import * as IdGenerator from "./IdGenerator.js"
 import { civilDateOf } from "./internal/dates.js"
 import { makeHost } from "./internal/host.js"
 import { makeKeyedLock } from "./internal/keyedLock.js"
+import * as checkOptions from "./internal/options.js"
 import { decodeInput, invalidInput } from "./internal/parse.js"
 import { makeSealing } from "./internal/sealing.js"
 import * as Lifecycle from "./Lifecycle.js"
@@ -326,11 +327,16 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
   options: Options<P>
 ): Effect.Effect<Center<P>, InvalidConfig | PluginFailed | StoreError, CaseStore.CaseStore> =>
   Effect.gen(function*() {
+    // the options' shapes first: a bad one is InvalidConfig naming it, not a TypeError on the first command
+    const badOption = checkOptions.centerOptions(options)
+    if (badOption !== undefined) return yield* Effect.fail(badOption)
+    const calendar = Option.getOrElse(yield* Effect.serviceOption(Calendar.Calendar), () => Calendar.china)
+    const policy = Option.getOrElse(yield* Effect.serviceOption(Policy.Policy), () => Policy.defaultPolicy)
+    const badService = checkOptions.calendar(calendar, "calendar") ?? checkOptions.policy(policy, "policy")
+    if (badService !== undefined) return yield* Effect.fail(badService)
     const given = yield* CaseStore.CaseStore
     const sealing = options.encryption === undefined ? undefined : yield* makeSealing(given, options.encryption)
     const store = sealing?.store ?? given
-    const calendar = Option.getOrElse(yield* Effect.serviceOption(Calendar.Calendar), () => Calendar.china)
-    const policy = Option.getOrElse(yield* Effect.serviceOption(Policy.Policy), () => Policy.defaultPolicy)
     const ids = Option.getOrElse(
       yield* Effect.serviceOption(IdGenerator.IdGenerator),
       () => ({ next: Effect.sync(IdGenerator.makeUuidV7()) })

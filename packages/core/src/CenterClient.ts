@@ -32,6 +32,7 @@ import type { CenterConfigInput, Resolved } from "./CenterConfig.js"
 import { type CommandInput, type CommandName, commandNames } from "./Command.js"
 import { Aborted } from "./Errors.js"
 import type { Envelope } from "./Event.js"
+import * as checkOptions from "./internal/options.js"
 import { invalidConfig } from "./internal/parse.js"
 import * as MemoryStore from "./MemoryStore.js"
 import type * as Plugin from "./Plugin.js"
@@ -145,6 +146,19 @@ const unwrap = <A>(exit: Exit.Exit<A, unknown>, operation: string, signal: Abort
 
 const isLayer = (u: unknown): u is StoreLayer => Layer.isLayer(u)
 
+const createOptions = [
+  "config",
+  "plugins",
+  "hooks",
+  "pluginTimeout",
+  "store",
+  "calendar",
+  "policy",
+  "retries",
+  "encryption",
+  "retention"
+] as const satisfies ReadonlyArray<keyof CreateCenterOptions>
+
 /**
  * Creates a centre behind a Promise API. Rejects with `InvalidConfig` (naming the field) when the configuration
  * or the options are not valid.
@@ -156,15 +170,13 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
   options: CreateCenterOptions<P>
 ): Promise<CenterClient<P>> => {
   if (typeof options !== "object" || options === null) throw invalidConfig("(root)", "an options object with a config")
-  if (options.store !== undefined && !isLayer(options.store)) {
-    throw invalidConfig("store", "a Layer providing a CaseStore")
-  }
-  if (
-    options.retries !== undefined &&
-    !(Number.isInteger(options.retries) && options.retries >= 0 && options.retries <= 100)
-  ) {
-    throw invalidConfig("retries", "an integer from 0 to 100")
-  }
+  const { calendar, policy, store, ...centerOptions } = options
+  const bad = checkOptions.unknownKey(options as unknown as Record<string, unknown>, [...createOptions]) ??
+    (store !== undefined && !isLayer(store) ? invalidConfig("store", "a Layer providing a CaseStore") : undefined) ??
+    (calendar !== undefined ? checkOptions.calendar(calendar, "calendar") : undefined) ??
+    (policy !== undefined ? checkOptions.policy(policy, "policy") : undefined) ??
+    checkOptions.centerOptions(centerOptions)
+  if (bad !== undefined) throw bad
   const services = Layer.mergeAll(
     CalendarModule.layer(options.calendar ?? CalendarModule.china),
     Layer.succeed(PolicyModule.Policy, options.policy ?? PolicyModule.defaultPolicy)

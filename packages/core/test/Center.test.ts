@@ -9,6 +9,7 @@ import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
 import type { CenterConfigInput } from "../src/CenterConfig.js"
 import * as MemoryStore from "../src/MemoryStore.js"
+import * as Policy from "../src/Policy.js"
 import {
   admin,
   applicant,
@@ -507,6 +508,22 @@ describe("Center", () => {
       })
       expect(yield* bad({ ...countyConfig, unknownOption: true })).toMatchObject({ field: "unknownOption" })
       expect(yield* bad(null)).toMatchObject({ _tag: "InvalidConfig" })
+      // the Effect front door checks its options and services too
+      const badOptions = (options: Record<string, unknown>, services = Layer.empty) =>
+        Effect.flip(
+          Effect.provide(
+            Center.Center,
+            Center.layer({ config: countyConfig, ...options }).pipe(
+              Layer.provide(Layer.merge(MemoryStore.layer, services))
+            )
+          )
+        )
+      expect(yield* badOptions({ retries: 1.5 })).toMatchObject({ _tag: "InvalidConfig", field: "retries" })
+      expect(yield* badOptions({ retention: { afterDays: -1 } })).toMatchObject({ field: "retention.afterDays" })
+      expect(yield* badOptions({ tracing: "yes" })).toMatchObject({ field: "tracing" })
+      expect(yield* badOptions({}, Layer.succeed(Policy.Policy, {} as Policy.Policy))).toMatchObject({
+        field: "policy"
+      })
     }))
 
   it.effect("stored snapshots cannot be changed by mutating what a query returned", () =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Calendar from "../src/Calendar.js"
 import { CaseStore } from "../src/CaseStore.js"
 import { createCenter } from "../src/CenterClient.js"
 import * as Errors from "../src/Errors.js"
@@ -64,6 +65,35 @@ describe("createCenter (the Promise API)", () => {
     await expect(createCenter({ config: countyConfig, retries: -1 })).rejects.toMatchObject({ field: "retries" })
     await expect(createCenter({ config: countyConfig, store: {} as never })).rejects.toMatchObject({ field: "store" })
     await expect(createCenter(undefined as never)).rejects.toMatchObject({ _tag: "InvalidConfig" })
+    // every option is checked for its shape before anything is built, not on the first command that uses it
+    const bad: ReadonlyArray<readonly [Record<string, unknown>, string]> = [
+      [{ calendar: {} }, "calendar"],
+      [{ policy: 42 }, "policy"],
+      [{ policy: { authorizeCommand: () => undefined } }, "policy"],
+      [{ encryption: "x" }, "encryption"],
+      [{ plugins: "x" }, "plugins"],
+      [{ hooks: 1 }, "hooks"],
+      [{ pluginTimeout: "banana" }, "pluginTimeout"],
+      [{ pluginTimeout: -5 }, "pluginTimeout"],
+      [{ retention: { afterDays: -5 } }, "retention.afterDays"],
+      [{ retention: { afterDays: 30, mode: "shred" } }, "retention.mode"],
+      [{ retention: { afterDays: 30, after: 1 } }, "retention.after"],
+      [{ colour: "red" }, "colour"]
+    ]
+    for (const [options, field] of bad) {
+      await expect(createCenter({ config: countyConfig, ...options } as never), field).rejects.toMatchObject({
+        _tag: "InvalidConfig",
+        field
+      })
+    }
+    // good ones pass
+    const ok = await createCenter({
+      config: countyConfig,
+      pluginTimeout: "2 seconds",
+      retention: { afterDays: 0, mode: "purge" },
+      calendar: Calendar.china
+    })
+    await ok.dispose()
   })
 
   it("honours an AbortSignal: an aborted call rejects with Aborted and writes nothing", async () => {
