@@ -10,7 +10,8 @@ import { CivilDate, DivisionCode, Key, Name } from "./Primitives.js"
 
 /**
  * How a department is stationed. A rotating department is present on the listed weekdays (0 = Sunday … 6 =
- * Saturday) and/or dates.
+ * Saturday) and/or dates; its schedule names at least one. The schedule is information for the centre's people
+ * and screens ({@link isPresentOn}): any department can be dispatched to or summoned whatever the day.
  *
  * @since 0.1.0
  * @category schemas
@@ -20,7 +21,11 @@ export const Stationing = Schema.Union(
   Schema.TaggedStruct("Rotating", {
     weekdays: Schema.optionalWith(Schema.Array(Schema.Int.pipe(Schema.between(0, 6))), { default: () => [] }),
     dates: Schema.optionalWith(Schema.Array(CivilDate), { default: () => [] })
-  }),
+  }).pipe(
+    Schema.filter((s) =>
+      s.weekdays.length + s.dates.length > 0 || "a rotating department's schedule: at least one weekday or date"
+    )
+  ),
   Schema.TaggedStruct("OnCall", {})
 ).annotations({ identifier: "Stationing" })
 

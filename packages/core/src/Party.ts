@@ -25,7 +25,8 @@ export const residentIdCheckChar = (first17: string): string => {
 
 /**
  * Why a string is not a valid 18-character resident identity number, or `undefined` if it is: 17 digits and a
- * check character (`0`–`9` or `X`), a birth date that exists and is not before 1900, and the GB 11643 check.
+ * check character (`0`–`9` or `X`), a birth date that exists, is not before 1900 and not after today (in
+ * China), and the GB 11643 check.
  *
  * @since 0.1.0
  * @category utils
@@ -37,6 +38,10 @@ export const residentIdProblem = (s: string): string | undefined => {
     return "a birth date (digits 7-14) that exists"
   }
   if (!isValidCivilDate(birth)) return "a birth date (digits 7-14) that exists"
+  // today in China (UTC+8): nobody holding a number can have been born later
+  if (birth > new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)) {
+    return "a birth date (digits 7-14) that is not in the future"
+  }
   if (residentIdCheckChar(s) !== s[17]) return "a correct GB 11643 check digit"
   return undefined
 }

@@ -507,6 +507,14 @@ describe("Center", () => {
         field: "caseCode.template"
       })
       expect(yield* bad({ ...countyConfig, unknownOption: true })).toMatchObject({ field: "unknownOption" })
+      // a rotating department without a schedule
+      expect(
+        yield* bad({
+          ...countyConfig,
+          departments: [{ ...countyConfig.departments![0]!, stationing: { _tag: "Rotating" } }]
+        })
+      )
+        .toMatchObject({ field: "departments.0.stationing" })
       expect(yield* bad(null)).toMatchObject({ _tag: "InvalidConfig" })
       // the Effect front door checks its options and services too
       const badOptions = (options: Record<string, unknown>, services = Layer.empty) =>

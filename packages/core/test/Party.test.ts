@@ -32,6 +32,9 @@ describe("ResidentIdNumber (GB 11643)", () => {
     expect(residentIdProblem("110105194902300028")).toMatch(/birth date/)
     expect(residentIdProblem("110105194913310028")).toMatch(/birth date/)
     expect(residentIdProblem("1101051949123100")).toMatch(/18 characters/)
+    // born 2099-01-01, with a correct check digit: a date in the future
+    const future = `11010520990101002`
+    expect(residentIdProblem(future + residentIdCheckChar(future))).toMatch(/not in the future/)
     expect(Either.isLeft(decode(ResidentIdNumber)("110105194912310021"))).toBe(true)
   })
 
