@@ -557,6 +557,42 @@ export const run = (adapter: Adapter): void => {
         expect(yield* versions({ fromVersion: 7 })).toEqual([])
       })))
 
+    it.live("list pages stay stable while cases are registered between them (keyset pagination)", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const base = Date.parse("2025-03-03T01:00:00.000Z")
+        const at = (minute: number) => new Date(base + minute * 60_000).toISOString()
+        const all: CaseStore.Condition = { _tag: "And", conditions: [] }
+        for (const order of ["asc", "desc"] as const) {
+          const { center, store } = yield* open(adapter.fresh())
+          const register = (caseId: string, minute: number) => center.execute(registerInput({ caseId, at: at(minute) }))
+          // twelve cases at six instants, two at each: the cursor often sits inside a tie
+          for (let i = 0; i < 12; i++) yield* register(`m-${String(i).padStart(2, "0")}`, 10 * Math.floor(i / 2))
+          const seen: Array<string> = []
+          const later: Array<{ readonly id: string; readonly minute: number }> = []
+          let after: CaseStore.Keyset | undefined
+          for (let page = 0; page < 50; page++) {
+            const r: CaseStore.ListResult = yield* store.list(centre, { where: all, limit: 3, order, after })
+            seen.push(...r.items.map((c) => c.id))
+            if (r.next === undefined) break
+            after = r.next
+            const cursor = (Date.parse(r.next.registeredAt) - base) / 60_000
+            // between pages: a case already paged past (behind the cursor, or at its instant on the near side of
+            // its id) never shows up; one ahead of everything shows up once, at the end
+            yield* register(`${order}-behind-${page}`, order === "asc" ? cursor - 1 : cursor + 1)
+            yield* register(`${order === "asc" ? "a" : "z"}-${order}-tie-${page}`, cursor)
+            const ahead = { id: `${order}-ahead-${page}`, minute: order === "asc" ? 1000 + page : -1000 - page }
+            later.push(ahead)
+            yield* register(ahead.id, ahead.minute)
+          }
+          const originals = Array.from({ length: 12 }, (_, i) => `m-${String(i).padStart(2, "0")}`)
+          expect(seen, order).toEqual(
+            order === "asc"
+              ? [...originals, ...later.map((x) => x.id)]
+              : [...originals.reverse(), ...later.map((x) => x.id)]
+          )
+        }
+      })))
+
     it.live("sequences are gapless, per centre and scope", () =>
       Effect.scoped(Effect.gen(function*() {
         const { store } = yield* open(adapter.fresh())
