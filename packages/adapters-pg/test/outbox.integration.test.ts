@@ -4,6 +4,7 @@
  * failing handler leaves its entries for the next attempt; `Outbox.run` with `LISTEN/NOTIFY` wakes up on new
  * appends instead of waiting for its poll interval.
  */
+import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import { Examples } from "@fengqiao/core"
 import { Outbox } from "@fengqiao/sql"
@@ -179,6 +180,46 @@ describe(`PostgreSQL: the outbox (${db.source})`, () => {
       expect(log).toHaveLength(events.size)
       for (const e of log) expect(e.envelope).toStrictEqual(events.get(`${e.caseId}#${e.version}`))
       expect(yield* outbox.pending("audit")).toBe(total)
+    })))
+
+  it.live("onCorrupt: park sets an unreadable entry aside; the other cases flow, its own waits; unpark resumes it", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const prefix = freshPrefix("obp")
+      const o = yield* open({ url: db.url, tablePrefix: prefix, outboxSubscriptions: ["bus"], maxConnections: 2 })
+      const caseIds = ["obp-1", "obp-2", "obp-3"]
+      for (const id of caseIds) {
+        for (const c of [...toHandling(id).slice(0, 2), issue(id, 1)]) yield* o.center.execute(c)
+      }
+      const outbox = yield* outboxOf(o)
+      const raw = <A extends object>(text: string, params: ReadonlyArray<unknown>) =>
+        Effect.provide(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe<A>(text, params)), o.context)
+      const [row] = yield* raw<{ seq: string; envelope: string }>(
+        `SELECT seq, envelope FROM ${prefix}outbox WHERE subscription = 'bus' AND case_id = 'obp-2' AND version = 2`,
+        []
+      )
+      // an event type this version does not know, as a newer SDK would write it
+      yield* raw(`UPDATE ${prefix}outbox SET envelope = $1 WHERE seq = $2`, [
+        row!.envelope.replace(/"_tag":"[A-Za-z]+"/, "\"_tag\":\"FromTheFuture\""),
+        row!.seq
+      ])
+      const log: Array<Outbox.Entry> = []
+      const record = (entries: ReadonlyArray<Outbox.Entry>) => Effect.sync(() => void log.push(...entries))
+      while ((yield* outbox.processBatch("bus", record, { onCorrupt: "park" })) > 0) {
+        // drain
+      }
+      const of = (caseId: string) => log.filter((e) => e.caseId === caseId).map((e) => e.version)
+      expect(of("obp-1")).toEqual([1, 2, 3])
+      expect(of("obp-3")).toEqual([1, 2, 3])
+      expect(of("obp-2")).toEqual([1])
+      expect(yield* outbox.parked("bus")).toMatchObject([{ seq: Number(row!.seq), caseId: "obp-2", version: 2 }])
+      expect(yield* outbox.pending("bus")).toBe(2)
+      yield* raw(`UPDATE ${prefix}outbox SET envelope = $1 WHERE seq = $2`, [row!.envelope, row!.seq])
+      expect(yield* outbox.unpark("bus")).toBe(1)
+      while ((yield* outbox.processBatch("bus", record, { onCorrupt: "park" })) > 0) {
+        // drain
+      }
+      expect(of("obp-2")).toEqual([1, 2, 3])
+      expect(yield* outbox.pending("bus")).toBe(0)
     })))
 
   it.live.skipIf(skip !== undefined)(

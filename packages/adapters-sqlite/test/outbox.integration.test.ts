@@ -150,3 +150,71 @@ describe("SQLite: outbox", () => {
       expect(yield* outbox.pending("bus")).toBe(events.length)
     })))
 })
+
+describe("SQLite: outbox, parking what cannot be read", () => {
+  it.live("onCorrupt: park sets the entry aside; other cases flow, its own case waits in order; unpark puts it back", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "parked-outbox.db")
+      const { events, outbox } = yield* setup(filename)
+      const seqOf = (caseId: string, version: number) =>
+        withDatabase(
+          filename,
+          (db) =>
+            (db.prepare("SELECT seq FROM fq_outbox WHERE subscription = 'bus' AND case_id = ? AND version = ?").get(
+              caseId,
+              version
+            ) as { seq: number }).seq
+        )
+      const damaged = seqOf("ob-1", 2)
+      const envelope = withDatabase(
+        filename,
+        (db) =>
+          (db.prepare("SELECT envelope FROM fq_outbox WHERE seq = ?").get(damaged) as { envelope: string }).envelope
+      )
+      // an event type this version does not know, as a newer SDK would write it
+      withDatabase(filename, (db) =>
+        db.prepare("UPDATE fq_outbox SET envelope = ? WHERE seq = ?").run(
+          envelope.replace(/"_tag":"[A-Za-z]+"/, "\"_tag\":\"FromTheFuture\""),
+          damaged
+        ))
+      const delivered: Array<Outbox.Entry> = []
+      const record = (entries: ReadonlyArray<Outbox.Entry>) => Effect.sync(() => void delivered.push(...entries))
+      // by default the consumer stops at it (once a batch reaches it), having delivered nothing of that batch
+      let stopped: unknown
+      for (let i = 0; i < 50 && stopped === undefined; i++) {
+        const r = yield* Effect.either(outbox.processBatch("bus", record))
+        if (Either.isLeft(r)) stopped = r.left
+      }
+      expect(stopped).toMatchObject({ _tag: "CorruptRecord", caseId: "ob-1", version: 2 })
+      // parked: everything else of the other cases arrives, ob-1 stops before version 2
+      while ((yield* outbox.processBatch("bus", record, { onCorrupt: "park" })) > 0) {
+        // drain
+      }
+      const of = (caseId: string) => delivered.filter((e) => e.caseId === caseId).map((e) => e.version)
+      const total = (caseId: string) => events.filter((e) => e.caseId === caseId).length
+      for (const caseId of ["ob-0", "ob-2", "ob-a", "ob-b"]) {
+        expect(of(caseId), caseId).toEqual(Array.from({ length: total(caseId) }, (_, i) => i + 1))
+      }
+      expect(of("ob-1")).toEqual([1])
+      const parked = yield* outbox.parked("bus")
+      expect(parked).toMatchObject([{ seq: damaged, caseId: "ob-1", version: 2, subscription: "bus" }])
+      expect(parked[0]!.reason).toMatch(/cannot be read/)
+      expect(yield* outbox.pending("bus")).toBe(total("ob-1") - 1)
+      // the other subscription is not affected by this one's parking: it still stops at the entry by default
+      expect(yield* outbox.parked("audit")).toEqual([])
+      // repaired (here: the row put back as it was) and unparked: the rest of ob-1 arrives, in order
+      withDatabase(
+        filename,
+        (db) => db.prepare("UPDATE fq_outbox SET envelope = ? WHERE seq = ?").run(envelope, damaged)
+      )
+      expect(yield* outbox.unpark("bus", [damaged])).toBe(1)
+      expect(yield* outbox.unpark("bus")).toBe(0)
+      while ((yield* outbox.processBatch("bus", record, { onCorrupt: "park" })) > 0) {
+        // drain
+      }
+      expect(of("ob-1")).toEqual(Array.from({ length: total("ob-1") }, (_, i) => i + 1))
+      expect(yield* outbox.pending("bus")).toBe(0)
+      expect(yield* outbox.parked("bus")).toEqual([])
+    })))
+})

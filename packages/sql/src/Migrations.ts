@@ -227,6 +227,16 @@ export const migrations = (d: Dialect, prefix: string): ReadonlyArray<Migration>
       statements: [
         `CREATE INDEX ${t.cases}_stats ON ${t.cases} (${statsIndexColumns.join(", ")})`
       ]
+    },
+    {
+      id: 7,
+      name: "outbox: parked entries",
+      // an entry a consumer could not read, set aside (`Outbox.processBatch` with `onCorrupt: "park"`) so the other
+      // cases keep flowing; it still holds back its own case's later entries, in order, until it is unparked
+      statements: [
+        `ALTER TABLE ${t.outbox} ADD COLUMN parked_ms ${d.types.bigint}`,
+        `ALTER TABLE ${t.outbox} ADD COLUMN parked_reason ${d.types.text}`
+      ]
     }
   ]
 }

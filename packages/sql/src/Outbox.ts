@@ -34,14 +34,53 @@ export interface Entry {
 }
 
 /**
+ * What a consumer does with an entry it cannot read (an event type this version does not know, a damaged row):
+ * `"fail"` (the default) fails the batch with `CorruptRecord` and leaves the entry pending, so the consumer stops
+ * at it; `"park"` sets it aside (see {@link Outbox.parked}) with a warning in the log and goes on with the other
+ * cases. A parked entry still holds back the later entries of its own case, so they are never delivered out of
+ * order; {@link Outbox.unpark} puts it back once the consumer can read it (after an upgrade, a repair).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OnCorrupt = "fail" | "park"
+
+/**
+ * Options of one batch.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BatchOptions {
+  /** Events per batch (default 100). */
+  readonly limit?: number | undefined
+  /** What to do with an entry that cannot be read (default `"fail"`). */
+  readonly onCorrupt?: OnCorrupt | undefined
+}
+
+/**
+ * An entry set aside because it could not be read.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Parked {
+  readonly seq: number
+  readonly subscription: string
+  readonly caseId: string
+  readonly version: number
+  readonly reason: string
+  /** When it was parked (ISO 8601). */
+  readonly parkedAt: string
+}
+
+/**
  * Options of a consumer.
  *
  * @since 0.1.0
  * @category models
  */
-export interface RunOptions {
-  /** Events per batch (default 100). */
-  readonly limit?: number | undefined
+export interface RunOptions extends BatchOptions {
   /** How long to wait between polls when idle (default 1 second). */
   readonly pollInterval?: Duration.DurationInput | undefined
   /** A stream that ticks when new events may be waiting (PostgreSQL `LISTEN`); polling only if absent. */
@@ -57,12 +96,13 @@ export interface RunOptions {
 export interface Outbox {
   /**
    * Claims up to `limit` events (the next undelivered one of distinct cases), runs `handle` on them in outbox
-   * order inside a transaction and marks them delivered. Returns how many were delivered.
+   * order inside a transaction and marks them delivered. Returns how many were delivered. An entry that cannot be
+   * read fails the batch with `CorruptRecord`, or is parked with `onCorrupt: "park"` (see {@link OnCorrupt}).
    */
   readonly processBatch: <E, R>(
     subscription: string,
     handle: (entries: ReadonlyArray<Entry>) => Effect.Effect<void, E, R>,
-    options?: { readonly limit?: number | undefined }
+    options?: BatchOptions
   ) => Effect.Effect<number, E | Errors.StoreError | Errors.CorruptRecord, R>
   /** Processes batches until none is left, then waits for a wake-up or the poll interval, forever. */
   readonly run: <E, R>(
@@ -70,8 +110,18 @@ export interface Outbox {
     handle: (entries: ReadonlyArray<Entry>) => Effect.Effect<void, E, R>,
     options?: RunOptions
   ) => Effect.Effect<never, E | Errors.StoreError | Errors.CorruptRecord, R>
-  /** How many events wait for a subscription. */
+  /** How many events wait for a subscription (parked ones included: they are not delivered). */
   readonly pending: (subscription: string) => Effect.Effect<number, Errors.StoreError>
+  /** The entries set aside for a subscription, oldest first. */
+  readonly parked: (subscription: string) => Effect.Effect<ReadonlyArray<Parked>, Errors.StoreError>
+  /**
+   * Puts parked entries back in line (all of the subscription's, or those whose `seq` is given); the next batch
+   * claims them again. Returns how many were put back.
+   */
+  readonly unpark: (
+    subscription: string,
+    seqs?: ReadonlyArray<number>
+  ) => Effect.Effect<number, Errors.StoreError>
 }
 
 const decodeEnvelope = ParseResult.decodeUnknownEither(Event.Envelope)
@@ -93,59 +143,84 @@ export const make = (centre: string): Effect.Effect<Outbox, never, SqlStore | Sq
       new Errors.StoreError({ operation, reason: e.message, cause: e })
 
     const claim = `SELECT seq, case_id, version, envelope FROM ${t.outbox} o
-WHERE o.centre = ? AND o.subscription = ? AND o.delivered_ms IS NULL
+WHERE o.centre = ? AND o.subscription = ? AND o.delivered_ms IS NULL AND o.parked_ms IS NULL
   AND NOT EXISTS (
     SELECT 1 FROM ${t.outbox} p
     WHERE p.centre = o.centre AND p.subscription = o.subscription AND p.case_id = o.case_id
       AND p.delivered_ms IS NULL AND p.seq < o.seq)
 ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
 
-    const processBatch: Outbox["processBatch"] = (subscription, handle, options) =>
+    /** One batch: how many entries it claimed (delivered and parked) and how many it delivered. */
+    const batch = <E, R>(
+      subscription: string,
+      handle: (entries: ReadonlyArray<Entry>) => Effect.Effect<void, E, R>,
+      options: BatchOptions | undefined
+    ) =>
       store.withTransaction(Effect.gen(function*() {
         const rows = yield* q<{ seq: unknown; case_id: string; version: unknown; envelope: unknown }>(claim, [
           centre,
           subscription,
           options?.limit ?? 100
         ]).pipe(Effect.mapError(fail("outbox.claim")))
-        if (rows.length === 0) return 0
+        if (rows.length === 0) return { claimed: 0, delivered: 0 }
         const entries: Array<Entry> = []
         for (const r of rows) {
           const version = Number(r.version)
           const decoded = Either.flatMap(
-            Either.try(() => dialect.readJson(r.envelope)),
-            (json) => decodeEnvelope(json)
+            Either.try({ try: () => dialect.readJson(r.envelope), catch: (e) => String(e) }),
+            (json) => Either.mapLeft(decodeEnvelope(json), (e) => ParseResult.TreeFormatter.formatIssueSync(e))
           )
           if (Either.isLeft(decoded)) {
-            return yield* new Errors.CorruptRecord({
+            const error = new Errors.CorruptRecord({
               caseId: r.case_id,
               version,
               reason: "outbox entry cannot be read"
             })
+            if (options?.onCorrupt !== "park") return yield* error
+            const reason = `outbox entry cannot be read: ${decoded.left}`.slice(0, 1000)
+            yield* q(
+              `UPDATE ${t.outbox} SET parked_ms = ?, parked_reason = ? WHERE centre = ? AND seq = ?`,
+              [Date.now(), reason, centre, Number(r.seq)]
+            ).pipe(Effect.mapError(fail("outbox.park")))
+            yield* Effect.logWarning(`outbox ${subscription}: parked entry ${Number(r.seq)}`).pipe(
+              Effect.annotateLogs({ caseId: r.case_id, version, reason })
+            )
+            continue
           }
           entries.push({ seq: Number(r.seq), subscription, caseId: r.case_id, version, envelope: decoded.right })
         }
-        yield* handle(entries)
-        yield* q(
-          `UPDATE ${t.outbox} SET delivered_ms = ? WHERE centre = ? AND seq IN (${entries.map(() => "?").join(", ")})`,
-          [Date.now(), centre, ...entries.map((e) => e.seq)]
-        ).pipe(Effect.mapError(fail("outbox.ack")))
-        return entries.length
+        if (entries.length > 0) {
+          yield* handle(entries)
+          yield* q(
+            `UPDATE ${t.outbox} SET delivered_ms = ? WHERE centre = ? AND seq IN (${
+              entries.map(() => "?").join(", ")
+            })`,
+            [Date.now(), centre, ...entries.map((e) => e.seq)]
+          ).pipe(Effect.mapError(fail("outbox.ack")))
+        }
+        return { claimed: rows.length, delivered: entries.length }
       }))
+
+    const processBatch: Outbox["processBatch"] = (subscription, handle, options) =>
+      Effect.map(batch(subscription, handle, options), (r) => r.delivered)
 
     const drain = <E, R>(
       subscription: string,
       handle: (entries: ReadonlyArray<Entry>) => Effect.Effect<void, E, R>,
-      limit: number | undefined
+      options: BatchOptions | undefined
     ): Effect.Effect<void, E | Errors.StoreError | Errors.CorruptRecord, R> =>
       Effect.flatMap(
-        processBatch(subscription, handle, { limit }),
-        (n) => n === 0 ? Effect.void : drain(subscription, handle, limit)
+        batch(subscription, handle, options),
+        // a batch that only parked entries still claimed some: there may be more behind them
+        (r) => r.claimed === 0 ? Effect.void : drain(subscription, handle, options)
       )
 
     const run: Outbox["run"] = (subscription, handle, options) => {
       const idle = Effect.sleep(options?.pollInterval ?? Duration.seconds(1))
       const loop = (wait: Effect.Effect<void>) =>
-        Effect.forever(Effect.zipRight(drain(subscription, handle, options?.limit), wait))
+        Effect.forever(
+          Effect.zipRight(drain(subscription, handle, { limit: options?.limit, onCorrupt: options?.onCorrupt }), wait)
+        )
       const wake = options?.wake
       if (wake === undefined) return loop(idle)
       // Listen for the consumer's whole life, not only while it waits: a wake-up that arrives while it drains (or
@@ -165,6 +240,34 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
         q<{ n: unknown }>(
           `SELECT COUNT(*) AS n FROM ${t.outbox} WHERE centre = ? AND subscription = ? AND delivered_ms IS NULL`,
           [centre, subscription]
-        ).pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)), Effect.mapError(fail("outbox.pending")))
+        ).pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)), Effect.mapError(fail("outbox.pending"))),
+      parked: (subscription) =>
+        q<{ seq: unknown; case_id: string; version: unknown; parked_ms: unknown; parked_reason: string | null }>(
+          `SELECT seq, case_id, version, parked_ms, parked_reason FROM ${t.outbox}
+WHERE centre = ? AND subscription = ? AND delivered_ms IS NULL AND parked_ms IS NOT NULL ORDER BY seq`,
+          [centre, subscription]
+        ).pipe(
+          Effect.map((rows) =>
+            rows.map((r): Parked => ({
+              seq: Number(r.seq),
+              subscription,
+              caseId: r.case_id,
+              version: Number(r.version),
+              reason: r.parked_reason ?? "",
+              parkedAt: new Date(Number(r.parked_ms)).toISOString()
+            }))
+          ),
+          Effect.mapError(fail("outbox.parked"))
+        ),
+      unpark: (subscription, seqs) =>
+        seqs !== undefined && seqs.length === 0
+          ? Effect.succeed(0)
+          : q<{ seq: unknown }>(
+            `UPDATE ${t.outbox} SET parked_ms = NULL, parked_reason = NULL
+WHERE centre = ? AND subscription = ? AND parked_ms IS NOT NULL${
+              seqs === undefined ? "" : ` AND seq IN (${seqs.map(() => "?").join(", ")})`
+            } RETURNING seq`,
+            [centre, subscription, ...(seqs ?? [])]
+          ).pipe(Effect.map((rows) => rows.length), Effect.mapError(fail("outbox.unpark")))
     }
   })
