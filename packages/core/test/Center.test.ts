@@ -8,6 +8,7 @@ import type { Actor } from "../src/Actor.js"
 import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
 import type { CenterConfigInput } from "../src/CenterConfig.js"
+import * as Jurisdiction from "../src/Jurisdiction.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Policy from "../src/Policy.js"
 import {
@@ -290,6 +291,90 @@ describe("Center", () => {
       }
     }).pipe(Effect.provide(centerLayer())))
 
+  it.effect("3-, 4- and 5-level trees run the whole loop, escalating tier by tier to the root", () =>
+    Effect.gen(function*() {
+      const shapes = [
+        {
+          name: "three",
+          levels: Jurisdiction.levelPresets.county3,
+          nodes: [
+            { code: "220283", name: "舒兰市", level: "county" },
+            { code: "220283100", name: "镇", level: "township", parent: "220283" },
+            { code: "220283100201", name: "村", level: "village", parent: "220283100" }
+          ]
+        },
+        { name: "four", levels: Jurisdiction.levelPresets.county4, nodes: countyConfig.jurisdictions },
+        {
+          name: "five",
+          levels: Jurisdiction.levelPresets.city5,
+          nodes: [
+            { code: "222400", name: "延边州", level: "city" },
+            { code: "222403", name: "敦化市", level: "county", parent: "222400" },
+            { code: "222403100", name: "大石头镇", level: "township", parent: "222403" },
+            { code: "222403100201", name: "大石头村", level: "village", parent: "222403100" },
+            { code: "222403100201-G1", name: "第一网格", level: "grid", parent: "222403100201" }
+          ]
+        }
+      ]
+      for (const shape of shapes) {
+        const leaf = shape.nodes.at(-1)!.code
+        const root = shape.nodes[0]!.code
+        const config: CenterConfigInput = {
+          id: `tree-${shape.name}`,
+          name: shape.name,
+          levels: shape.levels,
+          jurisdictions: shape.nodes,
+          departments: [
+            {
+              id: "med",
+              name: "调委会",
+              kind: "peoplesMediationCommittee",
+              jurisdiction: leaf,
+              stationing: { _tag: "Permanent" }
+            },
+            { id: "court", name: "法院", kind: "court", jurisdiction: root, stationing: { _tag: "Permanent" } }
+          ]
+        }
+        yield* Effect.gen(function*() {
+          const admin = { id: "a", roles: ["admin"], jurisdiction: root }
+          let t = Date.parse("2025-03-03T09:00:00+08:00")
+          const at = () => new Date(t += 3_600_000).toISOString()
+          const { caseId } = yield* exec({
+            ...registerInput({ actor: admin }),
+            place: leaf,
+            intakeNode: leaf,
+            at: at()
+          })
+          const on = { actor: admin, caseId }
+          yield* exec({ _tag: "Accept", ...on, at: at() })
+          yield* exec({ _tag: "Assess", ...on, at: at(), category: "neighbourhood", complexity: "simple" })
+          yield* exec({ _tag: "Dispatch", ...on, at: at(), leadUnit: "med", mediationType: "people" })
+          yield* exec({ _tag: "StartHandling", ...on, at: at() })
+          // up one tier at a time, to the root
+          const path: Array<string> = []
+          const parentOf = (code: string) => shape.nodes.find((n) => n.code === code)?.parent
+          for (let p = parentOf(leaf); p !== undefined; p = parentOf(p)) path.push(p)
+          expect(path).toHaveLength(shape.levels.length - 1)
+          for (const to of path) yield* exec({ _tag: "Escalate", ...on, at: at(), to, reason: "本级无法化解" })
+          const center = yield* Center.Center
+          expect(yield* center.enabledCommands(on)).not.toContain("Escalate")
+          yield* exec({ _tag: "Dispatch", ...on, at: at(), leadUnit: "court", mediationType: "judicial" })
+          yield* exec({ _tag: "StartHandling", ...on, at: at() })
+          const r = yield* exec({
+            _tag: "RecordOutcome",
+            ...on,
+            at: at(),
+            outcome: { _tag: "Resolved", agreement: { summary: "调解协议" } }
+          })
+          expect(r.case.escalations.map((e) => e.to), shape.name).toEqual(path)
+          expect(r.case.handlingNode).toBe(root)
+          const store = yield* CaseStore
+          const stored = Option.getOrThrow(yield* store.load(center.config.id, caseId))
+          checkCaseInvariants(center.config, stored, yield* store.readEvents(center.config.id, caseId))
+        }).pipe(Effect.provide(centerLayer(config)))
+      }
+    }))
+
   it.effect("lists with filters and stable keyset pagination", () =>
     Effect.gen(function*() {
       const center = yield* Center.Center
@@ -338,6 +423,55 @@ describe("Center", () => {
       expect(bad).toMatchObject({ _tag: "InvalidInput", field: "cursor" })
       const badNode = yield* Effect.flip(center.list({ actor: admin, filter: { jurisdiction: "999" } }))
       expect(badNode).toMatchObject({ _tag: "InvalidInput", field: "filter.jurisdiction" })
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("every list filter keeps exactly the cases whose snapshot matches it", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.Center
+      const ids: Array<string> = []
+      const routes = [
+        { category: "neighbourhood", risk: "blue", lead: "dstMediation", mediation: "people" },
+        { category: "labourWages", risk: "yellow", lead: "dsGov", mediation: "administrative" },
+        { category: "neighbourhood", risk: "red", lead: "dsMediation", mediation: "people" },
+        undefined // left registered
+      ]
+      for (let i = 0; i < 8; i++) {
+        const at = (h: number) => new Date(Date.parse("2025-03-03T01:00:00Z") + (i * 10 + h) * 3_600_000).toISOString()
+        const { caseId } = yield* register(admin, { at: at(0), channel: i % 2 === 0 ? "walkIn" : "hotline12345" })
+        ids.push(caseId)
+        const route = routes[i % routes.length]
+        if (route === undefined) continue
+        const on = { actor: admin, caseId }
+        yield* exec({ _tag: "Accept", ...on, at: at(1) })
+        yield* exec({
+          _tag: "Assess",
+          ...on,
+          at: at(2),
+          category: route.category,
+          complexity: "general",
+          risk: { level: route.risk },
+          handlingNode: "222403100"
+        })
+        yield* exec({ _tag: "Dispatch", ...on, at: at(3), leadUnit: route.lead, mediationType: route.mediation })
+      }
+      const cases = yield* Effect.forEach(ids, (caseId) => center.get({ actor: admin, caseId }))
+      const filters: ReadonlyArray<readonly [Record<string, unknown>, (c: (typeof cases)[number]) => boolean]> = [
+        [{ status: ["dispatched"] }, (c) => c.status === "dispatched"],
+        [{ status: ["registered", "dispatched"] }, () => true],
+        [{ category: ["neighbourhood"] }, (c) => c.category === "neighbourhood"],
+        [{ riskLevel: ["yellow", "red"] }, (c) => c.risk?.level === "yellow" || c.risk?.level === "red"],
+        [{ leadUnit: ["dsGov"] }, (c) => c.leadUnit === "dsGov"],
+        [{ mediationType: ["people"] }, (c) => c.mediationType === "people"],
+        [{ channel: ["hotline12345"] }, (c) => c.channel === "hotline12345"],
+        [{ handlingJurisdiction: "222403100" }, (c) => c.handlingNode === "222403100"],
+        [{ open: true, leadUnit: ["dstMediation", "dsMediation"] }, (c) => c.leadUnit?.endsWith("Mediation") === true]
+      ]
+      for (const [filter, keep] of filters) {
+        const page = yield* center.list({ actor: admin, filter, limit: 100, order: "asc" })
+        const expected = cases.filter(keep).map((c) => c.id)
+        expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0)
+        expect(page.items.map((c) => c.id), JSON.stringify(filter)).toEqual(expected)
+      }
     }).pipe(Effect.provide(centerLayer())))
 
   it.effect("overdue cases are a query against the centre's clock", () =>
