@@ -1,11 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Calendar from "../src/Calendar.js"
 import { CaseStore } from "../src/CaseStore.js"
 import { createCenter } from "../src/CenterClient.js"
 import * as Errors from "../src/Errors.js"
 import * as MemoryStore from "../src/MemoryStore.js"
+import * as Policy from "../src/Policy.js"
 import { admin, applicant, countyConfig, otherTownship } from "./fixtures.js"
 
 const registration = {
@@ -94,6 +96,40 @@ describe("createCenter (the Promise API)", () => {
       calendar: Calendar.china
     })
     await ok.dispose()
+  })
+
+  it("uses the calendar and the policy it is given", async () => {
+    // a petition taken in on 2026-12-28: its 15-day acceptance deadline falls in 2027
+    const petition = { ...registration, kind: "petition", at: "2026-12-28T09:00:00+08:00" }
+    const shipped = await createCenter({ config: countyConfig })
+    try {
+      await expect(shipped.register(petition)).rejects.toMatchObject({ _tag: "CalendarYearNotCovered", year: 2027 })
+    } finally {
+      await shipped.dispose()
+    }
+    const calendar = Either.getOrThrow(
+      Calendar.extend(Calendar.china, { "2027": { daysOff: ["2027-01-01", "2027-01-02", "2027-01-03"], workdays: [] } })
+    )
+    // a policy of one's own: nobody may withdraw a case here
+    const policy: Policy.Policy = {
+      ...Policy.defaultPolicy,
+      authorizeCommand: (config, actor, action, current, command) =>
+        action === "Withdraw"
+          ? new Errors.Forbidden({ actorId: actor.id, action, reason: "withdrawals go through the front desk" })
+          : Policy.defaultPolicy.authorizeCommand(config, actor, action, current, command)
+    }
+    const center = await createCenter({ config: countyConfig, calendar, policy })
+    try {
+      const { caseId, case: c } = await center.register(petition)
+      expect(c.deadlines.acceptance?.dueAt.startsWith("2027-01")).toBe(true)
+      expect(await center.enabledCommands({ actor: admin, caseId })).not.toContain("Withdraw")
+      await expect(center.withdraw({ actor: admin, caseId, reason: "申请人撤回" })).rejects.toMatchObject({
+        _tag: "Forbidden",
+        reason: "withdrawals go through the front desk"
+      })
+    } finally {
+      await center.dispose()
+    }
   })
 
   it("honours an AbortSignal: an aborted call rejects with Aborted and writes nothing", async () => {
