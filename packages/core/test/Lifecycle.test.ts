@@ -131,6 +131,29 @@ describe("Assess and dispatch (研判 / 分流)", () => {
     expect(s.case.deadlines.handling).toMatchObject({ ruleId: "general", dueAt: "2025-03-12T15:59:59.999Z" })
   })
 
+  it("simple is 1 working day, complex 20, a court-referred (诉前) case 30 calendar days", () => {
+    const handling = (complexity: string, extra: Record<string, unknown> = {}) => {
+      const s = new Scenario("2025-03-03T09:00:00+08:00").register(extra) // a Monday
+      s.run({ _tag: "Accept" })
+      s.run({ _tag: "Assess", category: "neighbourhood", complexity })
+      return s.case.deadlines.handling
+    }
+    // the start day is excluded: Tuesday 4 March, end of the day in China
+    expect(handling("simple")).toMatchObject({ ruleId: "simple", dueAt: "2025-03-04T15:59:59.999Z" })
+    // 20 working days: 4–7, 10–14, 17–21, 24–28 March (19) and Monday 31 March
+    expect(handling("complex")).toMatchObject({ ruleId: "complex", dueAt: "2025-03-31T15:59:59.999Z" })
+    // 30 calendar days from 3 March: Wednesday 2 April (a working day, before the Qingming holiday)
+    expect(handling("general", { channel: "courtReferral" })).toMatchObject({
+      ruleId: "preLitigationMediation",
+      dueAt: "2025-04-02T15:59:59.999Z"
+    })
+    // the same count ending on the Qingming holiday (4–6 April 2025) rolls forward to Monday 7 April
+    const s = new Scenario("2025-03-05T09:00:00+08:00").register({ channel: "courtReferral" })
+    s.run({ _tag: "Accept" })
+    s.run({ _tag: "Assess", category: "neighbourhood", complexity: "general" })
+    expect(s.case.deadlines.handling).toMatchObject({ dueAt: "2025-04-07T15:59:59.999Z" })
+  })
+
   it("unknown category or complexity is InvalidInput", () => {
     const s = new Scenario().register()
     s.run({ _tag: "Accept" })
