@@ -403,7 +403,10 @@ export interface ThreeRates {
   readonly resolution: Rate
   readonly satisfaction: Rate
   readonly weights: ThreeRateWeights
-  /** Σ weightᵢ · percentᵢ ÷ Σ weightᵢ over the rates that exist, rounded half-up; `null` when none exists. */
+  /**
+   * Σ weightᵢ · rateᵢ ÷ Σ weightᵢ in percent over the rates that exist, computed exactly and rounded half-up once
+   * ({@link threeRateScore}); `null` when none exists.
+   */
   readonly score: number | null
 }
 
@@ -421,8 +424,46 @@ export interface Figures {
 }
 
 /**
+ * A finite number as the exact decimal it prints as (JavaScript's shortest round-trip form, exponent forms
+ * included): `sign · digits · 10^exponent`, so `1.8e-7` is `18 · 10^-8` and `0.45` is `45 · 10^-2`.
+ */
+const decimalOf = (
+  value: number
+): { readonly negative: boolean; readonly digits: bigint; readonly exponent: number } => {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(value))
+  if (m === null) throw new RangeError(`not a finite number: ${value}`)
+  const fraction = m[3] ?? ""
+  return {
+    negative: m[1] === "-",
+    digits: BigInt(`${m[2]}${fraction}`),
+    exponent: Number(m[4] ?? 0) - fraction.length
+  }
+}
+
+/** `q · 10^-decimals` as the nearest number (parsing a decimal string rounds correctly). */
+const scaled = (q: bigint, decimals: number): number => {
+  const value = Number(`${q}e${-decimals}`)
+  return value === 0 ? 0 : value
+}
+
+/**
+ * The exact ratio `numerator ÷ denominator` rounded half away from zero (四舍五入) to `decimals`, in integers.
+ */
+const roundRatio = (numerator: bigint, denominator: bigint, decimals: number): number => {
+  const negative = numerator < 0n !== denominator < 0n
+  const n = numerator < 0n ? -numerator : numerator
+  const d = denominator < 0n ? -denominator : denominator
+  // round(n·10^decimals / d) half-up = ⌊(2·n·10^decimals + d) / (2·d)⌋
+  const q = decimals >= 0
+    ? (2n * n * 10n ** BigInt(decimals) + d) / (2n * d)
+    : (2n * n + d * 10n ** BigInt(-decimals)) / (2n * d * 10n ** BigInt(-decimals))
+  return scaled(negative ? -q : q, decimals)
+}
+
+/**
  * The percentage of `numerator ÷ denominator`, rounded half-up (四舍五入) to `decimals`, computed exactly in
- * integers (no binary floating-point surprises: 0.5 always rounds up). `null` when the denominator is 0.
+ * integers (no binary floating-point surprises: 0.5 always rounds up; a negative ratio rounds half away from
+ * zero). `null` when the denominator is 0.
  *
  * @example
  * ```ts
@@ -434,29 +475,28 @@ export interface Figures {
  * @since 0.1.0
  * @category utils
  */
-export const percent = (numerator: number, denominator: number, decimals: number): number | null => {
-  if (denominator === 0) return null
-  const negative = numerator < 0 !== denominator < 0
-  const n = BigInt(Math.abs(Math.round(numerator)))
-  const d = BigInt(Math.abs(Math.round(denominator)))
-  const scale = 10n ** BigInt(decimals)
-  // round(n·100·scale / d) half-up = ⌊(2·n·100·scale + d) / (2·d)⌋
-  const q = (2n * n * 100n * scale + d) / (2n * d)
-  const value = Number(q) / Number(scale)
-  return negative && value !== 0 ? -value : value
-}
+export const percent = (numerator: number, denominator: number, decimals: number): number | null =>
+  denominator === 0
+    ? null
+    : roundRatio(100n * BigInt(Math.round(numerator)), BigInt(Math.round(denominator)), decimals)
 
 /**
- * Rounds a number half away from zero (四舍五入) to `decimals`, via its decimal representation (so 1.005 → 1.01).
+ * Rounds a number half away from zero (四舍五入) to `decimals`, exactly, on the decimal it prints as (JavaScript's
+ * shortest representation): 1.005 → 1.01, -0.005 → -0.01, 1.8e-7 → 0, 1e21 → 1e21. Works for every finite
+ * number (exponent forms included); `NaN` and ±Infinity are returned as they are. A result of zero is 0, never -0.
  *
  * @since 0.1.0
  * @category utils
  */
 export const roundHalfUp = (value: number, decimals: number): number => {
   if (!Number.isFinite(value)) return value
-  const sign = value < 0 ? -1 : 1
-  const shifted = Math.round(Number(`${Math.abs(value)}e${decimals}`))
-  return sign * Number(`${shifted}e-${decimals}`)
+  const { digits, exponent, negative } = decimalOf(value)
+  const shift = exponent + decimals
+  if (shift >= 0) return scaled((negative ? -digits : digits) * 10n ** BigInt(shift), decimals)
+  // digits · 10^shift, half away from zero
+  const unit = 10n ** BigInt(-shift)
+  const q = (2n * digits + unit) / (2n * unit)
+  return scaled(negative ? -q : q, decimals)
 }
 
 /**
@@ -473,7 +513,22 @@ export const rate = (numerator: number, denominator: number, decimals: number): 
 })
 
 /**
- * The weighted score of the three rates, in percent.
+ * The weighted score of the three rates, in percent: Σ wᵢ · rateᵢ ÷ Σ wᵢ over the rates that exist (a rate
+ * without a denominator, or with weight 0, is left out), computed exactly from the rates' counts and the weights
+ * taken as the decimals they print as (0.1 is exactly one tenth), then rounded half-up (四舍五入) once. `null`
+ * when no rate takes part.
+ *
+ * @example
+ * ```ts
+ * import { Kpi } from "@fengqiao/plugins-stats"
+ * const r = (n: number, d: number) => Kpi.rate(n, d, 2)
+ * // 0.1 × 3/8 + 0.45 × 0/8 + 0.45 × 5/8 = 31.875 % exactly
+ * Kpi.threeRateScore(
+ *   { response: r(3, 8), resolution: r(0, 8), satisfaction: r(5, 8) },
+ *   { response: 0.1, resolution: 0.45, satisfaction: 0.45 },
+ *   2
+ * ) // 31.88
+ * ```
  *
  * @since 0.1.0
  * @category utils
@@ -483,15 +538,39 @@ export const threeRateScore = (
   weights: ThreeRateWeights,
   decimals: number
 ): number | null => {
-  let sum = 0
-  let total = 0
+  const parts: Array<{ readonly weight: ReturnType<typeof decimalOf>; readonly rate: Rate }> = []
   for (const k of ["response", "resolution", "satisfaction"] as const) {
-    const r = rates[k].ratio
-    if (r === null || weights[k] === 0) continue
-    sum += weights[k] * r
-    total += weights[k]
+    if (rates[k].denominator === 0 || weights[k] === 0) continue
+    parts.push({ weight: decimalOf(weights[k]), rate: rates[k] })
   }
-  return total === 0 ? null : roundHalfUp((sum / total) * 100, decimals)
+  if (parts.length === 0) return null
+  // every weight as an integer multiple of 10^exponent, the finest decimal place among them
+  const exponent = Math.min(0, ...parts.map((p) => p.weight.exponent))
+  const terms = parts.map(({ rate, weight }) => ({
+    w: (weight.negative ? -weight.digits : weight.digits) * 10n ** BigInt(weight.exponent - exponent),
+    n: BigInt(Math.round(rate.numerator)),
+    d: BigInt(Math.round(rate.denominator))
+  }))
+  // 100 · Σ wᵢ·nᵢ/dᵢ ÷ Σ wᵢ, over the common denominator Π dᵢ
+  const product = terms.reduce((p, t) => p * t.d, 1n)
+  const sum = terms.reduce((s, t) => s + t.w * t.n * (product / t.d), 0n)
+  const total = terms.reduce((s, t) => s + t.w, 0n)
+  return total === 0n ? null : roundRatio(100n * sum, total * product, decimals)
+}
+
+/**
+ * The change of a rate between two periods in percentage points (百分点): `(current − previous) × 100`,
+ * computed exactly from both rates' counts and rounded half away from zero (四舍五入) once — 60 % (3/5) against
+ * 28.125 % (9/32) is +31.88 points at 2 decimals. `null` when either rate does not exist.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const rateChange = (current: Rate, previous: Rate, decimals: number): number | null => {
+  if (current.denominator === 0 || previous.denominator === 0) return null
+  const [n1, d1] = [BigInt(Math.round(current.numerator)), BigInt(Math.round(current.denominator))]
+  const [n2, d2] = [BigInt(Math.round(previous.numerator)), BigInt(Math.round(previous.denominator))]
+  return roundRatio(100n * (n1 * d2 - n2 * d1), d1 * d2, decimals)
 }
 
 /**

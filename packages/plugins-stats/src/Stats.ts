@@ -265,11 +265,7 @@ const changes = (
     counts[c] = Kpi.percent(current.counts[c] - previous.counts[c], previous.counts[c], decimals)
   }
   const rates = {} as Record<Kpi.RateName, number | null>
-  for (const r of Kpi.rateNames) {
-    const a = current.rates[r].ratio
-    const b = previous.rates[r].ratio
-    rates[r] = a === null || b === null ? null : Kpi.roundHalfUp((a - b) * 100, decimals)
-  }
+  for (const r of Kpi.rateNames) rates[r] = Kpi.rateChange(current.rates[r], previous.rates[r], decimals)
   return { counts, rates }
 }
 
@@ -479,7 +475,20 @@ export const compute = (
         if (unit === "none") continue
         const rows = rowsOf(i)
         const byKey = new Map(rows.map((r) => [String(r.key), r.figures]))
-        const keys = trendKeys ?? rows.map((r) => String(r.key))
+        // Without both bounds, the trend spans from the given bound (else the first period with cases) to the
+        // given bound (else the last period with cases). Either way the periods in between are shown, empty ones
+        // as zeros (up to the limit of `keysBetween`), and a period with cases is never left out
+        const present = [...byKey.keys()]
+        const first = query.from ??
+          (present.length > 0 ? Period.range({ unit, key: present[0]! }, offset).from : undefined)
+        const last = query.to ??
+          (present.length > 0 ? Period.range({ unit, key: present.at(-1)! }, offset).to : undefined)
+        const filled = trendKeys ??
+          (first !== undefined && last !== undefined ? Period.keysBetween(unit, first, last, offset) : [])
+        const known = new Set(filled)
+        const keys = present.every((k) => known.has(k))
+          ? filled
+          : [...new Set([...filled, ...present])].sort()
         trend = { unit, rows: keys.map((key) => ({ key, label: key, figures: byKey.get(key) ?? empty })) }
         continue
       }

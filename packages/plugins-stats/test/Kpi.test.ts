@@ -88,6 +88,84 @@ describe("the seed articles' figures come out exactly from their counts", () => 
     }))
 })
 
+describe("exact half-up rounding (四舍五入)", () => {
+  it("roundHalfUp: half away from zero on the decimal a number prints as, for every finite number", () => {
+    // exponent forms (JavaScript prints numbers below 1e-6 and from 1e21 on so)
+    expect(Kpi.roundHalfUp(1.8e-7, 2)).toBe(0)
+    expect(Kpi.roundHalfUp(1.8e-7, 6)).toBe(0)
+    expect(Kpi.roundHalfUp(1.8e-7, 7)).toBe(2e-7)
+    expect(Kpi.roundHalfUp(-1.5e-7, 7)).toBe(-2e-7)
+    expect(Kpi.roundHalfUp(5e-324, 2)).toBe(0)
+    expect(Kpi.roundHalfUp(-5e-324, 6)).toBe(0)
+    expect(Kpi.roundHalfUp(1e21, 2)).toBe(1e21)
+    expect(Kpi.roundHalfUp(-1.2345e22, 0)).toBe(-1.2345e22)
+    expect(Kpi.roundHalfUp(Number.MAX_VALUE, 6)).toBe(Number.MAX_VALUE)
+    expect(Kpi.roundHalfUp(123_456_789.125, 2)).toBe(123_456_789.13)
+    // exactly on .5 at the requested decimals (as printed): up, away from zero
+    expect(Kpi.roundHalfUp(1.005, 2)).toBe(1.01)
+    expect(Kpi.roundHalfUp(2.675, 2)).toBe(2.68) // (2.675).toFixed(2) is "2.67"
+    expect(Kpi.roundHalfUp(1.0049999999999997, 2)).toBe(1) // the number just below 1.005
+    expect(Kpi.roundHalfUp(0.5, 0)).toBe(1)
+    expect(Kpi.roundHalfUp(2.5, 0)).toBe(3)
+    expect(Kpi.roundHalfUp(-2.5, 0)).toBe(-3)
+    expect(Kpi.roundHalfUp(-0.005, 2)).toBe(-0.01)
+    expect(Kpi.roundHalfUp(-0.125, 2)).toBe(-0.13)
+    expect(Kpi.roundHalfUp(31.875, 2)).toBe(31.88)
+    // a result of zero is 0, never -0
+    expect(Object.is(Kpi.roundHalfUp(-0.004, 2), 0)).toBe(true)
+    expect(Object.is(Kpi.roundHalfUp(-1.8e-7, 2), 0)).toBe(true)
+    expect(Kpi.roundHalfUp(Number.NaN, 2)).toBeNaN()
+    expect(Kpi.roundHalfUp(Number.NEGATIVE_INFINITY, 2)).toBe(Number.NEGATIVE_INFINITY)
+    // an average step time of 0.1 ms, in hours (the CSV export) and in hours to one decimal (the report)
+    expect(Kpi.roundHalfUp(0.1 / 3_600_000, 2)).toBe(0)
+    expect(Kpi.roundHalfUp(0.1 / 3_600_000, 1)).toBe(0)
+  })
+
+  it("the three-rate score is exact from the counts and the weights as decimals, rounded once", () => {
+    const r = (n: number, d: number) => Kpi.rate(n, d, 2)
+    const weights = Kpi.defaultOptions.weights
+    expect(weights).toEqual({ response: 0.1, resolution: 0.45, satisfaction: 0.45 })
+    // 0.1 × 3/8 + 0.45 × 0/8 + 0.45 × 5/8 = 0.31875 exactly: 31.875 % → 31.88 (in floating point 31.87)
+    const rates = { response: r(3, 8), resolution: r(0, 8), satisfaction: r(5, 8) }
+    expect(Kpi.threeRateScore(rates, weights, 2)).toBe(31.88)
+    expect(Kpi.threeRateScore(rates, weights, 1)).toBe(31.9)
+    expect(Kpi.threeRateScore(rates, weights, 3)).toBe(31.875)
+    // through the figures of an aggregate row, with the default options
+    const f = Kpi.figuresOf({ accepted: 8, respondedOnTime: 3, closed: 8, resolved: 0, rated: 8, satisfied: 5 }, {
+      ...Kpi.defaultOptions
+    })
+    expect(f.threeRates.score).toBe(31.88)
+    // a rate that does not exist, or weighs nothing, is left out: 5/8 alone
+    expect(Kpi.threeRateScore({ ...rates, response: r(0, 0) }, weights, 3)).toBe(
+      Kpi.threeRateScore(rates, { ...weights, response: 0 }, 3)
+    )
+    expect(Kpi.threeRateScore({ ...rates, response: r(0, 0), resolution: r(0, 0) }, weights, 2)).toBe(62.5)
+    expect(Kpi.threeRateScore({ response: r(0, 0), resolution: r(0, 0), satisfaction: r(0, 0) }, weights, 2))
+      .toBeNull()
+    // weights printed in exponent form are exact too: 1e-7 : 3e-7 over 1/2 and 1/4 → (0.5 + 0.75) / 4 = 31.25 %
+    expect(
+      Kpi.threeRateScore(
+        { response: r(1, 2), resolution: r(1, 4), satisfaction: r(0, 0) },
+        { response: 1e-7, resolution: 3e-7, satisfaction: 1 },
+        2
+      )
+    ).toBe(31.25)
+  })
+
+  it("a change of a rate in percentage points is exact from the counts, rounded once", () => {
+    const r = (n: number, d: number) => Kpi.rate(n, d, 2)
+    // 60 % (3/5) against 28.125 % (9/32): +31.875 points → +31.88 (in floating point +31.87)
+    expect(Kpi.rateChange(r(3, 5), r(9, 32), 2)).toBe(31.88)
+    expect(Kpi.rateChange(r(9, 32), r(3, 5), 2)).toBe(-31.88) // a fall rounds away from zero
+    // a change too small to print without an exponent: 19 999/20 000 against 19 998/19 999 is 2.5e-7 points
+    expect(Kpi.rateChange(r(19_999, 20_000), r(19_998, 19_999), 2)).toBe(0)
+    expect(Kpi.rateChange(r(19_999, 20_000), r(19_998, 19_999), 6)).toBe(0)
+    expect(Kpi.rateChange(r(5, 7), r(1, 1), 2)).toBe(-28.57)
+    expect(Kpi.rateChange(r(1, 2), r(0, 0), 2)).toBeNull()
+    expect(Kpi.rateChange(r(0, 0), r(1, 2), 2)).toBeNull()
+  })
+})
+
 describe("periods", () => {
   it("keys, ranges in the centre's time zone, 同比 and 环比", () => {
     const offset = 480

@@ -3,6 +3,8 @@ import { CaseStore, Center, createCenter, Examples, MemoryStore } from "@fengqia
 import * as Effect from "effect/Effect"
 import * as Export from "../src/Export.js"
 import * as Kpi from "../src/Kpi.js"
+import * as Period from "../src/Period.js"
+import * as Report from "../src/Report.js"
 import * as Stats from "../src/Stats.js"
 import { statsPlugin } from "../src/StatsPlugin.js"
 import { commandsOf, type Story } from "./stories.js"
@@ -138,6 +140,123 @@ describe("the dashboard", () => {
       })
       expect(en.breakdowns.category!.map((r) => r.label)).toEqual(["Contract and debt", "Neighbours"])
       expect(en.trend).toBeUndefined()
+    }))
+
+  it.effect("without both bounds the trend runs from the first to the last period with cases, empty ones as zeros", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* seeded
+      const trendOf = (range: { readonly from?: string; readonly to?: string }) =>
+        Effect.map(
+          Stats.dashboard(store, center.config, { actor: Examples.admin, breakdowns: [], asOf, ...range }),
+          (d) => {
+            const rows = d.trend!.rows.map((r) => [r.key, r.figures.counts.registered] as const)
+            // the trend's parts add up to the totals
+            expect(rows.reduce((n, [, registered]) => n + registered, 0)).toBe(d.totals.counts.registered)
+            return rows
+          }
+        )
+      const months = (from: number, to: number) =>
+        Array.from({ length: to - from + 1 }, (_, i) => {
+          const m = from + i // months since January 2024, 0-based
+          return `${2024 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}`
+        })
+      const filled = (from: number, to: number, counts: Record<string, number>) =>
+        months(from, to).map((k) => [k, counts[k] ?? 0])
+      // cases in March 2024, February 2025 and March 2025
+      const cases = { "2024-03": 2, "2025-02": 1, "2025-03": 8 }
+      // all time: March 2024 … March 2025, the ten months between as zeros
+      expect(yield* trendOf({})).toEqual(filled(2, 14, cases))
+      // only from: from its month to the last month with cases
+      expect(yield* trendOf({ from: "2024-01-15T00:00:00+08:00" })).toEqual(filled(0, 14, cases))
+      expect(yield* trendOf({ from: "2024-06-01T00:00:00+08:00" })).toEqual(
+        filled(5, 14, { "2025-02": 1, "2025-03": 8 })
+      )
+      // only to: from the first month with cases to the month before `to` (exclusive)
+      expect(yield* trendOf({ to: "2025-06-01T00:00:00+08:00" })).toEqual(filled(2, 16, cases))
+      expect(yield* trendOf({ to: "2025-03-01T00:00:00+08:00" })).toEqual(filled(2, 13, { "2024-03": 2, "2025-02": 1 }))
+      // nothing selected and an open range: no periods
+      expect(yield* trendOf({ from: "2026-01-01T00:00:00+08:00" })).toEqual([])
+      // by week: every Monday from the first week with cases to the last
+      const weeks = yield* Stats.dashboard(store, center.config, {
+        actor: Examples.admin,
+        from: "2025-01-01T00:00:00+08:00",
+        breakdowns: [],
+        trend: "week",
+        asOf
+      })
+      const keys = weeks.trend!.rows.map((r) => r.key)
+      expect(keys[0]).toBe("2024-12-30")
+      expect(keys.at(-1)).toBe("2025-03-10")
+      expect(keys).toHaveLength(11)
+      for (const [i, k] of keys.entries()) {
+        expect(Date.parse(`${k}T00:00:00Z`) - Date.parse("2024-12-30T00:00:00Z")).toBe(i * 7 * 86_400_000)
+      }
+    }))
+
+  it.effect("同比/环比 changes are exact and never NaN; tiny step times export as 0 (CSV, JSON, HTML)", () =>
+    Effect.gen(function*() {
+      const { center } = yield* seeded
+      // a source that answers each selected period with given counts (the medians with nothing)
+      const byFrom: Record<string, Record<string, number>> = {
+        // March 2025: 办结率 3/5 = 60 %, 满意度 19 999/20 000; one acceptance after 0.1 ms
+        [Period.range(march, 480).from]: {
+          registered: 20_005,
+          accepted: 5,
+          closed: 3,
+          respondedOnTime: 5,
+          rated: 20_000,
+          satisfied: 19_999,
+          acceptance_n: 1,
+          acceptance_sum: 0.1
+        },
+        // February 2025 (环比): 办结率 9/32 = 28.125 %, 满意度 19 998/19 999
+        [Period.range({ unit: "month", key: "2025-02" }, 480).from]: {
+          registered: 40,
+          accepted: 32,
+          closed: 9,
+          respondedOnTime: 32,
+          rated: 19_999,
+          satisfied: 19_998
+        }
+      }
+      const source: Stats.Source = {
+        centre: center.config,
+        aggregate: (request) => {
+          const from = /"NotBefore","field":"registeredAt","value":"([^"]+)"/.exec(JSON.stringify(request.where))?.[1]
+          const medians = request.measures.some((m) => m._tag === "Duration" && m.stat === "median")
+          return Effect.succeed([{ keys: [], values: medians ? {} : byFrom[from ?? ""] ?? {} }])
+        }
+      }
+      const options = yield* Stats.decodeOptions({})
+      const d = yield* Stats.compute(
+        source,
+        { _tag: "And", conditions: [] },
+        { period: march, breakdowns: [], trend: "none", asOf },
+        Examples.admin.jurisdiction,
+        options,
+        asOf
+      )
+      expect(d.totals.rates.closure.percent).toBe(60)
+      expect(d.periodOnPeriod?.figures.rates.closure.percent).toBe(28.13)
+      // 60 − 28.125 = 31.875 points exactly: +31.88 (not +31.87)
+      expect(d.periodOnPeriod?.rates.closure).toBe(31.88)
+      // 19 999/20 000 − 19 998/19 999 = 2.5e-7 points: 0 (not NaN)
+      expect(d.periodOnPeriod?.rates.satisfaction).toBe(0)
+      expect(d.periodOnPeriod?.counts.accepted).toBe(-84.38) // 32 → 5: −84.375 % rounds away from zero
+      // 同比 (March 2024) has no cases: no rate, no change
+      expect(d.yearOnYear?.figures.counts.registered).toBe(0)
+      expect(d.yearOnYear?.rates.closure).toBeNull()
+      expect(d.totals.durations.acceptance).toEqual({ count: 1, averageMs: 0.1, medianMs: null })
+      expect(JSON.parse(Export.toJson(d)).periodOnPeriod.rates.satisfaction).toBe(0)
+      const csv = Export.toCsv(d, { bom: false })
+      expect(csv).not.toContain("NaN")
+      const header = Export.csvHeader(d.locale)
+      const totals = csv.split("\r\n")[1]!.split(",")
+      expect(totals[header.indexOf("登记→受理 平均 (小时)")]).toBe("0")
+      const html = Report.toHtml(d)
+      expect(html).not.toContain("NaN")
+      expect(html).toContain("+31.88 个百分点")
+      expect(html).toContain("0 小时")
     }))
 
   it.effect("a source that reads in parallel gets time slices of each additive pass: the same dashboard", () =>
