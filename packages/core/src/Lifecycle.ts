@@ -473,8 +473,7 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
       if (c._tag !== "RecordReport") return undefined
       const a: Actor = c.actor
       const summoned = s.summons.find((m) => m.summonsId === c.summonsId)?.department
-      return a.department === undefined || a.roles.includes("admin") || a.department === s.leadUnit ||
-          a.department === summoned
+      return actsForLeadUnit(a, s) || a.department === summoned
         ? undefined
         : `actor belongs to ${a.department}; the summons is for ${summoned ?? "nobody"}`
     },
