@@ -599,24 +599,6 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       )
     }
 
-    /** The first node a command names (place, intake node, route, escalation target) that the tree lacks. */
-    const unknownNodeOf = (command: Command): InvalidInput | undefined => {
-      const missing = (field: string, code: string | undefined) =>
-        code !== undefined && config.tree.get(code) === undefined
-          ? invalidInput(field, "the code of a node in the centre's jurisdiction tree")
-          : undefined
-      switch (command._tag) {
-        case "Register":
-          return missing("place", command.place) ?? missing("intakeNode", command.intakeNode)
-        case "Assess":
-          return missing("handlingNode", command.handlingNode)
-        case "Escalate":
-          return missing("to", command.to)
-        default:
-          return undefined
-      }
-    }
-
     const execute = (input: unknown): Effect.Effect<CommandResult, ExecuteError> =>
       Effect.suspend(() => {
         const decoded = decodeCommand(input)
@@ -624,7 +606,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
         const command = decoded.right
         // a node that is not in the tree is bad input naming its field, before any policy can call it "outside the
         // actor's jurisdiction"
-        const unknownNode = unknownNodeOf(command)
+        const unknownNode = Lifecycle.unknownNode(config, command)
         if (unknownNode !== undefined) return Effect.fail(unknownNode)
         // the actor's jurisdiction and roles first: a refusal here reads and writes nothing
         const refused = policy.authorizeActor?.(config, command.actor, command._tag)

@@ -540,13 +540,37 @@ const checkUnits = (
   return undefined
 }
 
+/**
+ * The first node a command names — `place`, `intakeNode`, an assessment's `handlingNode`, an escalation's `to` —
+ * that is not in the centre's tree, as `InvalidInput` naming its field. `decide` checks it; the centre checks it
+ * before its policy, so that a node missing from the tree is never reported as outside an actor's jurisdiction.
+ *
+ * @since 0.1.0
+ * @category lifecycle
+ */
+export const unknownNode = (config: Resolved, command: Command): InvalidInput | undefined => {
+  const missing = (field: string, code: string | undefined) =>
+    code !== undefined && config.tree.get(code) === undefined
+      ? invalidInput(field, "the code of a node in the centre's jurisdiction tree")
+      : undefined
+  switch (command._tag) {
+    case "Register":
+      return missing("place", command.place) ?? missing("intakeNode", command.intakeNode)
+    case "Assess":
+      return missing("handlingNode", command.handlingNode)
+    case "Escalate":
+      return missing("to", command.to)
+    default:
+      return undefined
+  }
+}
+
 const decideRegister = (ctx: DecideContext, c: Extract<Command, { _tag: "Register" }>): DecideResult => {
   const { config } = ctx
   if (!config.caseKinds.has(c.kind)) return bad("kind", oneOf(config.caseKinds))
   if (!config.channels.has(c.channel)) return bad("channel", oneOf(config.channels))
-  if (config.tree.get(c.place) === undefined) {
-    return bad("place", "the code of a node in the centre's jurisdiction tree")
-  }
+  const unknown = unknownNode(config, c)
+  if (unknown !== undefined) return Either.left(unknown)
   const intakeNode = c.intakeNode ?? c.actor.jurisdiction
   if (config.tree.get(intakeNode) === undefined) {
     return bad(
@@ -598,9 +622,6 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
         return bad("risk.level", oneOf(config.riskLevels))
       }
       const handlingNode = c.handlingNode ?? s.handlingNode
-      if (config.tree.get(handlingNode) === undefined) {
-        return bad("handlingNode", "the code of a node in the centre's jurisdiction tree")
-      }
       const risk: Risk = c.risk !== undefined
         ? {
           level: c.risk.level,
@@ -691,7 +712,6 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
         ...(c.note !== undefined ? { note: c.note } : {})
       })
     case "Escalate":
-      if (config.tree.get(c.to) === undefined) return bad("to", "the code of a node in the centre's jurisdiction tree")
       return ok({ _tag: "Escalated", from: s.handlingNode, to: c.to, reason: c.reason })
     case "ExtendDeadline": {
       const d = s.deadlines[c.deadline]!
@@ -789,6 +809,8 @@ export const decide = (ctx: DecideContext, state: Case | undefined, command: Com
   const t = transition(state === undefined ? "none" : state.status, command._tag)
   if (t === undefined) return Either.left(refused(ctx, state, command._tag))
   if (command._tag === "Register") return decideRegister(ctx, command)
+  const unknown = unknownNode(ctx.config, command)
+  if (unknown !== undefined) return Either.left(unknown)
   const s = state!
   const fail = (guard: GuardName, reason: string) =>
     Either.left(new GuardFailed({ caseId: s.id, state: s.status, command: command._tag, guard, reason }))
