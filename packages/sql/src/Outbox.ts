@@ -171,12 +171,13 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
             (json) => Either.mapLeft(decodeEnvelope(json), (e) => ParseResult.TreeFormatter.formatIssueSync(e))
           )
           if (Either.isLeft(decoded)) {
-            const error = new Errors.CorruptRecord({
-              caseId: r.case_id,
-              version,
-              reason: "outbox entry cannot be read"
-            })
-            if (options?.onCorrupt !== "park") return yield* error
+            if (options?.onCorrupt !== "park") {
+              return yield* new Errors.CorruptRecord({
+                caseId: r.case_id,
+                version,
+                reason: "outbox entry cannot be read"
+              })
+            }
             const reason = `outbox entry cannot be read: ${decoded.left}`.slice(0, 1000)
             yield* q(
               `UPDATE ${t.outbox} SET parked_ms = ?, parked_reason = ? WHERE centre = ? AND seq = ?`,
@@ -219,7 +220,7 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
       const idle = Effect.sleep(options?.pollInterval ?? Duration.seconds(1))
       const loop = (wait: Effect.Effect<void>) =>
         Effect.forever(
-          Effect.zipRight(drain(subscription, handle, { limit: options?.limit, onCorrupt: options?.onCorrupt }), wait)
+          Effect.zipRight(drain(subscription, handle, options), wait)
         )
       const wake = options?.wake
       if (wake === undefined) return loop(idle)
