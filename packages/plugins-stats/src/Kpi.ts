@@ -446,6 +446,9 @@ const scaled = (q: bigint, decimals: number): number => {
   return value === 0 ? 0 : value
 }
 
+/** A count (a whole number, as the stores give it) as a bigint. */
+const count = (x: number): bigint => BigInt(Math.round(x))
+
 /**
  * The exact ratio `numerator ÷ denominator` rounded half away from zero (四舍五入) to `decimals`, in integers.
  */
@@ -478,7 +481,7 @@ const roundRatio = (numerator: bigint, denominator: bigint, decimals: number): n
 export const percent = (numerator: number, denominator: number, decimals: number): number | null =>
   denominator === 0
     ? null
-    : roundRatio(100n * BigInt(Math.round(numerator)), BigInt(Math.round(denominator)), decimals)
+    : roundRatio(100n * count(numerator), count(denominator), decimals)
 
 /**
  * Rounds a number half away from zero (四舍五入) to `decimals`, exactly, on the decimal it prints as (JavaScript's
@@ -548,8 +551,8 @@ export const threeRateScore = (
   const exponent = Math.min(0, ...parts.map((p) => p.weight.exponent))
   const terms = parts.map(({ rate, weight }) => ({
     w: (weight.negative ? -weight.digits : weight.digits) * 10n ** BigInt(weight.exponent - exponent),
-    n: BigInt(Math.round(rate.numerator)),
-    d: BigInt(Math.round(rate.denominator))
+    n: count(rate.numerator),
+    d: count(rate.denominator)
   }))
   // 100 · Σ wᵢ·nᵢ/dᵢ ÷ Σ wᵢ, over the common denominator Π dᵢ
   const product = terms.reduce((p, t) => p * t.d, 1n)
@@ -568,8 +571,8 @@ export const threeRateScore = (
  */
 export const rateChange = (current: Rate, previous: Rate, decimals: number): number | null => {
   if (current.denominator === 0 || previous.denominator === 0) return null
-  const [n1, d1] = [BigInt(Math.round(current.numerator)), BigInt(Math.round(current.denominator))]
-  const [n2, d2] = [BigInt(Math.round(previous.numerator)), BigInt(Math.round(previous.denominator))]
+  const [n1, d1] = [count(current.numerator), count(current.denominator)]
+  const [n2, d2] = [count(previous.numerator), count(previous.denominator)]
   return roundRatio(100n * (n1 * d2 - n2 * d1), d1 * d2, decimals)
 }
 
