@@ -332,7 +332,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
     if (badOption !== undefined) return yield* Effect.fail(badOption)
     const calendar = Option.getOrElse(yield* Effect.serviceOption(Calendar.Calendar), () => Calendar.china)
     const policy = Option.getOrElse(yield* Effect.serviceOption(Policy.Policy), () => Policy.defaultPolicy)
-    const badService = checkOptions.calendar(calendar, "calendar") ?? checkOptions.policy(policy, "policy")
+    const badService = checkOptions.calendar(calendar) ?? checkOptions.policy(policy)
     if (badService !== undefined) return yield* Effect.fail(badService)
     const given = yield* CaseStore.CaseStore
     const sealing = options.encryption === undefined ? undefined : yield* makeSealing(given, options.encryption)

@@ -77,19 +77,19 @@ export const centerOptions = (options: unknown): InvalidConfig | undefined => {
 }
 
 /** A calendar service, checked for the members the centre calls. @internal */
-export const calendar = (u: unknown, field: string): InvalidConfig | undefined =>
+export const calendar = (u: unknown): InvalidConfig | undefined =>
   isObject(u) && typeof u.id === "string" && Array.isArray(u.years) && isFunction(u.isWorkingDay) &&
     isFunction(u.isWorkingDayNumber)
     ? undefined
-    : invalidConfig(field, "a Calendar (Calendar.china, Calendar.make or Calendar.extend)")
+    : invalidConfig("calendar", "a Calendar (Calendar.china, Calendar.make or Calendar.extend)")
 
 /** A policy, checked for the members the centre calls. @internal */
-export const policy = (u: unknown, field: string): InvalidConfig | undefined =>
+export const policy = (u: unknown): InvalidConfig | undefined =>
   isObject(u) && isFunction(u.authorizeCommand) && isFunction(u.authorizeRead) && isFunction(u.readScope) &&
     (u.authorizeActor === undefined || isFunction(u.authorizeActor)) &&
     (u.authorizePermission === undefined || isFunction(u.authorizePermission))
     ? undefined
     : invalidConfig(
-      field,
+      "policy",
       "a Policy: authorizeCommand, authorizeRead and readScope functions (see Policy.makeDefault)"
     )
