@@ -42,6 +42,21 @@ const period = (column: string, offsetMinutes: number, unit: Dialect.PeriodUnit)
 }
 
 /**
+ * The median as an ordered-set aggregate. Not `percentile_cont(0.5)`: it casts every value to `float8` and sorts
+ * them with the generic comparator. `percentile_disc` sorts the `bigint` durations themselves (PostgreSQL's
+ * specialised integer sort) — about 40 % less time per median over 500 000 rows in `bench/stats.ts`. With two
+ * fractions it returns both middle values from one sort (the aggregate appears twice with the same arguments, so
+ * PostgreSQL computes it once): the value at row ⌈0.5·n⌉, and at row ⌈(0.5 + 10⁻¹³)·n⌉, which is the next row when
+ * n is even (0.5·n is then a whole number, and 10⁻¹³·n is below 1 for fewer than 10¹³ rows but above the rounding
+ * of 0.5·n) and the same row when n is odd. Their mean is exactly `percentile_cont(0.5)`, and what the in-memory
+ * store computes.
+ */
+const median = (x: string): string => {
+  const disc = `(percentile_disc(ARRAY[0.5, 0.5000000000001]) WITHIN GROUP (ORDER BY ${x}))`
+  return `((${disc}[1] + ${disc}[2])::float8 / 2)`
+}
+
+/**
  * The PostgreSQL dialect. Keys use the `"C"` collation so that ordering is byte-wise, whatever the database's
  * locale. JSON is kept as text: it round-trips exactly (`jsonb` would reject `\u0000` in citizens' text); cast
  * to `jsonb` in your own reporting queries.
@@ -71,7 +86,7 @@ export const dialect: Dialect.Dialect = {
   notify: (channel) => `SELECT pg_notify('${channel}', '1')`,
   concurrentWriters: true,
   // an ordered-set aggregate: medians in the same GROUP BY pass as the counts
-  median: (x) => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x})`,
+  median,
   aggregateFilter: true,
   // statistics (see `Dialect.aggregateSettings`): no JIT (it took longer to compile a dashboard's forty aggregate
   // expressions than to run them over a million rows); GROUP BY by hashing, in memory — the planner cannot

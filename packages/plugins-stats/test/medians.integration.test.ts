@@ -1,6 +1,6 @@
 /**
  * Medians (中位数) on every store: the SQL stores compute them as aggregates inside the GROUP BY (SQLite's
- * `median`, PostgreSQL's `percentile_cont(0.5)`), the in-memory store by sorting; all must agree to the last digit —
+ * `median`, PostgreSQL's `percentile_disc` pair), the in-memory store by sorting; all must agree to the last digit —
  * with odd and even counts (the mean of the two middle values), groups whose durations are all missing (no
  * median: `null`), NULL durations mixed in, a measure condition, and no rows at all.
  */

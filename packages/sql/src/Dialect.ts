@@ -63,7 +63,8 @@ export interface Dialect {
   /**
    * The median (中位数) of an expression as an ordinary aggregate, NULLs ignored, `NULL` over no values; with an
    * even count the mean of the two middle values (what the in-memory store computes). SQLite with the percentile
-   * extension: `median(x)`; PostgreSQL: `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`. Without it, the store
+   * extension: `median(x)`; PostgreSQL: the mean of `percentile_disc` at 0.5 and just above (see `PgStore`). The
+   * expression may appear more than once in the result (its parameters are then repeated). Without it, the store
    * computes each median with a window query of its own (one more pass per median).
    */
   readonly median?: ((expression: string) => string) | undefined

@@ -151,6 +151,18 @@ const compiled = (c: CaseStore.Condition | undefined): Sql => {
   return { text: condition(c, params), params }
 }
 
+/**
+ * A dialect's median of an expression with parameters: the dialect may write the expression more than once (as
+ * PostgreSQL's does), so its parameters are repeated once per occurrence, in order.
+ */
+const medianOf = (median: (expression: string) => string, x: Sql): Sql => {
+  const parts = median("\u0000").split("\u0000")
+  return {
+    text: parts.join(x.text),
+    params: Array.from({ length: parts.length - 1 }, () => x.params).flat()
+  }
+}
+
 /** Compiles a measure; with the dialect's `median`, a median is an aggregate expression like the others. @internal */
 export const measure = (m: CaseStore.Measure, dialect?: Dialect): MeasureSql => {
   const w = compiled(m.where)
@@ -209,7 +221,7 @@ export const measure = (m: CaseStore.Measure, dialect?: Dialect): MeasureSql => 
         case "median":
           return dialect?.median === undefined
             ? { expressions: [], combine: () => null, median: { duration: d, filter } }
-            : { expressions: [{ text: dialect.median(x.text), params: x.params }], combine: (v) => asNumber(v[0]) }
+            : { expressions: [medianOf(dialect.median, x)], combine: (v) => asNumber(v[0]) }
       }
     }
   }
