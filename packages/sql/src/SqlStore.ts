@@ -618,7 +618,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           })
         )
         const select = [...keyCols, ...values.map((v) => v.text)]
-        const groupBy = keys.length === 0 ? "" : ` GROUP BY ${keys.map((_, i) => String(i + 1)).join(", ")}`
+        const groupBy = keys.length === 0 ? "" : ` GROUP BY ${keys.map((k, i) => k.group ?? String(i + 1)).join(", ")}`
         const rows = select.length === 0
           ? [{}]
           : yield* read(

@@ -102,6 +102,8 @@ export const condition = (c: CaseStore.Condition, params: Array<unknown>): strin
 /** A grouping expression and how to read its values back. @internal */
 export interface Key {
   readonly expression: string
+  /** What to group by when it is not the expression itself (which is then computed from it once per group). */
+  readonly group?: string | undefined
   readonly read: (value: unknown) => string | number | boolean | null
 }
 
@@ -123,13 +125,22 @@ export const dimension = (d: CaseStore.Dimension, dialect: Dialect, offsetMinute
           return { expression: col, read: (v) => (v === null || v === undefined ? null : String(v)) }
       }
     }
-    case "Period":
+    case "Period": {
+      const grouped = dialect.periodGroup?.(column(d.field).column, offsetMinutes, d.unit)
+      if (grouped !== undefined) {
+        return {
+          expression: grouped.key(grouped.group),
+          group: grouped.group,
+          read: (v) => (v === null || v === undefined ? null : String(v))
+        }
+      }
       return {
         expression: `(CASE WHEN ${column(d.field).column} IS NULL THEN NULL ELSE ${
           dialect.period(column(d.field).column, offsetMinutes, d.unit)
         } END)`,
         read: (v) => (v === null || v === undefined ? null : String(v))
       }
+    }
     case "Jurisdiction":
       return d.depth > MAX_DEPTH
         ? { expression: "NULL", read: () => null }
