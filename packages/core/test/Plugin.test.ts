@@ -8,6 +8,7 @@ import type { Case } from "../src/Case.js"
 import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
 import { createCenter } from "../src/CenterClient.js"
+import type { CommandInput } from "../src/Command.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
 import { admin, applicant, countyConfig, otherTownship, registerInput } from "./fixtures.js"
@@ -131,6 +132,56 @@ describe("plugin hooks around a command", () => {
             expect(Option.isNone(yield* store.load("dunhua", "c2"))).toBe(true)
             expect((yield* center.execute(registration({ caseId: "c3" }))).code).toBe("222403-2025-000002")
           }))
+      }
+    }).pipe(Effect.provide(Logger.remove(Logger.defaultLogger))))
+
+  it.live("a hook that throws instead of returning an Effect is PluginFailed too (both front doors); nothing is written", () =>
+    Effect.gen(function*() {
+      const boom = (): never => {
+        throw new Error("boom")
+      }
+      const hooks: ReadonlyArray<
+        readonly [string, Partial<Plugin.Definition<string, undefined, undefined, Plugin.NoApi>>]
+      > = [
+        ["guard throws", { guards: [{ name: "throws", commands: ["Register"], check: boom }] }],
+        ["projection throws", { projections: [{ name: "throws", apply: boom }] }],
+        ["onEvents", { onEvents: boom }],
+        ["grader throws", { riskGraders: [{ id: "throws", grade: boom }] }]
+      ]
+      for (const [hook, extra] of hooks) {
+        yield* withCenter({ plugins: [plain("thrower", extra)] }, (center, store) =>
+          Effect.gen(function*() {
+            const e = yield* Effect.flip(center.execute(registration({ caseId: "t1" })))
+            expect(e, hook).toMatchObject({ _tag: "PluginFailed", plugin: "thrower", hook })
+            expect((e as { reason: string }).reason, hook).toContain("boom")
+            expect(Option.isNone(yield* store.load("dunhua", "t1")), hook).toBe(true)
+          }))
+      }
+      // the Promise API keeps the _tag, for a hook and for a plugin API handler that throws
+      const client = yield* Effect.promise(() =>
+        createCenter({
+          config: countyConfig,
+          plugins: [
+            Plugin.definePlugin({
+              id: "thrower",
+              version: "1.0.0",
+              guards: [{ name: "throws", commands: ["Register"], check: boom }],
+              api: () => ({ explode: (_: { readonly actor: unknown }) => boom() })
+            })
+          ]
+        })
+      )
+      try {
+        const viaClient = yield* Effect.promise(() =>
+          client.execute(registration() as CommandInput).then(() => undefined, (e) => e)
+        )
+        expect(viaClient).toMatchObject({ _tag: "PluginFailed", plugin: "thrower", hook: "guard throws" })
+        const viaApi = yield* Effect.promise(() =>
+          client.plugins.thrower.explode({ actor: admin }).then(() => undefined, (e) => e)
+        )
+        expect(viaApi).toMatchObject({ _tag: "PluginFailed", plugin: "thrower", hook: "api explode" })
+      } finally {
+        yield* Effect.promise(() => client.dispose())
       }
     }).pipe(Effect.provide(Logger.remove(Logger.defaultLogger))))
 

@@ -77,9 +77,10 @@ export const makeHost = (o: HostOptions) => {
   const guarded = <A>(
     plugin: string,
     hook: string,
-    effect: Effect.Effect<A, unknown>
+    // a thunk: a hook that throws instead of returning an Effect fails as PluginFailed too
+    hookEffect: () => Effect.Effect<A, unknown>
   ): Effect.Effect<A, PluginFailed> => {
-    const timed = effect.pipe(
+    const timed = Effect.suspend(hookEffect).pipe(
       Effect.timeoutFail({
         duration: o.timeout,
         onTimeout: () => new PluginFailed({ plugin, hook, reason: `timed out after ${String(o.timeout)}` })
@@ -115,7 +116,7 @@ export const makeHost = (o: HostOptions) => {
           (plugin.guards ?? []).filter((g) => g.commands === undefined || g.commands.includes(command._tag)),
           (g) =>
             Effect.flatMap(
-              guarded(plugin.id, `guard ${g.name}`, g.check({ ...context, command, case: state })),
+              guarded(plugin.id, `guard ${g.name}`, () => g.check({ ...context, command, case: state })),
               (reason) =>
                 reason === undefined ? Effect.void : Effect.fail(
                   new GuardFailed({
@@ -178,7 +179,7 @@ export const makeHost = (o: HostOptions) => {
           const grade = yield* guarded(
             entry.plugin.id,
             `grader ${g.id}`,
-            g.grade({ ...entry.context, command, before, case: current, events: all })
+            () => g.grade({ ...entry.context, command, before, case: current, events: all })
           )
           if (grade !== undefined) grades.push({ grader: `${entry.plugin.id}/${g.id}`, grade })
         }
@@ -189,15 +190,16 @@ export const makeHost = (o: HostOptions) => {
           : yield* guarded(
             policyOwner.plugin.id,
             "riskPolicy",
-            Effect.sync(() =>
-              policyOwner!.plugin.riskPolicy!(grades, {
-                ...policyOwner!.context,
-                command,
-                before,
-                case: current,
-                events: all
-              })
-            )
+            () =>
+              Effect.sync(() =>
+                policyOwner!.plugin.riskPolicy!(grades, {
+                  ...policyOwner!.context,
+                  command,
+                  before,
+                  case: current,
+                  events: all
+                })
+              )
           )
         if (risk !== undefined && !sameRisk(risk, current.risk)) {
           const last = all[all.length - 1]!
@@ -211,9 +213,9 @@ export const makeHost = (o: HostOptions) => {
         const ctx: Plugin.EventsContext<unknown> = { ...context, command, before, case: current, events: all }
         for (const p of plugin.projections ?? []) {
           if (p.events !== undefined && !p.events.some((t) => finalTags.has(t))) continue
-          yield* guarded(plugin.id, `projection ${p.name}`, p.apply(ctx))
+          yield* guarded(plugin.id, `projection ${p.name}`, () => p.apply(ctx))
         }
-        if (plugin.onEvents !== undefined) yield* guarded(plugin.id, "onEvents", plugin.onEvents(ctx))
+        if (plugin.onEvents !== undefined) yield* guarded(plugin.id, "onEvents", () => plugin.onEvents!(ctx))
       }
       return { envelopes: all, case: current }
     })
@@ -230,7 +232,7 @@ export const makeHost = (o: HostOptions) => {
           guarded(
             plugin.id,
             "afterCommit",
-            plugin.afterCommit({ ...context, command, before, case: after, events: envelopes, execute })
+            () => plugin.afterCommit!({ ...context, command, before, case: after, events: envelopes, execute })
           ),
           (cause) =>
             Effect.logError(`plugin ${plugin.id} failed after commit; the command stands: ${describe(cause)}`).pipe(
@@ -249,7 +251,7 @@ export const makeHost = (o: HostOptions) => {
           [...(plugin.migrations ?? [])].sort((a, b) => a.id - b.id).filter((m) => !done.includes(m.id)),
           (m) =>
             store.withTransaction(Effect.zipRight(
-              guarded(plugin.id, `migration ${m.id}`, m.up(context)),
+              guarded(plugin.id, `migration ${m.id}`, () => m.up(context)),
               store.recordPluginMigration(centre, plugin.id, m.id, m.name)
             )),
           { discard: true }
@@ -278,7 +280,15 @@ export const makeHost = (o: HostOptions) => {
           Effect.suspend((): Effect.Effect<unknown, unknown> => {
             const caller = callerOf(input)
             return Either.isLeft(caller) ? Effect.fail(caller.left) : handler(input as { actor: Actor }, caller.right)
-          }).pipe(Effect.annotateLogs({ plugin: plugin.id, query: name }))
+          }).pipe(
+            // a handler that throws (or dies) is the plugin's bug: PluginFailed, not an untyped crash
+            Effect.catchAllDefect((defect) =>
+              Effect.fail(
+                new PluginFailed({ plugin: plugin.id, hook: `api ${name}`, reason: describe(Cause.die(defect)) })
+              )
+            ),
+            Effect.annotateLogs({ plugin: plugin.id, query: name })
+          )
       }
       out[plugin.id] = wrapped
     }
