@@ -132,7 +132,10 @@ export interface CenterClient<P extends ReadonlyArray<Plugin.Any> = []> extends 
   /** Anonymises or purges archived cases past the retention age (see `Center.applyRetention`). */
   readonly applyRetention: (query: Query.RetentionQuery, options?: CallOptions) => Promise<Center.RetentionResult>
   readonly labels: (locale?: Locale) => Readonly<Record<string, string>>
-  /** Releases the runtime and the store's resources. Further calls reject. */
+  /**
+   * Lets the calls under way finish, then releases the runtime and the store's resources. Calls made after it reject
+   * with `Aborted`; every call to `dispose` resolves when the same shutdown is done.
+   */
   readonly dispose: () => Promise<void>
 }
 
@@ -201,13 +204,20 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     unwrap(centerExit, "createCenter", undefined)
   }
   const center = (centerExit as Exit.Success<Center.Center, unknown>).value
-  let disposed = false
+  let disposing: Promise<void> | undefined
+  // calls under way: dispose lets them finish before it closes the store
+  const inFlight = new Set<Promise<unknown>>()
   const run = async <A>(operation: string, f: () => Effect.Effect<A, unknown>, opts?: CallOptions): Promise<A> => {
-    if (disposed) throw new Aborted({ operation: `${operation} (the centre was disposed)` })
+    if (disposing !== undefined) throw new Aborted({ operation: `${operation} (the centre was disposed)` })
     const signal = opts?.signal
     if (signal?.aborted === true) throw new Aborted({ operation })
-    const exit = await runtime.runPromiseExit(f(), signal === undefined ? undefined : { signal })
-    return unwrap(exit, operation, signal)
+    const running = runtime.runPromiseExit(f(), signal === undefined ? undefined : { signal })
+    inFlight.add(running)
+    try {
+      return unwrap(await running, operation, signal)
+    } finally {
+      inFlight.delete(running)
+    }
   }
   const commandMethods: Record<string, (input: object, o?: CallOptions) => Promise<Center.CommandResult>> = {}
   for (const name of commandNames) {
@@ -240,10 +250,10 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     verify: (q, o) => run("verify", () => center.verify(q), o),
     applyRetention: (q, o) => run("applyRetention", () => center.applyRetention(q), o),
     labels: (locale) => center.labels(locale),
-    dispose: async () => {
-      if (disposed) return
-      disposed = true
-      await runtime.dispose()
+    dispose: () => {
+      // every call to dispose waits for the same shutdown
+      disposing ??= Promise.allSettled([...inFlight]).then(() => runtime.dispose())
+      return disposing
     }
   }
 }

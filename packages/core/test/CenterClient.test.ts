@@ -7,6 +7,7 @@ import { CaseStore } from "../src/CaseStore.js"
 import { createCenter } from "../src/CenterClient.js"
 import * as Errors from "../src/Errors.js"
 import * as MemoryStore from "../src/MemoryStore.js"
+import * as Plugin from "../src/Plugin.js"
 import * as Policy from "../src/Policy.js"
 import { admin, applicant, countyConfig, otherTownship } from "./fixtures.js"
 
@@ -161,5 +162,27 @@ describe("createCenter (the Promise API)", () => {
     await center.dispose()
     await center.dispose()
     await expect(center.register(registration)).rejects.toMatchObject({ _tag: "Aborted" })
+  })
+
+  it("dispose lets a call under way finish first; a second dispose resolves with the first", async () => {
+    const slow = Plugin.definePlugin({
+      id: "slow",
+      version: "1.0.0",
+      guards: [{ name: "pause", commands: ["Register"], check: () => Effect.as(Effect.sleep("50 millis"), undefined) }]
+    })
+    const center = await createCenter({ config: countyConfig, plugins: [slow] })
+    const order: Array<string> = []
+    const registering = center.register(registration).then((r) => {
+      order.push("registered")
+      return r
+    })
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const first = center.dispose().then(() => order.push("first dispose"))
+    const second = center.dispose().then(() => order.push("second dispose"))
+    await expect(center.register(registration)).rejects.toMatchObject({ _tag: "Aborted" })
+    await second
+    expect(order).toEqual(["registered", "first dispose", "second dispose"])
+    expect((await registering).case.status).toBe("registered")
+    await first
   })
 })
