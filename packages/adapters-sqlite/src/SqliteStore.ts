@@ -20,9 +20,11 @@ import type { CaseStore } from "@fengqiao/core"
 import { Errors } from "@fengqiao/core"
 import type { Dialect } from "@fengqiao/sql"
 import { SqlStore } from "@fengqiao/sql"
+import * as Cause from "effect/Cause"
 import type { ConfigError } from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { availableParallelism } from "node:os"
 import * as Readers from "./internal/readers.js"
 
@@ -125,20 +127,41 @@ export interface Options {
 }
 
 /**
- * The SQLite client with the store's pragmas applied.
+ * The SQLite client with the store's pragmas applied. A file that cannot be opened (a missing directory, no
+ * permission, not a database) is a `StoreError` naming it.
  *
  * @since 0.1.0
  * @category layers
  */
 export const clientLayer = (
   options: Pick<Options, "filename" | "busyTimeoutMs" | "synchronous">
-): Layer.Layer<SqlClient.SqlClient | SqliteClient.SqliteClient, ConfigError> =>
+): Layer.Layer<SqlClient.SqlClient | SqliteClient.SqliteClient, ConfigError | Errors.StoreError> =>
   Layer.effectDiscard(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     yield* Effect.orDie(sql.unsafe(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`))
     yield* Effect.orDie(sql.unsafe(`PRAGMA synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`))
     yield* Effect.orDie(sql.unsafe("PRAGMA foreign_keys = ON"))
-  })).pipe(Layer.provideMerge(SqliteClient.layer({ filename: options.filename })))
+  })).pipe(
+    Layer.provideMerge(SqliteClient.layer({ filename: options.filename })),
+    // better-sqlite3 throws when it cannot open the file: a defect of the client's layer, made a typed error here
+    Layer.catchAllCause((cause) => {
+      const failed = (e: Cause.Cause<ConfigError | Errors.StoreError>) =>
+        Layer.effectContext<SqlClient.SqlClient | SqliteClient.SqliteClient, ConfigError | Errors.StoreError, never>(
+          Effect.failCause(e)
+        )
+      const failure = Cause.failureOption(cause)
+      if (Option.isSome(failure) || Cause.isInterruptedOnly(cause)) return failed(cause)
+      const defect = Cause.squash(cause)
+      return failed(Cause.fail(
+        new Errors.StoreError({
+          operation: "open",
+          reason: `cannot open the SQLite database ${JSON.stringify(options.filename)}: ${
+            defect instanceof Error ? defect.message : String(defect)
+          }`
+        })
+      ))
+    })
+  )
 
 /**
  * A layer with the SQLite store (as `CaseStore` and `SqlStore`) and its client.

@@ -4,7 +4,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
-import { Examples } from "@fengqiao/core"
+import { createCenter, Examples } from "@fengqiao/core"
 import { Migrations, SqlStore } from "@fengqiao/sql"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -189,4 +189,16 @@ describe("SQLite: migrations and settings", () => {
         foreignKeys: { foreign_keys: 1 }
       })
     })))
+
+  it.live("a file that cannot be opened is a StoreError naming it, on both front doors", () =>
+    Effect.gen(function*() {
+      const filename = join(yield* tempDir, "no-such-directory", "centre.db")
+      const failed = yield* Effect.flip(Layer.build(SqliteStore.layer({ filename })).pipe(Effect.scoped))
+      expect(failed).toMatchObject({ _tag: "StoreError", operation: "open" })
+      expect((failed as { reason: string }).reason).toContain(filename)
+      const viaClient = yield* Effect.promise(() =>
+        createCenter({ config, store: SqliteStore.layer({ filename }) }).then(() => undefined, (e: unknown) => e)
+      )
+      expect(viaClient).toMatchObject({ _tag: "StoreError", operation: "open" })
+    }).pipe(Effect.scoped))
 })
