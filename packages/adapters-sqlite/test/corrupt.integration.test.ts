@@ -113,6 +113,14 @@ describe("SQLite: unreadable records", () => {
         yield* expectCorrupt(center.getByCode({ actor, code: codes[caseId]! }), caseId, 3, reason)
         yield* expectCorrupt(center.history({ actor, caseId }), caseId, 3, reason)
         yield* expectCorrupt(center.execute(supervisionInput(caseId, `${caseId}-o2`)), caseId, 3, reason)
+        // an import of a case with that id is refused at that command, typed (it used to be a defect)
+        const importing = yield* failureOf(center.importCases({ cases: [{ commands: [registerInput({ caseId })] }] }))
+        expect(importing).toMatchObject({
+          _tag: "ImportRefused",
+          caseIndex: 0,
+          commandIndex: 0,
+          error: "CorruptRecord"
+        })
         // the events themselves are intact
         expect(yield* store.readEvents(centre, caseId)).toHaveLength(3)
       }

@@ -761,6 +761,12 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           return yield* refuse(-1, -1, invalidInput("cases", "an array of { commands }"))
         }
         const batchSize = input.batchSize ?? 1000
+        if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
+          return yield* refuse(-1, -1, invalidInput("batchSize", "an integer from 1 to 100000"))
+        }
+        // a snapshot that cannot be read refuses the import at that command (it is never a crash)
+        const loadFor = (i: number, j: number, caseId: string) =>
+          store.load(centre, caseId).pipe(Effect.catchTag("CorruptRecord", (e) => Effect.fail(refuse(i, j, e))))
         const now = new Date(yield* Clock.currentTimeMillis).toISOString()
         const prepared: Array<
           { readonly request: CaseStore.AppendRequest; readonly year: number; readonly last: Command }
@@ -788,7 +794,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             if (command._tag === "Register") {
               caseId = command.caseId ?? (yield* ids.next)
               const exists = known.has(caseId) ||
-                (command.caseId !== undefined && Option.isSome(yield* Effect.orDie(store.load(centre, caseId))))
+                (command.caseId !== undefined && Option.isSome(yield* loadFor(i, j, caseId)))
               if (exists) {
                 return yield* refuse(
                   i,
@@ -796,6 +802,13 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
                   invalidInput(`cases.${i}.commands.0.caseId`, `a new case id (${caseId} exists)`)
                 )
               }
+            } else if ("caseId" in command && command.caseId !== caseId) {
+              // every later command belongs to the case being imported
+              return yield* refuse(
+                i,
+                j,
+                invalidInput(`cases.${i}.commands.${j}.caseId`, `the case being imported (${caseId})`)
+              )
             }
             const denied = policy.authorizeCommand(config, command.actor, command._tag, state, command)
             if (denied !== undefined) return yield* refuse(i, j, denied)
@@ -805,7 +818,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             const at = command.at ?? (state === undefined || now >= state.updatedAt ? now : state.updatedAt)
             if (command._tag === "Register") year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
             const mergeTarget = command._tag === "Merge"
-              ? known.get(command.into) ?? Option.getOrUndefined(yield* Effect.orDie(store.load(centre, command.into)))
+              ? known.get(command.into) ?? Option.getOrUndefined(yield* loadFor(i, j, command.into))
               : undefined
             // the code is patched in once the year's numbers are reserved
             const decided = Lifecycle.decide(

@@ -582,6 +582,18 @@ describe("Center", () => {
         center.importCases({ cases: [{ commands: [{ _tag: "Accept", actor: admin, caseId: "x" }] }] })
       )
       expect(bad).toMatchObject({ _tag: "ImportRefused", caseIndex: 0, commandIndex: 0, error: "InvalidInput" })
+      // a batch size that is not a whole number from 1 up is refused before anything (0 used to loop for ever)
+      for (const batchSize of [0, -1, 1.5, Number.NaN, 1e9]) {
+        const wrong = yield* Effect.flip(center.importCases({ cases: [loop("h1", 3)], batchSize }))
+        expect(wrong, String(batchSize)).toMatchObject({ _tag: "ImportRefused", caseIndex: -1, error: "InvalidInput" })
+        expect((wrong as { detail: string }).detail).toContain("batchSize")
+      }
+      // a later command aimed at another case is refused, not applied to the case being imported
+      const elsewhere = yield* Effect.flip(center.importCases({
+        cases: [{ commands: [loop("h1", 3).commands[0]!, { ...loop("h1", 3).commands[1]!, caseId: "other" }] }]
+      }))
+      expect(elsewhere).toMatchObject({ _tag: "ImportRefused", caseIndex: 0, commandIndex: 1, error: "InvalidInput" })
+      expect((elsewhere as { detail: string }).detail).toContain("cases.0.commands.1.caseId")
 
       const result = yield* center.importCases({
         cases: [loop("h1", 3), loop("h2", 4), loop("h3", 5)],
