@@ -19,7 +19,9 @@ export const toJson = (dashboard: Dashboard, space: number = 2): string => `${JS
 
 const cell = (value: string | number | boolean | null | undefined): string => {
   if (value === null || value === undefined) return ""
-  const s = String(value)
+  // text that a spreadsheet would run as a formula (a label from the configuration starting with = + - @, a tab or
+  // a carriage return) gets a leading apostrophe, as OWASP advises for CSV; numbers are written as they are
+  const s = typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value)
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, "\"\"")}"` : s
 }
 

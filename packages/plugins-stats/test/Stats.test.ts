@@ -253,6 +253,16 @@ describe("the dashboard", () => {
       const header = Export.csvHeader(d.locale)
       const totals = csv.split("\r\n")[1]!.split(",")
       expect(totals[header.indexOf("登记→受理 平均 (小时)")]).toBe("0")
+      // a label a spreadsheet would run as a formula is written as text (a leading apostrophe); nothing else is
+      const hostile = Export.toCsv({ ...d, jurisdiction: { ...d.jurisdiction, name: "=HYPERLINK(\"http://x\")" } }, {
+        bom: false
+      }).split("\r\n")[1]!
+      expect(hostile).toContain(`"'=HYPERLINK(""http://x"")"`)
+      for (const start of ["+", "-", "@", "\t"]) {
+        const row = Export.toCsv({ ...d, jurisdiction: { ...d.jurisdiction, name: `${start}cmd` } }, { bom: false })
+        expect(row.split("\r\n")[1]!.split(",")[2], JSON.stringify(start)).toBe(`'${start}cmd`)
+      }
+      expect(csv.split("\r\n").flatMap((l) => l.split(",")).some((c) => c.startsWith("'"))).toBe(false)
       const html = Report.toHtml(d)
       expect(html).not.toContain("NaN")
       expect(html).toContain("+31.88 个百分点")
