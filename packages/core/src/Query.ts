@@ -71,9 +71,18 @@ export const TimeFieldSchema: Schema.Schema<TimeField> = Schema.Literal(...timeF
   identifier: "TimeField"
 })
 
+// numbers in conditions are finite: NaN and ±Infinity compare differently in JavaScript and in SQL
+const FiniteNumber = Schema.Number.pipe(Schema.finite())
+
+// an instant in a condition: anything Date.parse reads (each store compares it as an instant)
+const InstantText = Schema.String.pipe(
+  Schema.maxLength(40),
+  Schema.filter((s) => !Number.isNaN(Date.parse(s)) || "an ISO-8601 instant such as 2025-03-01T00:00:00.000Z")
+)
+
 const ScalarSchema = Schema.Union(
   Schema.String.pipe(Schema.maxLength(1000)),
-  Schema.Number,
+  FiniteNumber,
   Schema.Boolean,
   Schema.Null
 )
@@ -88,15 +97,15 @@ export const ConditionSchema: Schema.Schema<Condition, Condition> = Schema.Union
   Schema.TaggedStruct("Eq", { field: ColumnSchema, value: ScalarSchema }),
   Schema.TaggedStruct("In", {
     field: ColumnSchema,
-    values: Schema.Array(Schema.Union(Schema.String.pipe(Schema.maxLength(1000)), Schema.Number)).pipe(
+    values: Schema.Array(Schema.Union(Schema.String.pipe(Schema.maxLength(1000)), FiniteNumber)).pipe(
       Schema.maxItems(1000)
     )
   }),
-  Schema.TaggedStruct("Gt", { field: ColumnSchema, value: Schema.Number }),
+  Schema.TaggedStruct("Gt", { field: ColumnSchema, value: FiniteNumber }),
   Schema.TaggedStruct("Present", { field: Schema.Union(TimeFieldSchema, ColumnSchema) }),
   Schema.TaggedStruct("Absent", { field: Schema.Union(TimeFieldSchema, ColumnSchema) }),
-  Schema.TaggedStruct("Before", { field: TimeFieldSchema, value: Schema.String.pipe(Schema.maxLength(40)) }),
-  Schema.TaggedStruct("NotBefore", { field: TimeFieldSchema, value: Schema.String.pipe(Schema.maxLength(40)) }),
+  Schema.TaggedStruct("Before", { field: TimeFieldSchema, value: InstantText }),
+  Schema.TaggedStruct("NotBefore", { field: TimeFieldSchema, value: InstantText }),
   Schema.TaggedStruct("Later", { field: TimeFieldSchema, than: TimeFieldSchema }),
   Schema.TaggedStruct("Within", {
     field: Schema.Literal("placePath", "handlingPath"),

@@ -547,6 +547,22 @@ describe("Center", () => {
         { keys: ["merged"], values: { cases: 1 } },
         { keys: ["registered"], values: { cases: 1 } }
       ])
+      // numbers that are not finite and instants that cannot be read are refused, naming the field
+      for (
+        const [where, field] of [
+          [{ _tag: "Gt", field: "headcount", value: Number.NaN }, "where.value"],
+          [{ _tag: "Eq", field: "headcount", value: Number.POSITIVE_INFINITY }, "where.value"],
+          [{ _tag: "Before", field: "registeredAt", value: "garbage" }, "where.value"]
+        ] as const
+      ) {
+        const refused = yield* Effect.flip(center.aggregate({
+          actor: admin,
+          where: where as never,
+          groupBy: [],
+          measures: [{ _tag: "Count", name: "cases" }]
+        }))
+        expect(refused, JSON.stringify(where)).toMatchObject({ _tag: "InvalidInput", field })
+      }
       const none = yield* center.aggregate({
         actor: otherTownship,
         groupBy: [],

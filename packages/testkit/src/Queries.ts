@@ -77,13 +77,22 @@ export const make = (config: CenterConfig.Resolved) => {
     "satisfied",
     ...config.tree.nodes.map((n) => n.code)
   ]
-  const instant = FastCheck.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2025, 11, 31) }).map((ms) =>
-    new Date(ms).toISOString()
-  )
+  // instants as the stores write them, and the same written otherwise (with an offset, without milliseconds,
+  // beyond year 9999): every store compares them as instants
+  const instant = FastCheck.tuple(
+    FastCheck.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2025, 11, 31) }),
+    FastCheck.constantFrom("canonical", "offset", "seconds")
+  ).map(([ms, form]) => {
+    const iso = new Date(ms).toISOString()
+    if (form === "seconds") return `${iso.slice(0, 19)}Z`
+    if (form === "offset") return new Date(ms + 8 * 3_600_000).toISOString().replace("Z", "+08:00")
+    return iso
+  })
+  const farInstant = FastCheck.constantFrom("+010000-01-01T00:00:00.000Z", "0999-12-31T00:00:00.000Z")
   const scalar = FastCheck.oneof(
     FastCheck.constantFrom(...values),
     FastCheck.integer({ min: 0, max: 5 }),
-    FastCheck.constantFrom(0.5, 1.25, 100, true, false, "3")
+    FastCheck.constantFrom(0.5, 1.25, 100, true, false, "3", 2 ** 31, -1e10, 1e17)
   )
   const atom: FastCheck.Arbitrary<CaseStore.Condition> = FastCheck.oneof(
     FastCheck.record({
@@ -104,7 +113,8 @@ export const make = (config: CenterConfig.Resolved) => {
     FastCheck.record({
       _tag: FastCheck.constant("Gt" as const),
       field: FastCheck.constantFrom(...numberColumns, "status" as const),
-      value: FastCheck.constantFrom(0, 1, 2, 0.5, 99.99)
+      // with bounds beyond what the columns hold (INTEGER, BIGINT fen)
+      value: FastCheck.constantFrom(0, 1, 2, 0.5, 99.99, -1e10, 2 ** 31, 1e17)
     }),
     FastCheck.record({
       _tag: FastCheck.constant("Present" as const),
@@ -117,7 +127,7 @@ export const make = (config: CenterConfig.Resolved) => {
     FastCheck.record({
       _tag: FastCheck.constant("Before" as const),
       field: FastCheck.constantFrom(...timeFields),
-      value: instant
+      value: FastCheck.oneof({ weight: 5, arbitrary: instant }, { weight: 1, arbitrary: farInstant })
     }),
     FastCheck.record({
       _tag: FastCheck.constant("NotBefore" as const),

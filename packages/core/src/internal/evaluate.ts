@@ -11,6 +11,24 @@ import { dayNumberOf, fromDayNumber } from "./dates.js"
 type Row = CaseSummary
 const get = (row: Row, field: string): unknown => (row as unknown as Record<string, unknown>)[field]
 
+const canonicalInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const canonical = new Map<string, boolean>()
+
+/**
+ * How a stored instant (always `toISOString()` text) compares with a condition's instant, as SQL compares their
+ * milliseconds: as text when the condition's is written the same way (the usual case, and fast), else by
+ * `Date.parse` (NaN, an unreadable instant, is neither before nor not before anything, like SQL's FALSE).
+ */
+const instantOrder = (stored: string, value: string): number => {
+  let same = canonical.get(value)
+  if (same === undefined) {
+    same = canonicalInstant.test(value)
+    if (canonical.size < 1000) canonical.set(value, same)
+  }
+  if (same && stored.length === 24) return stored < value ? -1 : stored > value ? 1 : 0
+  return Date.parse(stored) - Date.parse(value)
+}
+
 /** @internal */
 export const matches = (row: Row, c: Condition): boolean => {
   switch (c._tag) {
@@ -28,11 +46,11 @@ export const matches = (row: Row, c: Condition): boolean => {
       return get(row, c.field) === null
     case "Before": {
       const v = get(row, c.field) as string | null
-      return v !== null && v < c.value
+      return v !== null && instantOrder(v, c.value) < 0
     }
     case "NotBefore": {
       const v = get(row, c.field) as string | null
-      return v !== null && v >= c.value
+      return v !== null && instantOrder(v, c.value) >= 0
     }
     case "Later": {
       const a = get(row, c.field) as string | null

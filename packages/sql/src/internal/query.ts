@@ -29,13 +29,18 @@ const cell = (kind: Kind, value: unknown): unknown => {
     case "key":
       return typeof value === "string" ? value : undefined
     case "int":
-      return typeof value === "number" && Number.isInteger(value) ? value : undefined
+      // an INTEGER column holds no value outside 32 bits (and PostgreSQL refuses such a parameter)
+      return typeof value === "number" && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31
+        ? value
+        : undefined
     case "bool":
       return typeof value === "boolean" ? (value ? 1 : 0) : undefined
     case "fen": {
       if (typeof value !== "number" || !Number.isFinite(value)) return undefined
       const fen = value * 100
-      return Math.abs(fen - Math.round(fen)) < 1e-6 ? Math.round(fen) : undefined
+      return Math.abs(fen - Math.round(fen)) < 1e-6 && Math.abs(fen) <= Number.MAX_SAFE_INTEGER
+        ? Math.round(fen)
+        : undefined
     }
     case "ms":
       return undefined
@@ -63,8 +68,15 @@ export const condition = (c: CaseStore.Condition, params: Array<unknown>): strin
     case "Gt": {
       const { column: col, kind } = column(c.field)
       if (kind !== "int" && kind !== "fen") return FALSE
+      if (!Number.isFinite(c.value)) return c.value === -Infinity ? `(${col} IS NOT NULL)` : FALSE
       // integer columns: col > 2.5 ⇔ col > 2 (PostgreSQL will not compare an integer with 2.5 given as text)
-      params.push(Math.floor(kind === "fen" ? Math.round(c.value * 100 * 1e6) / 1e6 : c.value))
+      const bound = Math.floor(kind === "fen" ? Math.round(c.value * 100 * 1e6) / 1e6 : c.value)
+      // beyond what the column holds (INTEGER, or a BIGINT of fen within JavaScript's safe integers) the answer is
+      // known; PostgreSQL would refuse the parameter as out of range
+      const [min, max] = kind === "int" ? [-(2 ** 31), 2 ** 31 - 1] : [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
+      if (bound >= max) return FALSE
+      if (bound < min) return `(${col} IS NOT NULL)`
+      params.push(bound)
       return `(${col} IS NOT NULL AND ${col} > ?)`
     }
     case "Present":
