@@ -32,7 +32,9 @@ export const Period = Schema.Struct({
   unit: Unit,
   key: Schema.String.pipe(Schema.maxLength(10))
 }).pipe(
-  Schema.filter((p) => Either.isRight(start(p.unit, p.key)) || expectedKey[p.unit])
+  Schema.filter((p) =>
+    (Either.isRight(start(p.unit, p.key)) && /^\d{4}(?!\d)/.test(p.key) && p.key >= "1000") || expectedKey[p.unit]
+  )
 ).annotations({ identifier: "Period" })
 
 /**
@@ -48,17 +50,22 @@ export type Period = typeof Period.Type
  * @category constants
  */
 export const expectedKey: Readonly<Record<Unit, string>> = {
-  day: "a day key like 2025-03-01 (a real date)",
-  week: "a week key: the date of its Monday, like 2025-02-24",
-  month: "a month key like 2025-03",
-  quarter: "a quarter key like 2025-Q1",
-  year: "a year key like 2025"
+  day: "a day key like 2025-03-01 (a real date, years 1000 to 9999)",
+  week: "a week key: the date of its Monday, like 2025-02-24 (years 1000 to 9999)",
+  month: "a month key like 2025-03 (years 1000 to 9999)",
+  quarter: "a quarter key like 2025-Q1 (years 1000 to 9999)",
+  year: "a year key like 2025 (years 1000 to 9999)"
 }
 
 const DAY = 86_400_000
 
-/** Local calendar date → days since 1970-01-01. */
-const dayNumber = (y: number, m: number, d: number): number => Date.UTC(y, m - 1, d) / DAY
+/** Local calendar date → days since 1970-01-01 (months and days out of range roll over, as with `Date.UTC`). */
+const dayNumber = (y: number, m: number, d: number): number => {
+  // not Date.UTC: it reads years 0 to 99 as 1900 to 1999
+  const t = new Date(0)
+  t.setUTCFullYear(y, m - 1, d)
+  return t.getTime() / DAY
+}
 
 const ymd = (day: number): readonly [number, number, number] => {
   const t = new Date(day * DAY)
@@ -72,13 +79,13 @@ const dayKey = (day: number): string => {
   return `${pad(y, 4)}-${pad(m)}-${pad(d)}`
 }
 
-/** The first local day of a period, or why the key is not one. */
+/** The first local day of a period, or why the key is not one (years of five digits too: the period after 9999-12). */
 const start = (unit: Unit, key: string): Either.Either<number, string> => {
   const bad = Either.left(expectedKey[unit])
   switch (unit) {
     case "day":
     case "week": {
-      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key)
+      const m = /^(\d{4,5})-(\d{2})-(\d{2})$/.exec(key)
       if (m === null) return bad
       const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
       const day = dayNumber(y, mo, d)
@@ -89,17 +96,17 @@ const start = (unit: Unit, key: string): Either.Either<number, string> => {
       return Either.right(day)
     }
     case "month": {
-      const m = /^(\d{4})-(\d{2})$/.exec(key)
+      const m = /^(\d{4,5})-(\d{2})$/.exec(key)
       if (m === null || Number(m[2]) < 1 || Number(m[2]) > 12) return bad
       return Either.right(dayNumber(Number(m[1]), Number(m[2]), 1))
     }
     case "quarter": {
-      const m = /^(\d{4})-Q([1-4])$/.exec(key)
+      const m = /^(\d{4,5})-Q([1-4])$/.exec(key)
       if (m === null) return bad
       return Either.right(dayNumber(Number(m[1]), (Number(m[2]) - 1) * 3 + 1, 1))
     }
     case "year": {
-      const m = /^(\d{4})$/.exec(key)
+      const m = /^(\d{4,5})$/.exec(key)
       if (m === null) return bad
       return Either.right(dayNumber(Number(m[1]), 1, 1))
     }

@@ -194,6 +194,36 @@ describe("periods", () => {
     ])
   })
 
+  it("periods at the ends of the accepted years (1000 to 9999): ranges and comparisons, never a crash", () => {
+    const decode = Schema.decodeUnknownEither(Period.Period)
+    for (
+      const p of [{ unit: "year", key: "9999" }, { unit: "day", key: "9999-12-31" }, {
+        unit: "quarter",
+        key: "9999-Q4"
+      }]
+    ) {
+      expect(Either.isRight(decode(p)), p.key).toBe(true)
+    }
+    expect(Period.range({ unit: "year", key: "9999" }, 0)).toEqual({
+      from: "9999-01-01T00:00:00.000Z",
+      to: "+010000-01-01T00:00:00.000Z"
+    })
+    expect(Period.range({ unit: "day", key: "1000-01-01" }, 0).from).toBe("1000-01-01T00:00:00.000Z")
+    expect(Period.shift({ unit: "day", key: "1000-01-01" }, -1)).toEqual({ unit: "day", key: "0999-12-31" })
+    expect(Period.yearAgo({ unit: "year", key: "1000" })).toEqual({ unit: "year", key: "0999" })
+    expect(Period.range({ unit: "year", key: "0999" }, 0).from).toBe("0999-01-01T00:00:00.000Z")
+    expect(Period.keysBetween("month", "9999-11-01T00:00:00Z", "9999-12-31T12:00:00Z", 0)).toEqual([
+      "9999-11",
+      "9999-12"
+    ])
+    // years below 1000 (which Date.UTC would read as 1900 + y below 100) and five digits are refused, naming the unit
+    for (
+      const p of [{ unit: "year", key: "0099" }, { unit: "month", key: "0050-03" }, { unit: "year", key: "10000" }]
+    ) {
+      expect(Either.isLeft(decode(p)), p.key).toBe(true)
+    }
+  })
+
   it("a bad key names what a key of its unit looks like", () => {
     const decode = Schema.decodeUnknownEither(Period.Period)
     for (

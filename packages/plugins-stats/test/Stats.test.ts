@@ -424,6 +424,12 @@ describe("the dashboard", () => {
       const html = yield* center.plugins.stats.report({ ...input, title: "三月报表" })
       expect(html).toContain("<title>三月报表</title>")
       expect(html).toContain("71.43%")
+      for (const title of [123, { a: 1 }, "长".repeat(201)]) {
+        expect(yield* Effect.flip(center.plugins.stats.report({ ...input, title } as never))).toMatchObject({
+          _tag: "InvalidInput",
+          field: "title"
+        })
+      }
       expect(yield* Effect.flip(center.plugins.stats.dashboard({ ...input, actor: { id: "" } } as never)))
         .toMatchObject({
           _tag: "InvalidInput"
