@@ -3,14 +3,17 @@
  * a failing handler leaves its entries for the next batch; `pending` counts down to 0.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { type Event, Examples } from "@fengqiao/core"
-import { Outbox } from "@fengqiao/sql"
+import { Center, type Event, Examples } from "@fengqiao/core"
+import { Outbox, SqlStore } from "@fengqiao/sql"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import { join } from "node:path"
+import { SqliteStore } from "../src/index.js"
 import { tempDir } from "./fixtures/processes.js"
 import { withDatabase } from "./fixtures/rawDb.js"
-import { centre, importItem, open, registerInput, supervisionInput } from "./fixtures/shared.js"
+import { centre, config, importItem, open, registerInput, supervisionInput } from "./fixtures/shared.js"
 
 const actor = Examples.admin
 const key = (caseId: string, version: number) => `${caseId}#${version}`
@@ -217,4 +220,32 @@ describe("SQLite: outbox, parking what cannot be read", () => {
       expect(yield* outbox.pending("bus")).toBe(0)
       expect(yield* outbox.parked("bus")).toEqual([])
     })))
+
+  it.live("used before migrate (autoMigrate: false) it fails typed, then works once migrated; bad options are typed", () =>
+    Effect.gen(function*() {
+      const filename = join(yield* tempDir, "outbox-unmigrated.db")
+      const context = yield* Layer.build(
+        SqliteStore.layer({ filename, autoMigrate: false, outboxSubscriptions: ["bus"] })
+      )
+      const outbox = yield* Effect.provide(Outbox.make(centre), context)
+      const before = yield* Effect.flip(outbox.processBatch("bus", () => Effect.void))
+      expect(before).toMatchObject({ _tag: "StoreError", operation: "outbox.claim" })
+      expect(yield* Effect.flip(outbox.pending("bus"))).toMatchObject({ _tag: "StoreError" })
+      yield* Context.get(context, SqlStore.SqlStore).migrate
+      const center = yield* Effect.provide(Center.make({ config }), context)
+      yield* center.execute(registerInput({ caseId: "after-migrate" }))
+      // nothing was prepared before the tables existed, so nothing stays failing (SQLite caches failed prepares)
+      expect(yield* outbox.pending("bus")).toBe(1)
+      const seen: Array<string> = []
+      yield* outbox.processBatch("bus", (entries) => Effect.sync(() => seen.push(...entries.map((e) => e.caseId))))
+      expect(seen).toEqual(["after-migrate"])
+      for (const limit of [0, -1, 1.5, Number.NaN]) {
+        expect(yield* Effect.flip(outbox.processBatch("bus", () => Effect.void, { limit })), String(limit))
+          .toMatchObject({ _tag: "StoreError", operation: "outbox.claim" })
+      }
+      expect(yield* Effect.flip(outbox.unpark("bus", [1.5]))).toMatchObject({
+        _tag: "StoreError",
+        operation: "outbox.unpark"
+      })
+    }).pipe(Effect.scoped))
 })

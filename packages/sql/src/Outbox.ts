@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import * as SqlClient from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
+import { SqlError } from "@effect/sql/SqlError"
 import { Errors, Event } from "@fengqiao/core"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -137,8 +137,12 @@ export const make = (centre: string): Effect.Effect<Outbox, never, SqlStore | Sq
     const store = yield* SqlStore
     const sql = yield* SqlClient.SqlClient
     const { dialect, tables: t } = store
+    // no statement before the schema is complete (see SqlStore.ensureMigrated)
     const q = <A extends object>(text: string, params: ReadonlyArray<unknown>) =>
-      sql.unsafe<A>(finish(dialect, text), params)
+      Effect.zipRight(
+        Effect.mapError(store.ensureMigrated, (e) => new SqlError({ message: e.reason, cause: e })),
+        sql.unsafe<A>(finish(dialect, text), params)
+      )
     const fail = (operation: string) => (e: SqlError) =>
       new Errors.StoreError({ operation, reason: e.message, cause: e })
 
@@ -157,10 +161,17 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
       options: BatchOptions | undefined
     ) =>
       store.withTransaction(Effect.gen(function*() {
+        const limit = options?.limit ?? 100
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) {
+          return yield* new Errors.StoreError({
+            operation: "outbox.claim",
+            reason: `limit: expected an integer from 1 to 100000, got ${String(limit)}`
+          })
+        }
         const rows = yield* q<{ seq: unknown; case_id: string; version: unknown; envelope: unknown }>(claim, [
           centre,
           subscription,
-          options?.limit ?? 100
+          limit
         ]).pipe(Effect.mapError(fail("outbox.claim")))
         if (rows.length === 0) return { claimed: 0, delivered: 0 }
         const entries: Array<Entry> = []
@@ -261,7 +272,11 @@ WHERE centre = ? AND subscription = ? AND delivered_ms IS NULL AND parked_ms IS 
           Effect.mapError(fail("outbox.parked"))
         ),
       unpark: (subscription, seqs) =>
-        seqs !== undefined && seqs.length === 0
+        seqs !== undefined && !seqs.every((n) => Number.isSafeInteger(n) && n > 0)
+          ? Effect.fail(
+            new Errors.StoreError({ operation: "outbox.unpark", reason: "seqs: expected the seq numbers of entries" })
+          )
+          : seqs !== undefined && seqs.length === 0
           ? Effect.succeed(0)
           : q<{ seq: unknown }>(
             `UPDATE ${t.outbox} SET parked_ms = NULL, parked_reason = NULL

@@ -82,6 +82,12 @@ export interface SqlStore extends CaseStore.CaseStore {
   readonly migrate: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
   /** The ids of the migrations applied so far. */
   readonly appliedMigrations: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
+  /**
+   * Succeeds once every migration is applied, else fails without preparing any statement (a statement prepared
+   * before its table exists would go on failing on SQLite, which caches failed prepares). Queries of your own on
+   * the store's tables (the outbox does this) should run after it.
+   */
+  readonly ensureMigrated: Effect.Effect<void, Errors.StoreError>
 }
 
 /**
@@ -891,6 +897,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       outboxSubscriptions: subscriptions,
       migrate,
       appliedMigrations: appliedMigrations.pipe(Effect.mapError(storeError("appliedMigrations"))),
+      ensureMigrated: ensureMigrated.pipe(Effect.mapError(storeError("ensureMigrated"))),
       load: (centre, caseId) => loadWhere("id", centre, caseId),
       loadByCode: (centre, code) => loadWhere("code", centre, code),
       append,
