@@ -66,6 +66,24 @@ const deepFreeze = <A>(value: A): A => {
   return value
 }
 
+/**
+ * Strings in code point order, as SQL stores order their byte-wise (UTF-8) keys. It differs from JavaScript's
+ * UTF-16 order only where a surrogate (a character beyond U+FFFF) meets a unit from U+E000 to U+FFFF.
+ */
+const byCodePoint = (a: string, b: string): number => {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x !== y) {
+      const sx = x >= 0xd800 && x <= 0xdfff
+      const sy = y >= 0xd800 && y <= 0xdfff
+      return sx !== sy && (x >= 0xe000 || y >= 0xe000) ? (sx ? 1 : -1) : x - y
+    }
+  }
+  return a.length - b.length
+}
+
 const compareKey = (a: Keyset, b: Keyset): number =>
   a.registeredAt < b.registeredAt ? -1 : a.registeredAt > b.registeredAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 
@@ -296,8 +314,10 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
         const ns = centres.get(centre)?.state.get(namespace)
         if (ns === undefined) return []
         return [...ns.values()]
-          .filter((e) => e.key.startsWith(options.prefix) && (options.after === undefined || e.key > options.after))
-          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+          .filter((e) =>
+            e.key.startsWith(options.prefix) && (options.after === undefined || byCodePoint(e.key, options.after) > 0)
+          )
+          .sort((a, b) => byCodePoint(a.key, b.key))
           .slice(0, options.limit)
       }),
     pluginMigrations: (centre, plugin) =>

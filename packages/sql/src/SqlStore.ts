@@ -988,7 +988,8 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         ),
       writeState,
       scanState: (centre, namespace, options) => {
-        const params: Array<unknown> = [centre, namespace, options.prefix, options.prefix.length, options.prefix]
+        // substr counts characters (code points), not JavaScript's UTF-16 units
+        const params: Array<unknown> = [centre, namespace, options.prefix, [...options.prefix].length, options.prefix]
         let text =
           `SELECT key, value, version FROM ${t.pluginState} WHERE centre = ? AND namespace = ? AND key >= ? AND substr(key, 1, ?) = ?`
         const last = options.prefix.charCodeAt(options.prefix.length - 1)

@@ -663,6 +663,20 @@ export const run = (adapter: Adapter): void => {
         expect(keys(yield* store.scanState(centre, "risk", { prefix: "person/", after: "person/110105", limit: 2 })))
           .toEqual(["person/110106", "person/220283"])
         expect(keys(yield* store.scanState(centre, "risk", { prefix: "", limit: 100 }))).toHaveLength(6)
+        // keys beyond the Basic Multilingual Plane: prefixes count characters, order is code point order (what
+        // SQL's byte-wise keys give), so "😀…" sorts after "\uFFFD…" on every store
+        for (const k of ["😀a", "😀b", "\uFFFDz", "a"]) yield* store.writeState(centre, "emoji", k, 0, 1)
+        expect(keys(yield* store.scanState(centre, "emoji", { prefix: "😀", limit: 10 }))).toEqual(["😀a", "😀b"])
+        expect(keys(yield* store.scanState(centre, "emoji", { prefix: "", limit: 10 }))).toEqual([
+          "a",
+          "\uFFFDz",
+          "😀a",
+          "😀b"
+        ])
+        expect(keys(yield* store.scanState(centre, "emoji", { prefix: "", after: "\uFFFDz", limit: 10 }))).toEqual([
+          "😀a",
+          "😀b"
+        ])
         expect(yield* store.readState(centre, "risk", ["person/110105", "missing"])).toEqual([
           { key: "person/110105", value: { cases: ["a", "b"], note: "同一人 😀" }, version: 2 }
         ])
