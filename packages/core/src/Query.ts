@@ -329,7 +329,19 @@ export const AggregateQuery = Schema.Struct({
   filter: Schema.optional(ListFilter),
   where: Schema.optional(ConditionSchema),
   groupBy: Schema.Array(DimensionSchema).pipe(Schema.maxItems(5)),
-  measures: Schema.Array(MeasureSchema).pipe(Schema.minItems(1), Schema.maxItems(50))
+  measures: Schema.Array(MeasureSchema).pipe(
+    Schema.minItems(1),
+    Schema.maxItems(50),
+    // each measure's value is returned under its name: two with the same name would overwrite each other
+    Schema.filter((ms) => {
+      const seen = new Set<string>()
+      for (const [i, m] of ms.entries()) {
+        if (seen.has(m.name)) return { path: [i, "name"], message: "a name no other measure of the query has" }
+        seen.add(m.name)
+      }
+      return true
+    })
+  )
 }).annotations({ identifier: "AggregateQuery" })
 
 /**

@@ -563,6 +563,12 @@ describe("Center", () => {
         }))
         expect(refused, JSON.stringify(where)).toMatchObject({ _tag: "InvalidInput", field })
       }
+      const twice = yield* Effect.flip(center.aggregate({
+        actor: admin,
+        groupBy: [],
+        measures: [{ _tag: "Count", name: "n" }, { _tag: "Sum", name: "n", field: "headcount" }]
+      }))
+      expect(twice).toMatchObject({ _tag: "InvalidInput", field: "measures.1.name" })
       const none = yield* center.aggregate({
         actor: otherTownship,
         groupBy: [],
