@@ -176,6 +176,12 @@ export interface Center<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plug
    * against the policy and decided in memory first — any refusal fails the whole import with `ImportRefused`
    * before anything is written — then written in transactions of `batchSize` cases (default 1 000), with case
    * codes reserved per year in one step. Commands should carry their historical `at`.
+   *
+   * Each batch is its own transaction: when writing a later batch fails (the store is down, a case with the same
+   * id was created meanwhile), the earlier batches stay imported, and importing the same input again is refused
+   * for those cases — import the rest. The case is recorded under the command id `import:<caseId>`; the ids of
+   * the imported commands are not recorded one by one, so a later command that reuses one is not recognised as
+   * a repeat.
    */
   readonly importCases: (
     input: ImportInput
