@@ -17,7 +17,8 @@
 import * as PgClient from "@effect/sql-pg/PgClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import type { CaseStore, Errors } from "@fengqiao/core"
+import type { CaseStore } from "@fengqiao/core"
+import { Errors } from "@fengqiao/core"
 import type { Dialect } from "@fengqiao/sql"
 import { SqlStore } from "@fengqiao/sql"
 import * as Effect from "effect/Effect"
@@ -130,7 +131,7 @@ export const dialect: Dialect.Dialect = {
 export interface Options {
   /** `postgres://user:password@host:port/database`. */
   readonly url: string | Redacted.Redacted
-  /** Pool size (default 10). */
+  /** Pool size (default 10); anything but an integer from 1 to 1 000 is a `StoreError` naming it. */
   readonly maxConnections?: number | undefined
   /** Apply migrations when the layer is built (default `true`). */
   readonly autoMigrate?: boolean | undefined
@@ -168,15 +169,26 @@ export const layer = (
 ): Layer.Layer<
   CaseStore.CaseStore | SqlStore.SqlStore | SqlClient.SqlClient | PgClient.PgClient,
   Errors.StoreError | SqlError
-> =>
-  SqlStore.layer({
+> => {
+  const pool = options.maxConnections
+  if (pool !== undefined && !(Number.isInteger(pool) && pool >= 1 && pool <= 1000)) {
+    // refused before connecting
+    return Layer.fail(
+      new Errors.StoreError({
+        operation: "layer",
+        reason: `maxConnections: expected an integer from 1 to 1000, got ${String(pool)}`
+      })
+    )
+  }
+  return SqlStore.layer({
     dialect,
     tablePrefix: options.tablePrefix,
     autoMigrate: options.autoMigrate,
     outboxSubscriptions: options.outboxSubscriptions,
     // statistics slice a period over the pool's connections, at most 4 at once (the server's cores are unknown here)
-    parallelReads: Math.min(4, options.maxConnections ?? 10)
+    parallelReads: Math.min(4, pool ?? 10)
   }).pipe(Layer.provideMerge(clientLayer(options)))
+}
 
 /**
  * A stream that ticks whenever events are appended to the outbox (PostgreSQL `LISTEN`), to pass as `wake` to

@@ -108,7 +108,10 @@ export interface Options {
   readonly tablePrefix?: string | undefined
   /** Outbox subscriptions (default none). */
   readonly outboxSubscriptions?: ReadonlyArray<string> | undefined
-  /** How long a writer waits for the write lock before failing, in milliseconds (default 5 000). */
+  /**
+   * How long a writer waits for the write lock before failing, in milliseconds (default 5 000); anything but an
+   * integer from 0 to 3 600 000 is a `StoreError` naming it.
+   */
   readonly busyTimeoutMs?: number | undefined
   /**
    * `NORMAL` (default; SQLite's recommendation for WAL): a committed transaction survives a crash of the process;
@@ -175,6 +178,15 @@ export const layer = (
   CaseStore.CaseStore | SqlStore.SqlStore | SqlClient.SqlClient | SqliteClient.SqliteClient,
   Errors.StoreError | ConfigError
 > => {
+  const timeout = options.busyTimeoutMs
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 0 && timeout <= 3_600_000)) {
+    return Layer.fail(
+      new Errors.StoreError({
+        operation: "layer",
+        reason: `busyTimeoutMs: expected an integer from 0 to 3600000, got ${String(timeout)}`
+      })
+    )
+  }
   const readers = options.readers
   if (readers !== undefined && !(Number.isInteger(readers) && readers >= 0 && readers <= 64)) {
     // refused before the file is opened

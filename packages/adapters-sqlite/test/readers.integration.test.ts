@@ -139,5 +139,12 @@ describe("SQLite: statistics readers", () => {
         )
         expect(existsSync(filename)).toBe(false)
       }
+      for (const busyTimeoutMs of [-1, 2.5, Number.NaN]) {
+        const filename = join(dir, `bad-timeout-${busyTimeoutMs}.db`)
+        const failed = yield* Effect.flip(open({ filename, busyTimeoutMs }))
+        expect(failed).toMatchObject({ _tag: "StoreError", operation: "layer" })
+        expect((failed as { reason: string }).reason).toContain("busyTimeoutMs")
+        expect(existsSync(filename)).toBe(false)
+      }
     })))
 })
