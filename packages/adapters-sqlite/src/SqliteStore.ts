@@ -178,25 +178,16 @@ export const layer = (
   CaseStore.CaseStore | SqlStore.SqlStore | SqlClient.SqlClient | SqliteClient.SqliteClient,
   Errors.StoreError | ConfigError
 > => {
-  const timeout = options.busyTimeoutMs
-  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 0 && timeout <= 3_600_000)) {
-    return Layer.fail(
-      new Errors.StoreError({
-        operation: "layer",
-        reason: `busyTimeoutMs: expected an integer from 0 to 3600000, got ${String(timeout)}`
-      })
-    )
+  // numeric options are refused before the file is opened
+  const outOfRange = (name: "busyTimeoutMs" | "readers", min: number, max: number) => {
+    const value = options[name]
+    return value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)
+      ? `${name}: expected an integer from ${min} to ${max}, got ${String(value)}`
+      : undefined
   }
+  const refused = outOfRange("busyTimeoutMs", 0, 3_600_000) ?? outOfRange("readers", 0, 64)
+  if (refused !== undefined) return Layer.fail(new Errors.StoreError({ operation: "layer", reason: refused }))
   const readers = options.readers
-  if (readers !== undefined && !(Number.isInteger(readers) && readers >= 0 && readers <= 64)) {
-    // refused before the file is opened
-    return Layer.fail(
-      new Errors.StoreError({
-        operation: "layer",
-        reason: `readers: expected an integer from 0 to 64, got ${String(readers)}`
-      })
-    )
-  }
   return Layer.unwrapScoped(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const dialect = yield* dialectFor(sql)
