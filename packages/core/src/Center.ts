@@ -48,7 +48,7 @@ import { makeSealing } from "./internal/sealing.js"
 import * as Lifecycle from "./Lifecycle.js"
 import * as Plugin from "./Plugin.js"
 import * as Policy from "./Policy.js"
-import type { Locale } from "./Primitives.js"
+import { type Locale, toTimestamp } from "./Primitives.js"
 import * as Privacy from "./Privacy.js"
 import * as Query from "./Query.js"
 import * as Summary from "./Summary.js"
@@ -307,18 +307,13 @@ const conflictAsStoreError = (operation: string) => (e: CaseStore.StateConflict)
 
 const encodeCursor = (k: Keyset): string => Buffer.from(JSON.stringify([k.registeredAt, k.id])).toString("base64url")
 
-const isCanonicalInstant = (s: string): boolean => {
-  const ms = Date.parse(s)
-  return !Number.isNaN(ms) && new Date(ms).toISOString() === s
-}
-
 const decodeCursor = (cursor: string): Either.Either<Keyset, InvalidInput> => {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"))
     // the instant must be written as the store writes it (every store compares it the same way only then)
     if (
       Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string" &&
-      isCanonicalInstant(v[0])
+      toTimestamp(v[0]) === v[0]
     ) {
       return Either.right({ registeredAt: v[0], id: v[1] })
     }

@@ -5,13 +5,13 @@
  */
 import type { AggregateRequest, AggregateRow, Condition, Dimension, Measure } from "../CaseStore.js"
 import { compareKeys } from "../CaseStore.js"
+import { toTimestamp } from "../Primitives.js"
 import type { CaseSummary } from "../Summary.js"
 import { dayNumberOf, fromDayNumber } from "./dates.js"
 
 type Row = CaseSummary
 const get = (row: Row, field: string): unknown => (row as unknown as Record<string, unknown>)[field]
 
-const canonicalInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const canonical = new Map<string, boolean>()
 
 /**
@@ -22,7 +22,7 @@ const canonical = new Map<string, boolean>()
 const instantOrder = (stored: string, value: string): number => {
   let same = canonical.get(value)
   if (same === undefined) {
-    same = canonicalInstant.test(value)
+    same = toTimestamp(value) === value
     if (canonical.size < 1000) canonical.set(value, same)
   }
   if (same && stored.length === 24) return stored < value ? -1 : stored > value ? 1 : 0
