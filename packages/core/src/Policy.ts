@@ -81,7 +81,8 @@ export const defaultGrants: Readonly<Record<Permission, ReadonlyArray<string>>> 
 export const Policy: Context.Tag<Policy, Policy> = Context.GenericTag<Policy>("@fengqiao/core/Policy")
 
 /**
- * The commands each built-in role may issue (`*`: all). Roles not listed may read but not write.
+ * The commands each built-in role may issue (`*`: all). A role with an empty list may read but not write; an
+ * actor none of whose roles is listed may neither read nor write.
  *
  * @since 0.1.0
  * @category constants
@@ -131,12 +132,14 @@ export interface DefaultPolicyOptions {
 export const makeDefault = (options: DefaultPolicyOptions = {}): Policy => {
   const permissions = options.permissions ?? defaultPermissions
   const grants = options.grants ?? defaultGrants
+  // a Map, not the object: a role named "constructor" or "toString" must not find Object.prototype's members
+  const byRole = new Map(Object.entries(permissions))
   const mayIssue = (actor: Actor, command: CommandName): boolean =>
     actor.roles.some((r) => {
-      const p = permissions[r]
+      const p = byRole.get(r)
       return p === "*" || (p !== undefined && p.includes(command))
     })
-  const mayRead = (actor: Actor): boolean => actor.roles.some((r) => permissions[r] !== undefined)
+  const mayRead = (actor: Actor): boolean => actor.roles.some((r) => byRole.has(r))
   const home = (config: Resolved, actor: Actor) => config.tree.get(actor.jurisdiction)
   const inScope = (config: Resolved, actor: Actor, c: Case): boolean =>
     config.tree.isWithin(c.place, actor.jurisdiction) || config.tree.isWithin(c.handlingNode, actor.jurisdiction)
@@ -200,7 +203,7 @@ export const makeDefault = (options: DefaultPolicyOptions = {}): Policy => {
       if (home(config, actor) === undefined) {
         return forbid(actor, permission, `jurisdiction ${actor.jurisdiction} is not part of this centre`)
       }
-      const holders = grants[permission] ?? []
+      const holders = Object.hasOwn(grants, permission) ? grants[permission] ?? [] : []
       return actor.roles.some((r) => holders.includes(r))
         ? undefined
         : forbid(actor, permission, `none of the roles [${actor.roles.join(", ")}] holds the permission ${permission}`)

@@ -234,6 +234,20 @@ describe("Center", () => {
         "Regrade"
       ])
       yield* exec({ _tag: "Accept", actor: townshipIntake, caseId, at: "2025-03-03T10:00:00+08:00" })
+      // role names that are Object.prototype members are roles like any unlisted one: no reads, no writes, no crash
+      for (const roles of [["constructor"], ["toString", "viewer2"], ["hasOwnProperty"]]) {
+        const odd = { id: "odd", roles, jurisdiction: "222403" }
+        expect(yield* Effect.flip(center.get({ actor: odd, caseId })), roles[0]).toMatchObject({ _tag: "Forbidden" })
+        expect(yield* Effect.flip(exec({ _tag: "Accept", actor: odd, caseId })), roles[0]).toMatchObject({
+          _tag: "Forbidden"
+        })
+        expect(yield* Effect.flip(center.enabledCommands({ actor: odd, caseId })), roles[0]).toMatchObject({
+          _tag: "Forbidden"
+        })
+      }
+      // … and do not stop a listed role of the same actor
+      expect(yield* center.enabledCommands({ actor: { ...townshipIntake, roles: ["constructor", "intake"] }, caseId }))
+        .toEqual(yield* center.enabledCommands({ actor: { ...townshipIntake, roles: ["intake"] }, caseId }))
       // an actor from outside the tree is refused everywhere
       const stranger = { id: "x", roles: ["admin"], jurisdiction: "110000" }
       expect(yield* Effect.flip(center.list({ actor: stranger }))).toMatchObject({ _tag: "Forbidden" })
