@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import { maskText } from "./Privacy.js"
 
 /**
  * One problem found in an input, with the path of the field (`parties.0.idNumber`) and what was expected there.
@@ -78,7 +79,8 @@ export class CaseNotFound extends Schema.TaggedError<CaseNotFound>("@fengqiao/co
    * @since 0.1.0
    */
   override get message(): string {
-    return `Case ${this.caseId} was not found`
+    // a caller may have passed an ID or phone number as the case id or code: the message masks it
+    return maskText(`Case ${this.caseId} was not found`)
   }
 }
 
@@ -124,7 +126,10 @@ export class GuardFailed extends Schema.TaggedError<GuardFailed>("@fengqiao/core
    * @since 0.1.0
    */
   override get message(): string {
-    return `${this.command} on case ${this.caseId} (state "${this.state}") refused by guard ${this.guard}: ${this.reason}`
+    // a plugin guard's reason may quote a party's numbers: the message masks them
+    return maskText(
+      `${this.command} on case ${this.caseId} (state "${this.state}") refused by guard ${this.guard}: ${this.reason}`
+    )
   }
 }
 
@@ -166,7 +171,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@fengqiao/core/For
    * @since 0.1.0
    */
   override get message(): string {
-    return `Actor ${this.actorId} may not ${this.action}: ${this.reason}`
+    return maskText(`Actor ${this.actorId} may not ${this.action}: ${this.reason}`)
   }
 }
 

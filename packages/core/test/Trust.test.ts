@@ -169,6 +169,26 @@ describe("masking (脱敏)", () => {
         expect(text).not.toContain("11010519491231002")
       }
       expect(lines.join("\n")).toContain(MASKED_PHONE)
+      // a number passed where a case id or code goes, and a plugin guard's reason quoting one: messages masked
+      const notFound = yield* Effect.flip(center.get({ actor: admin, caseId: FULL_ID }))
+      expect(notFound._tag).toBe("CaseNotFound")
+      expect(notFound.message).not.toContain(FULL_ID)
+      const quoting = Plugin.definePlugin({
+        id: "quoting",
+        version: "1",
+        guards: [{
+          name: "open",
+          commands: ["Register"],
+          check: () => Effect.succeed(`申请人 ${FULL_ID} 电话 ${FULL_PHONE} 已有未结案件`)
+        }]
+      })
+      const { center: guarded } = yield* open({ plugins: [quoting] })
+      const refused = yield* Effect.flip(guarded.execute(registerInput()))
+      expect(refused._tag).toBe("GuardFailed")
+      for (const text of [refused.message, JSON.stringify(refused)]) {
+        expect(text).not.toContain(FULL_ID)
+        expect(text).not.toContain(FULL_PHONE)
+      }
     }))
 })
 

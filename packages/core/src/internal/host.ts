@@ -124,7 +124,8 @@ export const makeHost = (o: HostOptions) => {
                     state: state?.status ?? "none",
                     command: command._tag,
                     guard: `${plugin.id}/${g.name}`,
-                    reason
+                    // a plugin's reason may quote a party's numbers: the error carries them masked
+                    reason: maskText(reason)
                   })
                 )
             ),
