@@ -453,11 +453,15 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       })
     }
 
-    const firstResult = (commandId: string, actor: Actor) =>
+    const firstResult = (commandId: string, actor: Actor, caseId: string | undefined) =>
       Effect.gen(function*() {
         const rec = yield* store.findCommand(centre, commandId)
         if (Option.isNone(rec)) return Option.none<CommandResult>()
         const r = rec.value
+        // a repeat is the same command: the same id on another case is a mistake, not a repeat to answer
+        if (caseId !== undefined && caseId !== r.caseId) {
+          return yield* invalidInput("commandId", "a command id not used before for another case")
+        }
         const c = yield* loadCase(r.caseId)
         yield* readable(actor, c)
         const events = yield* store.readEvents(centre, r.caseId, { fromVersion: r.fromVersion, toVersion: r.toVersion })
@@ -601,7 +605,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       return store.withTransaction(
         checkPrior
           ? Effect.flatMap(
-            firstResult(commandId, command.actor),
+            firstResult(commandId, command.actor, command.caseId),
             (prior): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> =>
               Option.isSome(prior) ? Effect.succeed(prior.value) : fresh
           )
@@ -627,7 +631,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           const once = attempt(command, commandId, command.correlationId ?? commandId, given).pipe(
             // the same command id won a race: answer with its result
             Effect.catchTag("DuplicateCommand", () =>
-              Effect.flatMap(firstResult(commandId, command.actor), (o) =>
+              Effect.flatMap(firstResult(commandId, command.actor, command.caseId), (o) =>
                 Option.isSome(o)
                   ? Effect.succeed(o.value)
                   : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` }))))
@@ -641,7 +645,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
                 e._tag === "GuardFailed" || e._tag === "CommandNotAllowed" || e._tag === "Forbidden",
               (e) =>
                 Effect.flatMap(
-                  firstResult(commandId, command.actor),
+                  firstResult(commandId, command.actor, command.caseId),
                   (o): Effect.Effect<CommandResult, ExecuteError> =>
                     Option.isSome(o) ? Effect.succeed(o.value) : Effect.fail(e)
                 )
@@ -830,6 +834,11 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             const mergeTarget = command._tag === "Merge"
               ? known.get(command.into) ?? Option.getOrUndefined(yield* loadFor(i, j, command.into))
               : undefined
+            // as for execute: the actor must be allowed to read the case it merges into
+            const hidden = mergeTarget === undefined
+              ? undefined
+              : policy.authorizeRead(config, command.actor, mergeTarget)
+            if (hidden !== undefined) return yield* refuse(i, j, hidden)
             // the code is patched in once the year's numbers are reserved
             const decided = Lifecycle.decide(
               { config, caseId, commandId, at, code: "", mergeTarget },

@@ -400,7 +400,9 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
     possible: (config, s) =>
       [s.status === "registered" ? s.deadlines.acceptance : undefined, s.deadlines.handling].some((d) => {
         const rule = d === undefined ? undefined : config.deadlines.find((r) => r.id === d.ruleId)
-        return d !== undefined && rule?.extension !== undefined && d.extensions.length < rule.extension.maxTimes
+        // another extension must fit both the count and the total (every extension is at least 1)
+        return d !== undefined && rule?.extension !== undefined && d.extensions.length < rule.extension.maxTimes &&
+          d.extensions.reduce((n, e) => n + e.amount, 0) < rule.extension.maxAmount
       })
   },
   judicialConfirmationEligible: {

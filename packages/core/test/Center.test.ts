@@ -72,10 +72,15 @@ describe("Center", () => {
       yield* exec(accept)
       const twice = yield* exec(accept)
       expect(twice).toMatchObject({ duplicate: true, version: 2 })
+      // the same id on another case is not a repeat: refused, naming the field, and nothing is written
+      const other = yield* register()
+      const misused = yield* Effect.flip(exec({ ...accept, caseId: other.caseId }))
+      expect(misused).toMatchObject({ _tag: "InvalidInput", field: "commandId" })
+      expect((yield* (yield* Center.Center).get({ actor: admin, caseId: other.caseId })).status).toBe("registered")
       const store = yield* CaseStore
       expect(yield* store.readEvents("dunhua", first.caseId)).toHaveLength(2)
       const codes = yield* store.nextSequence("dunhua", "caseCode:2025")
-      expect(codes).toBe(2) // the duplicate register did not take a number
+      expect(codes).toBe(3) // two cases registered; the duplicate register did not take a number
     }).pipe(Effect.provide(centerLayer())))
 
   it.effect("concurrent commands on one case in one process lose no update", () =>
@@ -659,6 +664,16 @@ describe("Center", () => {
         caseIndex: 1,
         error: "InvalidInput"
       })
+      // merging into a case the actor may not read is refused, as execute refuses it
+      const intoHidden = yield* Effect.flip(center.importCases({
+        cases: [{
+          commands: [
+            { ...loop("s1", 3).commands[0]!, actor: otherTownship, place: "222403001001" },
+            { _tag: "Merge", actor: otherTownship, caseId: "s1", into: "h3", at: "2025-03-03T11:00:00+08:00" }
+          ]
+        }]
+      }))
+      expect(intoHidden).toMatchObject({ _tag: "ImportRefused", caseIndex: 0, commandIndex: 1, error: "Forbidden" })
     }).pipe(Effect.provide(centerLayer())))
 
   it.effect("labels in every language", () =>

@@ -347,6 +347,21 @@ describe("Handling (调处)", () => {
       guardOf(s.refuse({ _tag: "ExtendDeadline", deadline: "acceptance", amount: 1, approver: "局长", reason: "x" }))
     )
       .toBe("extensionWithinRule")
+    // with a rule allowing two extensions but the 30 days used up, none is offered (every extension is ≥ 1 day)
+    const twice = {
+      ...resolved,
+      deadlines: resolved.deadlines.map((r) =>
+        r.id === "petitionHandling" ? { ...r, extension: { maxAmount: 30, maxTimes: 2 } } : r
+      )
+    }
+    expect(Lifecycle.enabledCommands(twice, s.case)).not.toContain("ExtendDeadline")
+    const moreDays = {
+      ...resolved,
+      deadlines: resolved.deadlines.map((r) =>
+        r.id === "petitionHandling" ? { ...r, extension: { maxAmount: 31, maxTimes: 2 } } : r
+      )
+    }
+    expect(Lifecycle.enabledCommands(moreDays, s.case)).toContain("ExtendDeadline")
   })
 })
 
