@@ -137,7 +137,7 @@ describe("SQLite: unreadable records", () => {
       expect(next.version).toBe(4)
       expect(yield* center.history({ actor, caseId: ids.healthy })).toHaveLength(4)
       // a case whose snapshot is fine but whose history is not can still take commands (they need only the snapshot)
-      const onFuture = yield* center.execute(supervisionInput(ids.future, "after-corruption"))
+      const onFuture = yield* center.execute(supervisionInput(ids.future, "after-corruption-future"))
       expect(onFuture.version).toBe(4)
       const fresh = yield* center.execute(registerInput())
       expect((yield* center.get({ actor, caseId: fresh.caseId })).version).toBe(1)
