@@ -56,6 +56,7 @@ export const Register = Schema.TaggedStruct("Register", {
   amountAtStake: optionalField(Yuan),
   attachments: optionalField(Schema.Array(Attachment).pipe(Schema.maxItems(200))),
   category: optionalField(Key),
+  /** When the dispute arose; not after the registration. */
   occurredAt: optionalField(TimestampInput),
   language: optionalField(Locale)
 }).annotations({ identifier: "Register" })
@@ -164,6 +165,7 @@ export const RecordMediationSession = Schema.TaggedStruct("RecordMediationSessio
   mediators: Schema.Array(Name).pipe(Schema.minItems(1), Schema.maxItems(20)),
   result: Schema.Literal("progress", "agreement", "failed", "partyRefused"),
   summary: optionalField(Note),
+  /** When the session was held: between the case's registration and the command's time; the latter if omitted. */
   heldAt: optionalField(TimestampInput)
 }).annotations({ identifier: "RecordMediationSession" })
 
@@ -239,7 +241,10 @@ export const OutcomeInput = Schema.Union(
   Schema.TaggedStruct("Resolved", {
     agreement: Schema.Struct({
       summary: Note,
-      /** When the agreement takes effect; the command's time if omitted. */
+      /**
+       * When the agreement took effect (signed, 人民调解法 art. 29): between the case's registration and the
+       * command's time; the latter if omitted.
+       */
       effectiveAt: optionalField(TimestampInput),
       written: optionalField(Schema.Boolean)
     })

@@ -264,3 +264,37 @@ export const dueAfter = (
     }
   }
 }
+
+/**
+ * The due instant of a running deadline after an extension of `amount` more units (延期).
+ *
+ * An extension lengthens the period, it does not start a new one from the due date. For calendar days that
+ * matters when the due date was rolled forward past holidays: a 60-day petition deadline that fell on National
+ * Day and rolled to 8 October, extended by 30 days, is due 90 days after the start (rolled forward again if that
+ * day is not a working day), not 30 days after 8 October. The period is counted from `startedAt` as the rule's
+ * duration plus every extension so far plus this one. When the rule is not given, or its unit is no longer the
+ * deadline's, or the rule's duration no longer gives the current due date, the extension is counted
+ * from the current due date. Hours and working days give the same instant
+ * either way.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const extendedDueAt = (
+  calendar: Calendar,
+  utcOffsetMinutes: number,
+  deadline: Deadline,
+  rule: Rule | undefined,
+  amount: number
+): Either.Either<string, CalendarYearNotCovered> => {
+  if (deadline.unit === "calendarDays" && rule !== undefined && rule.duration.unit === "calendarDays") {
+    const period = rule.duration.amount + deadline.extensions.reduce((n, e) => n + e.amount, 0)
+    const current = dueAfter(calendar, utcOffsetMinutes, deadline.startedAt, { amount: period, unit: "calendarDays" })
+    // When the rule's duration has changed since the deadline started, the current due date is the only record
+    // of the period, so the extension counts from it.
+    if (Either.isRight(current) && current.right === deadline.dueAt) {
+      return dueAfter(calendar, utcOffsetMinutes, deadline.startedAt, { amount: period + amount, unit: "calendarDays" })
+    }
+  }
+  return dueAfter(calendar, utcOffsetMinutes, deadline.dueAt, { amount, unit: deadline.unit })
+}

@@ -584,6 +584,9 @@ const decideRegister = (ctx: DecideContext, c: Extract<Command, { _tag: "Registe
   const persons = c.parties.filter((p) => p._tag === "Person").length
   const headcount = c.headcount ?? Math.max(1, persons)
   if (headcount < persons) return bad("headcount", `at least the number of persons among the parties (${persons})`)
+  if (c.occurredAt !== undefined && c.occurredAt > ctx.at) {
+    return bad("occurredAt", `a time not after the registration at ${ctx.at}`)
+  }
   if (ctx.code === undefined) return bad("code", "a case code assigned by the centre")
   return Either.map(startDeadline(config, "acceptance", c, ctx.at), (acceptanceDeadline): ReadonlyArray<CaseEvent> => [{
     _tag: "Registered",
@@ -678,6 +681,9 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
     case "StartHandling":
       return ok({ _tag: "HandlingStarted" })
     case "RecordMediationSession":
+      if (c.heldAt !== undefined && (c.heldAt < s.registeredAt || c.heldAt > ctx.at)) {
+        return bad("heldAt", `a time between the registration at ${s.registeredAt} and the command's time ${ctx.at}`)
+      }
       return ok({
         _tag: "MediationSessionRecorded",
         sessionId: c.sessionId ?? ctx.commandId,
@@ -718,7 +724,13 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
     case "ExtendDeadline": {
       const d = s.deadlines[c.deadline]!
       return Either.map(
-        Deadline.dueAfter(config.calendar, config.utcOffsetMinutes, d.dueAt, { amount: c.amount, unit: d.unit }),
+        Deadline.extendedDueAt(
+          config.calendar,
+          config.utcOffsetMinutes,
+          d,
+          config.deadlines.find((r) => r.id === d.ruleId),
+          c.amount
+        ),
         (dueAt): ReadonlyArray<CaseEvent> => [{
           _tag: "DeadlineExtended",
           deadline: c.deadline,
@@ -738,6 +750,13 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
           _tag: "OutcomeRecorded",
           outcome: { _tag: "NotResolved", disposition: o.disposition, note: o.note, at: ctx.at }
         })
+      }
+      const effectiveAt = o.agreement.effectiveAt
+      if (effectiveAt !== undefined && (effectiveAt < s.registeredAt || effectiveAt > ctx.at)) {
+        return bad(
+          "outcome.agreement.effectiveAt",
+          `a time between the registration at ${s.registeredAt} and the command's time ${ctx.at}`
+        )
       }
       return ok({
         _tag: "OutcomeRecorded",

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Either from "effect/Either"
 import type { Case } from "../src/Case.js"
+import * as Deadline from "../src/Deadline.js"
 import * as Lifecycle from "../src/Lifecycle.js"
 import { applicant, respondent, townshipIntake } from "./fixtures.js"
 import { resolved, Scenario } from "./harness.js"
@@ -363,9 +365,73 @@ describe("Handling (调处)", () => {
     }
     expect(Lifecycle.enabledCommands(moreDays, s.case)).toContain("ExtendDeadline")
   })
+
+  it("an extension lengthens the period from the start, not from a due date rolled past holidays", () => {
+    // accepted 2 August 2025: day 60 is 1 October, inside the National Day holiday (1–8 October), so the handling
+    // deadline rolls to Thursday 9 October. Extended by 30 days the period is 90 days: Friday 31 October, not
+    // 30 days after 9 October (Saturday 8 November, rolled to 10 November).
+    const s = new Scenario("2025-08-02T09:00:00+08:00").register({ kind: "petition" })
+    s.run({ _tag: "Accept" })
+    expect(s.case.deadlines.handling!.dueAt).toBe("2025-10-09T15:59:59.999Z")
+    s.run({ _tag: "ExtendDeadline", deadline: "handling", amount: 30, approver: "局长", reason: "情况复杂" })
+    expect(s.case.deadlines.handling!.dueAt).toBe("2025-10-31T15:59:59.999Z")
+    // the whole period still rolls forward when it ends on a rest day: 60 + 6 + 26 = 92 days is Sunday 2 November
+    const rule = resolved.deadlines.find((r) => r.id === "petitionHandling")!
+    const running = {
+      ...s.case.deadlines.handling!,
+      dueAt: "2025-10-09T15:59:59.999Z",
+      extensions: [{ ...s.case.deadlines.handling!.extensions[0]!, amount: 6 }]
+    }
+    expect(Deadline.extendedDueAt(resolved.calendar, resolved.utcOffsetMinutes, running, rule, 26)).toEqual(
+      Either.right("2025-11-03T15:59:59.999Z")
+    )
+    // a rule whose duration has changed since the deadline started: counted from the current due date
+    expect(
+      Deadline.extendedDueAt(resolved.calendar, resolved.utcOffsetMinutes, running, {
+        ...rule,
+        duration: { amount: 70, unit: "calendarDays" }
+      }, 1)
+    ).toEqual(Either.right("2025-10-10T15:59:59.999Z"))
+  })
 })
 
 describe("Outcome, confirmation, feedback, follow-up, archive", () => {
+  it("times inside a command lie between the registration and the command's time", () => {
+    const register = {
+      _tag: "Register",
+      kind: "dispute",
+      channel: "walkIn",
+      place: "222403100201",
+      intakeNode: "222403100201",
+      parties: [applicant, respondent],
+      description: "邻里之间因漏水发生纠纷"
+    }
+    const early = new Scenario()
+    expect(early.refuse({ ...register, occurredAt: "2025-03-03T09:00:01+08:00" }, {
+      at: "2025-03-03T01:00:00.000Z"
+    })).toMatchObject({ _tag: "InvalidInput", field: "occurredAt" })
+    early.register({ occurredAt: "2025-03-01" })
+    expect(early.case.occurredAt).toBe("2025-02-28T16:00:00.000Z")
+
+    const s = new Scenario().toHandling()
+    const registeredAt = s.case.registeredAt
+    const session = { _tag: "RecordMediationSession", mediators: ["王"], result: "progress" } as const
+    expect(s.refuse({ ...session, heldAt: "2025-03-01T00:00:00Z" })).toMatchObject({ field: "heldAt" })
+    expect(s.refuse({ ...session, heldAt: "2099-01-01T00:00:00Z" })).toMatchObject({ field: "heldAt" })
+    s.run({ ...session, heldAt: registeredAt })
+    expect(s.case.sessions[0]!.heldAt).toBe(registeredAt)
+    const outcome = (effectiveAt: string) => ({
+      _tag: "RecordOutcome",
+      outcome: { _tag: "Resolved", agreement: { summary: "达成协议", effectiveAt } }
+    })
+    expect(s.refuse(outcome("2025-03-02T00:00:00Z"))).toMatchObject({ field: "outcome.agreement.effectiveAt" })
+    expect(s.refuse(outcome("2099-01-01T00:00:00Z"))).toMatchObject({ field: "outcome.agreement.effectiveAt" })
+    const before = s.case
+    s.run(outcome(registeredAt))
+    expect(s.case.outcome).toMatchObject({ agreement: { effectiveAt: registeredAt } })
+    expect(before.outcome).toBeUndefined()
+  })
+
   it("not resolved is recorded with its disposition and is never an agreement", () => {
     const s = new Scenario().toHandling()
     expect(s.refuse({ _tag: "RecordOutcome", outcome: { _tag: "NotResolved", disposition: "x", note: "n" } }))
