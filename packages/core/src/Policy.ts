@@ -169,16 +169,17 @@ export const makeDefault = (options: DefaultPolicyOptions = {}): Policy => {
       if (current !== undefined && !inScope(config, actor, current)) {
         return forbid(actor, action, `case ${current.id} is outside the actor's jurisdiction ${actor.jurisdiction}`)
       }
-      // routing (研判) keeps the case inside the actor's own jurisdiction
-      if (
-        command?._tag === "Assess" && command.handlingNode !== undefined &&
-        !config.tree.isWithin(command.handlingNode, actor.jurisdiction)
-      ) {
-        return forbid(
-          actor,
-          action,
-          `handling node ${command.handlingNode} is outside the actor's jurisdiction ${actor.jurisdiction}`
-        )
+      // routing (研判) keeps the case inside the actor's own jurisdiction: the node named, or the one the case stays
+      // at when none is named
+      if (command?._tag === "Assess") {
+        const node = command.handlingNode ?? current?.handlingNode
+        if (node !== undefined && !config.tree.isWithin(node, actor.jurisdiction)) {
+          return forbid(
+            actor,
+            action,
+            `handling node ${node} is outside the actor's jurisdiction ${actor.jurisdiction}`
+          )
+        }
       }
       return undefined
     },

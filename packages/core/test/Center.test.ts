@@ -284,6 +284,12 @@ describe("Center", () => {
       expect(yield* Effect.flip(exec({ ...assess, complexity: "general", handlingNode: "222403" })))
         .toMatchObject({ _tag: "Forbidden", actorId: "intake-ds" })
       expect((yield* center.get({ actor: admin, caseId })).version).toBe(2)
+      // nor re-assess a case the county has taken up, naming no node: the case would stay at the county
+      yield* exec({ ...assess, actor: admin, complexity: "general", handlingNode: "222403" })
+      const kept = yield* Effect.flip(exec({ ...assess, complexity: "complex" }))
+      expect(kept).toMatchObject({ _tag: "Forbidden", actorId: "intake-ds" })
+      expect(kept.message).toMatch(/handling node 222403 is outside/)
+      expect((yield* center.get({ actor: admin, caseId })).version).toBe(3)
     }).pipe(Effect.provide(centerLayer())))
 
   it.effect("enabled commands leave out what only the lead unit may do when the actor is of another unit", () =>
