@@ -23,7 +23,8 @@ const tampered = {
   lastDeleted: "p3-last-deleted",
   middleDeleted: "p4-middle-deleted",
   actorColumn: "p5-actor-column",
-  headChanged: "p6-head-changed"
+  headChanged: "p6-head-changed",
+  forgedPurge: "p6b-forged-purge"
 } as const
 const legacy = "p7-legacy"
 
@@ -35,7 +36,7 @@ describe(`PostgreSQL: the audit trail finds rows changed directly in the databas
       for (const caseId of [healthy, ...Object.values(tampered), legacy]) {
         yield* runAll(center, toHandling(caseId)) // versions 1 … 5
       }
-      expect(yield* center.verify({ actor })).toStrictEqual({ ok: true, cases: 8, events: 40, unhashed: 0, purged: 0 })
+      expect(yield* center.verify({ actor })).toStrictEqual({ ok: true, cases: 9, events: 45, unhashed: 0, purged: 0 })
 
       const event = (set: string, caseId: string, version: number, params: ReadonlyArray<unknown> = []) =>
         admin(`UPDATE ${prefix}events SET ${set} WHERE centre = $1 AND case_id = $2 AND version = $3`, [
@@ -60,6 +61,12 @@ describe(`PostgreSQL: the audit trail finds rows changed directly in the databas
         tampered.headChanged,
         "f".repeat(64)
       ])
+      // the events of an open case removed under the retention rule's purge marker
+      yield* admin(`DELETE FROM ${prefix}events WHERE centre = $1 AND case_id = $2`, [centre, tampered.forgedPurge])
+      yield* admin(`UPDATE ${prefix}cases SET head_hash = 'purged' WHERE centre = $1 AND id = $2`, [
+        centre,
+        tampered.forgedPurge
+      ])
       yield* admin(`UPDATE ${prefix}events SET hash = NULL WHERE centre = $1 AND case_id = $2`, [centre, legacy])
       yield* admin(`UPDATE ${prefix}cases SET head_hash = NULL WHERE centre = $1 AND id = $2`, [centre, legacy])
 
@@ -71,7 +78,8 @@ describe(`PostgreSQL: the audit trail finds rows changed directly in the databas
         [tampered.lastDeleted, 5, /case row is at version 5 but 4 event/],
         [tampered.middleDeleted, 2, /event 2 is missing/],
         [tampered.actorColumn, 4, /actor_id column does not match/],
-        [tampered.headChanged, 5, /head hash does not match/]
+        [tampered.headChanged, 5, /head hash does not match/],
+        [tampered.forgedPurge, 5, /marked purged but is/]
       ]
       for (const [caseId, version, reason] of expectations) {
         const report = yield* one(caseId)
@@ -88,7 +96,7 @@ describe(`PostgreSQL: the audit trail finds rows changed directly in the databas
       })
       expect(yield* center.verify({ actor })).toMatchObject({
         ok: false,
-        cases: 8,
+        cases: 9,
         broken: { caseId: tampered.content, version: 3 }
       })
     })))

@@ -20,7 +20,8 @@ const tampered = {
   middleDeleted: "t4-middle-deleted",
   hashRemoved: "t5-hash-removed",
   typeColumn: "t6-type-column",
-  headChanged: "t7-head-changed"
+  headChanged: "t7-head-changed",
+  forgedPurge: "t7b-forged-purge"
 } as const
 const healthy = "t0-healthy"
 const legacy = "t8-legacy"
@@ -39,8 +40,8 @@ describe("SQLite: the audit trail finds rows changed directly in the database", 
         }
         expect(yield* center.verify({ actor })).toStrictEqual({
           ok: true,
-          cases: 9,
-          events: 27,
+          cases: 10,
+          events: 30,
           unhashed: 0,
           purged: 0
         })
@@ -59,6 +60,9 @@ describe("SQLite: the audit trail finds rows changed directly in the database", 
         run(`UPDATE fq_events SET hash = NULL WHERE case_id = ? AND version = 3`, tampered.hashRemoved)
         run(`UPDATE fq_events SET type = 'Rejected' WHERE case_id = ? AND version = 2`, tampered.typeColumn)
         run(`UPDATE fq_cases SET head_hash = ? WHERE id = ?`, "f".repeat(64), tampered.headChanged)
+        // the events of an open case removed under the retention rule's purge marker
+        run(`DELETE FROM fq_events WHERE case_id = ?`, tampered.forgedPurge)
+        run(`UPDATE fq_cases SET head_hash = 'purged' WHERE id = ?`, tampered.forgedPurge)
         // as if written before migration 5
         run(`UPDATE fq_events SET hash = NULL WHERE case_id = ?`, legacy)
         run(`UPDATE fq_cases SET head_hash = NULL WHERE id = ?`, legacy)
@@ -74,7 +78,8 @@ describe("SQLite: the audit trail finds rows changed directly in the database", 
         [tampered.middleDeleted, 2, /event 2 is missing/],
         [tampered.hashRemoved, 3, /has no hash, yet follows hashed events/],
         [tampered.typeColumn, 2, /type column does not match/],
-        [tampered.headChanged, 3, /head hash does not match/]
+        [tampered.headChanged, 3, /head hash does not match/],
+        [tampered.forgedPurge, 3, /marked purged but is/]
       ]
       for (const [caseId, version, reason] of expectations) {
         const report = yield* one(caseId)
@@ -94,7 +99,7 @@ describe("SQLite: the audit trail finds rows changed directly in the database", 
       const whole = yield* center.verify({ actor })
       expect(whole).toMatchObject({
         ok: false,
-        cases: 9,
+        cases: 10,
         unhashed: 3,
         broken: { caseId: tampered.content, version: 3 }
       })

@@ -194,7 +194,8 @@ export interface CaseFindings {
 }
 
 /**
- * The case row as `verify` sees it: its version and head hash (`null` before the audit trail).
+ * The case row as `verify` sees it: its version and head hash (`null` before the audit trail), and its status
+ * where the store keeps one (only an archived case can have been purged).
  *
  * @since 0.1.0
  * @category models
@@ -202,6 +203,7 @@ export interface CaseFindings {
 export interface CaseHead {
   readonly version: number
   readonly hash: string | null
+  readonly status?: string | undefined
 }
 
 /**
@@ -220,9 +222,20 @@ export const checkCase = (
   enabledAtMs?: number | undefined
 ): CaseFindings => {
   if (head !== undefined && head.hash === purgedHead) {
-    return events.length === 0
-      ? { events: 0, unhashed: 0, purged: true }
-      : { events: events.length, unhashed: 0, broken: { version: 1, reason: "a purged case still has events" } }
+    if (events.length > 0) {
+      return { events: events.length, unhashed: 0, broken: { version: 1, reason: "a purged case still has events" } }
+    }
+    // retention purges archived cases only: the marker on any other case stands for events removed by hand
+    return head.status !== undefined && head.status !== "archived"
+      ? {
+        events: 0,
+        unhashed: 0,
+        broken: {
+          version: head.version,
+          reason: `the case is marked purged but is ${head.status}: only archived cases are purged`
+        }
+      }
+      : { events: 0, unhashed: 0, purged: true }
   }
   let unhashed = 0
   let firstUnhashed: number | undefined

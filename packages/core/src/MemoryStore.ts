@@ -348,7 +348,11 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
             content: event,
             hash: e.hashes[i] ?? null
           }))
-          const head = { version: e.snapshot.version, hash: e.purged ? AuditTrail.purgedHead : e.hashes.at(-1) ?? null }
+          const head = {
+            version: e.snapshot.version,
+            hash: e.purged ? AuditTrail.purgedHead : e.hashes.at(-1) ?? null,
+            status: e.snapshot.status
+          }
           report = AuditTrail.addFindings(report, id, AuditTrail.checkCase(id, stored, head))
         }
         return report

@@ -738,8 +738,8 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
             where += " AND id > ?"
             params.push(after)
           }
-          const page = yield* q<{ id: string; version: unknown; head_hash: unknown }>(
-            `SELECT id, version, head_hash FROM ${t.cases} WHERE ${where} ORDER BY id LIMIT 500`,
+          const page = yield* q<{ id: string; version: unknown; head_hash: unknown; status: unknown }>(
+            `SELECT id, version, head_hash, status FROM ${t.cases} WHERE ${where} ORDER BY id LIMIT 500`,
             params
           )
           const last = caseId ?? (page.length === 500 ? page.at(-1)!.id : undefined)
@@ -780,7 +780,11 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
               : AuditTrail.checkCase(
                 id,
                 events,
-                { version: Number(row.version), hash: typeof row.head_hash === "string" ? row.head_hash : null },
+                {
+                  version: Number(row.version),
+                  hash: typeof row.head_hash === "string" ? row.head_hash : null,
+                  status: String(row.status)
+                },
                 enabledAtMs
               )
             report = AuditTrail.addFindings(report, id, findings)

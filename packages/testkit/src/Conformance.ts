@@ -835,6 +835,20 @@ export const run = (adapter: Adapter): void => {
           caseId: a.caseId,
           at: "2025-03-03T10:00:00+08:00"
         })
+        // retention purges archived cases only
+        yield* center.execute({
+          _tag: "Withdraw",
+          actor: Examples.admin,
+          caseId: b.caseId,
+          reason: "申请人撤回",
+          at: "2025-03-03T10:00:00+08:00"
+        })
+        const archivedB = yield* center.execute({
+          _tag: "Archive",
+          actor: Examples.admin,
+          caseId: b.caseId,
+          at: "2025-03-03T11:00:00+08:00"
+        })
         const stats: CaseStore.AggregateRequest = {
           where: { _tag: "And", conditions: [] },
           groupBy: [{ _tag: "Column", field: "status" }],
@@ -865,8 +879,8 @@ export const run = (adapter: Adapter): void => {
         })
         expect(Option.getOrThrow(yield* store.load(centre, a.caseId)).parties).toStrictEqual(anonymous)
         expect(yield* store.readEvents(centre, a.caseId)).toStrictEqual(rewritten)
-        const purgedSnapshot = { ...b.case, parties: anonymous }
-        yield* store.redact!({ centre, caseId: b.caseId, version: 1, snapshot: purgedSnapshot, events: undefined })
+        const purgedSnapshot = { ...archivedB.case, parties: anonymous }
+        yield* store.redact!({ centre, caseId: b.caseId, version: 3, snapshot: purgedSnapshot, events: undefined })
         expect(yield* store.readEvents(centre, b.caseId)).toStrictEqual([])
         expect(Option.getOrThrow(yield* store.load(centre, b.caseId))).toStrictEqual(purgedSnapshot)
         expect(yield* store.aggregate(centre, stats)).toStrictEqual(before)
@@ -881,6 +895,13 @@ export const run = (adapter: Adapter): void => {
           })
         )
         expect(stale).toMatchObject({ _tag: "VersionConflict", caseId: a.caseId, actualVersion: 2 })
+        // events removed from an open case under the purge marker are a broken link, not a purge
+        yield* store.redact!({ centre, caseId: a.caseId, version: 2, snapshot: loaded, events: undefined })
+        expect(yield* store.verify!(centre, a.caseId)).toMatchObject({
+          ok: false,
+          purged: 0,
+          broken: { caseId: a.caseId, version: 2, reason: expect.stringMatching(/marked purged but is accepted/) }
+        })
       })))
 
     it.live(
