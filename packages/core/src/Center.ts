@@ -1117,12 +1117,13 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       (command) => center.execute(command),
       (caseId) => Effect.map(store.load(centre, caseId), Option.getOrUndefined)
     )
-    // what plugin queries answer leaves the centre too: parties in it are masked
+    // what plugin queries answer, and how they fail, leaves the centre too: parties and numbers in it are masked
     const plugins: Record<string, Record<string, (input: unknown) => Effect.Effect<unknown, unknown>>> = {}
     for (const [id, api] of Object.entries(raw)) {
       plugins[id] = {}
       for (const [name, handler] of Object.entries(api)) {
-        plugins[id][name] = (input) => Effect.map(handler(input), Privacy.maskDeep)
+        plugins[id][name] = (input) =>
+          Effect.mapBoth(handler(input), { onFailure: Privacy.maskError, onSuccess: Privacy.maskDeep })
       }
     }
     return { ...center, plugins: plugins as unknown as EffectApis<P> }

@@ -50,20 +50,41 @@ export const maskPhone = (phone: string): string => {
 
 // 18-character ID numbers, and 15 to 17 digits (old 15-digit numbers, or a mistyped one)
 const idPattern = /(?<![0-9A-Za-z])(\d{6})\d{5,8}(\d{3}[\dXx])(?![0-9A-Za-z])/g
+// an 18-character ID number written in groups: 6-8-4 or 6-4-4-4, spaces or hyphens between
+const groupedIdPattern = /(?<![0-9A-Za-z])(\d{6})([\s-])(?:\d{8}|\d{4}\2\d{4})\2(\d{3}[\dXx])(?![0-9A-Za-z])/g
 const mobilePattern = /(?<![0-9A-Za-z])(?:\+?86[\s-]?)?(1[3-9]\d)(?:[\s-]?\d){4}((?:[\s-]?\d){4})(?![0-9A-Za-z])/g
-const landlinePattern = /(?<![0-9A-Za-z])(0\d{2,3})-(\d{3,4})(\d{4})(?![0-9A-Za-z])/g
+// area code, then the number (7 or 8 digits, maybe split 3-4 or 4-4): 0433-2512345, (0433) 251 2345, 0433 2512345
+const landlinePattern = /(?<![0-9A-Za-z])(\(0\d{2,3}\)\s?|0\d{2,3}[\s-])(\d{3,4}[\s-]?\d{0,4}?)(\d{4})(?![0-9A-Za-z])/g
+// an area code and number written together: 04332512345
+const bareLandlinePattern = /(?<![0-9A-Za-z])(0\d{3})(\d{3,4})(\d{4})(?![0-9A-Za-z])/g
+// digits, hyphens and spaces typed in full width (a Chinese input method's default)
+const fullWidth = /[\uff10-\uff19\uff0d\u3000\uff08\uff09]/g
+const anyFullWidth = /[\uff10-\uff19]/
+const halfWidth = (ch: string): string => {
+  const code = ch.charCodeAt(0)
+  return code === 0x3000 ? " " : String.fromCharCode(code - 0xfee0)
+}
 
 /**
- * Masks every resident ID number and phone number found in a text (a log line, an error message, a note).
+ * Masks every resident ID number and phone number found in a text (a log line, an error message, a note): ID
+ * numbers whole or in groups (`220283 19900101 1234`), mobile numbers with or without `+86`, spaces or hyphens,
+ * landlines with the area code (`0433-2512345`, `(0433) 251 2345`, `04332512345`). Digits typed in full width
+ * (`１３８…`) are read as digits; the masked text has them in half width.
  *
  * @since 0.1.0
  * @category masking
  */
-export const maskText = (text: string): string =>
-  !/\d{7}/.test(text.replace(/[\s-]/g, "")) ? text : text
+export const maskText = (input: string): string => {
+  const text = anyFullWidth.test(input) ? input.replace(fullWidth, halfWidth) : input
+  if (!/\d{7}/.test(text.replace(/[\s\-()]/g, ""))) return input
+  const masked = text
+    .replace(groupedIdPattern, (_, a: string, sep: string, b: string) => `${a}${sep}********${sep}${b.slice(-4)}`)
     .replace(idPattern, (_, a: string, b: string) => `${a}********${b.slice(-4)}`)
     .replace(mobilePattern, (_, a: string, b: string) => `${a}****${b.replace(/[\s-]/g, "")}`)
-    .replace(landlinePattern, (_, a: string, b: string, c: string) => `${a}-${"*".repeat(b.length)}${c}`)
+    .replace(landlinePattern, (_, a: string, b: string, c: string) => `${a}${b.replace(/\d/g, "*")}${c}`)
+    .replace(bareLandlinePattern, (_, a: string, b: string, c: string) => `${a}${"*".repeat(b.length)}${c}`)
+  return masked === text ? input : masked
+}
 
 /**
  * Masks one party's ID number and phone (and any number written in its address).
@@ -185,6 +206,50 @@ export const maskDeep = (value: unknown, depth = 0): unknown => {
     }
   }
   return out ?? value
+}
+
+const maskStrings = (value: unknown, depth: number): unknown => {
+  if (typeof value === "string") return maskText(value)
+  if (typeof value !== "object" || value === null || depth > 64) return value
+  const proto = Object.getPrototypeOf(value)
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value
+  const record = value as Record<string, unknown>
+  if (!Array.isArray(value) && isParty(record)) return maskParty(record as unknown as PartyRecord)
+  let out: Record<string, unknown> | Array<unknown> | undefined
+  for (const k of Object.keys(record)) {
+    const v = record[k]
+    const m = maskStrings(v, depth + 1)
+    if (m !== v) {
+      out ??= Array.isArray(value) ? value.slice() : { ...record }
+      ;(out as Record<string, unknown>)[k] = m
+    }
+  }
+  return out ?? value
+}
+
+/**
+ * Masks an error that is about to leave the centre (a plugin API's failure, say): ID and phone numbers in its
+ * string fields (`reason`, `expected`, `detail` …, nested issues included) and its stack, and parties anywhere in
+ * it. The result is an instance of the same class with the same `_tag`; the error itself when nothing changed.
+ *
+ * @since 0.1.0
+ * @category masking
+ */
+export const maskError = <E>(error: E): E => {
+  if (typeof error === "string") return maskText(error) as E
+  if (typeof error !== "object" || error === null) return error
+  let changed = false
+  const descriptors = Object.getOwnPropertyDescriptors(error) as Record<PropertyKey, PropertyDescriptor>
+  for (const key of Reflect.ownKeys(descriptors)) {
+    const d = descriptors[key as string]!
+    if (!("value" in d)) continue
+    const m = maskStrings(d.value, 0)
+    if (m !== d.value) {
+      changed = true
+      d.value = m
+    }
+  }
+  return changed ? Object.create(Object.getPrototypeOf(error), descriptors) as E : error
 }
 
 /**

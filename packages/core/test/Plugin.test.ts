@@ -9,6 +9,7 @@ import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
 import { createCenter } from "../src/CenterClient.js"
 import type { CommandInput } from "../src/Command.js"
+import * as Errors from "../src/Errors.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
 import { admin, applicant, countyConfig, otherTownship, registerInput } from "./fixtures.js"
@@ -180,6 +181,52 @@ describe("plugin hooks around a command", () => {
           client.plugins.thrower.explode({ actor: admin }).then(() => undefined, (e) => e)
         )
         expect(viaApi).toMatchObject({ _tag: "PluginFailed", plugin: "thrower", hook: "api explode" })
+      } finally {
+        yield* Effect.promise(() => client.dispose())
+      }
+    }).pipe(Effect.provide(Logger.remove(Logger.defaultLogger))))
+
+  it.live("a plugin API's failure leaves the centre masked, with its class and _tag (both front doors)", () =>
+    Effect.gen(function*() {
+      const leaky = Plugin.definePlugin({
+        id: "leaky",
+        version: "1.0.0",
+        api: () => ({
+          refuse: (_: { readonly actor: unknown }) =>
+            Effect.fail(
+              new Errors.InvalidInput({
+                field: "phone",
+                expected: "a number other than 13812345678",
+                issues: [{ field: "phone", expected: "not 13812345678 (ID 220283199001011234)" }]
+              })
+            ),
+          explode: (_: { readonly actor: unknown }) => Effect.die(new Error("no record for 220283199001011234"))
+        })
+      })
+      const raw = /13812345678|220283199001011234/
+      type Api = Record<string, (input: unknown) => Effect.Effect<unknown, Error & { readonly _tag: string }>>
+      yield* withCenter({ plugins: [leaky] }, (center) =>
+        Effect.gen(function*() {
+          const api = (center.plugins as unknown as { readonly leaky: Api }).leaky
+          const refused = yield* Effect.flip(api.refuse!({ actor: admin }))
+          expect(refused).toBeInstanceOf(Errors.InvalidInput)
+          expect(refused).toMatchObject({
+            _tag: "InvalidInput",
+            field: "phone",
+            expected: "a number other than 138****5678"
+          })
+          expect(JSON.stringify(refused) + refused.message + String(refused.stack)).not.toMatch(raw)
+          const exploded = yield* Effect.flip(api.explode!({ actor: admin }))
+          expect(exploded).toMatchObject({ _tag: "PluginFailed", hook: "api explode" })
+          expect(JSON.stringify(exploded) + exploded.message + String(exploded.stack)).not.toMatch(raw)
+        }))
+      const client = yield* Effect.promise(() => createCenter({ config: countyConfig, plugins: [leaky] }))
+      try {
+        const viaClient = yield* Effect.promise(() =>
+          client.plugins.leaky.refuse({ actor: admin }).then(() => undefined, (e: Error) => e)
+        )
+        expect(viaClient).toMatchObject({ _tag: "InvalidInput", field: "phone" })
+        expect(JSON.stringify(viaClient) + viaClient!.message).not.toMatch(raw)
       } finally {
         yield* Effect.promise(() => client.dispose())
       }

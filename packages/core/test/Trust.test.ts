@@ -86,6 +86,23 @@ describe("masking (脱敏)", () => {
     expect(Privacy.maskPhone("0433-1234567")).toBe("0433-***4567")
     expect(Privacy.maskText("身份证 220283199001011234，电话 +86 138-1234-5678 或 0433-1234567。"))
       .toBe("身份证 220283********1234，电话 138****5678 或 0433-***4567。")
+    // numbers written in groups, with brackets or in full width
+    const written: ReadonlyArray<readonly [string, string]> = [
+      ["身份证 220283 19900101 1234 号", "身份证 220283 ******** 1234 号"],
+      ["身份证220283-1990-0101-123X", "身份证220283-********-123X"],
+      ["电话 138 1234 5678", "电话 138****5678"],
+      ["座机 0433 2512345", "座机 0433 ***2345"],
+      ["座机 (0433) 251 2345", "座机 (0433) *** 2345"],
+      ["座机 04332512345", "座机 0433***2345"],
+      ["010-12345678", "010-****5678"],
+      ["手机１３８１２３４５６７８", "手机138****5678"],
+      ["座机（０４３３）２５１２３４５", "座机(0433)***2345"]
+    ]
+    for (const [text, masked] of written) expect(Privacy.maskText(text), text).toBe(masked)
+    // amounts and dates in groups are not numbers to mask
+    for (const text of ["金额 100 200 300 400 500 元", "2024-01-01 至 2024-12-31", "１２３元"]) {
+      expect(Privacy.maskText(text)).toBe(text)
+    }
     // case codes, division codes and timestamps are left alone
     const plain = "222403-2025-000017 222403100201 2025-03-03T09:00:00.000Z 0123456789abcdef"
     expect(Privacy.maskText(plain)).toBe(plain)

@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Actor, CaseStore, type CenterConfig, Errors, Policy, Primitives, Query } from "@fengqiao/core"
+import { Actor, CaseStore, type CenterConfig, Errors, Policy, Primitives, Privacy, Query } from "@fengqiao/core"
 import * as Arr from "effect/Array"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -197,9 +197,7 @@ const toInvalid = (issue: ParseResult.ParseIssue): Errors.InvalidInput => {
       ? "a value (the field is required)"
       : i._tag === "Unexpected"
       ? "no such field"
-      : i.message.startsWith("Expected ")
-      ? i.message.slice("Expected ".length)
-      : i.message
+      : Privacy.maskText(i.message.startsWith("Expected ") ? i.message.slice("Expected ".length) : i.message)
   }))
   const first = issues[0] ?? { field: "(root)", expected: "a dashboard query" }
   return new Errors.InvalidInput({ field: first.field, expected: first.expected, issues })

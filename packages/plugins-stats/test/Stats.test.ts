@@ -403,6 +403,10 @@ describe("the dashboard", () => {
       expect(yield* bad({ period: march, from: "2025-01-01T00:00:00Z" })).toMatchObject({ field: "from" })
       expect(yield* bad({ from: "2025-02-01T00:00:00Z", to: "2025-01-01T00:00:00Z" })).toMatchObject({ field: "to" })
       expect(yield* bad({ decimals: 9 })).toMatchObject({ field: "decimals" })
+      // what the caller typed is echoed masked: a phone number pasted into a field does not leave unmasked
+      const pasted = yield* bad({ period: { unit: "month", key: "13812345678" }, jurisdiction: "220283199001011234" })
+      expect(JSON.stringify(pasted)).not.toMatch(/13812345678|220283199001011234/)
+      expect(JSON.stringify(pasted)).toMatch(/138\*{4}5678/)
       expect(
         yield* Effect.flip(
           Stats.dashboard(store, center.config, { actor: Examples.admin }, { options: { decimals: -1 } })
