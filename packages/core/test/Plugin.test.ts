@@ -392,6 +392,76 @@ describe("risk graders", () => {
           expect(assessed.events.map((e) => e.event._tag)).toEqual(["Assessed"])
         })
     ))
+
+  it.effect("a grader not triggered this time keeps its last grade when the grades are combined again", () => {
+    const onRegistration: Plugin.RiskGrader<undefined> = {
+      id: "watch-list",
+      triggers: ["Registered"],
+      grade: () => Effect.succeed({ score: 60, level: "red", factors: [{ id: "watchList", contribution: 60 }] })
+    }
+    return withCenter(
+      { plugins: [plain("grading", { riskGraders: [byHeadcount, onRegistration] })] },
+      (center) =>
+        Effect.gen(function*() {
+          const { case: registered, caseId } = yield* center.execute(registration())
+          expect(registered.risk).toMatchObject({ level: "red", source: "grader" })
+          // RegradeRequested triggers the headcount grader only: the watch list's red must not be dropped
+          const regraded = yield* center.execute({
+            _tag: "Regrade",
+            actor: admin,
+            caseId,
+            reason: "复评",
+            at: "2025-03-04T09:00:00+08:00"
+          })
+          expect(regraded.case.risk).toMatchObject({ level: "red", score: 60, source: "grader" })
+          expect(regraded.case.risk.factors).toContainEqual({
+            id: "watchList",
+            contribution: 60,
+            grader: "grading/watch-list"
+          })
+        })
+    )
+  })
+
+  it.effect("a manual level raised by a grader falls back to the manual level, never below it", () => {
+    let level = "none"
+    const desk: Plugin.RiskGrader<undefined> = {
+      id: "desk",
+      grade: () => Effect.succeed({ score: 0, level, factors: [] })
+    }
+    return withCenter({ plugins: [plain("grading", { riskGraders: [desk] })] }, (center) =>
+      Effect.gen(function*() {
+        const { caseId } = yield* center.execute(registration())
+        const at = (day: number) => `2025-03-0${day}T09:00:00+08:00`
+        yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: at(4) })
+        const assessed = yield* center.execute({
+          _tag: "Assess",
+          actor: admin,
+          caseId,
+          category: "neighbourhood",
+          complexity: "general",
+          risk: { level: "yellow", reason: "情绪激动" },
+          at: at(5)
+        })
+        expect(assessed.case.risk).toMatchObject({ level: "yellow", source: "manual" })
+        const regrade = (day: number) =>
+          center.execute({ _tag: "Regrade", actor: admin, caseId, reason: "复评", at: at(day) })
+        level = "red"
+        const raised = yield* regrade(6)
+        expect(raised.case.risk).toMatchObject({ level: "red", source: "grader" })
+        // the manual level it was raised from is kept with it
+        expect(raised.case.risk.factors).toContainEqual({ id: "manualLevel", contribution: 0, detail: "yellow" })
+        level = "none"
+        const lowered = yield* regrade(7)
+        expect(lowered.case.risk).toMatchObject({
+          level: "yellow",
+          source: "manual",
+          factors: [{ id: "manual", contribution: 0, detail: "情绪激动" }]
+        })
+        // and it stays there while the graders say less
+        expect((yield* regrade(8)).events.map((e) => e.event._tag)).toEqual(["RegradeRequested"])
+      }))
+  })
 })
 
 describe("plugin queries", () => {

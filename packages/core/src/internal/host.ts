@@ -6,13 +6,14 @@ import * as Cause from "effect/Cause"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import type { Actor } from "../Actor.js"
 import { Actor as ActorSchema } from "../Actor.js"
 import type { Case, Risk } from "../Case.js"
 import type { CaseStore, StateEntry } from "../CaseStore.js"
 import type { Resolved } from "../CenterConfig.js"
 import type { Command } from "../Command.js"
-import { Forbidden, GuardFailed, type InvalidInput, PluginFailed, type StoreError } from "../Errors.js"
+import { Forbidden, GuardFailed, type InvalidInput, PluginFailed, type StoreError, VersionConflict } from "../Errors.js"
 import type { Envelope, EventName } from "../Event.js"
 import * as Lifecycle from "../Lifecycle.js"
 import * as Plugin from "../Plugin.js"
@@ -44,6 +45,12 @@ const describe = (cause: Cause.Cause<unknown>): string => {
 }
 
 const decodeCaller = decodeInput(ActorSchema)
+
+/** The host's own state: the last grade of each grader whose triggers differ from the others', by case id. */
+const gradesNamespace = "fengqiao:grades"
+
+/** The factor that records, on a grade raised above a manual level, that manual level (in its `detail`). */
+const manualLevelFactor = "manualLevel"
 
 /** @internal */
 export const makeHost = (o: HostOptions) => {
@@ -136,21 +143,80 @@ export const makeHost = (o: HostOptions) => {
 
   const rankOf = (level: string) => config.riskLevels.get(level)?.rank ?? 0
 
-  /** The default policy: the highest level any grader gave; a manual level is never lowered. */
-  const defaultPolicy = (
-    grades: ReadonlyArray<{ grader: string; grade: Plugin.Grade }>,
-    current: Risk
-  ): Risk | undefined => {
+  /** The default policy: the highest level any grader gave (a manual level is kept by {@link keepManual}). */
+  const defaultPolicy = (grades: ReadonlyArray<{ grader: string; grade: Plugin.Grade }>): Risk | undefined => {
     const levelled = grades.filter((g) => g.grade.level !== undefined && config.riskLevels.has(g.grade.level))
     if (levelled.length === 0) return undefined
     const top = levelled.reduce((a, b) => (rankOf(b.grade.level!) > rankOf(a.grade.level!) ? b : a))
-    if (current.source === "manual" && rankOf(current.level) >= rankOf(top.grade.level!)) return undefined
     return {
       level: top.grade.level!,
       score: grades.reduce((n, g) => n + g.grade.score, 0),
       factors: grades.flatMap((g) => g.grade.factors.map((f) => ({ ...f, grader: g.grader }))),
       source: "grader"
     }
+  }
+
+  /**
+   * The manual level in force: the case's risk when a person set it, or the one a grader raised (recorded in its
+   * `manualLevel` factor, with the person's `manual` reason factor).
+   */
+  const manualOf = (risk: Risk): Risk | undefined => {
+    if (risk.source === "manual") return risk
+    // the host's own factors carry no grader
+    const level = risk.factors?.find((f) => f.id === manualLevelFactor && f.grader === undefined)?.detail
+    if (level === undefined || !config.riskLevels.has(level)) return undefined
+    const factors = (risk.factors ?? []).filter((f) => f.id === "manual" && f.grader === undefined)
+    return { level, source: "manual", ...(factors.length > 0 ? { factors } : {}) }
+  }
+
+  /**
+   * Graders may raise a manual level, never lower it: a grade at or below it gives the manual level back; one
+   * above it keeps the manual level in its factors, so that a later, lower grade falls back to it.
+   */
+  const keepManual = (risk: Risk, manual: Risk | undefined): Risk => {
+    if (manual === undefined) return risk
+    if (rankOf(risk.level) <= rankOf(manual.level)) return manual
+    return {
+      ...risk,
+      factors: [
+        ...(risk.factors ?? []),
+        ...(manual.factors ?? []).filter((f) => f.id === "manual" && f.grader === undefined),
+        { id: manualLevelFactor, contribution: 0, detail: manual.level }
+      ]
+    }
+  }
+
+  /** Every grader, and whether its triggers miss events that trigger another (then its last grade is kept). */
+  const graders = contexts.flatMap((entry) =>
+    (entry.plugin.riskGraders ?? []).map((g) => ({
+      entry,
+      grader: g,
+      id: `${entry.plugin.id}/${g.id}`,
+      triggers: new Set<EventName>(g.triggers ?? Plugin.defaultTriggers)
+    }))
+  )
+  const allTriggers = new Set(graders.flatMap((g) => [...g.triggers]))
+  const remembered = new Set(
+    graders.filter((g) => [...allTriggers].some((t) => !g.triggers.has(t))).map((g) => g.id)
+  )
+
+  /** Whose risk policy applies: the last with one (a plugin's over the centre's own hooks'). */
+  const policyOwner = contexts.filter((entry) => entry.plugin.riskPolicy !== undefined).at(-1)
+
+  /** The last grades of the graders in {@link remembered}, by grader id. */
+  const lastGrades = (value: unknown): Record<string, Plugin.Grade> => {
+    const out: Record<string, Plugin.Grade> = {}
+    if (typeof value !== "object" || value === null) return out
+    for (const [id, g] of Object.entries(value as Record<string, unknown>)) {
+      const grade = g as Partial<Plugin.Grade> | null
+      if (
+        remembered.has(id) && typeof grade === "object" && grade !== null && typeof grade.score === "number" &&
+        Array.isArray(grade.factors)
+      ) {
+        out[id] = grade as Plugin.Grade
+      }
+    }
+    return out
   }
 
   const sameRisk = (a: Risk, b: Risk) => JSON.stringify(a) === JSON.stringify(b)
@@ -164,37 +230,67 @@ export const makeHost = (o: HostOptions) => {
     before: Case | undefined,
     envelopes: ReadonlyArray<Envelope>,
     after: Case
-  ): Effect.Effect<{ readonly envelopes: ReadonlyArray<Envelope>; readonly case: Case }, PluginFailed> =>
+  ): Effect.Effect<
+    { readonly envelopes: ReadonlyArray<Envelope>; readonly case: Case },
+    PluginFailed | StoreError | VersionConflict
+  > =>
     !anyInline ? Effect.succeed({ envelopes, case: after }) : Effect.gen(function*() {
       let all = envelopes
       let current = after
       const tags = new Set<EventName>(envelopes.map((e) => e.event._tag))
-      const grades: Array<{ grader: string; grade: Plugin.Grade }> = []
-      let graded = false
-      let policyOwner: (typeof contexts)[number] | undefined
-      for (const entry of contexts) {
-        if (entry.plugin.riskPolicy !== undefined) policyOwner = entry
-        for (const g of entry.plugin.riskGraders ?? []) {
-          if (!(g.triggers ?? Plugin.defaultTriggers).some((t) => tags.has(t))) continue
-          graded = true
-          const grade = yield* guarded(
-            entry.plugin.id,
-            `grader ${g.id}`,
-            () => g.grade({ ...entry.context, command, before, case: current, events: all })
+      const triggered = graders.filter((g) => [...g.triggers].some((t) => tags.has(t)))
+      if (triggered.length > 0) {
+        const fresh = new Map<string, Plugin.Grade | undefined>()
+        for (const g of triggered) {
+          fresh.set(
+            g.id,
+            yield* guarded(
+              g.entry.plugin.id,
+              `grader ${g.grader.id}`,
+              () => g.grader.grade({ ...g.entry.context, command, before, case: current, events: all })
+            )
           )
-          if (grade !== undefined) grades.push({ grader: `${entry.plugin.id}/${g.id}`, grade })
         }
-      }
-      if (graded) {
-        const risk = policyOwner === undefined
-          ? defaultPolicy(grades, current.risk)
+        // a grader not triggered this time still counts with its last grade, so recombining never drops a level
+        // it gave
+        const memory = remembered.size === 0
+          ? undefined
+          : (yield* store.readState(centre, gradesNamespace, [current.id]))[0]
+        const previous = lastGrades(memory?.value)
+        const grades: Array<{ grader: string; grade: Plugin.Grade }> = []
+        const kept: Record<string, Plugin.Grade> = {}
+        for (const g of graders) {
+          const grade = fresh.has(g.id) ? fresh.get(g.id) : previous[g.id]
+          if (grade === undefined) continue
+          grades.push({ grader: g.id, grade })
+          if (remembered.has(g.id)) kept[g.id] = grade
+        }
+        if (remembered.size > 0 && JSON.stringify(kept) !== JSON.stringify(previous)) {
+          yield* store.writeState(centre, gradesNamespace, current.id, memory?.version ?? 0, kept).pipe(
+            // another command on the case committed first: a version conflict on the case, which the centre retries
+            Effect.catchTag("StateConflict", () =>
+              Effect.flatMap(
+                Effect.catchTag(store.load(centre, current.id), "CorruptRecord", () => Effect.succeed(Option.none())),
+                (now) =>
+                  Effect.fail(
+                    new VersionConflict({
+                      caseId: current.id,
+                      expectedVersion: before?.version ?? 0,
+                      actualVersion: Option.match(now, { onNone: () => 0, onSome: (c) => c.version })
+                    })
+                  )
+              ))
+          )
+        }
+        const combined = policyOwner === undefined
+          ? defaultPolicy(grades)
           : yield* guarded(
             policyOwner.plugin.id,
             "riskPolicy",
             () =>
               Effect.sync(() =>
-                policyOwner!.plugin.riskPolicy!(grades, {
-                  ...policyOwner!.context,
+                policyOwner.plugin.riskPolicy!(grades, {
+                  ...policyOwner.context,
                   command,
                   before,
                   case: current,
@@ -202,6 +298,7 @@ export const makeHost = (o: HostOptions) => {
                 })
               )
           )
+        const risk = combined === undefined ? undefined : keepManual(combined, manualOf(current.risk))
         if (risk !== undefined && !sameRisk(risk, current.risk)) {
           const last = all[all.length - 1]!
           const env: Envelope = { ...last, version: last.version + 1, event: { _tag: "RiskGraded", risk } }
