@@ -37,6 +37,13 @@ export interface GraderDefinition<Id extends string, C, CI> {
   readonly options?: CI | undefined
   /** The events after which it grades (default: the core's default triggers). */
   readonly triggers?: ReadonlyArray<Event.EventName> | undefined
+  /**
+   * The levels its grades may name (`Grade.level`), checked against the centre's risk levels at start-up (an
+   * `InvalidConfig` naming `plugins.<index>.options.levels.<i>`). Whether declared or not, a grade naming a level
+   * the centre does not have is refused by the risk plugin's policy.
+   */
+  readonly levels?: ReadonlyArray<string> | undefined
+  /** Grades the case: a finite, non-negative score and contributions (the risk plugin refuses any other). */
   readonly grade: (ctx: Plugin.EventsContext<C>) => Effect.Effect<Plugin.Grade | undefined, never>
 }
 
@@ -55,5 +62,13 @@ export const defineRiskGrader = <const Id extends string, C = undefined, CI = C>
     dependsOn: definition.dependsOn,
     config: definition.config,
     options: definition.options,
+    validate: (_, centre) =>
+      (definition.levels ?? []).flatMap((level, i) =>
+        centre.riskLevels.has(level) ? [] : [{
+          field: `levels.${i}`,
+          expected: `a risk level of the centre (${[...centre.riskLevels.keys()].join(", ")}), as the grader's ` +
+            `declared levels`
+        }]
+      ),
     riskGraders: [{ id: definition.id, triggers: definition.triggers, grade: definition.grade }]
   })

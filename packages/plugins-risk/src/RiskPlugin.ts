@@ -6,7 +6,8 @@
  *
  * Its state lives in its own namespace: `i/<kind>/<fingerprint>` (the incidents of a person, phone or address —
  * fingerprints, never the ID numbers themselves) and `w/<place path><case id>` (open warnings, so that a
- * jurisdiction subtree is one prefix scan).
+ * jurisdiction subtree is one prefix scan). The centre does not tell plugins when its retention rule anonymises or
+ * purges cases: `pruneIncidents` then removes their links from the incident index.
  *
  * @example
  * ```ts
@@ -19,8 +20,11 @@
  *
  * @since 0.1.0
  */
-import { type Actor, type Case, type CenterConfig, Errors, Plugin } from "@fengqiao/core"
+import { type Actor, type Case, type CenterConfig, Errors, Plugin, Policy, Primitives, Privacy } from "@fengqiao/core"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { createHash } from "node:crypto"
 import * as Presets from "./Presets.js"
@@ -33,6 +37,17 @@ const Window = Schema.Union(
 )
 
 /**
+ * The roles that may acknowledge a warning by default: those that may issue `Regrade` (风险复评, the risk command of
+ * the lifecycle) under `Policy.defaultPermissions`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultAcknowledgeRoles: ReadonlyArray<string> = Object.entries(Policy.defaultPermissions)
+  .filter(([, commands]) => commands === "*" || commands.includes("Regrade"))
+  .map(([role]) => role)
+
+/**
  * The risk plugin's configuration. Everything has a default: the 红/黄/蓝 preset, the default rules, the highest
  * level among graders, and "suggest escalating a red case from the village to the township".
  *
@@ -43,21 +58,33 @@ export const RiskConfig = Schema.Struct({
   preset: Schema.optionalWith(Schema.Literal("redYellowBlue", "highMediumLow", "fourColour"), {
     default: () => "redYellowBlue" as const
   }),
-  /** Override the preset's score thresholds. */
+  /**
+   * Override the preset's score thresholds: the lowest score of each warning level, a higher level needing a
+   * higher score (checked at start-up).
+   */
   thresholds: Schema.optional(
-    Schema.Array(Schema.Struct({ level: Schema.String, minScore: Schema.Number.pipe(Schema.nonNegative()) }))
+    Schema.Array(
+      Schema.Struct({ level: Schema.String, minScore: Schema.Number.pipe(Schema.nonNegative(), Schema.finite()) })
+    )
   ),
   /** Override the preset's owners and reporting windows, by level. */
   reporting: Schema.optional(
     Schema.Record({ key: Schema.String, value: Schema.Struct({ owner: Schema.String, window: Window }) })
   ),
-  /** How several graders combine: the highest level, or a weighted score (weights by grader id, default 1). */
+  /**
+   * How several graders combine: the highest level, or a weighted score (weights by grader id, default 1; finite,
+   * so that the score stays a number every store can hold).
+   */
   combine: Schema.optionalWith(
+    // the weights first, so that a bad weight is reported by its own field
     Schema.Union(
-      Schema.Literal("max"),
       Schema.Struct({
-        weighted: Schema.Record({ key: Schema.String, value: Schema.Number.pipe(Schema.nonNegative()) })
-      })
+        weighted: Schema.Record({
+          key: Schema.String,
+          value: Schema.Number.pipe(Schema.nonNegative(), Schema.finite())
+        })
+      }).annotations({ message: () => "\"max\" or { weighted: { <grader id>: a finite non-negative weight } }" }),
+      Schema.Literal("max")
     ),
     { default: () => "max" as const }
   ),
@@ -74,8 +101,23 @@ export const RiskConfig = Schema.Struct({
       mode: Schema.Literal("automatic", "suggested")
     }))
   ),
+  /**
+   * The roles that may acknowledge an early warning (a write on the plugin's state). Default: the roles that may
+   * issue the risk command `Regrade` under the default policy (`Policy.defaultPermissions`: admin and
+   * dispatcher); a centre with other permissions names its own.
+   */
+  acknowledgeRoles: Schema.optionalWith(Schema.Array(Primitives.Key).pipe(Schema.minItems(1)), {
+    default: () => defaultAcknowledgeRoles
+  }),
+  /**
+   * The roles that may prune the incident index after the retention rule was applied (`pruneIncidents`). Default:
+   * the roles granted `applyRetention` under the default policy (`Policy.defaultGrants`: admin and archivist).
+   */
+  retentionRoles: Schema.optionalWith(Schema.Array(Primitives.Key).pipe(Schema.minItems(1)), {
+    default: () => Policy.defaultGrants.applyRetention
+  }),
   /** The actor the plugin acts as (automatic escalation, re-grading); placed at the centre's root. */
-  systemActorId: Schema.optionalWith(Schema.String, { default: () => "system:risk" })
+  systemActorId: Schema.optionalWith(Primitives.Id, { default: () => "system:risk" })
 }).annotations({ identifier: "RiskConfig" })
 
 /**
@@ -91,6 +133,73 @@ export type RiskConfig = typeof RiskConfig.Type
  * @category models
  */
 export type RiskOptions = typeof RiskConfig.Encoded
+
+/**
+ * A grade the risk plugin's policy refuses: a score or contribution that is negative (it would cancel what other
+ * graders found, a red among them) or not finite (JSON cannot hold it), or a level the centre does not have. The
+ * centre reports it as the risk plugin's `PluginFailed` in `riskPolicy`, whose reason names the grader and field;
+ * the command is not recorded.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidGrade extends Schema.TaggedError<InvalidGrade>("@fengqiao/plugins-risk/InvalidGrade")(
+  "InvalidGrade",
+  { grader: Schema.String, field: Schema.String, expected: Schema.String }
+) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `grader ${this.grader} gave an invalid grade: ${this.field} must be ${this.expected}`
+  }
+}
+
+const Amount = Schema.Number.pipe(Schema.nonNegative(), Schema.finite())
+
+/** What a grade must be for the policy to combine it. */
+const ValidGrade = Schema.Struct({
+  score: Amount,
+  level: Schema.optional(Schema.String),
+  factors: Schema.Array(Schema.Struct({ id: Schema.String, contribution: Amount }))
+})
+
+const decodeGrade = ParseResult.decodeUnknownEither(ValidGrade)
+
+/**
+ * Checks a grader's grade: a finite, non-negative score and contributions, and a level of the centre if it names
+ * one.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const checkGrade = (
+  grader: string,
+  grade: Plugin.Grade,
+  centre: CenterConfig.Resolved
+): InvalidGrade | undefined => {
+  const decoded = decodeGrade(grade)
+  if (Either.isLeft(decoded)) {
+    const issue = ParseResult.ArrayFormatter.formatIssueSync(decoded.left)[0]
+    return new InvalidGrade({
+      grader,
+      field: issue?.path.map(String).join(".") || "(root)",
+      expected: issue === undefined
+        ? "a grade"
+        : issue.message.startsWith("Expected ")
+        ? issue.message.slice("Expected ".length)
+        : issue.message
+    })
+  }
+  if (grade.level !== undefined && !centre.riskLevels.has(grade.level)) {
+    return new InvalidGrade({
+      grader,
+      field: "level",
+      expected: `a risk level of the centre (${[...centre.riskLevels.keys()].join(", ")}), not "${grade.level}"`
+    })
+  }
+  return undefined
+}
 
 /**
  * An early warning (预警).
@@ -138,6 +247,17 @@ export const incidentKeys = (
 }
 
 const KEEP = 50
+
+/**
+ * The command id of the re-grade of case `caseId` after the registration of the related case `incidentId`; a
+ * digest of the two when they would make it longer than an id may be (128 characters).
+ */
+const regradeCommandId = (caseId: string, incidentId: string) => {
+  const id = `risk:regrade:${caseId}:${incidentId}`
+  return id.length <= 128
+    ? id
+    : `risk:regrade:${createHash("sha256").update(`${caseId}:${incidentId}`).digest("hex")}`
+}
 
 const isOpen = (c: Case.Case) =>
   c.status === "registered" || c.status === "accepted" || c.status === "assessed" || c.status === "dispatched" ||
@@ -194,6 +314,127 @@ export const settings = (config: RiskConfig, centre: CenterConfig.Resolved): Set
   }
 }
 
+const parseOptions = { errors: "all", onExcessProperty: "error" } as const
+
+const invalidInput = (field: string, expected: string) =>
+  new Errors.InvalidInput({ field, expected, issues: [{ field, expected }] })
+
+/** Decodes an API input; a bad field is an `InvalidInput` naming it (the host has checked `actor`). */
+const decodeInput = <A, I>(schema: Schema.Schema<A, I>, input: unknown): Effect.Effect<A, Errors.InvalidInput> =>
+  Either.match(ParseResult.decodeUnknownEither(schema, parseOptions)(input), {
+    onLeft: (issue) => {
+      const issues = ParseResult.ArrayFormatter.formatIssueSync(issue).map((i) => ({
+        field: i.path.map(String).join(".") || "(root)",
+        expected: i._tag === "Missing"
+          ? "a value (the field is required)"
+          : i._tag === "Unexpected"
+          ? "no such field"
+          : Privacy.maskText(i.message.startsWith("Expected ") ? i.message.slice("Expected ".length) : i.message)
+      }))
+      const first = issues[0] ?? { field: "(root)", expected: "a valid input" }
+      return Effect.fail(new Errors.InvalidInput({ field: first.field, expected: first.expected, issues }))
+    },
+    onRight: Effect.succeed
+  })
+
+/**
+ * The early-warning list's query: a jurisdiction subtree (the caller's by default), levels of the centre, a due
+ * time (with its time zone; compared as a time), unacknowledged warnings only, and at most `limit` (1–10 000,
+ * default 100) warnings.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EarlyWarningsQuery = Schema.Struct({
+  actor: Schema.Unknown,
+  jurisdiction: Schema.optional(Primitives.DivisionCode),
+  levels: Schema.optional(Schema.Array(Primitives.Key).pipe(Schema.maxItems(100))),
+  dueBefore: Schema.optional(Primitives.TimestampInput),
+  unacknowledgedOnly: Schema.optional(Schema.Boolean),
+  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 10_000)))
+}).annotations({ identifier: "EarlyWarningsQuery" })
+
+/**
+ * What `earlyWarnings` takes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EarlyWarningsInput {
+  readonly actor: unknown
+  readonly jurisdiction?: string | undefined
+  readonly levels?: ReadonlyArray<string> | undefined
+  readonly dueBefore?: string | undefined
+  readonly unacknowledgedOnly?: boolean | undefined
+  readonly limit?: number | undefined
+}
+
+/**
+ * The query of `explain`: a case.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ExplainQuery = Schema.Struct({ actor: Schema.Unknown, caseId: Primitives.CaseId }).annotations({
+  identifier: "ExplainQuery"
+})
+
+/**
+ * What `explain` takes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ExplainInput {
+  readonly actor: unknown
+  readonly caseId: string
+}
+
+/**
+ * The command of `acknowledge`: the case whose warning was reported or dealt with, and a note (1–2 000
+ * characters).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AcknowledgeQuery = Schema.Struct({
+  actor: Schema.Unknown,
+  caseId: Primitives.CaseId,
+  note: Primitives.Note
+}).annotations({ identifier: "AcknowledgeQuery" })
+
+/**
+ * What `acknowledge` takes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AcknowledgeInput {
+  readonly actor: unknown
+  readonly caseId: string
+  readonly note: string
+}
+
+/**
+ * The input of `pruneIncidents`: the actor only.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PruneIncidentsQuery = Schema.Struct({ actor: Schema.Unknown }).annotations({
+  identifier: "PruneIncidentsQuery"
+})
+
+/**
+ * What `pruneIncidents` takes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PruneIncidentsInput {
+  readonly actor: unknown
+}
+
 /**
  * The risk plugin.
  *
@@ -210,11 +451,36 @@ export const riskPlugin = (options: RiskOptions = {}) =>
       const problems: Array<{ field: string; expected: string }> = []
       const levels = [...centre.riskLevels.keys()].join(", ")
       const s = settings(config, centre)
-      s.thresholds.forEach((t, i) => {
+      // by the index the user gave (settings sorts them by score)
+      const given = config.thresholds ?? Presets.presets[config.preset].thresholds
+      const field = (i: number, name: string) => config.thresholds === undefined ? "preset" : `thresholds.${i}.${name}`
+      given.forEach((t, i) => {
         if (!centre.riskLevels.has(t.level)) {
           problems.push({
-            field: config.thresholds === undefined ? "preset" : `thresholds.${i}.level`,
+            field: field(i, "level"),
             expected: `a risk level of the centre (${levels}); put the preset's levels in the centre's riskLevels`
+          })
+          return
+        }
+        const twice = given.findIndex((u) => u.level === t.level)
+        if (twice < i) {
+          problems.push({ field: field(i, "level"), expected: `a level not given before (thresholds.${twice})` })
+          return
+        }
+        // a higher level needs a higher score, or a higher score would give a lower level
+        const lower = given.reduce<number | undefined>(
+          (top, u, j) =>
+            centre.riskLevels.has(u.level) && s.rank(u.level) < s.rank(t.level) &&
+              (top === undefined || u.minScore > given[top]!.minScore)
+              ? j
+              : top,
+          undefined
+        )
+        if (lower !== undefined && given[lower]!.minScore >= t.minScore) {
+          const u = given[lower]!
+          problems.push({
+            field: field(i, "minScore"),
+            expected: `more than ${u.minScore}, the minScore of the lower level "${u.level}" (thresholds.${lower})`
           })
         }
       })
@@ -262,12 +528,27 @@ export const riskPlugin = (options: RiskOptions = {}) =>
       grade: (ctx) =>
         Effect.map(ctx.state.getMany(incidentKeys(ctx.case, ctx.lookupHash)), (entries) => {
           const incidents = entries.flatMap((e) => asIncidents(e.value))
-          const at = ctx.events[ctx.events.length - 1]?.at ?? ctx.case.updatedAt
-          return Rules.grade(ctx.config.rules, ctx.case, incidents, at)
+          const last = ctx.events[ctx.events.length - 1]
+          const at = last?.at ?? ctx.case.updatedAt
+          // a re-grade this plugin asked for after a new incident looks back from that incident's time
+          const incident = last === undefined
+            ? undefined
+            : incidents.find((i) => last.commandId === regradeCommandId(ctx.case.id, i.caseId))
+          return Rules.grade(
+            ctx.config.rules,
+            ctx.case,
+            incidents,
+            incident !== undefined && incident.at < at ? incident.at : at
+          )
         })
     }],
 
     riskPolicy: (grades, ctx) => {
+      // a bad grade is refused, not combined: a negative score must not cancel another grader's level
+      for (const g of grades) {
+        const invalid = checkGrade(g.grader, g.grade, ctx.centre)
+        if (invalid !== undefined) throw invalid
+      }
       const s = settings(ctx.config, ctx.centre)
       const levelled = grades.map((g) => ({ ...g, level: g.grade.level ?? s.levelOf(g.grade.score) }))
       let risk: Case.Risk | undefined
@@ -389,14 +670,26 @@ export const riskPlugin = (options: RiskOptions = {}) =>
             )
           )
           for (const other of related) {
-            // closed cases refuse it (CommandNotAllowed): nothing to grade there
-            yield* Effect.ignore(ctx.execute({
-              _tag: "Regrade",
-              actor: system,
-              caseId: other,
-              reason: `相关案件 ${c.code} 登记`,
-              commandId: `risk:regrade:${other}:${c.id}`
-            }))
+            const regrade = (at: string | undefined) =>
+              ctx.execute({
+                _tag: "Regrade",
+                actor: system,
+                caseId: other,
+                reason: `相关案件 ${c.code} 登记`,
+                commandId: regradeCommandId(other, c.id),
+                ...(at === undefined ? {} : { at })
+              })
+            // at the new incident's time, not the wall clock, so that the repeat window looks back from it; a case
+            // with later events refuses that time and is re-graded at its own (the grader still looks back from the
+            // incident). Closed cases refuse it (CommandNotAllowed): nothing to grade there
+            yield* Effect.ignore(
+              regrade(c.registeredAt).pipe(
+                Effect.catchIf(
+                  (e) => (e as { readonly guard?: unknown })?.guard === "timeMovesForward",
+                  () => regrade(undefined)
+                )
+              )
+            )
           }
         }
       }),
@@ -415,71 +708,140 @@ export const riskPlugin = (options: RiskOptions = {}) =>
             ))
       return {
         /** 预警清单: open warnings in a jurisdiction subtree (the caller's by default), most urgent first. */
-        earlyWarnings: (
-          input: {
-            readonly actor: unknown
-            readonly jurisdiction?: string | undefined
-            readonly levels?: ReadonlyArray<string> | undefined
-            readonly dueBefore?: string | undefined
-            readonly unacknowledgedOnly?: boolean | undefined
-            readonly limit?: number | undefined
-          },
-          caller: Plugin.Caller
-        ) =>
+        earlyWarnings: (input: EarlyWarningsInput, caller: Plugin.Caller) =>
           Effect.gen(function*() {
-            const node = ctx.centre.tree.get(input.jurisdiction ?? caller.actor.jurisdiction)
+            const q = yield* decodeInput(EarlyWarningsQuery, input)
+            const unknown = (q.levels ?? []).findIndex((l) => !ctx.centre.riskLevels.has(l))
+            if (unknown >= 0) {
+              return yield* invalidInput(
+                `levels.${unknown}`,
+                `a risk level of the centre (${[...ctx.centre.riskLevels.keys()].join(", ")})`
+              )
+            }
+            const node = ctx.centre.tree.get(q.jurisdiction ?? caller.actor.jurisdiction)
             if (node === undefined) {
-              return yield* new Errors.InvalidInput({
-                field: "jurisdiction",
-                expected: "the code of a node in the centre's jurisdiction tree",
-                issues: [{ field: "jurisdiction", expected: "the code of a node in the centre's jurisdiction tree" }]
-              })
+              return yield* invalidInput("jurisdiction", "the code of a node in the centre's jurisdiction tree")
             }
             const entries = yield* ctx.state.scan(`w/${node.path}`, { limit: 100_000 })
             const warnings = entries.map((e) => e.value as Warning).filter((w) =>
-              (input.levels === undefined || input.levels.includes(w.level)) &&
-              (input.dueBefore === undefined || w.dueAt < input.dueBefore) &&
-              (input.unacknowledgedOnly !== true || w.acknowledged === undefined)
+              (q.levels === undefined || q.levels.includes(w.level)) &&
+              (q.dueBefore === undefined || w.dueAt < q.dueBefore) &&
+              (q.unacknowledgedOnly !== true || w.acknowledged === undefined)
             ).sort((a, b) => b.rank - a.rank || (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0))
             const visible: Array<Warning> = []
             for (const w of warnings) {
-              if (visible.length >= (input.limit ?? 100)) break
+              if (visible.length >= (q.limit ?? 100)) break
               const c = yield* ctx.load(w.caseId)
               if (c !== undefined && caller.mayRead(c as Case.Case)) visible.push(w)
             }
             return visible as ReadonlyArray<Warning>
           }),
         /** The case's grade with its factors, and its open warning if any. */
-        explain: (input: { readonly actor: unknown; readonly caseId: string }, caller: Plugin.Caller) =>
+        explain: (input: ExplainInput, caller: Plugin.Caller) =>
           Effect.gen(function*() {
-            const c = yield* readable(caller, input.caseId)
+            const q = yield* decodeInput(ExplainQuery, input)
+            const c = yield* readable(caller, q.caseId)
             const path = ctx.centre.tree.get(c.place)?.path ?? `/${c.place}/`
             const warning = (yield* ctx.state.get(`w/${path}${c.id}`))?.value as Warning | undefined
             return { risk: c.risk, warning }
           }),
-        /** Records that a warning was reported or dealt with (上报/处置). */
-        acknowledge: (
-          input: { readonly actor: unknown; readonly caseId: string; readonly note: string },
-          caller: Plugin.Caller
-        ) =>
+        /**
+         * Records that a warning was reported or dealt with (上报/处置). A write: the actor needs one of
+         * `acknowledgeRoles` (by default the roles that may issue `Regrade`: admin and dispatcher) and must be able
+         * to read the case.
+         */
+        acknowledge: (input: AcknowledgeInput, caller: Plugin.Caller) =>
           Effect.gen(function*() {
-            const c = yield* readable(caller, input.caseId)
+            const q = yield* decodeInput(AcknowledgeQuery, input)
+            const roles = ctx.config.acknowledgeRoles
+            if (!caller.actor.roles.some((r) => roles.includes(r))) {
+              return yield* new Errors.Forbidden({
+                actorId: caller.actor.id,
+                action: "acknowledge",
+                reason: `none of the roles [${caller.actor.roles.join(", ")}] may acknowledge a warning (${
+                  roles.join(", ")
+                } may)`
+              })
+            }
+            const c = yield* readable(caller, q.caseId)
             const path = ctx.centre.tree.get(c.place)?.path ?? `/${c.place}/`
             const key = `w/${path}${c.id}`
             const entry = yield* ctx.state.get(key)
-            if (entry === undefined) {
-              return yield* new Errors.InvalidInput({
-                field: "caseId",
-                expected: "a case with an open warning",
-                issues: [{ field: "caseId", expected: "a case with an open warning" }]
-              })
-            }
+            if (entry === undefined) return yield* invalidInput("caseId", "a case with an open warning")
             const warning: Warning = {
               ...(entry.value as Warning),
-              acknowledged: { by: caller.actor.id, at: new Date().toISOString(), note: input.note }
+              acknowledged: {
+                by: caller.actor.id,
+                at: new Date(yield* Clock.currentTimeMillis).toISOString(),
+                note: q.note
+              }
             }
             yield* ctx.state.put(key, entry.version, warning)
             return warning
+          }),
+        /**
+         * Removes from the incident index the links to cases that no longer name that person, phone or address:
+         * cases the retention rule anonymised or purged (`applyRetention`), or that are gone. The centre does not
+         * tell plugins when it applies the retention rule: run this after it. Like `applyRetention`, it needs an
+         * actor at the root with one of `retentionRoles` (by default the roles granted `applyRetention`).
+         */
+        pruneIncidents: (input: PruneIncidentsInput, caller: Plugin.Caller) =>
+          Effect.gen(function*() {
+            yield* decodeInput(PruneIncidentsQuery, input)
+            const roles = ctx.config.retentionRoles
+            const refusal = !caller.actor.roles.some((r) => roles.includes(r))
+              ? `none of the roles [${caller.actor.roles.join(", ")}] may prune the incident index (${
+                roles.join(", ")
+              } may)`
+              : caller.actor.jurisdiction !== ctx.centre.tree.root.code
+              ? `the incident index spans the centre: only an actor at ${ctx.centre.tree.root.code} may prune it`
+              : undefined
+            if (refusal !== undefined) {
+              return yield* new Errors.Forbidden({
+                actorId: caller.actor.id,
+                action: "pruneIncidents",
+                reason: refusal
+              })
+            }
+            const keysOf = new Map<string, ReadonlySet<string>>()
+            const linksOf = (caseId: string) =>
+              Effect.map(ctx.load(caseId), (c) => {
+                const keys = new Set(c === undefined ? [] : incidentKeys(c as Case.Case, ctx.lookupHash))
+                keysOf.set(caseId, keys)
+                return keys
+              })
+            let scanned = 0
+            let removed = 0
+            let after: string | undefined
+            for (;;) {
+              const page = yield* ctx.state.scan("i/", { after, limit: 500 })
+              for (const entry of page) {
+                scanned++
+                let current: typeof entry | undefined = entry
+                // a registration may update the entry meanwhile: read it again and retry
+                for (let attempt = 0; current !== undefined && attempt < 5; attempt++) {
+                  const incidents = asIncidents(current.value)
+                  const kept: Array<Rules.Incident> = []
+                  for (const i of incidents) {
+                    const keys = keysOf.get(i.caseId) ?? (yield* linksOf(i.caseId))
+                    if (keys.has(current.key)) kept.push(i)
+                  }
+                  if (kept.length === incidents.length) break
+                  const written = yield* Effect.either(
+                    ctx.state.put(current.key, current.version, kept.length > 0 ? kept : undefined)
+                  )
+                  if (Either.isRight(written)) {
+                    removed += incidents.length - kept.length
+                    break
+                  }
+                  if (written.left._tag !== "StateConflict") return yield* written.left
+                  current = yield* ctx.state.get(current.key)
+                }
+              }
+              if (page.length < 500) break
+              after = page[page.length - 1]!.key
+            }
+            return { scanned, removed }
           })
       }
     }

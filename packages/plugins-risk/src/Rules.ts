@@ -24,6 +24,16 @@ import * as Schema from "effect/Schema"
 
 const Score = Schema.Number.pipe(Schema.nonNegative(), Schema.finite())
 
+const compact = (s: string) => s.replace(/[\s\u3000]+/g, "")
+
+/** A threat word: white space is ignored when matching, so a word of white space alone would match every text. */
+const ThreatWord = Schema.String.pipe(
+  Schema.maxLength(20),
+  Schema.filter((w) => compact(w).length > 0, {
+    message: () => "a word with at least one character that is not white space"
+  })
+)
+
 const Band = Schema.Struct({ atLeast: Schema.Number.pipe(Schema.nonNegative()), score: Score })
 
 /**
@@ -55,7 +65,7 @@ export const RulesConfig = Schema.Struct({
   ),
   threatWords: Schema.optionalWith(
     Schema.Struct({
-      words: Schema.Array(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(20))).pipe(Schema.maxItems(500)),
+      words: Schema.Array(ThreatWord).pipe(Schema.maxItems(500)),
       perWord: Score,
       max: Score
     }),
@@ -139,8 +149,6 @@ export interface Graded {
 
 const band = (bands: ReadonlyArray<{ readonly atLeast: number; readonly score: number }>, value: number): number =>
   bands.reduce((best, b) => (value >= b.atLeast && b.score > best ? b.score : best), 0)
-
-const compact = (s: string) => s.replace(/[\s\u3000]+/g, "")
 
 /**
  * The texts of a case the threat words are looked for in.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { CaseStore, Center, createCenter, Examples, MemoryStore, type Plugin } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
 import { defineRiskGrader } from "../src/Grader.js"
 import * as Presets from "../src/Presets.js"
 import { type RiskOptions, riskPlugin } from "../src/RiskPlugin.js"
@@ -83,6 +84,70 @@ describe("the risk plugin", () => {
         .toMatchObject({ _tag: "Forbidden" })
     }))
 
+  it.effect("acknowledging a warning is a write: it needs a role that may re-grade (dispatcher, admin), not only reading", () =>
+    Effect.gen(function*() {
+      const center = yield* centerWith()
+      const red = yield* register(center, { description: "扬言报复", category: "marriageFamily" })
+      const handlerOnly = { id: "handler-1", roles: ["handler"], jurisdiction: "222403" }
+      for (const actor of [Examples.viewer, handlerOnly]) {
+        const r = yield* Effect.either(center.plugins.risk.acknowledge({ actor, caseId: red.caseId, note: "已阅" }))
+        const refusal = r._tag === "Left" ? r.left as { readonly _tag: string; readonly action?: string } : undefined
+        expect(refusal === undefined ? ["done"] : [refusal._tag, refusal.action]).toEqual([
+          "Forbidden",
+          "acknowledge"
+        ])
+      }
+      expect((yield* center.plugins.risk.explain({ actor: admin, caseId: red.caseId })).warning?.acknowledged)
+        .toBeUndefined()
+      const done = yield* center.plugins.risk.acknowledge({
+        actor: Examples.countyIntake,
+        caseId: red.caseId,
+        note: "已报县领导"
+      })
+      expect(done.acknowledged).toMatchObject({ by: Examples.countyIntake.id, note: "已报县领导" })
+      // a centre that lets others acknowledge says so
+      const supervised = yield* centerWith({ acknowledgeRoles: ["supervisor"] })
+      const other = yield* register(supervised, { description: "扬言报复", category: "marriageFamily" })
+      const supervisor = { id: "sup-1", roles: ["supervisor"], jurisdiction: "222403" }
+      expect(
+        (yield* supervised.plugins.risk.acknowledge({ actor: supervisor, caseId: other.caseId, note: "督办" }))
+          .acknowledged
+      ).toMatchObject({ by: "sup-1" })
+    }))
+
+  it.effect("bad input to earlyWarnings, explain and acknowledge is an InvalidInput naming the field, never a crash", () =>
+    Effect.gen(function*() {
+      const center = yield* centerWith()
+      const red = yield* register(center, { description: "扬言报复", category: "marriageFamily" })
+      const field = <A>(effect: Effect.Effect<A, unknown>) =>
+        Effect.map(
+          Effect.either(effect),
+          (r) => r._tag === "Left" ? [(r.left as { _tag: string })._tag, (r.left as { field?: string }).field] : ["ok"]
+        )
+      const api = center.plugins.risk as unknown as Record<string, (input: unknown) => Effect.Effect<unknown, unknown>>
+      for (
+        const [name, input, expected] of [
+          ["earlyWarnings", { actor: admin, levels: "red" }, "levels"],
+          ["earlyWarnings", { actor: admin, levels: ["purple"] }, "levels.0"],
+          ["earlyWarnings", { actor: admin, limit: -1 }, "limit"],
+          ["earlyWarnings", { actor: admin, limit: "10" }, "limit"],
+          ["earlyWarnings", { actor: admin, dueBefore: "tomorrow" }, "dueBefore"],
+          ["earlyWarnings", { actor: admin, unacknowledgedOnly: "yes" }, "unacknowledgedOnly"],
+          ["earlyWarnings", { actor: admin, jurisdiction: 222403 }, "jurisdiction"],
+          ["earlyWarnings", { actor: admin, level: ["red"] }, "level"],
+          ["explain", { actor: admin }, "caseId"],
+          ["acknowledge", { actor: admin, caseId: red.caseId }, "note"],
+          ["acknowledge", { actor: admin, caseId: red.caseId, note: "" }, "note"],
+          ["acknowledge", { actor: admin, caseId: 42, note: "x" }, "caseId"]
+        ] as const
+      ) {
+        expect([name, ...(yield* field(api[name]!(input)))]).toEqual([name, "InvalidInput", expected])
+      }
+      // a due time with a time zone is compared as a time, not as text
+      const due = yield* center.plugins.risk.earlyWarnings({ actor: admin, dueBefore: "2025-03-04T00:00:00+08:00" })
+      expect(due.map((w) => w.caseId)).toEqual([red.caseId])
+    }))
+
   it.effect("a new incident about the same person re-grades that person's other open cases", () =>
     Effect.gen(function*() {
       const center = yield* centerWith()
@@ -105,6 +170,82 @@ describe("the risk plugin", () => {
       const history = yield* center.history({ actor: admin, caseId: first.caseId })
       expect(history.filter((e) => e.event._tag === "RegradeRequested")).toHaveLength(2)
       expect(history.at(-1)?.event._tag).toBe("RiskGraded")
+    }))
+
+  it.effect("related cases with long ids are re-graded too (the re-grade's command id stays a valid id)", () =>
+    Effect.gen(function*() {
+      const center = yield* centerWith()
+      const long = (n: string) => `${n}-${"x".repeat(120)}`
+      const first = yield* register(center, {
+        caseId: long("a"),
+        description: "扬言",
+        parties: [applicant],
+        at: "2025-03-01T09:00:00+08:00"
+      })
+      yield* register(center, {
+        caseId: long("b"),
+        channel: "policeReferral",
+        parties: [applicant],
+        at: "2025-03-05T09:00:00+08:00"
+      })
+      const history = yield* center.history({ actor: admin, caseId: first.caseId })
+      const regrades = history.filter((e) => e.event._tag === "RegradeRequested")
+      expect(regrades).toHaveLength(1)
+      expect(regrades[0]!.commandId.length).toBeLessThanOrEqual(128)
+    }))
+
+  it.effect("the re-grade of related cases uses the new incident's time, not the wall clock (the window stays put)", () =>
+    Effect.gen(function*() {
+      // the centre runs long after the events (a backlog entered later): the wall clock is months past them
+      yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
+      const center = yield* centerWith()
+      for (const day of ["01", "05"]) {
+        yield* register(center, {
+          channel: "policeReferral",
+          parties: [applicant],
+          at: `2025-03-${day}T09:00:00+08:00`
+        })
+      }
+      const third = yield* register(center, {
+        description: "扬言",
+        parties: [applicant],
+        at: "2025-03-09T09:00:00+08:00"
+      })
+      // 25 threat + 2 other cases (20) + 2 police referrals (30)
+      expect(third.case.risk).toMatchObject({ level: "red", score: 75 })
+      yield* register(center, { parties: [applicant], at: "2025-03-12T09:00:00+08:00" })
+      const again = yield* center.get({ actor: admin, caseId: third.caseId })
+      // 25 threat + 3 other cases (30) + 2 police referrals (30): raised, not lowered to the threat word alone
+      expect(again.risk).toMatchObject({ level: "red", score: 85 })
+      const history = yield* center.history({ actor: admin, caseId: third.caseId })
+      expect(history.filter((e) => e.event._tag === "RegradeRequested").map((e) => e.at)).toEqual([
+        "2025-03-12T01:00:00.000Z"
+      ])
+    }))
+
+  it.effect("a related case with events after the new incident is re-graded looking back from the incident", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
+      const center = yield* centerWith()
+      for (const day of ["01", "05"]) {
+        yield* register(center, {
+          channel: "policeReferral",
+          parties: [applicant],
+          at: `2025-03-${day}T09:00:00+08:00`
+        })
+      }
+      const third = yield* register(center, {
+        description: "扬言",
+        parties: [applicant],
+        at: "2025-03-09T09:00:00+08:00"
+      })
+      yield* center.execute({ _tag: "Accept", actor: admin, caseId: third.caseId, at: "2025-03-20T09:00:00+08:00" })
+      // entered late: registered on the 12th, after the third case was accepted on the 20th
+      yield* register(center, { parties: [applicant], at: "2025-03-12T09:00:00+08:00" })
+      const again = yield* center.get({ actor: admin, caseId: third.caseId })
+      expect(again.risk).toMatchObject({ level: "red", score: 85 })
+      const history = yield* center.history({ actor: admin, caseId: third.caseId })
+      expect(history.filter((e) => e.event._tag === "RegradeRequested")).toHaveLength(1)
     }))
 
   it.effect("escalates automatically when the rule says so", () =>
@@ -145,6 +286,64 @@ describe("the risk plugin", () => {
       expect(assessed.case.risk).toMatchObject({ level: "yellow", source: "manual" })
     }))
 
+  it.effect("a grader not triggered this time keeps its level when the grades are combined again (max and weighted)", () =>
+    Effect.gen(function*() {
+      // graded at registration only; the rules grader alone runs after Assess
+      const watchList = defineRiskGrader({
+        id: "watch-list",
+        version: "1.0.0",
+        triggers: ["Registered"],
+        grade: () => Effect.succeed({ score: 60, level: "red", factors: [{ id: "watchList", contribution: 60 }] })
+      })
+      for (const options of [{}, { combine: { weighted: { rules: 1, "watch-list": 1 } } }] as const) {
+        const center = yield* centerWith(options, [watchList])
+        const { caseId, case: registered } = yield* register(center)
+        expect(registered.risk).toMatchObject({ level: "red", score: 60 })
+        yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: "2025-03-03T10:00:00+08:00" })
+        const assessed = yield* center.execute({
+          _tag: "Assess",
+          actor: admin,
+          caseId,
+          category: "other",
+          complexity: "simple",
+          at: "2025-03-03T11:00:00+08:00"
+        })
+        expect(assessed.case.risk).toMatchObject({ level: "red", score: 60, source: "grader" })
+        const explained = yield* center.plugins.risk.explain({ actor: admin, caseId })
+        expect(explained.warning).toMatchObject({ level: "red" })
+      }
+    }))
+
+  it.effect("a manual level raised by a grader falls back to the manual level when the graders say less", () =>
+    Effect.gen(function*() {
+      let level = "none"
+      const desk = defineRiskGrader({
+        id: "desk",
+        version: "1.0.0",
+        grade: () => Effect.succeed({ score: 0, level, factors: [] })
+      })
+      const center = yield* centerWith({}, [desk])
+      const { caseId } = yield* register(center)
+      yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: "2025-03-03T10:00:00+08:00" })
+      yield* center.execute({
+        _tag: "Assess",
+        actor: admin,
+        caseId,
+        category: "other",
+        complexity: "simple",
+        risk: { level: "yellow", reason: "网格员反映情绪激动" },
+        at: "2025-03-03T11:00:00+08:00"
+      })
+      const regrade = (hour: number) =>
+        center.execute({ _tag: "Regrade", actor: admin, caseId, reason: "复评", at: `2025-03-03T${hour}:00:00+08:00` })
+      level = "red"
+      expect((yield* regrade(12)).case.risk).toMatchObject({ level: "red", source: "grader" })
+      level = "none"
+      const after = yield* regrade(13)
+      expect(after.case.risk).toMatchObject({ level: "yellow", source: "manual" })
+      expect((yield* center.plugins.risk.explain({ actor: admin, caseId })).warning).toMatchObject({ level: "yellow" })
+    }))
+
   it.effect("graders of other plugins combine: the highest level, or a weighted score", () =>
     Effect.gen(function*() {
       const night = defineRiskGrader({
@@ -173,6 +372,151 @@ describe("the risk plugin", () => {
       expect(badLevel).toMatchObject({ _tag: "InvalidConfig", field: "plugins.0.options.escalation.0.to" })
       const badOption = yield* Effect.flip(centerWith({ rules: { vulnerable: -5 } }))
       expect(badOption).toMatchObject({ _tag: "InvalidConfig", field: "plugins.0.options.rules.vulnerable" })
+    }))
+
+  it.effect("refuses options that would break grading, naming the field (and the threshold index as given)", () =>
+    Effect.gen(function*() {
+      // small values only: a failing comparison against a whole centre is slow to print
+      const refused = (options: RiskOptions) =>
+        Effect.map(
+          Effect.either(centerWith(options)),
+          (r) => r._tag === "Left" ? [r.left._tag, (r.left as { readonly field?: string }).field] : ["accepted"]
+        )
+      const words = (list: ReadonlyArray<string>) => ({ threatWords: { words: list, perWord: 25, max: 50 } })
+      // a blank word would be found in every text: every case a threat
+      expect(yield* refused({ rules: words(["扬言", " "]) })).toEqual([
+        "InvalidConfig",
+        "plugins.0.options.rules.threatWords.words.1"
+      ])
+      expect(yield* refused({ rules: words(["\u3000\t"]) })).toEqual([
+        "InvalidConfig",
+        "plugins.0.options.rules.threatWords.words.0"
+      ])
+      // a higher level needing a lower score than a lower level
+      expect(
+        yield* refused({
+          thresholds: [{ level: "blue", minScore: 15 }, { level: "red", minScore: 10 }, {
+            level: "yellow",
+            minScore: 35
+          }]
+        })
+      ).toEqual(["InvalidConfig", "plugins.0.options.thresholds.1.minScore"])
+      expect(
+        yield* refused({ thresholds: [{ level: "red", minScore: 60 }, { level: "red", minScore: 70 }] })
+      ).toEqual(["InvalidConfig", "plugins.0.options.thresholds.1.level"])
+      // an unknown level is named at the index the user gave, not after sorting by score
+      expect(
+        yield* refused({ thresholds: [{ level: "red", minScore: 60 }, { level: "purple", minScore: 70 }] })
+      ).toEqual(["InvalidConfig", "plugins.0.options.thresholds.1.level"])
+      expect(yield* refused({ systemActorId: "" })).toEqual(["InvalidConfig", "plugins.0.options.systemActorId"])
+      // an infinite weight gives a score JSON cannot hold (null)
+      for (const weight of [Infinity, NaN]) {
+        expect(yield* refused({ combine: { weighted: { rules: 1, night: weight } } })).toEqual([
+          "InvalidConfig",
+          "plugins.0.options.combine.weighted.night"
+        ])
+      }
+      expect(yield* refused({ thresholds: [{ level: "red", minScore: Infinity }] })).toEqual([
+        "InvalidConfig",
+        "plugins.0.options.thresholds.0.minScore"
+      ])
+    }))
+
+  it.effect("checks the levels a grader declares against the centre's at start-up, and refuses an unknown level", () =>
+    Effect.gen(function*() {
+      const purple = (levels?: ReadonlyArray<string>) =>
+        defineRiskGrader({
+          id: "purple",
+          version: "1.0.0",
+          ...(levels === undefined ? {} : { levels }),
+          grade: () => Effect.succeed({ score: 70, level: "purple", factors: [{ id: "colour", contribution: 70 }] })
+        })
+      const started = yield* Effect.either(centerWith({}, [purple(["red", "purple"])]))
+      expect(started._tag === "Left" ? [started.left._tag, (started.left as { field?: string }).field] : ["started"])
+        .toEqual([
+          "InvalidConfig",
+          "plugins.1.options.levels.1"
+        ])
+      // a grader that declares nothing: its grade with a level the centre does not have is refused, never recorded
+      const center = yield* centerWith({}, [purple()])
+      const r = yield* Effect.either(register(center))
+      expect(r._tag === "Left" ? r.left : r.right.case.risk).toMatchObject({
+        _tag: "PluginFailed",
+        plugin: "risk",
+        hook: "riskPolicy"
+      })
+      expect(r._tag === "Left" && r.left._tag === "PluginFailed" ? r.left.reason : "").toContain("purple/purple")
+    }))
+
+  it.effect("a negative score cannot cancel another grader's red: grades must be finite and non-negative", () =>
+    Effect.gen(function*() {
+      const calming = (score: number) =>
+        defineRiskGrader({
+          id: "calming",
+          version: "1.0.0",
+          grade: () => Effect.succeed({ score, factors: [{ id: "calm", contribution: score }] })
+        })
+      for (const score of [-50, Infinity]) {
+        const center = yield* centerWith({ combine: { weighted: { rules: 1, calming: 1 } } }, [calming(score)])
+        const r = yield* Effect.either(
+          register(center, {
+            description: "因宅基地纠纷，当事人扬言要报复对方",
+            category: "housingHomestead",
+            headcount: 6
+          })
+        )
+        const outcome = r._tag === "Left" ? r.left : r.right.case.risk
+        expect(outcome).toMatchObject({ _tag: "PluginFailed", plugin: "risk", hook: "riskPolicy" })
+        expect((outcome as { readonly reason?: string }).reason).toMatch(/calming\/calming.*score/)
+      }
+    }))
+
+  it.effect("after the retention rule purges a case, pruneIncidents removes its links from the incident index", () =>
+    Effect.gen(function*() {
+      const store = yield* MemoryStore.make
+      const center = yield* Center.make({
+        config: countyConfig,
+        plugins: [riskPlugin()],
+        retention: { afterDays: 365 }
+      }).pipe(Effect.provideService(CaseStore.CaseStore, store))
+      const old = yield* register(center, { parties: [applicant] })
+      let hour = 9
+      const at = () => `2025-03-03T${String(++hour).padStart(2, "0")}:00:00+08:00`
+      for (
+        const c of [
+          { _tag: "Accept", at: at() },
+          { _tag: "Assess", category: "neighbourhood", complexity: "general", at: at() },
+          { _tag: "Dispatch", leadUnit: "dstMediation", mediationType: "people", at: at() },
+          { _tag: "StartHandling", at: at() },
+          { _tag: "RecordOutcome", outcome: { _tag: "Resolved", agreement: { summary: "双方达成协议" } }, at: at() },
+          { _tag: "GiveFeedback", rating: "satisfied", at: at() },
+          { _tag: "RecordFollowUp", result: "stable", at: at() },
+          { _tag: "Archive", at: at() }
+        ]
+      ) {
+        yield* center.execute({ ...c, actor: admin, caseId: old.caseId })
+      }
+      const current = yield* register(center, { parties: [applicant], at: "2026-03-01T09:00:00+08:00" })
+      const linked = Effect.map(
+        store.scanState(countyConfig.id, "risk", { prefix: "i/", limit: 100 }),
+        (es) => es.flatMap((e) => (e.value as ReadonlyArray<{ readonly caseId: string }>).map((i) => i.caseId))
+      )
+      expect(yield* linked).toContain(old.caseId)
+      const purged = yield* center.applyRetention({ actor: admin, asOf: "2026-03-05T00:00:00Z", mode: "purge" })
+      expect(purged.cases.map((c) => c.caseId)).toEqual([old.caseId])
+      // only an actor at the root that may apply the retention rule
+      const townshipAdmin = { ...admin, id: "ds-admin", jurisdiction: "222403100" }
+      for (const actor of [Examples.viewer, townshipAdmin]) {
+        const r = yield* Effect.either(center.plugins.risk.pruneIncidents({ actor }))
+        expect(r._tag === "Left" ? (r.left as { readonly _tag: string })._tag : "pruned").toBe("Forbidden")
+      }
+      const pruned = yield* center.plugins.risk.pruneIncidents({ actor: admin })
+      expect(pruned.removed).toBeGreaterThan(0)
+      const left = yield* linked
+      expect(left).not.toContain(old.caseId)
+      expect(left).toContain(current.caseId)
+      // nothing left to do the second time
+      expect((yield* center.plugins.risk.pruneIncidents({ actor: admin })).removed).toBe(0)
     }))
 
   it("works through the Promise API with another preset, and the centre takes the preset's levels", async () => {

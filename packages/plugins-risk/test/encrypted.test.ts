@@ -67,6 +67,10 @@ describe("the risk plugin with party data encrypted at rest", () => {
       for (const secret of [applicant.idNumber, applicant.phone, applicant.name]) {
         expect(raw).not.toContain(secret)
       }
+      // pruning reads the cases through the keys: the links of cases that still name the person stay
+      expect(yield* center.plugins.risk.pruneIncidents({ actor: admin })).toMatchObject({ removed: 0 })
+      const kept = (yield* store.scanState(countyConfig.id, "risk", { prefix: "i/", limit: 100 })).map((e) => e.key)
+      expect(kept).toEqual(keys)
     }))
 
   it.effect("another lookup key gives other index keys (a stolen index is useless without the key)", () =>
