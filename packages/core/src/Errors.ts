@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { maskText } from "./Privacy.js"
 
@@ -43,6 +44,62 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>("@fengqiao/co
     return `Invalid input at "${this.field}": expected ${this.expected}` +
       (this.issues.length > 1 ? ` (and ${this.issues.length - 1} more issue(s))` : "")
   }
+}
+
+/**
+ * What was expected where a Schema refused a value, in the words of {@link InputIssue}'s `expected`.
+ */
+const expectedOf = (issue: ParseResult.ArrayFormatterIssue): string => {
+  if (issue._tag === "Missing") return "a value (the field is required)"
+  if (issue._tag === "Unexpected") return "no such field"
+  // messages may quote the input: personal numbers in it are masked
+  const message = maskText(issue.message)
+  return message.startsWith("Expected ") ? message.slice("Expected ".length) : message
+}
+
+/**
+ * Builds an {@link InvalidInput} from a Schema decoding failure (the `ParseError` of `Schema.decodeUnknown`, or
+ * the `ParseIssue` of `ParseResult.decodeUnknownEither`): one {@link InputIssue} for every problem, its `field`
+ * the dotted path of the offending value (`parties.0.idNumber`, `(root)` for the value itself) and `expected`
+ * what would have been accepted (`a value (the field is required)` for a missing field, `no such field` for an
+ * excess property). ID and phone numbers that the messages quote from the input are masked.
+ *
+ * `prefix` is put before every path, for input that is part of something larger (`options` → `options.limit`).
+ *
+ * @example
+ * ```ts
+ * import { Errors } from "@fengqiao/core"
+ * import * as Either from "effect/Either"
+ * import * as ParseResult from "effect/ParseResult"
+ * import * as Schema from "effect/Schema"
+ *
+ * const Query = Schema.Struct({ limit: Schema.Int })
+ * const decode = (input: unknown): Either.Either<typeof Query.Type, Errors.InvalidInput> =>
+ *   Either.mapLeft(
+ *     ParseResult.decodeUnknownEither(Query, { errors: "all", onExcessProperty: "error" })(input),
+ *     (issue) => Errors.invalidInputFromParseError(issue, { prefix: "query" })
+ *   )
+ * // decode({ limit: "10" }): an InvalidInput with field "query.limit", expected `number, actual "10"`
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const invalidInputFromParseError = (
+  error: ParseResult.ParseError | ParseResult.ParseIssue,
+  options: { readonly prefix?: string | undefined } = {}
+): InvalidInput => {
+  const issue = error._tag === "ParseError" ? error.issue : error
+  const prefix = options.prefix ?? ""
+  const issues: Array<InputIssue> = ParseResult.ArrayFormatter.formatIssueSync(issue).map((i) => ({
+    field: [prefix, ...i.path.map(String)].filter((s) => s !== "").join(".") || "(root)",
+    expected: expectedOf(i)
+  }))
+  // the formatter names at least one problem; should it not, the whole report stands for the value
+  if (issues.length === 0) {
+    issues.push({ field: prefix || "(root)", expected: maskText(ParseResult.TreeFormatter.formatIssueSync(issue)) })
+  }
+  return new InvalidInput({ field: issues[0]!.field, expected: issues[0]!.expected, issues })
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Case } from "../src/Case.js"
 import * as Deadline from "../src/Deadline.js"
 import * as Lifecycle from "../src/Lifecycle.js"
 import { applicant, respondent, townshipIntake } from "./fixtures.js"
-import { resolved, Scenario } from "./harness.js"
+import { registerInput, resolved, Scenario } from "./harness.js"
 
 const guardOf = (
   e: { readonly _tag: string }
@@ -397,17 +397,8 @@ describe("Handling (调处)", () => {
 
 describe("Outcome, confirmation, feedback, follow-up, archive", () => {
   it("times inside a command lie between the registration and the command's time", () => {
-    const register = {
-      _tag: "Register",
-      kind: "dispute",
-      channel: "walkIn",
-      place: "222403100201",
-      intakeNode: "222403100201",
-      parties: [applicant, respondent],
-      description: "邻里之间因漏水发生纠纷"
-    }
     const early = new Scenario()
-    expect(early.refuse({ ...register, occurredAt: "2025-03-03T09:00:01+08:00" }, {
+    expect(early.refuse({ ...registerInput, occurredAt: "2025-03-03T09:00:01+08:00" }, {
       at: "2025-03-03T01:00:00.000Z"
     })).toMatchObject({ _tag: "InvalidInput", field: "occurredAt" })
     early.register({ occurredAt: "2025-03-01" })

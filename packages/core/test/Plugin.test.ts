@@ -28,6 +28,30 @@ const withCenter = <A, E>(
     return yield* f(center, store)
   })
 
+/** Registers a case, accepts it and assesses it (a village neighbourhood case) with a manual risk level. */
+const assessedWithManualLevel = (
+  center: Center.Center,
+  options: {
+    readonly registration?: Record<string, unknown>
+    readonly risk: { readonly level: string; readonly reason: string }
+    readonly acceptedAt: string
+    readonly assessedAt: string
+  }
+) =>
+  Effect.gen(function*() {
+    const { caseId } = yield* center.execute(registration(options.registration))
+    yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: options.acceptedAt })
+    return yield* center.execute({
+      _tag: "Assess",
+      actor: admin,
+      caseId,
+      category: "neighbourhood",
+      complexity: "general",
+      risk: options.risk,
+      at: options.assessedAt
+    })
+  })
+
 const plain = (id: string, extra: Partial<Plugin.Definition<string, undefined, undefined, Plugin.NoApi>> = {}) =>
   Plugin.definePlugin({ id, version: "1.0.0", ...extra })
 
@@ -375,17 +399,12 @@ describe("risk graders", () => {
       { plugins: [plain("grading", { riskGraders: [byHeadcount, onRebound] })] },
       (center) =>
         Effect.gen(function*() {
-          const { caseId } = yield* center.execute(registration({ headcount: 30 }))
           const at = (h: number) => `2025-03-0${4 + Math.floor(h / 24)}T${String(h % 24).padStart(2, "0")}:00:00+08:00`
-          yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: at(1) })
-          const assessed = yield* center.execute({
-            _tag: "Assess",
-            actor: admin,
-            caseId,
-            category: "neighbourhood",
-            complexity: "general",
+          const assessed = yield* assessedWithManualLevel(center, {
+            registration: { headcount: 30 },
             risk: { level: "red", reason: "扬言报复" },
-            at: at(2)
+            acceptedAt: at(1),
+            assessedAt: at(2)
           })
           // the graders said yellow after Assessed; the manual red stands
           expect(assessed.case.risk).toMatchObject({ level: "red", source: "manual" })
@@ -431,18 +450,13 @@ describe("risk graders", () => {
     }
     return withCenter({ plugins: [plain("grading", { riskGraders: [desk] })] }, (center) =>
       Effect.gen(function*() {
-        const { caseId } = yield* center.execute(registration())
         const at = (day: number) => `2025-03-0${day}T09:00:00+08:00`
-        yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: at(4) })
-        const assessed = yield* center.execute({
-          _tag: "Assess",
-          actor: admin,
-          caseId,
-          category: "neighbourhood",
-          complexity: "general",
+        const assessed = yield* assessedWithManualLevel(center, {
           risk: { level: "yellow", reason: "情绪激动" },
-          at: at(5)
+          acceptedAt: at(4),
+          assessedAt: at(5)
         })
+        const { caseId } = assessed
         expect(assessed.case.risk).toMatchObject({ level: "yellow", source: "manual" })
         const regrade = (day: number) =>
           center.execute({ _tag: "Regrade", actor: admin, caseId, reason: "复评", at: at(day) })

@@ -13,6 +13,17 @@ export const resolved = Either.getOrThrow(CenterConfig.resolve(countyConfig, Cal
 
 const decodeCommand = ParseResult.decodeUnknownSync(Command)
 
+/** The Register command (without actor) that `Scenario.register` runs: a neighbours' dispute at a village. */
+export const registerInput = {
+  _tag: "Register",
+  kind: "dispute",
+  channel: "walkIn",
+  place: "222403100201",
+  intakeNode: "222403100201",
+  parties: [applicant, respondent],
+  description: "邻里之间因漏水发生纠纷"
+} as const
+
 /**
  * A given/when/then harness over the pure lifecycle: commands are decided and evolved in memory, one hour apart
  * unless a time is given.
@@ -109,16 +120,7 @@ export class Scenario {
   }
 
   register(extra: Record<string, unknown> = {}): this {
-    this.run({
-      _tag: "Register",
-      kind: "dispute",
-      channel: "walkIn",
-      place: "222403100201",
-      intakeNode: "222403100201",
-      parties: [applicant, respondent],
-      description: "邻里之间因漏水发生纠纷",
-      ...extra
-    })
+    this.run({ ...registerInput, ...extra })
     return this
   }
 

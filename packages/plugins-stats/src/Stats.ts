@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Actor, CaseStore, type CenterConfig, Errors, Policy, Primitives, Privacy, Query } from "@fengqiao/core"
+import { Actor, CaseStore, type CenterConfig, Errors, Policy, Primitives, Query } from "@fengqiao/core"
 import * as Arr from "effect/Array"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -190,18 +190,8 @@ const parseOptions = { errors: "all", onExcessProperty: "error" } as const
 const invalid = (field: string, expected: string) =>
   new Errors.InvalidInput({ field, expected, issues: [{ field, expected }] })
 
-const toInvalid = (issue: ParseResult.ParseIssue): Errors.InvalidInput => {
-  const issues = ParseResult.ArrayFormatter.formatIssueSync(issue).map((i) => ({
-    field: i.path.map(String).join(".") || "(root)",
-    expected: i._tag === "Missing"
-      ? "a value (the field is required)"
-      : i._tag === "Unexpected"
-      ? "no such field"
-      : Privacy.maskText(i.message.startsWith("Expected ") ? i.message.slice("Expected ".length) : i.message)
-  }))
-  const first = issues[0] ?? { field: "(root)", expected: "a dashboard query" }
-  return new Errors.InvalidInput({ field: first.field, expected: first.expected, issues })
-}
+// the fields named and what they expected, with ID and phone numbers quoted from the input masked
+const toInvalid = (issue: ParseResult.ParseIssue): Errors.InvalidInput => Errors.invalidInputFromParseError(issue)
 
 /**
  * Decodes a dashboard input (actor and query); a bad field is an `InvalidInput` naming it.
