@@ -991,6 +991,8 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
                   : e
               )
               yield* redact({ centre, caseId: c.id, version: c.version, snapshot, events })
+              // plugins forget what they derived from the case's people, in the same transaction
+              yield* host.retention(mode, c, snapshot)
               yield* store.writeState(centre, retentionNamespace, c.id, before?.version ?? 0, {
                 mode,
                 at: new Date(yield* Clock.currentTimeMillis).toISOString(),

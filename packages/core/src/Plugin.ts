@@ -7,6 +7,8 @@
  * - `onEvents`: runs inside the append transaction — a failure or timeout aborts the whole command;
  * - `projections`: named `onEvents` handlers for chosen event types that keep the plugin's state;
  * - `afterCommit`: runs after the commit — a failure is logged with the plugin id and the command stands;
+ * - `onRetention`: runs when the retention rule (保存期限) anonymises or purges a case, inside that case's
+ *   transaction, so that the plugin forgets the personal data it derived from the case (a failure keeps the case);
  * - `riskGraders` (and one `riskPolicy` per centre): grade cases when their events change a factor;
  * - `api`: queries and commands, exposed on the Effect and the Promise API with their full types;
  * - `migrations`: steps over the plugin's state, applied once, recorded in their own table.
@@ -110,6 +112,19 @@ export interface EventsContext<C> extends Context<C> {
  */
 export interface AfterCommitContext<C> extends EventsContext<C> {
   readonly execute: (command: unknown) => Effect.Effect<unknown, unknown>
+}
+
+/**
+ * What `onRetention` sees: the case as it was, the case as it is kept (names and description replaced; for a purge,
+ * the summary that stays once its events are gone), and how the retention rule applied (`anonymise` or `purge`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetentionContext<C> extends Context<C> {
+  readonly mode: "anonymise" | "purge"
+  readonly before: Case
+  readonly case: Case
 }
 
 /**
@@ -287,6 +302,12 @@ export interface Definition<Id extends string, C, CI, A extends Api> {
   readonly onEvents?: ((ctx: EventsContext<C>) => Effect.Effect<void, unknown>) | undefined
   readonly projections?: ReadonlyArray<Projection<C>> | undefined
   readonly afterCommit?: ((ctx: AfterCommitContext<C>) => Effect.Effect<void, unknown>) | undefined
+  /**
+   * Runs inside the transaction in which `applyRetention` anonymises or purges a case: remove what the plugin keeps
+   * about the case's people (indexes by ID number, phone or address). A failure or timeout is a `PluginFailed`
+   * and leaves that case as it was.
+   */
+  readonly onRetention?: ((ctx: RetentionContext<C>) => Effect.Effect<void, unknown>) | undefined
   readonly riskGraders?: ReadonlyArray<RiskGrader<C>> | undefined
   readonly riskPolicy?: RiskPolicy<C> | undefined
   readonly api?: ((ctx: ApiContext<C>) => A) | undefined

@@ -364,6 +364,76 @@ describe("the retention rule (保存期限)", () => {
     }))
 })
 
+describe("the retention rule and plugins (onRetention)", () => {
+  const gradesNamespace = "fengqiao:grades"
+  /** Two graders with different triggers, so that the host remembers each one's last grade per case. */
+  const graders = Plugin.definePlugin({
+    id: "graders",
+    version: "1.0.0",
+    riskGraders: [
+      { id: "intake", triggers: ["Registered"], grade: () => Effect.succeed({ score: 1, factors: [] }) },
+      { id: "follow", triggers: ["FollowUpRecorded"], grade: () => Effect.succeed({ score: 2, factors: [] }) }
+    ]
+  })
+  const seen: Array<{ mode: string; id: string; before: string; after: string }> = []
+  const watcher = Plugin.definePlugin({
+    id: "watcher",
+    version: "1.0.0",
+    onRetention: (ctx) =>
+      Effect.sync(() => {
+        seen.push({
+          mode: ctx.mode,
+          id: ctx.before.id,
+          before: ctx.before.parties[0]!.name,
+          after: ctx.case.parties[0]!.name
+        })
+      })
+  })
+  const failing = Plugin.definePlugin({
+    id: "failing",
+    version: "1.0.0",
+    onRetention: () => Effect.fail("index unavailable")
+  })
+
+  it.effect("each plugin's onRetention sees the case before and after, in the case's transaction", () =>
+    Effect.gen(function*() {
+      seen.length = 0
+      const { center, store } = yield* open({ retention: { afterDays: 365 }, plugins: [graders, watcher] })
+      const old = yield* center.execute(registerInput())
+      for (const c of toArchived(old.caseId)) yield* center.execute(c)
+      const remembered = Effect.map(store.readState(centre, gradesNamespace, [old.caseId]), (es) => es.length)
+      expect(yield* remembered).toBe(1)
+      const asOf = "2026-03-05T00:00:00Z"
+      yield* center.applyRetention({ actor: admin, asOf })
+      expect(seen).toEqual([{ mode: "anonymise", id: old.caseId, before: "张三", after: "当事人1" }])
+      // anonymising keeps the remembered grades (the case's summary and risk stay); purging removes them
+      expect(yield* remembered).toBe(1)
+      yield* center.applyRetention({ actor: admin, asOf, mode: "purge" })
+      expect(seen.map((s) => s.mode)).toEqual(["anonymise", "purge"])
+      expect(seen[1]).toMatchObject({ before: "当事人1", after: "当事人1" })
+      expect(yield* remembered).toBe(0)
+    }))
+
+  it.effect("a plugin whose onRetention fails leaves the case as it was (PluginFailed)", () =>
+    Effect.gen(function*() {
+      const { center } = yield* open({ retention: { afterDays: 365 }, plugins: [failing] })
+      const old = yield* center.execute(registerInput())
+      for (const c of toArchived(old.caseId)) yield* center.execute(c)
+      const asOf = "2026-03-05T00:00:00Z"
+      const r = yield* Effect.either(center.applyRetention({ actor: admin, asOf }))
+      expect(r._tag === "Left" ? r.left : "applied").toMatchObject({
+        _tag: "PluginFailed",
+        plugin: "failing",
+        hook: "onRetention"
+      })
+      const kept = yield* center.get({ actor: admin, caseId: old.caseId, personalData: "full" })
+      expect(kept.parties).toEqual([applicant, respondent])
+      const history = JSON.stringify(yield* center.history({ actor: admin, caseId: old.caseId, personalData: "full" }))
+      expect(history).toContain(FULL_ID)
+      expect(yield* center.verify({ actor: admin })).toMatchObject({ ok: true, purged: 0 })
+    }))
+})
+
 describe("the audit trail's hash", () => {
   it("is hex SHA-256 of the previous hash, a newline and the canonical JSON, for any event (chains already stored keep verifying)", () => {
     const reference = (previous: string, event: unknown) =>

@@ -6,8 +6,10 @@
  *
  * Its state lives in its own namespace: `i/<kind>/<fingerprint>` (the incidents of a person, phone or address —
  * fingerprints, never the ID numbers themselves) and `w/<place path><case id>` (open warnings, so that a
- * jurisdiction subtree is one prefix scan). The centre does not tell plugins when its retention rule anonymises or
- * purges cases: `pruneIncidents` then removes their links from the incident index.
+ * jurisdiction subtree is one prefix scan). When the centre's retention rule anonymises or purges a case, the
+ * plugin removes the case's links from the incident index in the same transaction (`onRetention`);
+ * `pruneIncidents` sweeps the links of cases changed or removed otherwise (or anonymised before this plugin was
+ * installed).
  *
  * @example
  * ```ts
@@ -20,7 +22,7 @@
  *
  * @since 0.1.0
  */
-import { type Actor, type Case, type CenterConfig, Errors, Plugin, Policy, Primitives, Privacy } from "@fengqiao/core"
+import { type Actor, type Case, type CenterConfig, Errors, Plugin, Policy, Primitives } from "@fengqiao/core"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -322,18 +324,7 @@ const invalidInput = (field: string, expected: string) =>
 /** Decodes an API input; a bad field is an `InvalidInput` naming it (the host has checked `actor`). */
 const decodeInput = <A, I>(schema: Schema.Schema<A, I>, input: unknown): Effect.Effect<A, Errors.InvalidInput> =>
   Either.match(ParseResult.decodeUnknownEither(schema, parseOptions)(input), {
-    onLeft: (issue) => {
-      const issues = ParseResult.ArrayFormatter.formatIssueSync(issue).map((i) => ({
-        field: i.path.map(String).join(".") || "(root)",
-        expected: i._tag === "Missing"
-          ? "a value (the field is required)"
-          : i._tag === "Unexpected"
-          ? "no such field"
-          : Privacy.maskText(i.message.startsWith("Expected ") ? i.message.slice("Expected ".length) : i.message)
-      }))
-      const first = issues[0] ?? { field: "(root)", expected: "a valid input" }
-      return Effect.fail(new Errors.InvalidInput({ field: first.field, expected: first.expected, issues }))
-    },
+    onLeft: (issue) => Effect.fail(Errors.invalidInputFromParseError(issue)),
     onRight: Effect.succeed
   })
 
@@ -510,6 +501,20 @@ export const riskPlugin = (options: RiskOptions = {}) =>
             return [...list, { caseId: ctx.case.id, at: ctx.case.registeredAt, channel: ctx.case.channel }].slice(-KEEP)
           }), { discard: true })
     }],
+
+    // the retention rule took the case's people away: its links in the incident index go with them
+    onRetention: (ctx) => {
+      const kept = new Set(incidentKeys(ctx.case, ctx.lookupHash))
+      return Effect.forEach(
+        incidentKeys(ctx.before, ctx.lookupHash).filter((key) => !kept.has(key)),
+        (key) =>
+          ctx.state.update(key, (current) => {
+            const list = asIncidents(current).filter((i) => i.caseId !== ctx.before.id)
+            return list.length > 0 ? list : undefined
+          }),
+        { discard: true }
+      )
+    },
 
     riskGraders: [{
       id: "rules",
@@ -781,9 +786,10 @@ export const riskPlugin = (options: RiskOptions = {}) =>
           }),
         /**
          * Removes from the incident index the links to cases that no longer name that person, phone or address:
-         * cases the retention rule anonymised or purged (`applyRetention`), or that are gone. The centre does not
-         * tell plugins when it applies the retention rule: run this after it. Like `applyRetention`, it needs an
-         * actor at the root with one of `retentionRoles` (by default the roles granted `applyRetention`).
+         * cases anonymised or purged before this plugin was installed, or changed or removed by other means
+         * (`applyRetention` itself unlinks the cases it anonymises or purges, through `onRetention`). Like
+         * `applyRetention`, it needs an actor at the root with one of `retentionRoles` (by default the roles granted
+         * `applyRetention`).
          */
         pruneIncidents: (input: PruneIncidentsInput, caller: Plugin.Caller) =>
           Effect.gen(function*() {

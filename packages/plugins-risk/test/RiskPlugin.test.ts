@@ -5,6 +5,7 @@ import * as TestClock from "effect/TestClock"
 import { defineRiskGrader } from "../src/Grader.js"
 import * as Presets from "../src/Presets.js"
 import { type RiskOptions, riskPlugin } from "../src/RiskPlugin.js"
+import { registration } from "./fixtures.js"
 
 const { admin, applicant, countyConfig } = Examples
 
@@ -21,18 +22,49 @@ const stranger = (n: number) => ({ _tag: "Person", role: "applicant", name: `当
 let people = 0
 
 const register = (center: Center.Center, extra: Record<string, unknown> = {}) =>
-  center.execute({
-    _tag: "Register",
-    actor: admin,
-    kind: "dispute",
-    channel: "walkIn",
-    place: "222403100201",
-    intakeNode: "222403100201",
-    parties: [stranger(++people)],
-    description: "邻里纠纷",
-    at: "2025-03-03T09:00:00+08:00",
-    ...extra
+  center.execute(registration({ parties: [stranger(++people)], ...extra }))
+
+/** Police referrals (公安转来) about `applicant`, registered at 9:00 on each of the given days of March 2025. */
+const policeReferrals = (center: Center.Center, days: ReadonlyArray<string>) =>
+  Effect.forEach(
+    days,
+    (day) => register(center, { channel: "policeReferral", parties: [applicant], at: `2025-03-${day}T09:00:00+08:00` }),
+    { discard: true }
+  )
+
+/**
+ * Accepts a case (10:00, 3 March 2025) and assesses it an hour later: category `other`, simple, unless `assess`
+ * says otherwise (and with a manual risk level if it gives one).
+ */
+const acceptAndAssess = (center: Center.Center, caseId: string, assess: Record<string, unknown> = {}) =>
+  Effect.gen(function*() {
+    yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: "2025-03-03T10:00:00+08:00" })
+    return yield* center.execute({
+      _tag: "Assess",
+      actor: admin,
+      caseId,
+      category: "other",
+      complexity: "simple",
+      at: "2025-03-03T11:00:00+08:00",
+      ...assess
+    })
   })
+
+/**
+ * A backlog entered long after the events (the wall clock is months past them): two police referrals about
+ * `applicant` (1 and 5 March 2025), then a case about them with a threat word (9 March), returned as `third`.
+ */
+const backlogWithThreat = Effect.gen(function*() {
+  yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
+  const center = yield* centerWith()
+  yield* policeReferrals(center, ["01", "05"])
+  const third = yield* register(center, {
+    description: "扬言",
+    parties: [applicant],
+    at: "2025-03-09T09:00:00+08:00"
+  })
+  return { center, third }
+})
 
 describe("the risk plugin", () => {
   it.effect("grades at registration, explains the grade and opens a warning with its owner and due time", () =>
@@ -157,13 +189,7 @@ describe("the risk plugin", () => {
         at: "2025-03-01T09:00:00+08:00"
       })
       expect(first.case.risk.level).toBe("blue") // threat word 25
-      for (const day of ["05", "09"]) {
-        yield* register(center, {
-          channel: "policeReferral",
-          parties: [applicant],
-          at: `2025-03-${day}T09:00:00+08:00`
-        })
-      }
+      yield* policeReferrals(center, ["05", "09"])
       const again = yield* center.get({ actor: admin, caseId: first.caseId })
       // 25 threat + 2 other cases (20) + 2 police referrals (30)
       expect(again.risk).toMatchObject({ level: "red", score: 75 })
@@ -197,20 +223,7 @@ describe("the risk plugin", () => {
   it.effect("the re-grade of related cases uses the new incident's time, not the wall clock (the window stays put)", () =>
     Effect.gen(function*() {
       // the centre runs long after the events (a backlog entered later): the wall clock is months past them
-      yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
-      const center = yield* centerWith()
-      for (const day of ["01", "05"]) {
-        yield* register(center, {
-          channel: "policeReferral",
-          parties: [applicant],
-          at: `2025-03-${day}T09:00:00+08:00`
-        })
-      }
-      const third = yield* register(center, {
-        description: "扬言",
-        parties: [applicant],
-        at: "2025-03-09T09:00:00+08:00"
-      })
+      const { center, third } = yield* backlogWithThreat
       // 25 threat + 2 other cases (20) + 2 police referrals (30)
       expect(third.case.risk).toMatchObject({ level: "red", score: 75 })
       yield* register(center, { parties: [applicant], at: "2025-03-12T09:00:00+08:00" })
@@ -225,20 +238,7 @@ describe("the risk plugin", () => {
 
   it.effect("a related case with events after the new incident is re-graded looking back from the incident", () =>
     Effect.gen(function*() {
-      yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
-      const center = yield* centerWith()
-      for (const day of ["01", "05"]) {
-        yield* register(center, {
-          channel: "policeReferral",
-          parties: [applicant],
-          at: `2025-03-${day}T09:00:00+08:00`
-        })
-      }
-      const third = yield* register(center, {
-        description: "扬言",
-        parties: [applicant],
-        at: "2025-03-09T09:00:00+08:00"
-      })
+      const { center, third } = yield* backlogWithThreat
       yield* center.execute({ _tag: "Accept", actor: admin, caseId: third.caseId, at: "2025-03-20T09:00:00+08:00" })
       // entered late: registered on the 12th, after the third case was accepted on the 20th
       yield* register(center, { parties: [applicant], at: "2025-03-12T09:00:00+08:00" })
@@ -254,15 +254,7 @@ describe("the risk plugin", () => {
         escalation: [{ level: "red", from: "village", to: "township", mode: "automatic" }]
       })
       const { caseId } = yield* register(center, { description: "当事人扬言报复", category: "marriageFamily" })
-      yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: "2025-03-03T10:00:00+08:00" })
-      const assessed = yield* center.execute({
-        _tag: "Assess",
-        actor: admin,
-        caseId,
-        category: "marriageFamily",
-        complexity: "general",
-        at: "2025-03-03T11:00:00+08:00"
-      })
+      const assessed = yield* acceptAndAssess(center, caseId, { category: "marriageFamily", complexity: "general" })
       expect(assessed.case.risk.level).toBe("red")
       const now = yield* center.get({ actor: admin, caseId })
       expect(now).toMatchObject({ status: "escalated", handlingNode: "222403100" })
@@ -273,15 +265,8 @@ describe("the risk plugin", () => {
     Effect.gen(function*() {
       const center = yield* centerWith()
       const { caseId } = yield* register(center)
-      yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: "2025-03-03T10:00:00+08:00" })
-      const assessed = yield* center.execute({
-        _tag: "Assess",
-        actor: admin,
-        caseId,
-        category: "other",
-        complexity: "simple",
-        risk: { level: "yellow", reason: "网格员反映情绪激动" },
-        at: "2025-03-03T11:00:00+08:00"
+      const assessed = yield* acceptAndAssess(center, caseId, {
+        risk: { level: "yellow", reason: "网格员反映情绪激动" }
       })
       expect(assessed.case.risk).toMatchObject({ level: "yellow", source: "manual" })
     }))
@@ -299,15 +284,7 @@ describe("the risk plugin", () => {
         const center = yield* centerWith(options, [watchList])
         const { caseId, case: registered } = yield* register(center)
         expect(registered.risk).toMatchObject({ level: "red", score: 60 })
-        yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: "2025-03-03T10:00:00+08:00" })
-        const assessed = yield* center.execute({
-          _tag: "Assess",
-          actor: admin,
-          caseId,
-          category: "other",
-          complexity: "simple",
-          at: "2025-03-03T11:00:00+08:00"
-        })
+        const assessed = yield* acceptAndAssess(center, caseId)
         expect(assessed.case.risk).toMatchObject({ level: "red", score: 60, source: "grader" })
         const explained = yield* center.plugins.risk.explain({ actor: admin, caseId })
         expect(explained.warning).toMatchObject({ level: "red" })
@@ -324,16 +301,7 @@ describe("the risk plugin", () => {
       })
       const center = yield* centerWith({}, [desk])
       const { caseId } = yield* register(center)
-      yield* center.execute({ _tag: "Accept", actor: admin, caseId, at: "2025-03-03T10:00:00+08:00" })
-      yield* center.execute({
-        _tag: "Assess",
-        actor: admin,
-        caseId,
-        category: "other",
-        complexity: "simple",
-        risk: { level: "yellow", reason: "网格员反映情绪激动" },
-        at: "2025-03-03T11:00:00+08:00"
-      })
+      yield* acceptAndAssess(center, caseId, { risk: { level: "yellow", reason: "网格员反映情绪激动" } })
       const regrade = (hour: number) =>
         center.execute({ _tag: "Regrade", actor: admin, caseId, reason: "复评", at: `2025-03-03T${hour}:00:00+08:00` })
       level = "red"
@@ -469,54 +437,6 @@ describe("the risk plugin", () => {
         expect(outcome).toMatchObject({ _tag: "PluginFailed", plugin: "risk", hook: "riskPolicy" })
         expect((outcome as { readonly reason?: string }).reason).toMatch(/calming\/calming.*score/)
       }
-    }))
-
-  it.effect("after the retention rule purges a case, pruneIncidents removes its links from the incident index", () =>
-    Effect.gen(function*() {
-      const store = yield* MemoryStore.make
-      const center = yield* Center.make({
-        config: countyConfig,
-        plugins: [riskPlugin()],
-        retention: { afterDays: 365 }
-      }).pipe(Effect.provideService(CaseStore.CaseStore, store))
-      const old = yield* register(center, { parties: [applicant] })
-      let hour = 9
-      const at = () => `2025-03-03T${String(++hour).padStart(2, "0")}:00:00+08:00`
-      for (
-        const c of [
-          { _tag: "Accept", at: at() },
-          { _tag: "Assess", category: "neighbourhood", complexity: "general", at: at() },
-          { _tag: "Dispatch", leadUnit: "dstMediation", mediationType: "people", at: at() },
-          { _tag: "StartHandling", at: at() },
-          { _tag: "RecordOutcome", outcome: { _tag: "Resolved", agreement: { summary: "双方达成协议" } }, at: at() },
-          { _tag: "GiveFeedback", rating: "satisfied", at: at() },
-          { _tag: "RecordFollowUp", result: "stable", at: at() },
-          { _tag: "Archive", at: at() }
-        ]
-      ) {
-        yield* center.execute({ ...c, actor: admin, caseId: old.caseId })
-      }
-      const current = yield* register(center, { parties: [applicant], at: "2026-03-01T09:00:00+08:00" })
-      const linked = Effect.map(
-        store.scanState(countyConfig.id, "risk", { prefix: "i/", limit: 100 }),
-        (es) => es.flatMap((e) => (e.value as ReadonlyArray<{ readonly caseId: string }>).map((i) => i.caseId))
-      )
-      expect(yield* linked).toContain(old.caseId)
-      const purged = yield* center.applyRetention({ actor: admin, asOf: "2026-03-05T00:00:00Z", mode: "purge" })
-      expect(purged.cases.map((c) => c.caseId)).toEqual([old.caseId])
-      // only an actor at the root that may apply the retention rule
-      const townshipAdmin = { ...admin, id: "ds-admin", jurisdiction: "222403100" }
-      for (const actor of [Examples.viewer, townshipAdmin]) {
-        const r = yield* Effect.either(center.plugins.risk.pruneIncidents({ actor }))
-        expect(r._tag === "Left" ? (r.left as { readonly _tag: string })._tag : "pruned").toBe("Forbidden")
-      }
-      const pruned = yield* center.plugins.risk.pruneIncidents({ actor: admin })
-      expect(pruned.removed).toBeGreaterThan(0)
-      const left = yield* linked
-      expect(left).not.toContain(old.caseId)
-      expect(left).toContain(current.caseId)
-      // nothing left to do the second time
-      expect((yield* center.plugins.risk.pruneIncidents({ actor: admin })).removed).toBe(0)
     }))
 
   it("works through the Promise API with another preset, and the centre takes the preset's levels", async () => {

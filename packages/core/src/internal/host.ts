@@ -13,7 +13,7 @@ import type { Case, Risk } from "../Case.js"
 import type { CaseStore, StateEntry } from "../CaseStore.js"
 import type { Resolved } from "../CenterConfig.js"
 import type { Command } from "../Command.js"
-import { Forbidden, GuardFailed, type InvalidInput, PluginFailed, type StoreError, VersionConflict } from "../Errors.js"
+import { Forbidden, GuardFailed, type InvalidInput, PluginFailed, StoreError, VersionConflict } from "../Errors.js"
 import type { Envelope, EventName } from "../Event.js"
 import * as Lifecycle from "../Lifecycle.js"
 import * as Plugin from "../Plugin.js"
@@ -113,6 +113,7 @@ export const makeHost = (o: HostOptions) => {
     plugin.onEvents !== undefined || (plugin.projections?.length ?? 0) > 0 || (plugin.riskGraders?.length ?? 0) > 0
   )
   const anyAfter = contexts.some(({ plugin }) => plugin.afterCommit !== undefined)
+  const anyRetention = contexts.some(({ plugin }) => plugin.onRetention !== undefined)
 
   /** Plugin guards, in plugin order, before `decide`. */
   const guards = (command: Command, state: Case | undefined): Effect.Effect<void, GuardFailed | PluginFailed> =>
@@ -340,6 +341,41 @@ export const makeHost = (o: HostOptions) => {
       { discard: true }
     )
 
+  /**
+   * Inside the transaction of `applyRetention`, for one case: each plugin's `onRetention`, in plugin order; on a
+   * purge, the host's own remembered grades of the case go too.
+   */
+  const retention = (
+    mode: "anonymise" | "purge",
+    before: Case,
+    after: Case
+  ): Effect.Effect<void, PluginFailed | StoreError> =>
+    Effect.zipRight(
+      !anyRetention ? Effect.void : Effect.forEach(
+        contexts,
+        ({ context, plugin }) =>
+          plugin.onRetention === undefined
+            ? Effect.void
+            : guarded(plugin.id, "onRetention", () => plugin.onRetention!({ ...context, mode, before, case: after })),
+        { discard: true }
+      ),
+      mode !== "purge" || remembered.size === 0 ? Effect.void : Effect.flatMap(
+        store.readState(centre, gradesNamespace, [before.id]),
+        ([entry]) =>
+          entry === undefined ? Effect.void : Effect.asVoid(
+            store.writeState(centre, gradesNamespace, before.id, entry.version, undefined).pipe(
+              Effect.catchTag("StateConflict", () =>
+                Effect.fail(
+                  new StoreError({
+                    operation: "applyRetention",
+                    reason: `the remembered grades of ${before.id} changed while the retention rule applied`
+                  })
+                ))
+            )
+          )
+      )
+    )
+
   /** Applies each plugin's pending migrations, each in a transaction with its record. */
   const migrate: Effect.Effect<void, PluginFailed | StoreError> = Effect.forEach(
     contexts,
@@ -412,6 +448,7 @@ export const makeHost = (o: HostOptions) => {
     inline,
     afterCommit,
     hasAfterCommit: anyAfter,
+    retention,
     migrate,
     apis,
     useExecute: (f: (command: unknown) => Effect.Effect<unknown, unknown>) => {
