@@ -364,6 +364,17 @@ export interface CaseStore {
   readonly capabilities: Capabilities
   /** The latest snapshot of a case. */
   readonly load: (centre: string, caseId: string) => Effect.Effect<Option.Option<Case>, StoreError | CorruptRecord>
+  /**
+   * The latest snapshots of several cases at once, in any order; ids without a case are left out. Optional: the
+   * centre falls back to {@link CaseStore.load} per id (the bulk import checks its case ids with it, one query per
+   * few hundred ids on the SQL stores instead of one per case).
+   */
+  readonly loadMany?:
+    | ((
+      centre: string,
+      caseIds: ReadonlyArray<string>
+    ) => Effect.Effect<ReadonlyArray<Case>, StoreError | CorruptRecord>)
+    | undefined
   /** The latest snapshot of a case by its code. */
   readonly loadByCode: (centre: string, code: string) => Effect.Effect<Option.Option<Case>, StoreError | CorruptRecord>
   /** Appends atomically; see {@link AppendRequest}. */

@@ -778,9 +778,31 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
         if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
           return yield* refuse(-1, -1, invalidInput("batchSize", "an integer from 1 to 100000"))
         }
+        // the case ids the import names (new cases' own, merge targets), looked up at once where the store can
+        const named = new Set<string>()
+        for (const item of input.cases) {
+          for (const raw of Array.isArray(item?.commands) ? item.commands : []) {
+            if (typeof raw !== "object" || raw === null) continue
+            const r = raw as { readonly _tag?: unknown; readonly caseId?: unknown; readonly into?: unknown }
+            if (r._tag === "Register" && typeof r.caseId === "string") named.add(r.caseId)
+            if (r._tag === "Merge" && typeof r.into === "string") named.add(r.into)
+          }
+        }
+        const stored = new Map<string, Case>()
+        let prefetched = false
+        if (store.loadMany !== undefined && named.size > 0) {
+          const found = yield* Effect.either(store.loadMany(centre, [...named]))
+          if (Either.isRight(found)) {
+            for (const c of found.right) stored.set(c.id, c)
+            prefetched = true
+          } else if (found.left._tag === "StoreError") return yield* found.left
+          // a corrupt row: every id is loaded on its own below, refusing the import at the command naming it
+        }
         // a snapshot that cannot be read refuses the import at that command (it is never a crash)
         const loadFor = (i: number, j: number, caseId: string) =>
-          store.load(centre, caseId).pipe(Effect.catchTag("CorruptRecord", (e) => Effect.fail(refuse(i, j, e))))
+          prefetched && named.has(caseId)
+            ? Effect.succeed(Option.fromNullable(stored.get(caseId)))
+            : store.load(centre, caseId).pipe(Effect.catchTag("CorruptRecord", (e) => Effect.fail(refuse(i, j, e))))
         const now = new Date(yield* Clock.currentTimeMillis).toISOString()
         const prepared: Array<
           { readonly request: CaseStore.AppendRequest; readonly year: number; readonly last: Command }

@@ -164,6 +164,17 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
   const store: CaseStore = {
     capabilities: { name: "memory", persistent: false, concurrentWriters: false },
     load: (centre, caseId) => Effect.sync(() => Option.fromNullable(centres.get(centre)?.cases.get(caseId)?.snapshot)),
+    loadMany: (centre, caseIds) =>
+      Effect.sync(() => {
+        const cases = centres.get(centre)?.cases
+        const out: Array<Case> = []
+        if (cases === undefined) return out
+        for (const id of new Set(caseIds)) {
+          const e = cases.get(id)
+          if (e !== undefined) out.push(e.snapshot)
+        }
+        return out
+      }),
     loadByCode: (centre, code) =>
       Effect.sync(() => {
         const c = centres.get(centre)

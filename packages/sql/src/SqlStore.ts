@@ -15,6 +15,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import { AuditTrail, Case, CaseStore, Errors, Event, type Jurisdiction } from "@fengqiao/core"
+import * as Arr from "effect/Array"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -345,6 +346,30 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           rememberHead(centre, row.id, Number(row.version), row.head_hash)
           return Effect.map(snapshotOf(centre, row.id, row.version, row.snapshot), Option.some)
         })
+      )
+
+    /** Several cases by id: one query per 500 ids. */
+    const loadMany = (centre: string, caseIds: ReadonlyArray<string>) =>
+      Effect.map(
+        Effect.forEach(
+          Arr.chunksOf([...new Set(caseIds)], 500),
+          (ids) =>
+            q<{ id: string; version: unknown; snapshot: unknown; head_hash: unknown }>(
+              `SELECT id, version, snapshot, head_hash FROM ${t.cases} WHERE centre = ? AND id IN (${
+                ids.map(() => "?").join(", ")
+              })`,
+              [centre, ...ids]
+            ).pipe(
+              Effect.mapError(storeError("loadMany")),
+              Effect.flatMap((rows) =>
+                Effect.forEach(rows, (row) => {
+                  rememberHead(centre, row.id, Number(row.version), row.head_hash)
+                  return snapshotOf(centre, row.id, row.version, row.snapshot)
+                })
+              )
+            )
+        ),
+        (pages) => pages.flat()
       )
 
     // ---- writing ---------------------------------------------------------------------------------------------
@@ -903,6 +928,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       appliedMigrations: appliedMigrations.pipe(Effect.mapError(storeError("appliedMigrations"))),
       ensureMigrated: ensureMigrated.pipe(Effect.mapError(storeError("ensureMigrated"))),
       load: (centre, caseId) => loadWhere("id", centre, caseId),
+      loadMany,
       loadByCode: (centre, code) => loadWhere("code", centre, code),
       append,
       appendBatch,

@@ -415,6 +415,35 @@ export const run = (adapter: Adapter): void => {
         expect(Option.isNone(yield* store.findCommand(centre, "nope"))).toBe(true)
       })))
 
+    it.live("loadMany (where the store has it) gives what load gives, for any number of ids", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const { center, store } = yield* open(adapter.fresh())
+        if (store.loadMany === undefined) return
+        const a = yield* center.execute(registerInput())
+        const b = yield* center.execute(registerInput())
+        yield* center.execute({
+          _tag: "Accept",
+          actor: Examples.admin,
+          caseId: b.caseId,
+          at: "2025-03-03T10:00:00+08:00"
+        })
+        // more ids than one query takes, the stored ones after the first few hundred, one of them twice
+        const ids = [
+          ...Array.from({ length: 600 }, (_, i) => `missing-${i}`),
+          b.caseId,
+          a.caseId,
+          b.caseId
+        ]
+        const found = yield* store.loadMany(centre, ids)
+        const byId = new Map(found.map((c) => [c.id, c]))
+        expect(found).toHaveLength(2)
+        expect(byId.get(a.caseId)).toStrictEqual(Option.getOrThrow(yield* store.load(centre, a.caseId)))
+        expect(byId.get(b.caseId)).toStrictEqual(Option.getOrThrow(yield* store.load(centre, b.caseId)))
+        expect(byId.get(b.caseId)?.version).toBe(2)
+        expect(yield* store.loadMany("another-centre", [a.caseId])).toEqual([])
+        expect(yield* store.loadMany(centre, [])).toEqual([])
+      })))
+
     it.live("a stale expected version is a VersionConflict naming the actual version", () =>
       Effect.scoped(Effect.gen(function*() {
         const { center, store } = yield* open(adapter.fresh())
