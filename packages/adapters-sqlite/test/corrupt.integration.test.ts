@@ -109,6 +109,7 @@ describe("SQLite: unreadable records", () => {
       ) {
         yield* expectCorrupt(store.load(centre, caseId), caseId, 3, reason)
         yield* expectCorrupt(store.loadByCode(centre, codes[caseId]!), caseId, 3, reason)
+        yield* expectCorrupt(store.loadMany!(centre, [ids.healthy, caseId]), caseId, 3, reason)
         yield* expectCorrupt(center.get({ actor, caseId }), caseId, 3, reason)
         yield* expectCorrupt(center.getByCode({ actor, code: codes[caseId]! }), caseId, 3, reason)
         yield* expectCorrupt(center.history({ actor, caseId }), caseId, 3, reason)

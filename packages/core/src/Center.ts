@@ -618,6 +618,12 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
         const decoded = decodeCommand(input)
         if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
         const command = decoded.right
+        // `import:<case id>` records a bulk import: a command taking it would make that import fail as a duplicate
+        if (command.commandId?.startsWith("import:") === true) {
+          return Effect.fail(
+            invalidInput("commandId", "a command id not starting with \"import:\" (kept for importCases)")
+          )
+        }
         // a node that is not in the tree is bad input naming its field, before any policy can call it "outside the
         // actor's jurisdiction"
         const unknownNode = Lifecycle.unknownNode(config, command)

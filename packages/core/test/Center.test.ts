@@ -680,6 +680,10 @@ describe("Center", () => {
         }]
       }))
       expect(intoHidden).toMatchObject({ _tag: "ImportRefused", caseIndex: 0, commandIndex: 1, error: "Forbidden" })
+      // the import's own command ids (import:<case id>) cannot be taken by a command, which would block the import
+      const squatter = yield* Effect.flip(register(admin, { commandId: "import:h7" }))
+      expect(squatter).toMatchObject({ _tag: "InvalidInput", field: "commandId" })
+      expect((yield* center.importCases({ cases: [loop("h7", 6)] })).imported).toHaveLength(1)
     }).pipe(Effect.provide(centerLayer())))
 
   it.effect("labels in every language", () =>
