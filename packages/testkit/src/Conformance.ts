@@ -199,6 +199,15 @@ const hostileValue: FastCheck.Arbitrary<unknown> = FastCheck.oneof(
   FastCheck.string({ unit: "grapheme", maxLength: 50 })
 )
 
+/** Acceptance of a case at 10:00 on 3 March 2025 (an hour after `registerInput`'s registration). */
+const acceptInput = (caseId: string, extra: Record<string, unknown> = {}) => ({
+  _tag: "Accept",
+  actor: Examples.admin,
+  caseId,
+  at: "2025-03-03T10:00:00+08:00",
+  ...extra
+})
+
 const templates = (caseId: string, code: string): Record<string, Record<string, unknown>> => ({
   Register: registerInput(),
   Accept: { _tag: "Accept", actor: Examples.admin, caseId },
@@ -394,13 +403,7 @@ export const run = (adapter: Adapter): void => {
       Effect.scoped(Effect.gen(function*() {
         const { center, store } = yield* open(adapter.fresh())
         const r = yield* center.execute(registerInput({ commandId: "reg-1" }))
-        yield* center.execute({
-          _tag: "Accept",
-          actor: Examples.admin,
-          caseId: r.caseId,
-          commandId: "acc-1",
-          at: "2025-03-03T10:00:00+08:00"
-        })
+        yield* center.execute(acceptInput(r.caseId, { commandId: "acc-1" }))
         const loaded = Option.getOrThrow(yield* store.load(centre, r.caseId))
         expect(loaded.status).toBe("accepted")
         expect(loaded.version).toBe(2)
@@ -421,12 +424,7 @@ export const run = (adapter: Adapter): void => {
         if (store.loadMany === undefined) return
         const a = yield* center.execute(registerInput())
         const b = yield* center.execute(registerInput())
-        yield* center.execute({
-          _tag: "Accept",
-          actor: Examples.admin,
-          caseId: b.caseId,
-          at: "2025-03-03T10:00:00+08:00"
-        })
+        yield* center.execute(acceptInput(b.caseId))
         // more ids than one query takes, the stored ones after the first few hundred, one of them twice
         const ids = [
           ...Array.from({ length: 600 }, (_, i) => `missing-${i}`),
@@ -781,12 +779,7 @@ export const run = (adapter: Adapter): void => {
         expect(yield* verify(centre)).toStrictEqual(AuditTrail.emptyReport)
         const a = yield* center.execute(registerInput())
         const b = yield* center.execute(registerInput())
-        yield* center.execute({
-          _tag: "Accept",
-          actor: Examples.admin,
-          caseId: a.caseId,
-          at: "2025-03-03T10:00:00+08:00"
-        })
+        yield* center.execute(acceptInput(a.caseId))
         const resolved = center.config
         // a rolled-back append leaves no link behind; bulk appends are chained too
         yield* Effect.exit(store.withTransaction(Effect.zipRight(
@@ -858,12 +851,7 @@ export const run = (adapter: Adapter): void => {
         expect(store.redact, "the store implements redact").toBeTypeOf("function")
         const a = yield* center.execute(registerInput())
         const b = yield* center.execute(registerInput())
-        yield* center.execute({
-          _tag: "Accept",
-          actor: Examples.admin,
-          caseId: a.caseId,
-          at: "2025-03-03T10:00:00+08:00"
-        })
+        yield* center.execute(acceptInput(a.caseId))
         // retention purges archived cases only
         yield* center.execute({
           _tag: "Withdraw",
