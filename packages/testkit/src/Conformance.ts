@@ -27,6 +27,7 @@ import {
   Examples,
   MemoryStore,
   Party,
+  Plugin,
   Privacy,
   Summary
 } from "@fengqiao/core"
@@ -843,6 +844,63 @@ export const run = (adapter: Adapter): void => {
           unhashed: 0,
           purged: 0
         })
+      })))
+
+    it.live("retention and plugins: onRetention's writes commit with the redaction, a failing one rolls both back", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const store = Context.get(yield* Layer.build(adapter.fresh()), CaseStore.CaseStore)
+        let failing = true
+        // a plugin keeping one entry per case (by its registration), removed when the retention rule takes the case
+        const indexer = Plugin.definePlugin({
+          id: "indexer",
+          version: "1.0.0",
+          projections: [{
+            name: "byCase",
+            events: ["Registered"],
+            apply: (ctx) => ctx.state.put(ctx.case.id, 0, ctx.case.parties.length)
+          }],
+          onRetention: (ctx) =>
+            Effect.zipRight(
+              ctx.state.update(ctx.before.id, () => undefined),
+              failing ? Effect.fail("index unavailable") : Effect.void
+            )
+        })
+        const center = yield* Effect.provideService(
+          Center.make({ config, plugins: [indexer], retention: { afterDays: 365 } }),
+          CaseStore.CaseStore,
+          store
+        )
+        const r = yield* center.execute(registerInput())
+        yield* center.execute({
+          _tag: "Withdraw",
+          actor: Examples.admin,
+          caseId: r.caseId,
+          reason: "申请人撤回",
+          at: "2025-03-03T10:00:00+08:00"
+        })
+        yield* center.execute({
+          _tag: "Archive",
+          actor: Examples.admin,
+          caseId: r.caseId,
+          at: "2025-03-03T11:00:00+08:00"
+        })
+        const entry = Effect.map(store.readState(centre, "indexer", [r.caseId]), (es) => es.length)
+        const parties = Effect.map(store.load(centre, r.caseId), (c) => Option.getOrThrow(c).parties)
+        const kept = yield* parties
+        expect(yield* entry).toBe(1)
+        const retention = { actor: Examples.admin, asOf: "2026-03-05T00:00:00Z" }
+        const failed = yield* Effect.either(center.applyRetention(retention))
+        expect(failed._tag === "Left" ? failed.left : "applied").toMatchObject({
+          _tag: "PluginFailed",
+          plugin: "indexer",
+          hook: "onRetention"
+        })
+        expect(yield* entry).toBe(1)
+        expect(yield* parties).toStrictEqual(kept)
+        failing = false
+        expect((yield* center.applyRetention(retention)).cases.map((c) => c.caseId)).toEqual([r.caseId])
+        expect(yield* entry).toBe(0)
+        expect(yield* parties).not.toStrictEqual(kept)
       })))
 
     it.live("retention: redact replaces the snapshot and re-chains the events, or purges them; summaries stay", () =>
