@@ -14,6 +14,7 @@ import * as AuditTrail from "../src/AuditTrail.js"
 import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
 import { createCenter } from "../src/CenterClient.js"
+import { makeSealing } from "../src/internal/sealing.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
 import * as Privacy from "../src/Privacy.js"
@@ -240,6 +241,11 @@ describe("encryption of party data at rest (字段级加密)", () => {
         idNumber: MASKED_ID
       })
       expect(yield* store.verify!(centre)).toMatchObject({ ok: true, events: 2 })
+      // the centre's view of the store unseals every way of reading a case, loadMany too
+      const unsealing = (yield* makeSealing(store, encryption)).store
+      const many = yield* unsealing.loadMany!(centre, [r.caseId])
+      expect(many.map((c) => c.parties)).toStrictEqual([[applicant, respondent]])
+      expect(many).toStrictEqual([Option.getOrThrow(yield* unsealing.load(centre, r.caseId))])
     }))
 
   it.effect("keys rotate by id: old data stays readable by its key id, new data takes the current key", () =>

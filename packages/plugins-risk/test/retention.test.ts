@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { CaseStore, Center, Examples, MemoryStore } from "@fengqiao/core"
+import { CaseStore, Center, Examples, MemoryStore, Privacy } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
+import { randomBytes } from "node:crypto"
 import { riskPlugin } from "../src/RiskPlugin.js"
 import { registration } from "./fixtures.js"
 
@@ -31,8 +32,12 @@ const archivedCase = (center: Center.Center) =>
     return old
   })
 
-const open = (store: CaseStore.CaseStore, plugins: ReadonlyArray<ReturnType<typeof riskPlugin>>) =>
-  Center.make({ config: countyConfig, plugins, retention: { afterDays: 365 } }).pipe(
+const open = (
+  store: CaseStore.CaseStore,
+  plugins: ReadonlyArray<ReturnType<typeof riskPlugin>>,
+  options: Partial<Center.Options> = {}
+) =>
+  Center.make({ config: countyConfig, plugins, retention: { afterDays: 365 }, ...options }).pipe(
     Effect.provideService(CaseStore.CaseStore, store)
   )
 
@@ -63,6 +68,24 @@ describe("the incident index and the retention rule (保存期限)", () => {
         expect(yield* center.plugins.risk.pruneIncidents({ actor: admin })).toMatchObject({ removed: 0 })
       }))
   }
+
+  it.effect("with party data encrypted at rest, the links (keyed hashes) go too", () =>
+    Effect.gen(function*() {
+      const store = yield* MemoryStore.make
+      const encryption = Privacy.staticKeys({
+        current: "k1",
+        keys: { k1: randomBytes(32) },
+        lookupKey: randomBytes(32)
+      })
+      const center = yield* open(store, [riskPlugin()], { encryption })
+      const old = yield* archivedCase(center)
+      const current = yield* register(center, "2026-03-01T09:00:00+08:00")
+      expect(yield* linked(store)).toContain(old.caseId)
+      yield* center.applyRetention({ actor: admin, asOf })
+      const left = yield* linked(store)
+      expect(left).not.toContain(old.caseId)
+      expect(left).toContain(current.caseId)
+    }))
 
   it.effect("pruneIncidents sweeps the links of cases purged while the plugin was not installed", () =>
     Effect.gen(function*() {

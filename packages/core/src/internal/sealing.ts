@@ -183,6 +183,11 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
           inner.loadByCode(centre, code),
           (o) => Option.isNone(o) ? Effect.succeed(o) : Effect.map(unsealCase(o.value), Option.some)
         ),
+      // every way of reading a case unseals it (`...inner` would pass the store's own, sealed, answers through)
+      loadMany: inner.loadMany === undefined ?
+        undefined :
+        (centre, caseIds) =>
+          Effect.flatMap(inner.loadMany!(centre, caseIds), (cases) => Effect.forEach(cases, unsealCase)),
       append: (req) => Effect.flatMap(sealRequest(req), inner.append),
       appendBatch: (reqs) => Effect.flatMap(Effect.forEach(reqs, sealRequest), inner.appendBatch),
       readEvents: (centre, caseId, range) =>
