@@ -334,18 +334,22 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       if (heads.size > 20_000) heads.delete(heads.keys().next().value!)
     }
 
+    /** A case's row as `load`, `loadByCode` and `loadMany` read it, and the snapshot in it (its head remembered). */
+    type CaseRow = { id: string; version: unknown; snapshot: unknown; head_hash: unknown }
+    const selectCases = `SELECT id, version, snapshot, head_hash FROM ${t.cases} WHERE centre = ? AND`
+    const caseOfRow = (centre: string, row: CaseRow) => {
+      rememberHead(centre, row.id, Number(row.version), row.head_hash)
+      return snapshotOf(centre, row.id, row.version, row.snapshot)
+    }
+
     const loadWhere = (column: "id" | "code", centre: string, value: string) =>
-      q<{ id: string; version: unknown; snapshot: unknown; head_hash: unknown }>(
-        `SELECT id, version, snapshot, head_hash FROM ${t.cases} WHERE centre = ? AND ${column} = ?`,
-        [centre, value]
-      ).pipe(
+      q<CaseRow>(`${selectCases} ${column} = ?`, [centre, value]).pipe(
         Effect.mapError(storeError(column === "id" ? "load" : "loadByCode")),
-        Effect.flatMap((rows) => {
-          if (rows.length === 0) return Effect.succeed(Option.none<Case.Case>())
-          const row = rows[0]!
-          rememberHead(centre, row.id, Number(row.version), row.head_hash)
-          return Effect.map(snapshotOf(centre, row.id, row.version, row.snapshot), Option.some)
-        })
+        Effect.flatMap((rows) =>
+          rows.length === 0
+            ? Effect.succeed(Option.none<Case.Case>())
+            : Effect.map(caseOfRow(centre, rows[0]!), Option.some)
+        )
       )
 
     /** Several cases by id: one query per 500 ids. */
@@ -354,19 +358,9 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         Effect.forEach(
           Arr.chunksOf([...new Set(caseIds)], 500),
           (ids) =>
-            q<{ id: string; version: unknown; snapshot: unknown; head_hash: unknown }>(
-              `SELECT id, version, snapshot, head_hash FROM ${t.cases} WHERE centre = ? AND id IN (${
-                ids.map(() => "?").join(", ")
-              })`,
-              [centre, ...ids]
-            ).pipe(
+            q<CaseRow>(`${selectCases} id IN (${ids.map(() => "?").join(", ")})`, [centre, ...ids]).pipe(
               Effect.mapError(storeError("loadMany")),
-              Effect.flatMap((rows) =>
-                Effect.forEach(rows, (row) => {
-                  rememberHead(centre, row.id, Number(row.version), row.head_hash)
-                  return snapshotOf(centre, row.id, row.version, row.snapshot)
-                })
-              )
+              Effect.flatMap((rows) => Effect.forEach(rows, (row) => caseOfRow(centre, row)))
             )
         ),
         (pages) => pages.flat()
