@@ -408,10 +408,12 @@ export interface CaseStore {
    * Keeps a copy of a centre's jurisdiction tree, for stores that report on it in their own query language (the
    * SQL stores' `jurisdictions` table). Called by the centre at start-up; optional.
    */
-  readonly registerCentre?: (
-    centre: string,
-    nodes: ReadonlyArray<PlacedNode>
-  ) => Effect.Effect<void, StoreError>
+  readonly registerCentre?:
+    | ((
+      centre: string,
+      nodes: ReadonlyArray<PlacedNode>
+    ) => Effect.Effect<void, StoreError>)
+    | undefined
   /** Entries of a namespace's state by key (missing keys are left out). */
   readonly readState: (
     centre: string,
@@ -449,13 +451,13 @@ export interface CaseStore {
    * content, for one case or for the whole centre, and reports the first broken link. Stores that keep the chain
    * implement it (the in-memory and SQL stores do).
    */
-  readonly verify?: (centre: string, caseId?: string) => Effect.Effect<VerifyReport, StoreError>
+  readonly verify?: ((centre: string, caseId?: string) => Effect.Effect<VerifyReport, StoreError>) | undefined
   /**
    * Retention (保存期限): replaces a case's snapshot (its summary row is kept as it is, so statistics do not change)
    * and either replaces its events (`events` given: same versions, the hash chain recomputed) or removes them
    * (`events` undefined: purged). Fails with `VersionConflict` when the case is not at `version`.
    */
-  readonly redact?: (request: RedactRequest) => Effect.Effect<void, VersionConflict | StoreError>
+  readonly redact?: ((request: RedactRequest) => Effect.Effect<void, VersionConflict | StoreError>) | undefined
   /** Runs an effect in a transaction; nested calls join the outer one (a nested failure rolls back its part). */
   readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

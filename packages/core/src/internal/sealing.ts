@@ -171,8 +171,25 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
         events: req.events === undefined ? Effect.succeed(undefined) : Effect.forEach(req.events, sealEnvelope)
       }).pipe(Effect.map((sealed): RedactRequest => ({ ...req, ...sealed })))
 
-    const store: CaseStore = {
-      ...inner,
+    // Every member of the port is named here, none spread from `inner`: a member added to `CaseStore` fails to
+    // compile until it is either unsealed or passed through on purpose (a spread once passed `loadMany`'s sealed
+    // snapshots through to the centre)
+    const store: { readonly [K in keyof Required<CaseStore>]: CaseStore[K] } = {
+      // pass through: these read or write no party's personal information
+      capabilities: inner.capabilities,
+      findCommand: inner.findCommand,
+      nextSequence: inner.nextSequence,
+      aggregate: inner.aggregate,
+      registerCentre: inner.registerCentre,
+      readState: inner.readState,
+      writeState: inner.writeState,
+      scanState: inner.scanState,
+      pluginMigrations: inner.pluginMigrations,
+      recordPluginMigration: inner.recordPluginMigration,
+      // hashes are over the sealed form, as stored
+      verify: inner.verify,
+      withTransaction: inner.withTransaction,
+      // every way of reading or writing a case unseals or seals it
       load: (centre, caseId) =>
         Effect.flatMap(
           inner.load(centre, caseId),
@@ -183,7 +200,6 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
           inner.loadByCode(centre, code),
           (o) => Option.isNone(o) ? Effect.succeed(o) : Effect.map(unsealCase(o.value), Option.some)
         ),
-      // every way of reading a case unseals it (`...inner` would pass the store's own, sealed, answers through)
       loadMany: inner.loadMany === undefined ?
         undefined :
         (centre, caseIds) =>
@@ -197,9 +213,9 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
           inner.list(centre, request),
           (r) => Effect.map(Effect.forEach(r.items, unsealCase), (items) => ({ ...r, items }))
         ),
-      ...(inner.redact !== undefined
-        ? { redact: (req: RedactRequest) => Effect.flatMap(sealRedact(req), inner.redact!) }
-        : {})
+      redact: inner.redact === undefined ?
+        undefined :
+        (req: RedactRequest) => Effect.flatMap(sealRedact(req), inner.redact!)
     }
     return { store, lookupKey }
   })
