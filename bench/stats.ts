@@ -7,7 +7,9 @@
  *
  * The fixtures are summary rows (the `cases` table the adapter writes, snapshot JSON included, of realistic size),
  * generated deterministically and written in bulk with multi-row `INSERT`s into tables made by the store itself;
- * they are cached: SQLite files under `bench/.data/`, PostgreSQL tables `fqstats_v1_<n>_*` left in the database.
+ * they are cached: SQLite files under `bench/.data/`, PostgreSQL tables `fqstats_v2_<n>_*` left in the database.
+ * Rows are written in registration order, as a centre fills its table; `FENGQIAO_BENCH_STATS_ORDER=random` writes
+ * the same cases in an order unrelated to time (separate fixtures, `…v2r…`), PostgreSQL's worst case.
  * Peak RSS is measured in child processes (one per store, size and side), so one measurement does not inherit
  * another's peak.
  *
@@ -37,7 +39,17 @@ import { pgUrl, probePg, redactUrl } from "./storage.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const dataDir = join(here, ".data")
-const VERSION = "v1"
+const VERSION = "v2"
+/**
+ * The physical order of the fixture rows. `registration` (default): rows written in the order the cases were
+ * registered, as a centre's store fills its table (a case's row is inserted at registration). `random`
+ * (`FENGQIAO_BENCH_STATS_ORDER=random`): rows in an order unrelated to time — the worst case for PostgreSQL,
+ * whose index-only scans then look up a different visibility-map page for almost every row.
+ */
+const ORDER: "registration" | "random" = process.env.FENGQIAO_BENCH_STATS_ORDER === "random" ? "random" : "registration"
+const fixtureName = `${VERSION}${ORDER === "random" ? "r" : ""}`
+/** The cached SQLite fixture file of `n` cases. */
+const sqliteFile = (n: number) => join(dataDir, `stats-${fixtureName}-${n}.db`)
 const config = buildShulanConfig()
 const centreId = config.id
 
@@ -96,10 +108,24 @@ interface World {
 
 const pick = <A>(xs: ReadonlyArray<A>, r: number): A => xs[Math.floor(r * xs.length) % xs.length]!
 
+/** The registration time of a case: the first draw of its generator. */
+const registeredOf = (r: () => number): number => START + Math.floor(r() * SPAN)
+
+/**
+ * The order in which the fixture writes cases `0 … n-1` (see `ORDER`): by registration time (ties by index), or
+ * by index, whose registration times are uncorrelated with it. The same cases either way, so the same figures.
+ */
+const writeOrder = (n: number): Uint32Array => {
+  const order = Uint32Array.from({ length: n }, (_, i) => i)
+  if (ORDER === "random") return order
+  const at = Float64Array.from({ length: n }, (_, i) => registeredOf(mulberry(i * 7919 + 17)))
+  return order.sort((a, b) => at[a]! - at[b]! || a - b)
+}
+
 /** The summary of case `i` (and its snapshot JSON): deterministic, with the proportions of a busy county. */
 const summaryOf = (w: World, i: number): { readonly summary: Summary.CaseSummary; readonly json: string } => {
   const r = mulberry(i * 7919 + 17)
-  const registered = START + Math.floor(r() * SPAN)
+  const registered = registeredOf(r)
   const v = pick(w.villages, r())
   const tierRoll = r()
   const handling = tierRoll < 0.8
@@ -253,7 +279,7 @@ const progress = (label: string, done: number, total: number, started: number) =
 /** The SQLite fixture file of `n` cases (made by the store, filled with raw inserts), built once and cached. */
 const sqliteFixture = async (w: World, n: number): Promise<string> => {
   mkdirSync(dataDir, { recursive: true })
-  const file = join(dataDir, `stats-${VERSION}-${n}.db`)
+  const file = sqliteFile(n)
   if (existsSync(file)) return file
   const building = `${file}.building`
   for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true })
@@ -266,12 +292,13 @@ const sqliteFixture = async (w: World, n: number): Promise<string> => {
   db.pragma("journal_mode = WAL")
   db.pragma("synchronous = OFF")
   const full = db.prepare(insertSql("fq_cases", ROWS_PER_INSERT, false))
+  const order = writeOrder(n)
   const started = Date.now()
   for (let i = 0; i < n; i += ROWS_PER_INSERT) {
     const count = Math.min(ROWS_PER_INSERT, n - i)
     const stmt = count === ROWS_PER_INSERT ? full : db.prepare(insertSql("fq_cases", count, false))
     const values: Array<unknown> = []
-    for (let j = 0; j < count; j++) values.push(...rowValues(w, i + j))
+    for (let j = 0; j < count; j++) values.push(...rowValues(w, order[i + j]!))
     if (i % 20_000 === 0) db.exec("BEGIN")
     stmt.run(values)
     if ((i + count) % 20_000 === 0 || i + count === n) db.exec("COMMIT")
@@ -284,7 +311,7 @@ const sqliteFixture = async (w: World, n: number): Promise<string> => {
   return file
 }
 
-const pgPrefix = (n: number) => `fqstats_${VERSION}_${n}_`
+const pgPrefix = (n: number) => `fqstats_${fixtureName}_${n}_`
 
 /** The PostgreSQL fixture of `n` cases: tables made by the store, filled with raw inserts, analysed; kept. */
 const pgFixture = async (w: World, url: string, n: number): Promise<string> => {
@@ -320,10 +347,11 @@ const pgFixture = async (w: World, url: string, n: number): Promise<string> => {
     try {
       const started = Date.now()
       const full = insertSql(`${prefix}cases`, ROWS_PER_INSERT, true)
+      const order = writeOrder(n)
       for (let i = 0; i < n; i += ROWS_PER_INSERT) {
         const count = Math.min(ROWS_PER_INSERT, n - i)
         const values: Array<unknown> = []
-        for (let j = 0; j < count; j++) values.push(...rowValues(w, i + j))
+        for (let j = 0; j < count; j++) values.push(...rowValues(w, order[i + j]!))
         await client.query(count === ROWS_PER_INSERT ? full : insertSql(`${prefix}cases`, count, true), values)
         progress(`PostgreSQL ${n}`, i + count, n, started)
       }
@@ -420,7 +448,7 @@ const child = async (engine: Engine, side: Side, n: number, runs: number) => {
   const times: Array<number> = []
   let last: unknown
   if (engine === "sqlite") {
-    const file = join(dataDir, `stats-${VERSION}-${n}.db`)
+    const file = sqliteFile(n)
     if (side === "store") {
       const s = openSqliteStore(file)
       for (let i = 0; i < runs; i++) {
@@ -511,6 +539,7 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
   const facts: Record<string, unknown> = {
     sizes: all,
     timedAt: largest,
+    fixtureOrder: ORDER,
     query,
     snapshotBytes: w.template.json.length,
     sqliteFileMiB: Object.fromEntries([...files].map(([n, f]) => [n, fmtMiB(statSync(f).size / 1048576)])),
@@ -523,6 +552,11 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
   const sqliteDb = new Database(files.get(largest)!, { readonly: true })
   const pgStore = probe.ok ? openPgStore(url, pgPrefix(largest)) : undefined
   const pgPool = probe.ok ? new pg.Pool({ connectionString: url, max: 2 }) : undefined
+  if (pgPool !== undefined) {
+    // a dashboard scans the year's part of this index several times: compare it with shared_buffers (above)
+    const index = await pgPool.query(`SELECT pg_relation_size($1) AS bytes`, [`${pgPrefix(largest)}cases_stats`])
+    facts.pgStatsIndexMiB = fmtMiB(Number(index.rows[0].bytes) / 1048576)
+  }
 
   if (checks) {
     const sample = await sqlite.dashboard(w.resolved)
@@ -646,7 +680,7 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
         : [])
     ],
     workload: facts,
-    defaults: { samples: 3, warmup: 0 },
+    defaults: { samples: 3, warmup: 1 },
     dispose: async () => {
       await sqlite.dispose()
       sqliteDb.close()
@@ -659,6 +693,32 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
 const argv = process.argv
 if (argv[2] === "--child") {
   child(argv[3] as Engine, argv[4] as Side, Number(argv[5]), 1).catch((e: unknown) => {
+    console.error(e)
+    process.exitCode = 1
+  })
+}
+if (argv[2] === "--loop") {
+  // the store's dashboard alone, repeated, on existing fixtures of the largest size:
+  // `tsx bench/stats.ts --loop pg|sqlite [runs]` prints each run's time and the median (no naive side, no checks)
+  ;(async () => {
+    const w = await makeWorld()
+    const n = sizes().at(-1)!
+    const runs = Number(argv[4] ?? 9)
+    const store = argv[3] === "pg" ? openPgStore(pgUrl(), pgPrefix(n)) : openSqliteStore(sqliteFile(n))
+    const times: Array<number> = []
+    try {
+      for (let i = 0; i < runs; i++) {
+        const start = performance.now()
+        await store.dashboard(w.resolved)
+        times.push(performance.now() - start)
+        console.log(`run ${i + 1}: ${times.at(-1)!.toFixed(0)} ms`)
+      }
+    } finally {
+      await store.dispose()
+    }
+    const sorted = [...times].sort((a, b) => a - b)
+    console.log(`${argv[3]} ${n}: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms of ${runs} runs`)
+  })().catch((e: unknown) => {
     console.error(e)
     process.exitCode = 1
   })
