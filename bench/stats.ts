@@ -111,6 +111,9 @@ const pick = <A>(xs: ReadonlyArray<A>, r: number): A => xs[Math.floor(r * xs.len
 /** The registration time of a case: the first draw of its generator. */
 const registeredOf = (r: () => number): number => START + Math.floor(r() * SPAN)
 
+/** The generator of case `i`'s draws. */
+const drawsOf = (i: number) => mulberry(i * 7919 + 17)
+
 /**
  * The order in which the fixture writes cases `0 … n-1` (see `ORDER`): by registration time (ties by index), or
  * by index, whose registration times are uncorrelated with it. The same cases either way, so the same figures.
@@ -118,13 +121,13 @@ const registeredOf = (r: () => number): number => START + Math.floor(r() * SPAN)
 const writeOrder = (n: number): Uint32Array => {
   const order = Uint32Array.from({ length: n }, (_, i) => i)
   if (ORDER === "random") return order
-  const at = Float64Array.from({ length: n }, (_, i) => registeredOf(mulberry(i * 7919 + 17)))
+  const at = Float64Array.from({ length: n }, (_, i) => registeredOf(drawsOf(i)))
   return order.sort((a, b) => at[a]! - at[b]! || a - b)
 }
 
 /** The summary of case `i` (and its snapshot JSON): deterministic, with the proportions of a busy county. */
 const summaryOf = (w: World, i: number): { readonly summary: Summary.CaseSummary; readonly json: string } => {
-  const r = mulberry(i * 7919 + 17)
+  const r = drawsOf(i)
   const registered = registeredOf(r)
   const v = pick(w.villages, r())
   const tierRoll = r()
@@ -441,51 +444,46 @@ const openPgStore = (url: string, prefix: string) => {
 type Side = "store" | "naive"
 type Engine = "sqlite" | "pg"
 
-/** In a child process: runs one dashboard (store or naive) `runs` times and prints its peak RSS and timings. */
+/**
+ * In a child process: runs one dashboard (store or naive) `runs` times and prints its peak RSS, timings and their
+ * median as JSON. Also by hand, on existing fixtures: `tsx bench/stats.ts --child pg|sqlite store|naive <n> [runs]`.
+ */
 const child = async (engine: Engine, side: Side, n: number, runs: number) => {
   const w = await makeWorld()
   const before = process.resourceUsage().maxRSS
   const times: Array<number> = []
   let last: unknown
+  const repeat = async (dashboard: () => Promise<unknown>) => {
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now()
+      last = await dashboard()
+      times.push(performance.now() - t)
+    }
+  }
   if (engine === "sqlite") {
     const file = sqliteFile(n)
     if (side === "store") {
       const s = openSqliteStore(file)
-      for (let i = 0; i < runs; i++) {
-        const t = performance.now()
-        last = await s.dashboard(w.resolved)
-        times.push(performance.now() - t)
-      }
+      await repeat(() => s.dashboard(w.resolved))
       await s.dispose()
     } else {
       const db = new Database(file, { readonly: true })
-      for (let i = 0; i < runs; i++) {
-        const t = performance.now()
-        last = await naiveSqlite(db, w.resolved)
-        times.push(performance.now() - t)
-      }
+      await repeat(() => naiveSqlite(db, w.resolved))
       db.close()
     }
   } else {
     const url = pgUrl()
     if (side === "store") {
       const s = openPgStore(url, pgPrefix(n))
-      for (let i = 0; i < runs; i++) {
-        const t = performance.now()
-        last = await s.dashboard(w.resolved)
-        times.push(performance.now() - t)
-      }
+      await repeat(() => s.dashboard(w.resolved))
       await s.dispose()
     } else {
       const pool = new pg.Pool({ connectionString: url, max: 2 })
-      for (let i = 0; i < runs; i++) {
-        const t = performance.now()
-        last = await naivePg(pool, pgPrefix(n), w.resolved)
-        times.push(performance.now() - t)
-      }
+      await repeat(() => naivePg(pool, pgPrefix(n), w.resolved))
       await pool.end()
     }
   }
+  const sorted = [...times].sort((a, b) => a - b)
   process.stdout.write(
     `${
       JSON.stringify({
@@ -495,6 +493,7 @@ const child = async (engine: Engine, side: Side, n: number, runs: number) => {
         baselineRssMiB: before / 1024,
         peakRssMiB: process.resourceUsage().maxRSS / 1024,
         times,
+        medianMs: sorted[Math.floor(sorted.length / 2)],
         digest: createHash("sha256").update(JSON.stringify(last)).digest("hex")
       })
     }\n`
@@ -692,33 +691,7 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
 
 const argv = process.argv
 if (argv[2] === "--child") {
-  child(argv[3] as Engine, argv[4] as Side, Number(argv[5]), 1).catch((e: unknown) => {
-    console.error(e)
-    process.exitCode = 1
-  })
-}
-if (argv[2] === "--loop") {
-  // the store's dashboard alone, repeated, on existing fixtures of the largest size:
-  // `tsx bench/stats.ts --loop pg|sqlite [runs]` prints each run's time and the median (no naive side, no checks)
-  ;(async () => {
-    const w = await makeWorld()
-    const n = sizes().at(-1)!
-    const runs = Number(argv[4] ?? 9)
-    const store = argv[3] === "pg" ? openPgStore(pgUrl(), pgPrefix(n)) : openSqliteStore(sqliteFile(n))
-    const times: Array<number> = []
-    try {
-      for (let i = 0; i < runs; i++) {
-        const start = performance.now()
-        await store.dashboard(w.resolved)
-        times.push(performance.now() - start)
-        console.log(`run ${i + 1}: ${times.at(-1)!.toFixed(0)} ms`)
-      }
-    } finally {
-      await store.dispose()
-    }
-    const sorted = [...times].sort((a, b) => a - b)
-    console.log(`${argv[3]} ${n}: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms of ${runs} runs`)
-  })().catch((e: unknown) => {
+  child(argv[3] as Engine, argv[4] as Side, Number(argv[5]), Number(argv[6] ?? 1)).catch((e: unknown) => {
     console.error(e)
     process.exitCode = 1
   })

@@ -175,7 +175,7 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
     // compile until it is either unsealed or passed through on purpose (a spread once passed `loadMany`'s sealed
     // snapshots through to the centre)
     const store: { readonly [K in keyof Required<CaseStore>]: CaseStore[K] } = {
-      // pass through: these read or write no party's personal information
+      // passed through: not case content (plugins keep their own state, and hash any identity they index)
       capabilities: inner.capabilities,
       findCommand: inner.findCommand,
       nextSequence: inner.nextSequence,
