@@ -54,8 +54,10 @@ import * as Query from "./Query.js"
 import * as Summary from "./Summary.js"
 
 /**
- * What a command returns: the case after it, and the events it appended (for a repeated command id, the events
- * of the first execution, with `duplicate: true`).
+ * What a command returns: the case after it, and the events it appended. For a repeated command id, the first
+ * result again, with `duplicate: true`: the case as the first execution left it (not what later commands made of
+ * it) and that execution's events. It is given to the actor who sent the command even when the command took the
+ * case out of the actor's reach; anyone else must be able to read the case now.
  *
  * @since 0.1.0
  * @category models
@@ -462,9 +464,16 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
         if (caseId !== undefined && caseId !== r.caseId) {
           return yield* invalidInput("commandId", "a command id not used before for another case")
         }
-        const c = yield* loadCase(r.caseId)
-        yield* readable(actor, c)
-        const events = yield* store.readEvents(centre, r.caseId, { fromVersion: r.fromVersion, toVersion: r.toVersion })
+        const history = yield* store.readEvents(centre, r.caseId, { toVersion: r.toVersion })
+        const events = history.filter((e) => e.version >= r.fromVersion)
+        // The sender of the command had its first result, so a retry is answered even when the command took the
+        // case out of the sender's reach (an escalation leaves a township's jurisdiction); anyone else sending the
+        // same id must be able to read the case now
+        if (events[0]?.actor.id !== actor.id) yield* readable(actor, yield* loadCase(r.caseId))
+        // the case as the command left it, as the first result gave it — not what later commands made of it; the
+        // stored case when retention has purged the events
+        const asLeft = Lifecycle.replay(history)
+        const c = asLeft !== undefined && asLeft.version === r.toVersion ? asLeft : yield* loadCase(r.caseId)
         return Option.some<CommandResult>({
           caseId: c.id,
           code: c.code,

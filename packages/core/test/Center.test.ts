@@ -83,6 +83,54 @@ describe("Center", () => {
       expect(codes).toBe(3) // two cases registered; the duplicate register did not take a number
     }).pipe(Effect.provide(centerLayer())))
 
+  it.effect("a retried command that took the case out of its sender's reach still gets its first result", () =>
+    Effect.gen(function*() {
+      // a case from 大石头村, taken in at 胜利街道, which escalates it to the county: the case leaves its jurisdiction
+      const { caseId } = yield* register(admin, { intakeNode: otherTownship.jurisdiction })
+      const on = { actor: otherTownship, caseId }
+      yield* exec({ _tag: "Accept", ...on, at: "2025-03-03T10:00:00+08:00" })
+      yield* exec({
+        _tag: "Assess",
+        ...on,
+        at: "2025-03-03T11:00:00+08:00",
+        category: "neighbourhood",
+        complexity: "simple"
+      })
+      const escalate = {
+        _tag: "Escalate",
+        ...on,
+        commandId: "esc-1",
+        at: "2025-03-03T12:00:00+08:00",
+        to: "222403",
+        reason: "本级无法化解"
+      }
+      const first = yield* exec(escalate)
+      expect(first.case.handlingNode).toBe("222403")
+      const center = yield* Center.Center
+      expect(yield* Effect.flip(center.get(on))).toMatchObject({ _tag: "Forbidden" })
+      // the county goes on with the case
+      yield* exec({
+        _tag: "IssueSupervision",
+        actor: admin,
+        caseId,
+        orderId: "o1",
+        level: "reminder",
+        dueAt: "2025-04-01T00:00:00Z",
+        note: "请尽快办理",
+        at: "2025-03-03T13:00:00+08:00"
+      })
+      // the township's retry (its answer was lost) is answered with the first result: the case as the escalation
+      // left it, not what the county made of it since, and nothing is written
+      const again = yield* exec(escalate)
+      expect(again).toStrictEqual({ ...first, duplicate: true })
+      const store = yield* CaseStore
+      expect(yield* store.readEvents("dunhua", caseId)).toHaveLength(first.version + 1)
+      // anyone else sending the same id must be able to read the case now: a colleague at the township may not
+      const colleague = { ...otherTownship, id: "intake-sl-2" }
+      expect(yield* Effect.flip(exec({ ...escalate, actor: colleague }))).toMatchObject({ _tag: "Forbidden" })
+      expect(yield* exec({ ...escalate, actor: admin })).toStrictEqual({ ...first, duplicate: true })
+    }).pipe(Effect.provide(centerLayer())))
+
   it.effect("concurrent commands on one case in one process lose no update", () =>
     Effect.gen(function*() {
       const { caseId } = yield* register()
