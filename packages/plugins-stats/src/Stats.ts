@@ -190,9 +190,6 @@ const parseOptions = { errors: "all", onExcessProperty: "error" } as const
 const invalid = (field: string, expected: string) =>
   new Errors.InvalidInput({ field, expected, issues: [{ field, expected }] })
 
-// the fields named and what they expected, with ID and phone numbers quoted from the input masked
-const toInvalid = (issue: ParseResult.ParseIssue): Errors.InvalidInput => Errors.invalidInputFromParseError(issue)
-
 /**
  * Decodes a dashboard input (actor and query); a bad field is an `InvalidInput` naming it.
  *
@@ -200,7 +197,10 @@ const toInvalid = (issue: ParseResult.ParseIssue): Errors.InvalidInput => Errors
  * @category decoding
  */
 export const decodeInput = (input: unknown): Either.Either<typeof DashboardInput.Type, Errors.InvalidInput> =>
-  Either.mapLeft(ParseResult.decodeUnknownEither(DashboardInput, parseOptions)(input), toInvalid)
+  Either.mapLeft(
+    ParseResult.decodeUnknownEither(DashboardInput, parseOptions)(input),
+    (issue) => Errors.invalidInputFromParseError(issue)
+  )
 
 /**
  * Decodes KPI options; a bad field is an `InvalidInput` naming it.
@@ -209,7 +209,10 @@ export const decodeInput = (input: unknown): Either.Either<typeof DashboardInput
  * @category decoding
  */
 export const decodeOptions = (input: unknown): Either.Either<Kpi.KpiOptions, Errors.InvalidInput> =>
-  Either.mapLeft(ParseResult.decodeUnknownEither(Kpi.KpiOptions, parseOptions)(input ?? {}), toInvalid)
+  Either.mapLeft(
+    ParseResult.decodeUnknownEither(Kpi.KpiOptions, parseOptions)(input ?? {}),
+    (issue) => Errors.invalidInputFromParseError(issue)
+  )
 
 const within = (from: string, to: string): CaseStore.Condition => ({
   _tag: "And",
