@@ -150,6 +150,7 @@ export const words = {
   label: l("名称", "名稱", "Name", "이름"),
   total: l("合计", "合計", "Total", "합계"),
   unspecified: l("未填写", "未填寫", "Unspecified", "미지정"),
+  outside: l("辖区外发生", "轄區外發生", "Arose outside this jurisdiction", "관할 구역 밖 발생"),
   noData: l("无数据", "無數據", "No data", "데이터 없음")
 } as const satisfies Readonly<Record<string, Primitives.Labels>>
 

@@ -222,15 +222,10 @@ const within = (from: string, to: string): CaseStore.Condition => ({
   ]
 })
 
-const dimensionOf = (
-  name: Labels.BreakdownName,
-  focusDepth: number
-): CaseStore.Dimension => {
+const dimensionOf = (name: Exclude<Labels.BreakdownName, "jurisdiction">): CaseStore.Dimension => {
   switch (name) {
     case "tier":
       return { _tag: "Column", field: "handlingTier" }
-    case "jurisdiction":
-      return { _tag: "Jurisdiction", of: "place", depth: focusDepth + 1 }
     case "department":
       return { _tag: "Column", field: "leadUnit" }
     case "category":
@@ -281,6 +276,14 @@ export const compute = (
     if (node === undefined) {
       return yield* invalid("jurisdiction", "the code of a node in the centre's jurisdiction tree")
     }
+    // the plugin checks its configuration when the centre starts; a direct call checks it here (an unknown level
+    // would otherwise count 小事不出村 at the deepest level without a word)
+    if (options.lowestTier !== undefined && !centre.tree.levels.some((l) => l.id === options.lowestTier)) {
+      return yield* invalid(
+        "lowestTier",
+        `one of the centre's levels: ${centre.tree.levels.map((l) => l.id).join(", ")}`
+      )
+    }
     const kpi: Kpi.KpiOptions = query.decimals === undefined ? options : { ...options, decimals: query.decimals }
     const locale = query.locale ?? "zh-Hans"
     const asOf = new Date(Date.parse(query.asOf ?? now)).toISOString()
@@ -314,10 +317,35 @@ export const compute = (
     // totals, every breakdown and the trend — instead of one pass per part. Parts are packed into passes while the
     // number of groups (bounded by the configuration) stays small.
     const unit = query.trend ?? "month"
-    const parts: Array<{ readonly name: Labels.BreakdownName | "trend"; readonly dimension: CaseStore.Dimension }> = []
-    if (unit !== "none") parts.push({ name: "trend", dimension: { _tag: "Period", field: "registeredAt", unit } })
+    // A part groups by one dimension, except the jurisdiction under a focus below the root: the scope may hold cases
+    // that arose outside the focus's subtree (the default policy lets an actor read the cases handled in it too), so
+    // the part also groups by the place's ancestor at the focus's depth, and a case whose ancestor there is not the
+    // focus goes to the group `outsideKey` — not to the focus itself, nor to a node that is not one of its children
+    type Key = string | number | boolean | null
+    const parts: Array<{
+      readonly name: Labels.BreakdownName | "trend"
+      readonly dimensions: ReadonlyArray<CaseStore.Dimension>
+      readonly key: (keys: ReadonlyArray<Key>) => Key
+    }> = []
+    const only = (keys: ReadonlyArray<Key>): Key => keys[0] ?? null
+    if (unit !== "none") {
+      parts.push({ name: "trend", dimensions: [{ _tag: "Period", field: "registeredAt", unit }], key: only })
+    }
     for (const name of query.breakdowns ?? defaultBreakdowns) {
-      parts.push({ name, dimension: dimensionOf(name, node.depth) })
+      if (name !== "jurisdiction") {
+        parts.push({ name, dimensions: [dimensionOf(name)], key: only })
+      } else {
+        const child: CaseStore.Dimension = { _tag: "Jurisdiction", of: "place", depth: node.depth + 1 }
+        parts.push(
+          node.depth === 0
+            ? { name, dimensions: [child], key: only }
+            : {
+              name,
+              dimensions: [{ _tag: "Jurisdiction", of: "place", depth: node.depth }, child],
+              key: ([at, below]) => (at === node.code ? below ?? null : outsideKey)
+            }
+        )
+      }
     }
     const trendKeys = unit !== "none" && bounds !== undefined
       ? Period.keysBetween(unit, bounds.from, bounds.to, offset)
@@ -327,7 +355,9 @@ export const compute = (
         case "tier":
           return centre.tree.levels.length + 1
         case "jurisdiction":
-          return centre.tree.nodes.filter((n) => n.depth === node.depth + 1).length + 1
+          // the children, the focus itself and the cases that arose outside (grouped by their ancestor at the focus's
+          // depth: at most one group per node there, and one for shallower places)
+          return centre.tree.nodes.filter((n) => n.depth === node.depth + 1 || n.depth === node.depth).length + 2
         case "department":
           return centre.departments.size + 1
         case "category":
@@ -393,7 +423,9 @@ export const compute = (
           utcOffsetMinutes: offset
         })
       )
-    const passQueries = passes.map((members) => additivePass(selected, members.map((i) => parts[i]!.dimension), bounds))
+    const passQueries = passes.map((members) =>
+      additivePass(selected, members.flatMap((i) => parts[i]!.dimensions), bounds)
+    )
     const medianQueries = medians
       ? Arr.chunksOf(medianMeasures, Math.ceil(medianMeasures.length / slices)).map((measures) =>
         ask({ where: selected, groupBy: [], measures, utcOffsetMinutes: offset })
@@ -409,15 +441,16 @@ export const compute = (
     const medianRows = medianQueries?.map((i) => answers[i]!)
     const comparedRows = comparedQueries.map(answersOf)
     let totalValues: Record<string, number> | undefined
-    const byPart = parts.map(() =>
-      new Map<string, { key: string | number | boolean | null; values: Record<string, number> }>()
-    )
+    const byPart = parts.map(() => new Map<string, { key: Key; values: Record<string, number> }>())
     for (const [p, members] of passes.entries()) {
       for (const row of passRows[p]!) {
         // every pass covers every selected case: the first one's rows add up to the totals
         if (p === 0) totalValues = Kpi.addValues(totalValues ?? {}, row.values)
-        for (const [j, i] of members.entries()) {
-          const key = row.keys[j] ?? null
+        let at = 0
+        for (const i of members) {
+          const part = parts[i]!
+          const key = part.key(row.keys.slice(at, at + part.dimensions.length))
+          at += part.dimensions.length
           const groupsOfPart = byPart[i]!
           const id = JSON.stringify(key)
           const g = groupsOfPart.get(id)
@@ -453,8 +486,13 @@ export const compute = (
       periodOnPeriod = comparison(others[1]!)
     }
 
+    // the cases that arose outside the focus's subtree come last
     const rowsOf = (i: number) =>
-      [...byPart[i]!.values()].sort((a, b) => CaseStore.compareKeys([a.key], [b.key])).map((g) => ({
+      [...byPart[i]!.values()].sort((a, b) =>
+        a.key === outsideKey || b.key === outsideKey
+          ? Number(a.key === outsideKey) - Number(b.key === outsideKey)
+          : CaseStore.compareKeys([a.key], [b.key])
+      ).map((g) => ({
         key: g.key,
         figures: Kpi.figuresOf(Kpi.withAverages(g.values), kpi)
       }))
@@ -485,7 +523,13 @@ export const compute = (
       }
       breakdowns[name] = rowsOf(i).map((r) => ({
         key: r.key,
-        label: name === "jurisdiction" && r.key === null ? node.name : Labels.keyLabel(centre, name, r.key, locale),
+        label: name !== "jurisdiction"
+          ? Labels.keyLabel(centre, name, r.key, locale)
+          : r.key === null
+          ? node.name
+          : r.key === outsideKey
+          ? Labels.pick(Labels.words.outside, locale)
+          : Labels.keyLabel(centre, name, r.key, locale),
         figures: r.figures
       }))
     }
@@ -506,6 +550,16 @@ export const compute = (
       ...(trend !== undefined ? { trend } : {})
     }
   })
+
+/**
+ * The key of the jurisdiction breakdown's group of the cases in scope that arose outside the focus node's subtree
+ * (辖区外发生: the default policy lets an actor read the cases handled in its subtree too). No division code can be
+ * this key: a code starts with a letter or a digit.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const outsideKey = "_outside"
 
 /** The most groups one rolled-up pass may have (an estimate from the configuration's taxonomies). */
 const maxGroupsPerPass = 20_000

@@ -355,6 +355,97 @@ describe("the dashboard", () => {
       expect(stranger._tag).toBe("Forbidden")
     }))
 
+  it.effect("the jurisdiction breakdown puts the cases that arose outside the focus's subtree in a group of their own", () =>
+    Effect.gen(function*() {
+      // The default policy lets 大石头镇 read the cases handled there: one arose at the county, one in 民主社区
+      // (胜利街道), one in 大石头村. Only the last arose in the township's subtree.
+      const store = yield* MemoryStore.make
+      const center = yield* Center.make({ config: Examples.countyConfig }).pipe(
+        Effect.provideService(CaseStore.CaseStore, store)
+      )
+      const actor = Examples.admin
+      const at = (h: number) => `2025-03-03T0${h}:00:00Z`
+      const handledAt = (caseId: string, place: string, handlingNode: string) => [
+        {
+          _tag: "Register",
+          caseId,
+          actor,
+          at: at(1),
+          kind: "dispute",
+          channel: "walkIn",
+          place,
+          intakeNode: place,
+          parties: [Examples.applicant, Examples.respondent],
+          description: "邻里纠纷",
+          category: "neighbourhood"
+        },
+        { _tag: "Accept", caseId, actor, at: at(2) },
+        { _tag: "Assess", caseId, actor, at: at(3), category: "neighbourhood", complexity: "general", handlingNode }
+      ]
+      yield* center.importCases({
+        cases: [
+          { commands: handledAt("county", "222403", "222403100") },
+          { commands: handledAt("elsewhere", "222403001001", "222403100") },
+          { commands: handledAt("village", "222403100201", "222403100201") }
+        ]
+      })
+      const rows = (d: Stats.Dashboard) =>
+        d.breakdowns.jurisdiction!.map((r) => [r.key, r.label, r.figures.counts.registered])
+      const township = yield* Stats.dashboard(store, center.config, {
+        actor: Examples.townshipIntake,
+        breakdowns: ["jurisdiction"],
+        trend: "none",
+        asOf
+      })
+      expect(township.totals.counts.registered).toBe(3)
+      expect(rows(township)).toEqual([
+        ["222403100201", "大石头村", 1],
+        [Stats.outsideKey, "辖区外发生", 2]
+      ])
+      const english = yield* Stats.dashboard(store, center.config, {
+        actor: Examples.townshipIntake,
+        breakdowns: ["jurisdiction"],
+        trend: "none",
+        locale: "en",
+        asOf
+      })
+      expect(english.breakdowns.jurisdiction!.at(-1)?.label).toBe("Arose outside this jurisdiction")
+      // narrowed to the township's subtree, or seen from the county, nothing is outside
+      const narrowed = yield* Stats.dashboard(store, center.config, {
+        actor: Examples.admin,
+        jurisdiction: "222403100",
+        breakdowns: ["jurisdiction"],
+        trend: "none",
+        asOf
+      })
+      expect(rows(narrowed)).toEqual([["222403100201", "大石头村", 1]])
+      const county = yield* Stats.dashboard(store, center.config, {
+        actor: Examples.admin,
+        breakdowns: ["jurisdiction"],
+        trend: "none",
+        asOf
+      })
+      expect(rows(county)).toEqual([
+        [null, "敦化市", 1],
+        ["222403001", "胜利街道", 1],
+        ["222403100", "大石头镇", 1]
+      ])
+    }))
+
+  it.effect("a direct call checks the options' lowest tier as the plugin does", () =>
+    Effect.gen(function*() {
+      const { center, store } = yield* seeded
+      const result = yield* Effect.either(
+        Stats.dashboard(store, center.config, { actor: Examples.admin, asOf }, { options: { lowestTier: "villag" } })
+      )
+      // (a dashboard is too large a value for the test runner to print: compare the tag first)
+      expect(result._tag).toBe("Left")
+      if (result._tag === "Left") {
+        expect(result.left).toMatchObject({ _tag: "InvalidInput", field: "lowestTier" })
+        expect(result.left.expected).toContain("village")
+      }
+    }))
+
   it.effect("overdue: open cases past their running deadline at asOf, and cases closed after their deadline", () =>
     Effect.gen(function*() {
       const { center, store } = yield* seeded
