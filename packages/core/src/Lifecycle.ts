@@ -723,7 +723,7 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
       return ok({ _tag: "Escalated", from: s.handlingNode, to: c.to, reason: c.reason })
     case "ExtendDeadline": {
       const d = s.deadlines[c.deadline]!
-      return Either.map(
+      return Either.flatMap(
         Deadline.extendedDueAt(
           config.calendar,
           config.utcOffsetMinutes,
@@ -731,15 +731,23 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
           config.deadlines.find((r) => r.id === d.ruleId),
           c.amount
         ),
-        (dueAt): ReadonlyArray<CaseEvent> => [{
-          _tag: "DeadlineExtended",
-          deadline: c.deadline,
-          amount: c.amount,
-          approver: c.approver,
-          reason: c.reason,
-          previousDueAt: d.dueAt,
-          dueAt
-        }]
+        (dueAt): DecideResult =>
+          // The period grows from its start, so when the due date was rolled forward past rest days a short
+          // extension can end before it: refused, rather than using up one of the rule's extensions for nothing
+          dueAt <= d.dueAt
+            ? bad(
+              "amount",
+              `an extension that moves the due time: ${c.amount} more ${d.unit} still end by ${d.dueAt}, the due time rolled forward past rest days`
+            )
+            : ok({
+              _tag: "DeadlineExtended",
+              deadline: c.deadline,
+              amount: c.amount,
+              approver: c.approver,
+              reason: c.reason,
+              previousDueAt: d.dueAt,
+              dueAt
+            })
       )
     }
     case "RecordOutcome": {

@@ -393,6 +393,30 @@ describe("Handling (调处)", () => {
       }, 1)
     ).toEqual(Either.right("2025-10-10T15:59:59.999Z"))
   })
+
+  it("an extension that would still end by the due date rolled past holidays is refused, and stays available", () => {
+    // accepted 2 August 2025: day 60 is 1 October, rolled to Thursday 9 October; 60 + 8 days is 9 October itself
+    const s = new Scenario("2025-08-02T09:00:00+08:00").register({ kind: "petition" })
+    s.run({ _tag: "Accept" })
+    const before = s.case
+    const extend = (amount: number) => ({
+      _tag: "ExtendDeadline",
+      deadline: "handling",
+      amount,
+      approver: "局长",
+      reason: "情况复杂"
+    })
+    for (const amount of [1, 5, 8]) {
+      const error = s.refuse(extend(amount))
+      expect(error).toMatchObject({ _tag: "InvalidInput", field: "amount" })
+      expect(error.message).toContain("2025-10-09T15:59:59.999Z")
+    }
+    expect(s.case).toBe(before)
+    // the rule's one extension is still there: 60 + 9 days is Friday 10 October
+    s.run(extend(9))
+    expect(s.case.deadlines.handling!.dueAt).toBe("2025-10-10T15:59:59.999Z")
+    expect(s.case.deadlines.handling!.extensions.map((e) => e.amount)).toEqual([9])
+  })
 })
 
 describe("Outcome, confirmation, feedback, follow-up, archive", () => {
