@@ -18,7 +18,7 @@
  */
 import * as Cause from "effect/Cause"
 import type * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -30,10 +30,10 @@ import type { AggregateRow, CaseStore } from "./CaseStore.js"
 import * as Center from "./Center.js"
 import type { CenterConfigInput, Resolved } from "./CenterConfig.js"
 import { type CommandInput, type CommandName, commandNames } from "./Command.js"
-import { Aborted } from "./Errors.js"
+import { Aborted, StoreError } from "./Errors.js"
 import type { Envelope } from "./Event.js"
 import * as checkOptions from "./internal/options.js"
-import { invalidConfig } from "./internal/parse.js"
+import { invalidConfig, invalidInput, unreadable } from "./internal/parse.js"
 import * as MemoryStore from "./MemoryStore.js"
 import type * as Plugin from "./Plugin.js"
 import * as PolicyModule from "./Policy.js"
@@ -149,6 +149,9 @@ const unwrap = <A>(exit: Exit.Exit<A, unknown>, operation: string, signal: Abort
 
 const isLayer = (u: unknown): u is StoreLayer => Layer.isLayer(u)
 
+const hasTag = (u: unknown): boolean =>
+  typeof u === "object" && u !== null && typeof (u as { readonly _tag?: unknown })._tag === "string"
+
 const createOptions = [
   "config",
   "plugins",
@@ -201,6 +204,16 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
   const centerExit = await runtime.runPromiseExit(Center.Center)
   if (Exit.isFailure(centerExit)) {
     await runtime.dispose()
+    const failure = Cause.failureOption(centerExit.cause)
+    // a store layer that fails with something other than a typed error (a string, a plain Error) still rejects
+    // with a StoreError, so that callers can rely on `_tag`
+    if (failure._tag === "Some" && !hasTag(failure.value)) {
+      throw new StoreError({
+        operation: "createCenter (building the store)",
+        reason: failure.value instanceof Error ? failure.value.message : String(failure.value),
+        cause: failure.value
+      })
+    }
     unwrap(centerExit, "createCenter", undefined)
   }
   const center = (centerExit as Exit.Success<Center.Center, unknown>).value
@@ -222,7 +235,17 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
   const commandMethods: Record<string, (input: object, o?: CallOptions) => Promise<Center.CommandResult>> = {}
   for (const name of commandNames) {
     commandMethods[name.charAt(0).toLowerCase() + name.slice(1)] = (input, o) =>
-      run(name, () => center.execute({ ...input, _tag: name }), o)
+      run(name, () => {
+        let command: object
+        try {
+          command = { ...input, _tag: name }
+        } catch (e) {
+          // a getter or Proxy that throws while its fields are copied: bad input, named like any other
+          const { expected, field } = unreadable(input, e)
+          return Effect.fail(invalidInput(field, expected))
+        }
+        return center.execute(command)
+      }, o)
   }
   const plugins: Record<string, Record<string, (input: unknown, o?: CallOptions) => Promise<unknown>>> = {}
   for (

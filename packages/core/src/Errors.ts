@@ -52,10 +52,17 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>("@fengqiao/co
 const expectedOf = (issue: ParseResult.ArrayFormatterIssue): string => {
   if (issue._tag === "Missing") return "a value (the field is required)"
   if (issue._tag === "Unexpected") return "no such field"
-  // messages may quote the input: personal numbers in it are masked
-  const message = maskText(issue.message)
+  // messages may quote the input: personal numbers in it are masked, and a long quote is cut short (a megabyte of
+  // bad input would otherwise come back in the error, and in every log line that shows it)
+  const masked = maskText(issue.message)
+  const message = masked.length <= maxExpected
+    ? masked
+    : `${masked.slice(0, maxExpected)}… (${masked.length} characters in all)`
   return message.startsWith("Expected ") ? message.slice("Expected ".length) : message
 }
+
+/** The longest `expected` text kept from a Schema message before it is cut short. */
+const maxExpected = 300
 
 /**
  * Builds an {@link InvalidInput} from a Schema decoding failure (the `ParseError` of `Schema.decodeUnknown`, or

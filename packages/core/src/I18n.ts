@@ -111,12 +111,14 @@ export const builtInLabels: Readonly<Record<string, Labels>> = {
 }
 
 /**
- * A label in a locale, falling back to zh-Hans.
+ * A label in a locale, falling back to zh-Hans — also for a locale that is not one of the four (a caller's
+ * `"constructor"` or `"__proto__"` gives the zh-Hans label, not a member of `Object.prototype`).
  *
  * @since 0.1.0
  * @category utils
  */
-export const pick = (labels: Labels, locale: Locale): string => labels[locale] ?? labels["zh-Hans"]
+export const pick = (labels: Labels, locale: Locale): string =>
+  (Object.hasOwn(labels, locale) ? labels[locale] : undefined) ?? labels["zh-Hans"]
 
 /**
  * The label of a built-in key in a locale; the key itself if unknown.
@@ -125,6 +127,6 @@ export const pick = (labels: Labels, locale: Locale): string => labels[locale] ?
  * @category utils
  */
 export const label = (key: string, locale: Locale = "zh-Hans"): string => {
-  const labels = builtInLabels[key]
+  const labels = Object.hasOwn(builtInLabels, key) ? builtInLabels[key] : undefined
   return labels === undefined ? key : pick(labels, locale)
 }

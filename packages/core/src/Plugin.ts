@@ -31,6 +31,7 @@ import type { Command, CommandName } from "./Command.js"
 import { InvalidConfig as InvalidConfigError } from "./Errors.js"
 import type { InvalidConfig, StoreError } from "./Errors.js"
 import type { Envelope, EventName } from "./Event.js"
+import { hookShapes } from "./internal/options.js"
 import { decodeConfig, invalidConfig } from "./internal/parse.js"
 
 /**
@@ -399,6 +400,8 @@ export const install = (
     if (byId.has(plugin.id) || plugin.id === own?.id) {
       return Either.left(invalidConfig(`plugins.${i}.id`, `a unique plugin id ("${plugin.id}" repeats or is reserved)`))
     }
+    const badHook = hookShapes(plugin as unknown as Record<string, unknown>, `plugins.${i}`)
+    if (badHook !== undefined) return Either.left(badHook)
     byId.set(plugin.id, { plugin, index: i })
   }
   for (const { plugin, index } of byId.values()) {

@@ -81,7 +81,36 @@ describe("createCenter (the Promise API)", () => {
       [{ retention: { afterDays: -5 } }, "retention.afterDays"],
       [{ retention: { afterDays: 30, mode: "shred" } }, "retention.mode"],
       [{ retention: { afterDays: 30, after: 1 } }, "retention.after"],
-      [{ colour: "red" }, "colour"]
+      [{ colour: "red" }, "colour"],
+      [{ retention: { afterDays: 1e15 } }, "retention.afterDays"],
+      // the centre's own hooks: a misspelt or malformed hook is named, not ignored or failed on every command
+      [{ hooks: { gaurds: [] } }, "hooks.gaurds"],
+      [{ hooks: { id: "risk" } }, "hooks.id"],
+      [{ hooks: { guards: 5 } }, "hooks.guards"],
+      [{ hooks: { guards: [{}] } }, "hooks.guards.0.name"],
+      [{ hooks: { guards: [{ name: "g", check: 1 }] } }, "hooks.guards.0.check"],
+      [{ hooks: { guards: [{ name: "g", check: () => undefined, commands: "Register" }] } }, "hooks.guards.0.commands"],
+      [{ hooks: { riskGraders: [null] } }, "hooks.riskGraders.0"],
+      [{ hooks: { projections: [{ name: "p" }] } }, "hooks.projections.0.apply"],
+      [{ hooks: { afterCommit: "later" } }, "hooks.afterCommit"],
+      // and a plugin's
+      [
+        { plugins: [Plugin.definePlugin({ id: "p", version: "1", guards: [{ name: "g" }] as never })] },
+        "plugins.0.guards.0.check"
+      ],
+      [
+        { plugins: [Plugin.definePlugin({ id: "p", version: "1", migrations: [{ id: "1" }] as never })] },
+        "plugins.0.migrations.0.id"
+      ],
+      // a configuration that cannot be read (a getter that throws) is named too
+      [{
+        config: {
+          ...countyConfig,
+          get name(): string {
+            throw new Error("boom")
+          }
+        }
+      }, "name"]
     ]
     for (const [options, field] of bad) {
       await expect(createCenter({ config: countyConfig, ...options } as never), field).rejects.toMatchObject({
@@ -97,6 +126,89 @@ describe("createCenter (the Promise API)", () => {
       calendar: Calendar.china
     })
     await ok.dispose()
+  })
+
+  it("a store layer that fails without a typed error still rejects with a StoreError", async () => {
+    for (const cause of ["nope", new Error("disk on fire")]) {
+      const store = Layer.fail(cause) as unknown as Layer.Layer<CaseStore>
+      await expect(createCenter({ config: countyConfig, store })).rejects.toMatchObject({
+        _tag: "StoreError",
+        reason: typeof cause === "string" ? cause : cause.message
+      })
+    }
+  })
+
+  it("input that cannot be read as plain data is an InvalidInput naming where, and writes nothing", async () => {
+    const center = await createCenter({ config: countyConfig })
+    try {
+      const throwing = (field: string, on: object = { ...registration }) =>
+        Object.defineProperty(on, field, {
+          enumerable: true,
+          get() {
+            throw new Error("boom")
+          }
+        })
+      await expect(center.register(throwing("description") as typeof registration)).rejects.toMatchObject({
+        _tag: "InvalidInput",
+        field: "description"
+      })
+      await expect(center.register({ ...registration, actor: throwing("id", { ...admin }) as never })).rejects
+        .toMatchObject({
+          _tag: "InvalidInput",
+          field: "actor.id"
+        })
+      const proxy = new Proxy({ ...registration }, {
+        ownKeys() {
+          throw new Error("no keys")
+        }
+      })
+      await expect(center.register(proxy)).rejects.toMatchObject({ _tag: "InvalidInput", field: "(root)" })
+      await expect(center.get(throwing("caseId", { actor: admin }) as never)).rejects.toMatchObject({
+        _tag: "InvalidInput",
+        field: "caseId"
+      })
+      // nesting that would overflow the stack, and cycles
+      let deep: Record<string, unknown> = { _tag: "Eq", field: "status", value: "registered" }
+      for (let i = 0; i < 5_000; i++) deep = { _tag: "Not", condition: deep }
+      const count = { _tag: "Count", name: "n" } as const
+      await expect(center.aggregate({ actor: admin, where: deep as never, groupBy: [], measures: [count] })).rejects
+        .toMatchObject({ _tag: "InvalidInput", expected: "at most 64 levels of nesting" })
+      const cyclic: Record<string, unknown> = { _tag: "Not" }
+      cyclic.condition = cyclic
+      await expect(center.aggregate({ actor: admin, where: cyclic as never, groupBy: [], measures: [count] })).rejects
+        .toMatchObject({ _tag: "InvalidInput", field: "where.condition", expected: "plain data without cycles" })
+      let nested: Record<string, unknown> = {}
+      for (let i = 0; i < 5_000; i++) nested = { a: nested }
+      await expect(center.register({ ...registration, description: nested as never })).rejects.toMatchObject({
+        _tag: "InvalidInput",
+        field: "description.a.a.a.a.…"
+      })
+      // a megabyte of bad input is not sent back in the error
+      const huge = await center.register({ ...registration, code: "x".repeat(1_000_000) } as never).then(
+        () => undefined,
+        (e: Errors.InvalidInput) => e
+      )
+      expect(huge).toMatchObject({ _tag: "InvalidInput", field: "code" })
+      expect(huge!.expected.length).toBeLessThan(400)
+      // nothing was written
+      const listed = await center.list({ actor: admin })
+      expect(listed.items).toEqual([])
+    } finally {
+      await center.dispose()
+    }
+  })
+
+  it("labels fall back to zh-Hans for any locale that is not one of the four, never to Object.prototype", async () => {
+    const center = await createCenter({ config: countyConfig })
+    try {
+      for (const locale of ["constructor", "__proto__", "toString", "xx"]) {
+        const labels = center.labels(locale as never)
+        expect(labels["status.accepted"], locale).toBe("已受理")
+        expect(Object.values(labels).every((v) => typeof v === "string"), locale).toBe(true)
+      }
+    } finally {
+      await center.dispose()
+    }
   })
 
   it("uses the calendar and the policy it is given", async () => {

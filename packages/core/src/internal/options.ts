@@ -41,7 +41,14 @@ export const centerOptions = (options: unknown): InvalidConfig | undefined => {
   if (unknown !== undefined) return unknown
   const { encryption, hooks, plugins, pluginTimeout, retention, retries, tracing } = options
   if (plugins !== undefined && !Array.isArray(plugins)) return invalidConfig("plugins", "an array of plugins")
-  if (hooks !== undefined && !isObject(hooks)) return invalidConfig("hooks", "an object of hook functions")
+  if (hooks !== undefined) {
+    if (!isObject(hooks)) return invalidConfig("hooks", "an object of hook functions")
+    // a misspelt hook would be ignored without a word, and `id` would rename the centre's own hooks
+    const unknownHook = unknownKey(hooks, centreHooks, "hooks.")
+    if (unknownHook !== undefined) return unknownHook
+    const badHook = hookShapes(hooks, "hooks")
+    if (badHook !== undefined) return badHook
+  }
   if (pluginTimeout !== undefined) {
     const d = Duration.decodeUnknown(pluginTimeout)
     if (Option.isNone(d) || !Duration.greaterThan(d.value, Duration.zero)) {
@@ -65,12 +72,65 @@ export const centerOptions = (options: unknown): InvalidConfig | undefined => {
     const r = unknownKey(retention, ["afterDays", "mode"], "retention.")
     if (r !== undefined) return r
     if (
-      !(typeof retention.afterDays === "number" && Number.isInteger(retention.afterDays) && retention.afterDays >= 0)
+      !(typeof retention.afterDays === "number" && Number.isInteger(retention.afterDays) && retention.afterDays >= 0 &&
+        retention.afterDays <= 36_500)
     ) {
-      return invalidConfig("retention.afterDays", "a whole number of days, 0 or more")
+      return invalidConfig("retention.afterDays", "a whole number of days from 0 to 36 500")
     }
     if (retention.mode !== undefined && retention.mode !== "anonymise" && retention.mode !== "purge") {
       return invalidConfig("retention.mode", "\"anonymise\" or \"purge\"")
+    }
+  }
+  return undefined
+}
+
+/** The hooks a centre's own `hooks` option may have (those of a plugin, without id, config or API). @internal */
+export const centreHooks: ReadonlyArray<string> = [
+  "guards",
+  "onEvents",
+  "projections",
+  "afterCommit",
+  "riskGraders",
+  "riskPolicy"
+]
+
+const isText = (u: unknown): boolean => typeof u === "string" && u.length > 0
+
+const names = (u: unknown): boolean => u === undefined || (Array.isArray(u) && u.every((x) => typeof x === "string"))
+
+type Check = readonly [ok: (u: unknown) => boolean, expected: string]
+
+const name: Check = [isText, "a name"]
+const fn: Check = [isFunction, "a function"]
+
+/** The members of each list a plugin's hooks may hold, and what each must be. */
+const lists: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
+  guards: { name, check: fn, commands: [names, "a list of command names"] },
+  projections: { name, apply: fn, events: [names, "a list of event names"] },
+  riskGraders: { id: [isText, "an id"], grade: fn, triggers: [names, "a list of event names"] },
+  migrations: { id: [Number.isSafeInteger, "a whole number"], name, up: fn }
+}
+
+/**
+ * The shape of a plugin's hooks (or a centre's own): each hook function a function, each list an array of objects
+ * with their members — so that a malformed hook is an `InvalidConfig` naming it when the centre is made, not a
+ * `TypeError` or a `PluginFailed` on every command. `prefix` names the plugin (`plugins.2`) or `hooks`.
+ * @internal
+ */
+export const hookShapes = (hooks: Record<string, unknown>, prefix: string): InvalidConfig | undefined => {
+  for (const k of ["onEvents", "afterCommit", "onRetention", "riskPolicy", "api", "validate"]) {
+    if (hooks[k] !== undefined && !isFunction(hooks[k])) return invalidConfig(`${prefix}.${k}`, "a function")
+  }
+  if (!names(hooks.dependsOn)) return invalidConfig(`${prefix}.dependsOn`, "a list of plugin ids")
+  for (const [list, members] of Object.entries(lists)) {
+    const value = hooks[list]
+    if (value === undefined) continue
+    if (!Array.isArray(value)) return invalidConfig(`${prefix}.${list}`, "an array")
+    for (const [i, item] of value.entries()) {
+      if (!isObject(item)) return invalidConfig(`${prefix}.${list}.${i}`, "an object")
+      for (const [member, [ok, expected]] of Object.entries(members)) {
+        if (!ok(item[member])) return invalidConfig(`${prefix}.${list}.${i}.${member}`, expected)
+      }
     }
   }
   return undefined
