@@ -455,8 +455,9 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       })
     }
 
-    const firstResult = (commandId: string, actor: Actor, caseId: string | undefined) =>
+    const firstResult = (commandId: string, command: Command) =>
       Effect.gen(function*() {
+        const { actor, caseId } = command
         const rec = yield* store.findCommand(centre, commandId)
         if (Option.isNone(rec)) return Option.none<CommandResult>()
         const r = rec.value
@@ -466,6 +467,17 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
         }
         const history = yield* store.readEvents(centre, r.caseId, { toVersion: r.toVersion })
         const events = history.filter((e) => e.version >= r.fromVersion)
+        // … and the same id for another kind of command too: answering an Accept with the result of the Register
+        // that used its id would tell the caller the case was accepted
+        const recorded = events[0]?.event._tag
+        if (recorded !== undefined && recorded !== Lifecycle.firstEventOf[command._tag]) {
+          return yield* invalidInput(
+            "commandId",
+            `a command id not used before for another command (it recorded ${recorded}, not ${
+              Lifecycle.firstEventOf[command._tag]
+            })`
+          )
+        }
         // The sender of the command had its first result, so a retry is answered even when the command took the
         // case out of the sender's reach (an escalation leaves a township's jurisdiction); anyone else sending the
         // same id must be able to read the case now
@@ -614,7 +626,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       return store.withTransaction(
         checkPrior
           ? Effect.flatMap(
-            firstResult(commandId, command.actor, command.caseId),
+            firstResult(commandId, command),
             (prior): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> =>
               Option.isSome(prior) ? Effect.succeed(prior.value) : fresh
           )
@@ -646,7 +658,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           const once = attempt(command, commandId, command.correlationId ?? commandId, given).pipe(
             // the same command id won a race: answer with its result
             Effect.catchTag("DuplicateCommand", () =>
-              Effect.flatMap(firstResult(commandId, command.actor, command.caseId), (o) =>
+              Effect.flatMap(firstResult(commandId, command), (o) =>
                 Option.isSome(o)
                   ? Effect.succeed(o.value)
                   : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` }))))
@@ -660,7 +672,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
                 e._tag === "GuardFailed" || e._tag === "CommandNotAllowed" || e._tag === "Forbidden",
               (e) =>
                 Effect.flatMap(
-                  firstResult(commandId, command.actor, command.caseId),
+                  firstResult(commandId, command),
                   (o): Effect.Effect<CommandResult, ExecuteError> =>
                     Option.isSome(o) ? Effect.succeed(o.value) : Effect.fail(e)
                 )

@@ -184,6 +184,41 @@ for (const t of transitions) {
 export const transition = (phase: Phase, command: CommandName): Transition | undefined => byPhase[phase]?.[command]
 
 /**
+ * The event each command records first (a command records one event of its own, which plugins may follow with
+ * theirs). A repeated command id is answered with the first result only when it names the same command: `Center`
+ * compares the kind of the command against the event its id recorded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const firstEventOf: { readonly [K in CommandName]: CaseEvent["_tag"] } = {
+  Register: "Registered",
+  Accept: "Accepted",
+  Reject: "Rejected",
+  Merge: "Merged",
+  Assess: "Assessed",
+  Dispatch: "Dispatched",
+  SendBack: "SentBack",
+  Redispatch: "Redispatched",
+  StartHandling: "HandlingStarted",
+  RecordMediationSession: "MediationSessionRecorded",
+  ConveneConsultation: "ConsultationConvened",
+  SummonDepartment: "DepartmentSummoned",
+  RecordReport: "DepartmentReported",
+  Escalate: "Escalated",
+  ExtendDeadline: "DeadlineExtended",
+  RecordOutcome: "OutcomeRecorded",
+  RequestJudicialConfirmation: "JudicialConfirmationRequested",
+  GiveFeedback: "FeedbackGiven",
+  RecordFollowUp: "FollowUpRecorded",
+  Archive: "Archived",
+  Withdraw: "Withdrawn",
+  Regrade: "RegradeRequested",
+  IssueSupervision: "SupervisionIssued",
+  AnswerSupervision: "SupervisionAnswered"
+}
+
+/**
  * Everything `decide` needs besides the state and the command.
  *
  * @since 0.1.0

@@ -83,6 +83,28 @@ describe("Center", () => {
       expect(codes).toBe(3) // two cases registered; the duplicate register did not take a number
     }).pipe(Effect.provide(centerLayer())))
 
+  it.effect("a command id used by another kind of command is refused naming commandId, not answered as a repeat", () =>
+    Effect.gen(function*() {
+      const first = yield* register(admin, { commandId: "k1" })
+      // an Accept that reuses the Register's id: answering it with the registration would say "accepted"
+      const accept = { _tag: "Accept", actor: admin, caseId: first.caseId, at: "2025-03-03T10:00:00+08:00" }
+      const reused = yield* Effect.flip(exec({ ...accept, commandId: "k1" }))
+      expect(reused).toMatchObject({ _tag: "InvalidInput", field: "commandId" })
+      expect(reused.message).toContain("Registered")
+      const center = yield* Center.Center
+      expect((yield* center.get({ actor: admin, caseId: first.caseId })).status).toBe("registered")
+      // and the other way round: a Register reusing an Accept's id registers nothing and is refused
+      yield* exec({ ...accept, commandId: "k2" })
+      const again = yield* Effect.flip(register(admin, { commandId: "k2" }))
+      expect(again).toMatchObject({ _tag: "InvalidInput", field: "commandId" })
+      const store = yield* CaseStore
+      expect(yield* store.readEvents("dunhua", first.caseId)).toHaveLength(2)
+      expect(yield* store.nextSequence("dunhua", "caseCode:2025")).toBe(2) // one case, one number
+      // the real repeats are still answered
+      expect(yield* exec({ ...accept, commandId: "k2" })).toMatchObject({ duplicate: true, version: 2 })
+      expect(yield* register(admin, { commandId: "k1" })).toMatchObject({ duplicate: true, caseId: first.caseId })
+    }).pipe(Effect.provide(centerLayer())))
+
   it.effect("a retried command that took the case out of its sender's reach still gets its first result", () =>
     Effect.gen(function*() {
       // a case from 大石头村, taken in at 胜利街道, which escalates it to the county: the case leaves its jurisdiction

@@ -69,6 +69,8 @@ const step = (real: Real, w: Generators.Walk, command: Record<string, unknown>) 
     const allowed = to === from ? t!.to.includes("unchanged") || t!.to.includes(to) : t!.to.includes(to)
     expect(allowed, `${tag} moved ${from} → ${to}, the table allows ${t!.to.join(", ")}`).toBe(true)
     expect(result.case.version).toBe(eventsBefore.length + result.events.length)
+    // the event a repeated command id is matched against (Lifecycle.firstEventOf)
+    expect(result.events[0]?.event._tag).toBe(Lifecycle.firstEventOf[tag])
     real.results.set(command.commandId as string, result)
     real.last = command
     if (tag === "Register") w.caseIds.push(result.caseId)
