@@ -34,7 +34,7 @@ import {
   type InvalidInput,
   type PluginFailed,
   StoreError,
-  type VersionConflict
+  VersionConflict
 } from "./Errors.js"
 import type { Envelope } from "./Event.js"
 import * as I18n from "./I18n.js"
@@ -592,6 +592,17 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       Effect.flatMap(loadCase(command.caseId), (state) => {
         const refusal = policy.authorizeCommand(config, command.actor, command._tag, state, command)
         if (refusal !== undefined) return Effect.fail(refusal)
+        // the sender decided on another version: refused (after the policy, so that the version of a case the
+        // sender may not act on is not told)
+        if (command.expectedVersion !== undefined && command.expectedVersion !== state.version) {
+          return Effect.fail(
+            new VersionConflict({
+              caseId: state.id,
+              expectedVersion: command.expectedVersion,
+              actualVersion: state.version
+            })
+          )
+        }
         const at = command.at ?? (now < state.updatedAt ? state.updatedAt : now)
         const ctx = { config, caseId: state.id, commandId, at }
         if (command._tag !== "Merge" || command.into === command.caseId) {
@@ -681,7 +692,8 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           // Register has no case id unless the caller gave one; a fresh UUIDv7 cannot collide
           const locked = command.caseId === undefined ? answered : sameCase(command.caseId, answered)
           // the retry schedule is built only after a first conflict, off the hot path
-          const retried = retries === 0
+          // … and not when the sender named the version it decided on: the case has moved on, which a retry cannot undo
+          const retried = retries === 0 || ("expectedVersion" in command && command.expectedVersion !== undefined)
             ? locked
             : Effect.catchTag(locked, "VersionConflict", () => Effect.retry(locked, retrySchedule))
           // plugins' afterCommit hooks run once the case's lock is released, so they may execute commands on it
@@ -875,6 +887,16 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             }
             const denied = policy.authorizeCommand(config, command.actor, command._tag, state, command)
             if (denied !== undefined) return yield* refuse(i, j, denied)
+            if ("expectedVersion" in command && command.expectedVersion !== undefined) {
+              const actualVersion = state?.version ?? 0
+              if (command.expectedVersion !== actualVersion) {
+                return yield* refuse(
+                  i,
+                  j,
+                  new VersionConflict({ caseId, expectedVersion: command.expectedVersion, actualVersion })
+                )
+              }
+            }
             const pluginCheck = yield* Effect.either(host.guards(command, state))
             if (Either.isLeft(pluginCheck)) return yield* refuse(i, j, pluginCheck.left)
             const commandId = command.commandId ?? (yield* ids.next)

@@ -31,7 +31,15 @@ const meta = {
   correlationId: optionalField(Id)
 }
 
-const onCase = { ...meta, caseId: CaseId }
+const onCase = {
+  ...meta,
+  caseId: CaseId,
+  /**
+   * The version of the case the sender decided on (乐观并发): when the case has moved on since, the command is
+   * refused with a `VersionConflict` and not retried, instead of being applied to a state its sender has not seen.
+   */
+  expectedVersion: optionalField(Schema.Int.pipe(Schema.between(1, 2_147_483_647)))
+}
 
 /**
  * 登记: register a case taken in at a window or through any channel. Whoever registers it is its first

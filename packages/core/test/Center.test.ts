@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -81,6 +82,51 @@ describe("Center", () => {
       expect(yield* store.readEvents("dunhua", first.caseId)).toHaveLength(2)
       const codes = yield* store.nextSequence("dunhua", "caseCode:2025")
       expect(codes).toBe(3) // two cases registered; the duplicate register did not take a number
+    }).pipe(Effect.provide(centerLayer())))
+
+  it.effect("expectedVersion: a command decided on an older version is refused with VersionConflict, not retried", () =>
+    Effect.gen(function*() {
+      const { caseId } = yield* register()
+      const at = (h: number) => `2025-03-03T1${h}:00:00+08:00`
+      const accepted = yield* exec({ _tag: "Accept", actor: admin, caseId, expectedVersion: 1, at: at(0) })
+      expect(accepted.version).toBe(2)
+      // two officers both looked at version 2 and decide at once: exactly one of them wins
+      const assess = (complexity: string) => ({
+        _tag: "Assess",
+        actor: admin,
+        caseId,
+        expectedVersion: 2,
+        at: at(1),
+        category: "neighbourhood",
+        complexity
+      })
+      const [a, b] = yield* Effect.all(
+        [Effect.either(exec(assess("simple"))), Effect.either(exec(assess("complex")))],
+        {
+          concurrency: 2
+        }
+      )
+      const lost = [a, b].filter(Either.isLeft).map((e) => e.left)
+      expect([a, b].filter(Either.isRight)).toHaveLength(1)
+      expect(lost).toHaveLength(1)
+      expect(lost[0]).toMatchObject({ _tag: "VersionConflict", caseId, expectedVersion: 2, actualVersion: 3 })
+      const center = yield* Center.Center
+      expect((yield* center.get({ actor: admin, caseId })).version).toBe(3)
+      // a version the case never had is refused too, and bad values name the field
+      expect(yield* Effect.flip(exec({ _tag: "StartHandling", actor: admin, caseId, expectedVersion: 9, at: at(2) })))
+        .toMatchObject({ _tag: "VersionConflict", expectedVersion: 9, actualVersion: 3 })
+      expect(yield* Effect.flip(exec({ _tag: "StartHandling", actor: admin, caseId, expectedVersion: 0, at: at(2) })))
+        .toMatchObject({ _tag: "InvalidInput", field: "expectedVersion" })
+      // in a bulk import, each command's expected version is the version the imported case has reached
+      const imported = yield* Effect.flip(center.importCases({
+        cases: [{
+          commands: [
+            registerInput({ actor: admin, caseId: "imported-1" }),
+            { _tag: "Accept", actor: admin, caseId: "imported-1", expectedVersion: 5 }
+          ]
+        }]
+      }))
+      expect(imported).toMatchObject({ _tag: "ImportRefused", commandIndex: 1, error: "VersionConflict" })
     }).pipe(Effect.provide(centerLayer())))
 
   it.effect("a command id used by another kind of command is refused naming commandId, not answered as a repeat", () =>
