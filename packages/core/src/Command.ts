@@ -38,7 +38,12 @@ const onCase = {
    * The version of the case the sender decided on (乐观并发): when the case has moved on since, the command is
    * refused with a `VersionConflict` and not retried, instead of being applied to a state its sender has not seen.
    */
-  expectedVersion: optionalField(Schema.Int.pipe(Schema.between(1, 2_147_483_647)))
+  expectedVersion: optionalField(
+    Schema.Int.pipe(Schema.between(1, 2_147_483_647)).annotations({
+      title: "expectedVersion",
+      description: "a case version, 1 or more: the one the sender decided on"
+    })
+  )
 }
 
 /**
