@@ -74,10 +74,27 @@ export const TimeFieldSchema: Schema.Schema<TimeField> = Schema.Literal(...timeF
 // numbers in conditions are finite: NaN and ±Infinity compare differently in JavaScript and in SQL
 const FiniteNumber = Schema.Number.pipe(Schema.finite())
 
-// an instant in a condition: anything Date.parse reads (each store compares it as an instant)
+// an instant in a condition (each store compares it as an instant): an ISO-8601 date-time with its time zone, or a
+// date alone (midnight UTC, as Date.parse reads it). Not whatever else Date.parse reads: "2025-03-01T08:00" or
+// "March 1, 2025" are read in the host's time zone, so the same query would select other cases on another server
+const instantPattern = /^(\d{4}|[+-]\d{6})-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/
+
 const InstantText = Schema.String.pipe(
   Schema.maxLength(40),
-  Schema.filter((s) => !Number.isNaN(Date.parse(s)) || "an ISO-8601 instant such as 2025-03-01T00:00:00.000Z")
+  Schema.filter((s) =>
+    (instantPattern.test(s) && !Number.isNaN(Date.parse(s))) ||
+    "an ISO-8601 instant with its time zone, such as 2025-03-01T00:00:00.000Z or 2025-03-01T08:00:00+08:00"
+  ),
+  // property tests draw instants that the pattern admits (random text almost never would)
+  Schema.annotations({
+    arbitrary: () => (fc) =>
+      fc.tuple(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }), fc.nat(2)).map(([ms, form]) => {
+        const iso = new Date(ms).toISOString()
+        return form === 0 ? iso : form === 1
+          ? new Date(ms + 28_800_000).toISOString().replace("Z", "+08:00")
+          : iso.slice(0, 10)
+      })
+  })
 )
 
 const ScalarSchema = Schema.Union(

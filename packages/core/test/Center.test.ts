@@ -693,7 +693,10 @@ describe("Center", () => {
         const [where, field] of [
           [{ _tag: "Gt", field: "headcount", value: Number.NaN }, "where.value"],
           [{ _tag: "Eq", field: "headcount", value: Number.POSITIVE_INFINITY }, "where.value"],
-          [{ _tag: "Before", field: "registeredAt", value: "garbage" }, "where.value"]
+          [{ _tag: "Before", field: "registeredAt", value: "garbage" }, "where.value"],
+          // text Date.parse would read in the host's time zone: another server would select other cases
+          [{ _tag: "Before", field: "registeredAt", value: "2025-03-01T08:00" }, "where.value"],
+          [{ _tag: "NotBefore", field: "registeredAt", value: "March 1, 2025" }, "where.value"]
         ] as const
       ) {
         const refused = yield* Effect.flip(center.aggregate({
