@@ -284,6 +284,19 @@ export interface Options<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plu
   readonly retention?: RetentionOptions | undefined
 }
 
+/** The version the sender of a command on a case decided on, if it named one (`expectedVersion`). */
+const expectedVersionOf = (command: Command): number | undefined =>
+  "expectedVersion" in command ? command.expectedVersion : undefined
+
+/** A command whose sender decided on another version of the case than `state`'s: the conflict to refuse it with. */
+const staleVersion = (command: Command, caseId: string, state: Case | undefined): VersionConflict | undefined => {
+  const expectedVersion = expectedVersionOf(command)
+  const actualVersion = state?.version ?? 0
+  return expectedVersion === undefined || expectedVersion === actualVersion
+    ? undefined
+    : new VersionConflict({ caseId, expectedVersion, actualVersion })
+}
+
 const decodeCommand = decodeInput(Command)
 const decodeGet = decodeInput(Query.GetQuery)
 const decodeGetByCode = decodeInput(Query.GetByCodeQuery)
@@ -592,17 +605,9 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       Effect.flatMap(loadCase(command.caseId), (state) => {
         const refusal = policy.authorizeCommand(config, command.actor, command._tag, state, command)
         if (refusal !== undefined) return Effect.fail(refusal)
-        // the sender decided on another version: refused (after the policy, so that the version of a case the
-        // sender may not act on is not told)
-        if (command.expectedVersion !== undefined && command.expectedVersion !== state.version) {
-          return Effect.fail(
-            new VersionConflict({
-              caseId: state.id,
-              expectedVersion: command.expectedVersion,
-              actualVersion: state.version
-            })
-          )
-        }
+        // after the policy, so that the version of a case the sender may not act on is not told
+        const stale = staleVersion(command, state.id, state)
+        if (stale !== undefined) return Effect.fail(stale)
         const at = command.at ?? (now < state.updatedAt ? state.updatedAt : now)
         const ctx = { config, caseId: state.id, commandId, at }
         if (command._tag !== "Merge" || command.into === command.caseId) {
@@ -693,7 +698,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           const locked = command.caseId === undefined ? answered : sameCase(command.caseId, answered)
           // the retry schedule is built only after a first conflict, off the hot path
           // … and not when the sender named the version it decided on: the case has moved on, which a retry cannot undo
-          const retried = retries === 0 || ("expectedVersion" in command && command.expectedVersion !== undefined)
+          const retried = retries === 0 || expectedVersionOf(command) !== undefined
             ? locked
             : Effect.catchTag(locked, "VersionConflict", () => Effect.retry(locked, retrySchedule))
           // plugins' afterCommit hooks run once the case's lock is released, so they may execute commands on it
@@ -887,16 +892,8 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             }
             const denied = policy.authorizeCommand(config, command.actor, command._tag, state, command)
             if (denied !== undefined) return yield* refuse(i, j, denied)
-            if ("expectedVersion" in command && command.expectedVersion !== undefined) {
-              const actualVersion = state?.version ?? 0
-              if (command.expectedVersion !== actualVersion) {
-                return yield* refuse(
-                  i,
-                  j,
-                  new VersionConflict({ caseId, expectedVersion: command.expectedVersion, actualVersion })
-                )
-              }
-            }
+            const stale = staleVersion(command, caseId, state)
+            if (stale !== undefined) return yield* refuse(i, j, stale)
             const pluginCheck = yield* Effect.either(host.guards(command, state))
             if (Either.isLeft(pluginCheck)) return yield* refuse(i, j, pluginCheck.left)
             const commandId = command.commandId ?? (yield* ids.next)
