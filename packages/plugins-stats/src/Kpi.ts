@@ -217,6 +217,21 @@ export type KpiOptions = typeof KpiOptions.Type
 export const defaultOptions: KpiOptions = Schema.decodeSync(KpiOptions)({})
 
 /**
+ * Why `options.lowestTier` does not fit a centre (it names none of its levels), if it does not: the problem the
+ * plugin reports at start-up and a direct dashboard call refuses with.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const lowestTierProblem = (
+  centre: CenterConfig.Resolved,
+  options: KpiOptions
+): { readonly field: "lowestTier"; readonly expected: string } | undefined =>
+  options.lowestTier === undefined || centre.tree.levels.some((l) => l.id === options.lowestTier)
+    ? undefined
+    : { field: "lowestTier", expected: `one of the centre's levels: ${centre.tree.levels.map((l) => l.id).join(", ")}` }
+
+/**
  * The tier index (0 = the top level) of the level 小事不出村 counts at, for a centre.
  *
  * @since 0.1.0

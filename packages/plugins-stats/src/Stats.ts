@@ -278,12 +278,8 @@ export const compute = (
     }
     // the plugin checks its configuration when the centre starts; a direct call checks it here (an unknown level
     // would otherwise count 小事不出村 at the deepest level without a word)
-    if (options.lowestTier !== undefined && !centre.tree.levels.some((l) => l.id === options.lowestTier)) {
-      return yield* invalid(
-        "lowestTier",
-        `one of the centre's levels: ${centre.tree.levels.map((l) => l.id).join(", ")}`
-      )
-    }
+    const tierProblem = Kpi.lowestTierProblem(centre, options)
+    if (tierProblem !== undefined) return yield* invalid(tierProblem.field, tierProblem.expected)
     const kpi: Kpi.KpiOptions = query.decimals === undefined ? options : { ...options, decimals: query.decimals }
     const locale = query.locale ?? "zh-Hans"
     const asOf = new Date(Date.parse(query.asOf ?? now)).toISOString()

@@ -53,13 +53,10 @@ export const statsPlugin = (options: StatsOptions = {}) =>
     version: "0.1.0",
     config: Kpi.KpiOptions,
     options,
-    validate: (config, centre) =>
-      config.lowestTier !== undefined && !centre.tree.levels.some((l) => l.id === config.lowestTier)
-        ? [{
-          field: "lowestTier",
-          expected: `one of the centre's levels: ${centre.tree.levels.map((l) => l.id).join(", ")}`
-        }]
-        : [],
+    validate: (config, centre) => {
+      const problem = Kpi.lowestTierProblem(centre, config)
+      return problem === undefined ? [] : [problem]
+    },
     api: (ctx) => {
       const source: Stats.Source = { centre: ctx.centre, aggregate: ctx.aggregate, parallelReads: ctx.parallelReads }
       const board = (

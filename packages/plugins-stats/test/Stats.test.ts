@@ -444,6 +444,16 @@ describe("the dashboard", () => {
         expect(result.left).toMatchObject({ _tag: "InvalidInput", field: "lowestTier" })
         expect(result.left._tag === "InvalidInput" ? result.left.expected : "").toContain("village")
       }
+      // the plugin, at start-up, with the same words
+      const plugin = yield* Effect.flip(
+        Center.make({ config: Examples.countyConfig, plugins: [statsPlugin({ lowestTier: "villag" })] }).pipe(
+          Effect.provideService(CaseStore.CaseStore, store)
+        )
+      )
+      expect(plugin).toMatchObject({ _tag: "InvalidConfig", field: "plugins.0.options.lowestTier" })
+      expect(plugin._tag === "InvalidConfig" ? plugin.expected : "").toBe(
+        result._tag === "Left" && result.left._tag === "InvalidInput" ? result.left.expected : "(no direct error)"
+      )
     }))
 
   it.effect("overdue: open cases past their running deadline at asOf, and cases closed after their deadline", () =>
