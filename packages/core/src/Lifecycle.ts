@@ -731,6 +731,7 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
     case "ConveneConsultation": {
       for (const [i, d] of c.departments.entries()) {
         if (!config.departments.has(d)) return bad(`departments.${i}`, `a configured department (${d} is unknown)`)
+        if (c.departments.indexOf(d) < i) return bad(`departments.${i}`, `a department listed once (${d} repeats)`)
       }
       return ok({
         _tag: "ConsultationConvened",

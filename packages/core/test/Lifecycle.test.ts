@@ -286,6 +286,11 @@ describe("Handling (调处)", () => {
       guardOf(s.refuse({ _tag: "RecordMediationSession", sessionId: "s1", mediators: ["王"], result: "progress" }))
     )
       .toBe("sessionIdUnique")
+    // a department named twice is bad input, as an assisting unit named twice is refused
+    expect(s.refuse({ _tag: "ConveneConsultation", departments: ["police", "justice", "police"] })).toMatchObject({
+      _tag: "InvalidInput",
+      field: "departments.2"
+    })
     s.run({ _tag: "ConveneConsultation", departments: ["police", "justice"], conclusion: "联合调处" })
     s.run({ _tag: "SummonDepartment", summonsId: "w1", department: "police", reason: "涉及治安" })
     expect(guardOf(s.refuse({ _tag: "RecordReport", summonsId: "w9" }))).toBe("summonsPending")
