@@ -6,6 +6,7 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type { Hooks } from "../Center.js"
 import type { InvalidConfig } from "../Errors.js"
 import { invalidConfig } from "./parse.js"
 
@@ -85,14 +86,19 @@ export const centerOptions = (options: unknown): InvalidConfig | undefined => {
 }
 
 /** The hooks a centre's own `hooks` option may have (those of a plugin, without id, config or API). @internal */
-export const centreHooks: ReadonlyArray<string> = [
+export const centreHooks = [
   "guards",
   "onEvents",
   "projections",
   "afterCommit",
   "riskGraders",
   "riskPolicy"
-]
+] as const satisfies ReadonlyArray<keyof Hooks>
+
+// every member of `Center.Hooks` is named above: a hook added to the type and not here would be refused as unknown
+type Unnamed = Exclude<keyof Hooks, (typeof centreHooks)[number]>
+const everyHookNamed: [Unnamed] extends [never] ? true : Unnamed = true
+void everyHookNamed
 
 const isText = (u: unknown): boolean => typeof u === "string" && u.length > 0
 
