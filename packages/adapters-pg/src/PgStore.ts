@@ -107,6 +107,17 @@ export const dialect: Dialect.Dialect = {
   concurrentWriters: true,
   // an ordered-set aggregate: medians in the same GROUP BY pass as the counts
   median,
+  // large selections: exact medians from a 1 % sample of the table's pages and one pass sorting only the values
+  // near the middle (`SampledMedians`)
+  sampledMedians: {
+    tableSample: (percent) => `TABLESAMPLE SYSTEM (${percent})`,
+    quantiles: (x, fractions) => `percentile_disc(ARRAY[${fractions.join(", ")}]) WITHIN GROUP (ORDER BY ${x})`,
+    collect: (x, low, high) => `array_agg(${x}) FILTER (WHERE ${x} >= ${low} AND ${x} <= ${high})`,
+    middle: (collected, offset) => `ARRAY(SELECT v FROM unnest(${collected}) AS v ORDER BY v OFFSET ${offset} LIMIT 2)`,
+    percent: 1,
+    minimum: 1000,
+    width: 4
+  },
   aggregateFilter: true,
   // statistics (see `Dialect.aggregateSettings`): no JIT (it took longer to compile a dashboard's forty aggregate
   // expressions than to run them over a million rows); GROUP BY by hashing, in memory — the planner cannot

@@ -6,9 +6,15 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { PgStore } from "@fengqiao/adapters-pg"
+import { CaseStore, Center, Examples } from "@fengqiao/core"
+import { type Dialect, SqlStore } from "@fengqiao/sql"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as fc from "fast-check"
 import { afterAll } from "vitest"
 import { testDatabase } from "./database.js"
+import { centre, config, freshPrefix, hourAt, toHandling } from "./support.js"
 
 const db = await testDatabase()
 afterAll(() => db.close())
@@ -57,4 +63,107 @@ describe("PgStore.dialect.median", () => {
       expect(await ofSeries(n)).toBe((n + 1) / 2)
     }
   })
+})
+
+/**
+ * Sampled medians (`PgStore.dialect.sampledMedians`) on a real table, with the sampling forced on small data
+ * (the whole table as the sample, no minimum). To tell which way a median was computed, some stores here are given
+ * an ordinary median aggregate that is deliberately wrong (always -1): a correct median from such a store came from
+ * the bracket, and -1 from the fallback that sorts every value.
+ */
+describe("PgStore.dialect.sampledMedians", () => {
+  const sampled = PgStore.dialect.sampledMedians!
+  const wrongMedian = () => "(-1)::float8"
+  const storeWith = (dialect: Dialect.Dialect) =>
+    Effect.gen(function*() {
+      const context = yield* Layer.build(
+        SqlStore.layer({ dialect, tablePrefix: freshPrefix("med") }).pipe(
+          Layer.provideMerge(PgStore.clientLayer({ url: db.url, maxConnections: 2 }))
+        )
+      )
+      const store = Context.get(context, SqlStore.SqlStore)
+      const center = yield* Effect.provideService(Center.make({ config }), CaseStore.CaseStore, store)
+      return { store, center }
+    })
+  /** `n` cases registered at the same time and accepted `d(i)` minutes later. */
+  const fill = (center: Center.Center, n: number, d: (i: number) => number) =>
+    Effect.forEach(Array.from({ length: n }, (_, i) => i), (i) => {
+      const [register] = toHandling(`c${i}`)
+      return Effect.zipRight(
+        center.execute(register),
+        center.execute({
+          _tag: "Accept",
+          actor: Examples.admin,
+          caseId: `c${i}`,
+          commandId: `c${i}:accept`,
+          at: new Date(Date.parse(hourAt(0)) + d(i) * 60_000).toISOString()
+        })
+      )
+    }, { discard: true })
+  const medianOf = (store: SqlStore.SqlStore, groupBy: ReadonlyArray<CaseStore.Dimension> = []) =>
+    Effect.map(
+      store.aggregate(centre, {
+        where: { _tag: "And", conditions: [] },
+        groupBy,
+        measures: [{ _tag: "Duration", name: "m", from: "registeredAt", to: "acceptedAt", stat: "median" }],
+        utcOffsetMinutes: 480
+      }),
+      (rows) => rows.map((r) => r.values["m"])
+    )
+  const minutes = (m: number) => m * 60_000
+  const variant = (
+    options: Partial<Dialect.SampledMedians>,
+    median: Dialect.Dialect["median"] = PgStore.dialect.median
+  ): Dialect.Dialect => ({
+    ...PgStore.dialect,
+    median,
+    sampledMedians: { ...sampled, percent: 100, minimum: 1, ...options }
+  })
+
+  it.scoped("reads the median off the bracket, sorting only the values inside it", () =>
+    Effect.gen(function*() {
+      // 1 … 9 minutes, shuffled, then ten: an odd and an even count of distinct durations
+      const odd = yield* storeWith(variant({}, wrongMedian))
+      yield* fill(odd.center, 9, (i) => ((i * 4) % 9) + 1)
+      expect(yield* medianOf(odd.store)).toEqual([minutes(5)])
+      const even = yield* storeWith(variant({ width: 2 }, wrongMedian))
+      yield* fill(even.center, 10, (i) => ((i * 3) % 10) + 1)
+      expect(yield* medianOf(even.store)).toEqual([minutes(5.5)])
+      // a narrower bracket (the sample's quantiles 0.425 and 0.575) over 0 … 60 minutes: 26 values lie below it
+      const narrow = yield* storeWith(variant({ width: 1 }, wrongMedian))
+      yield* fill(narrow.center, 61, (i) => (i * 17) % 61)
+      expect(yield* medianOf(narrow.store)).toEqual([minutes(30)])
+      // grouped medians are ordinary aggregates (here the wrong one): no sampling
+      expect(yield* medianOf(even.store, [{ _tag: "Column", field: "kind" }])).toEqual([-1])
+      // so is a median whose sample is below the minimum
+      const small = yield* storeWith({ ...variant({}, wrongMedian), sampledMedians: { ...sampled, percent: 100 } })
+      yield* fill(small.center, 3, (i) => i + 1)
+      expect(yield* medianOf(small.store)).toEqual([-1])
+    }))
+
+  it.scoped("sorts every value again when the bracket misses the middle", () =>
+    Effect.gen(function*() {
+      // width 0: the bracket is the sample's own median alone; over ten distinct values it holds only the lower of
+      // the two middle values, so the store must fall back
+      const wrong = yield* storeWith(variant({ width: 0 }, wrongMedian))
+      yield* fill(wrong.center, 10, (i) => ((i * 7) % 10) + 1)
+      expect(yield* medianOf(wrong.store)).toEqual([-1])
+      const right = yield* storeWith(variant({ width: 0 }))
+      yield* fill(right.center, 10, (i) => ((i * 7) % 10) + 1)
+      expect(yield* medianOf(right.store)).toEqual([minutes(5.5)])
+    }))
+
+  it.scoped("gives the in-memory median with ties, on any sample of the table", () =>
+    Effect.gen(function*() {
+      const durations = Array.from({ length: 61 }, (_, i) => (i * 17) % 13)
+      for (const percent of [100, 50, 10]) {
+        for (const width of [0, 1, 4]) {
+          const s = yield* storeWith(variant({ percent, width }))
+          yield* fill(s.center, durations.length, (i) => durations[i]!)
+          expect(yield* medianOf(s.store), `percent ${percent}, width ${width}`).toEqual([
+            minutes(reference(durations)!)
+          ])
+        }
+      }
+    }))
 })

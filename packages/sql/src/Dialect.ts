@@ -80,6 +80,11 @@ export interface Dialect {
    */
   readonly median?: ((expression: string) => string) | undefined
   /**
+   * Optionally, medians (中位数) of large selections by sampling, exact all the same (see
+   * {@link SampledMedians}). Only used with {@link median}, and only by an aggregate without `groupBy`.
+   */
+  readonly sampledMedians?: SampledMedians | undefined
+  /**
    * Whether aggregates take a `FILTER (WHERE …)` clause (SQLite ≥ 3.30, PostgreSQL): a measure's condition is
    * then a filter, so rows it rejects skip the aggregate, instead of a `CASE` giving it NULL.
    */
@@ -90,4 +95,39 @@ export interface Dialect {
    * than it saves on a million rows.
    */
   readonly aggregateSettings?: ReadonlyArray<readonly [name: string, value: string]> | undefined
+}
+
+/**
+ * Exact medians of a large selection without sorting all of it: a selection algorithm in two queries (as
+ * Floyd and Rivest's). A sample of the table (about {@link percent} % of it) gives two values that bracket the
+ * median with high probability (the sample's quantiles {@link width} standard errors either side of 0.5). One
+ * pass over the selection then counts the values below the bracket and collects the few inside it, and only those
+ * are sorted to pick the middle one(s) by their rank. When the bracket misses the middle (very unlikely, but a
+ * sample can mislead), that median is computed again by sorting every value: the result is exact either way, and
+ * only its cost depends on the sample. Below {@link minimum} sampled values the selection is small enough to sort
+ * whole, and the median stays an ordinary aggregate ({@link Dialect.median}).
+ *
+ * On PostgreSQL over 500 000 selected rows, each median costs about a third less this way (`bench/stats.ts`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SampledMedians {
+  /** The clause after the table's name that reads about `percent` % of it (`TABLESAMPLE SYSTEM (1)`). */
+  readonly tableSample: (percent: number) => string
+  /** An aggregate giving the values at each fraction (0 … 1, ascending) of an expression, NULLs ignored, as an
+   * array (`percentile_disc(ARRAY[…]) WITHIN GROUP (ORDER BY x)`). */
+  readonly quantiles: (expression: string, fractions: ReadonlyArray<number>) => string
+  /** An aggregate collecting the values of an expression from `low` to `high` (SQL expressions, inclusive) as
+   * an array, in any order. */
+  readonly collect: (expression: string, low: string, high: string) => string
+  /** Given a collected array and an offset (SQL expressions), the values at that offset and the next one in
+   * ascending order, as an array (shorter where the array ends). */
+  readonly middle: (collected: string, offset: string) => string
+  /** Percent of the table sampled (0 < percent ≤ 100). */
+  readonly percent: number
+  /** The fewest sampled values for which a median is bracketed. */
+  readonly minimum: number
+  /** The bracket's half-width, in standard errors of the sample median. */
+  readonly width: number
 }

@@ -166,6 +166,8 @@ export interface MeasureSql {
   readonly combine: (values: ReadonlyArray<unknown>) => number | null
   /** For a median: the duration expression and its filter, computed by a separate window query. */
   readonly median?: { readonly duration: string; readonly filter: Sql } | undefined
+  /** For a median with the dialect's `median`: the duration where the measure's condition holds, else NULL. */
+  readonly medianValue?: Sql | undefined
 }
 
 const compiled = (c: CaseStore.Condition | undefined): Sql => {
@@ -184,6 +186,23 @@ const medianOf = (median: (expression: string) => string, x: Sql): Sql => {
     text: parts.join(x.text),
     params: Array.from({ length: parts.length - 1 }, () => x.params).flat()
   }
+}
+
+/**
+ * An SQL template applied to SQL arguments with parameters: `write` is called with a marker for each argument, and
+ * each argument's parameters are placed in the order its text appears (an argument may appear more than once, or
+ * not at all). @internal
+ */
+export const template = (write: (...args: Array<string>) => string, args: ReadonlyArray<Sql>): Sql => {
+  // markers in Unicode's private use area: not in any SQL a dialect writes
+  const markers = args.map((_, i) => `\uE000${i}\uE001`)
+  const params: Array<unknown> = []
+  const text = write(...markers).replace(/\uE000(\d+)\uE001/g, (_, i: string) => {
+    const arg = args[Number(i)]!
+    params.push(...arg.params)
+    return arg.text
+  })
+  return { text, params }
 }
 
 /** Compiles a measure; with the dialect's `median`, a median is an aggregate expression like the others. @internal */
@@ -244,7 +263,7 @@ export const measure = (m: CaseStore.Measure, dialect?: Dialect): MeasureSql => 
         case "median":
           return dialect?.median === undefined
             ? { expressions: [], combine: () => null, median: { duration: d, filter } }
-            : { expressions: [medianOf(dialect.median, x)], combine: (v) => asNumber(v[0]) }
+            : { expressions: [medianOf(dialect.median, x)], combine: (v) => asNumber(v[0]), medianValue: x }
       }
     }
   }
