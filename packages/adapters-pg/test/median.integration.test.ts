@@ -153,6 +153,73 @@ describe("PgStore.dialect.sampledMedians", () => {
       expect(yield* medianOf(right.store)).toEqual([minutes(5.5)])
     }))
 
+  it.scoped("computes the whole request again when a bracket misses, so every figure comes from one statement", () =>
+    Effect.gen(function*() {
+      // a `middle` that misses and, as a write committed by another connection would, changes a duration between
+      // the first statement and the next: case c0 is accepted 100 minutes after registration instead of 1
+      const prefix = freshPrefix("medtx")
+      const touching: Dialect.Dialect = {
+        ...variant({ width: 4 }),
+        sampledMedians: {
+          ...variant({ width: 4 }).sampledMedians!,
+          middle: () => `(CASE WHEN ${prefix}touch() THEN ARRAY[]::bigint[] END)`
+        }
+      }
+      const context = yield* Layer.build(
+        SqlStore.layer({ dialect: touching, tablePrefix: prefix }).pipe(
+          Layer.provideMerge(PgStore.clientLayer({ url: db.url, maxConnections: 2 }))
+        )
+      )
+      const store = Context.get(context, SqlStore.SqlStore)
+      const center = yield* Effect.provideService(Center.make({ config }), CaseStore.CaseStore, store)
+      yield* fill(center, 5, (i) => i + 1) // 1 … 5 minutes
+      yield* Effect.promise(() =>
+        db.admin(`CREATE OR REPLACE FUNCTION ${prefix}touch() RETURNS boolean LANGUAGE sql AS $$
+          UPDATE ${prefix}cases SET accepted_at = registered_at + 6000000 WHERE id = 'c0' RETURNING true $$`)
+      )
+      const [row] = yield* store.aggregate(centre, {
+        where: { _tag: "And", conditions: [] },
+        groupBy: [],
+        measures: [
+          { _tag: "Duration", name: "avg", from: "registeredAt", to: "acceptedAt", stat: "avg" },
+          { _tag: "Duration", name: "median", from: "registeredAt", to: "acceptedAt", stat: "median" }
+        ],
+        utcOffsetMinutes: 480
+      })
+      // both from the statement after the change: 2 … 5 and 100 minutes
+      expect(row!.values).toEqual({ avg: minutes(114 / 5), median: minutes(4) })
+    }))
+
+  it.scoped("keeps a median whose condition has many parameters an ordinary aggregate", () =>
+    Effect.gen(function*() {
+      const kinds = (n: number) => ["dispute", ...Array.from({ length: n - 1 }, (_, i) => `k${i}`)]
+      const medianWhere = (store: SqlStore.SqlStore, n: number) =>
+        Effect.map(
+          store.aggregate(centre, {
+            where: { _tag: "And", conditions: [] },
+            groupBy: [],
+            measures: [{
+              _tag: "Duration",
+              name: "m",
+              from: "registeredAt",
+              to: "acceptedAt",
+              stat: "median",
+              where: { _tag: "In", field: "kind", values: kinds(n) }
+            }],
+            utcOffsetMinutes: 480
+          }),
+          (rows) => rows.map((r) => r.values["m"])
+        )
+      const wrong = yield* storeWith(variant({}, wrongMedian))
+      yield* fill(wrong.center, 9, (i) => i + 1)
+      expect(yield* medianWhere(wrong.store, 1000)).toEqual([minutes(5)]) // bracketed
+      expect(yield* medianWhere(wrong.store, 1001)).toEqual([-1]) // not
+      // 14 000 values: bracketed, the five copies would pass PostgreSQL's limit of 65 535 parameters
+      const right = yield* storeWith(variant({}))
+      yield* fill(right.center, 9, (i) => i + 1)
+      expect(yield* medianWhere(right.store, 14_000)).toEqual([minutes(5)])
+    }))
+
   it.scoped("gives the in-memory median with ties, on any sample of the table", () =>
     Effect.gen(function*() {
       const durations = Array.from({ length: 61 }, (_, i) => (i * 17) % 13)

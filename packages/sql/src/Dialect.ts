@@ -100,12 +100,14 @@ export interface Dialect {
 /**
  * Exact medians of a large selection without sorting all of it: a selection algorithm in two queries (as
  * Floyd and Rivest's). A sample of the table (about {@link percent} % of it) gives two values that bracket the
- * median with high probability (the sample's quantiles {@link width} standard errors either side of 0.5). One
- * pass over the selection then counts the values below the bracket and collects the few inside it, and only those
- * are sorted to pick the middle one(s) by their rank. When the bracket misses the middle (very unlikely, but a
- * sample can mislead), that median is computed again by sorting every value: the result is exact either way, and
- * only its cost depends on the sample. Below {@link minimum} sampled values the selection is small enough to sort
- * whole, and the median stays an ordinary aggregate ({@link Dialect.median}).
+ * median (the sample's quantiles {@link width} standard errors either side of 0.5, counted as if the sampled rows
+ * were independent — a sample of pages misses more often when many rows share a page and the values follow their
+ * order). One pass over the selection then counts the values below the bracket and collects those inside it, and
+ * only those are sorted to pick the middle one(s) by their rank. When a bracket misses the middle, the whole request
+ * is computed again with ordinary medians ({@link Dialect.median}), in one statement: the answer is the same either
+ * way, and only its cost depends on the sample. Below {@link minimum} sampled values the selection is small enough
+ * to sort whole, and a median stays an ordinary aggregate; so does a median whose condition has more than 1 000
+ * parameters (the bracketed form repeats them).
  *
  * On PostgreSQL over 500 000 selected rows, each median costs about a third less this way (`bench/stats.ts`).
  *
