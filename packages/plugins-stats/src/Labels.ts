@@ -41,7 +41,7 @@ export const counts: Readonly<Record<CountName, Primitives.Labels>> = {
   overdueOpen: l("在办超期数", "在辦超期數", "Open and overdue", "처리 중 기한 초과"),
   open: l("在办数", "在辦數", "Open", "처리 중 건수"),
   escalated: l("上报数", "上報數", "Escalated", "상급 보고 건수"),
-  lowTierResolved: l("村级化解数", "村級化解數", "Resolved at the lowest tier", "최하위 단계 해결 건수"),
+  lowTierResolved: l("村级化解数", "村級化解數", "Resolved at the lowest tier", "최하위 계층 해결 건수"),
   warnings: l("预警数", "預警數", "Warnings", "경보 건수")
 }
 
@@ -61,7 +61,7 @@ export const rates: Readonly<Record<RateName, Primitives.Labels>> = {
   rebound: l("反弹率", "反彈率", "Rebound rate", "재발률"),
   overdue: l("超期率", "超期率", "Overdue rate", "기한 초과율"),
   escalation: l("上报率", "上報率", "Escalation rate", "상급 보고율"),
-  lowTier: l("小事不出村占比", "小事不出村占比", "Share resolved at the lowest tier", "최하위 단계 해결 비율")
+  lowTier: l("小事不出村占比", "小事不出村占比", "Share resolved at the lowest tier", "최하위 계층 해결 비율")
 }
 
 /**
@@ -104,7 +104,7 @@ export type BreakdownName =
  * @category constants
  */
 export const dimensions: Readonly<Record<BreakdownName | "trend", Primitives.Labels>> = {
-  tier: l("层级", "層級", "Tier", "단계"),
+  tier: l("层级", "層級", "Tier", "계층"),
   jurisdiction: l("辖区", "轄區", "Jurisdiction", "관할 구역"),
   department: l("承办部门", "承辦部門", "Lead unit", "담당 부문"),
   category: l("纠纷类别", "糾紛類別", "Category", "분류"),
@@ -142,7 +142,7 @@ export const words = {
   hours: l("小时", "小時", "hours", "시간"),
   days: l("天", "天", "days", "일"),
   trendByMonth: l("受理与办结趋势", "受理與辦結趨勢", "Accepted and closed over time", "접수·완료 추세"),
-  byTier: l("按层级", "按層級", "By tier", "단계별"),
+  byTier: l("按层级", "按層級", "By tier", "계층별"),
   byCategory: l("按纠纷类别", "按糾紛類別", "By category", "분류별"),
   byRisk: l("预警按风险等级", "預警按風險等級", "Warnings by risk level", "위험 등급별 경보"),
   dimension: l("维度", "維度", "Dimension", "차원"),

@@ -42,6 +42,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Generators from "./Generators.js"
+import { assertTimed } from "./internal/timed.js"
 import * as Queries from "./Queries.js"
 
 /**
@@ -1113,13 +1114,14 @@ export const run = (adapter: Adapter): void => {
 
     it.live(`model-based: every command gives what the in-memory reference gives; then list and aggregate agree (${runs} runs)`, () =>
       Effect.promise(() =>
-        FastCheck.assert(
+        // shrinking rebuilds a store per attempt: bounded so a failure is reported in reasonable time
+        assertTimed(
+          `model-based run on ${adapter.name}`,
           FastCheck.asyncProperty(
             FastCheck.commands([Generators.step.map((s) => new Step(s))], { maxCommands: 60, size: "max" }),
             (steps) => Effect.runPromise(Effect.scoped(differential(adapter, steps)))
           ),
-          // shrinking rebuilds a store per attempt: bound it so a failure is reported in reasonable time
-          { numRuns: runs, interruptAfterTimeLimit: 120_000, markInterruptAsFailure: false }
+          runs
         )
       ))
 

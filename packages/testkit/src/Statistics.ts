@@ -25,6 +25,7 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type { Adapter } from "./Conformance.js"
 import * as Generators from "./Generators.js"
+import { assertTimed } from "./internal/timed.js"
 
 /**
  * A statistics function under test.
@@ -72,7 +73,8 @@ export const run = <A>(adapter: Adapter, check: Check<A>): void => {
   describe(`statistics on ${adapter.name}: ${check.name}`, () => {
     it.live(`the same figures as the in-memory store on generated histories (${runs} runs)`, () =>
       Effect.promise(() =>
-        FastCheck.assert(
+        assertTimed(
+          `statistics on ${adapter.name}: ${check.name}`,
           FastCheck.asyncProperty(
             // enough steps to take most cases through the loop (about a dozen steps each)
             FastCheck.array(Generators.step, {
@@ -103,7 +105,7 @@ export const run = <A>(adapter: Adapter, check: Check<A>): void => {
                 check.invariants?.(mine)
               })))
           ),
-          { numRuns: runs, interruptAfterTimeLimit: 120_000, markInterruptAsFailure: false }
+          runs
         )
       ))
   })
