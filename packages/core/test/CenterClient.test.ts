@@ -93,6 +93,19 @@ describe("createCenter (the Promise API)", () => {
       [{ hooks: { riskGraders: [null] } }, "hooks.riskGraders.0"],
       [{ hooks: { projections: [{ name: "p" }] } }, "hooks.projections.0.apply"],
       [{ hooks: { afterCommit: "later" } }, "hooks.afterCommit"],
+      // names that would never match: a misspelt event or command
+      [
+        { hooks: { riskGraders: [{ id: "g", grade: () => undefined, triggers: ["Nope"] }] } },
+        "hooks.riskGraders.0.triggers"
+      ],
+      [
+        { hooks: { projections: [{ name: "p", apply: () => undefined, events: ["Registred"] }] } },
+        "hooks.projections.0.events"
+      ],
+      [
+        { hooks: { guards: [{ name: "g", check: () => undefined, commands: ["Regster"] }] } },
+        "hooks.guards.0.commands"
+      ],
       // and a plugin's
       [
         { plugins: [Plugin.definePlugin({ id: "p", version: "1", guards: [{ name: "g" }] as never })] },

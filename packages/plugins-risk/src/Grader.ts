@@ -55,20 +55,29 @@ export interface GraderDefinition<Id extends string, C, CI> {
  */
 export const defineRiskGrader = <const Id extends string, C = undefined, CI = C>(
   definition: GraderDefinition<Id, C, CI>
-): Plugin.Plugin<Id, C, CI, Plugin.NoApi> =>
-  Plugin.definePlugin<Id, C, CI, Plugin.NoApi>({
-    id: definition.id,
-    version: definition.version,
-    dependsOn: definition.dependsOn,
-    config: definition.config,
-    options: definition.options,
-    validate: (_, centre) =>
-      (definition.levels ?? []).flatMap((level, i) =>
-        centre.riskLevels.has(level) ? [] : [{
+): Plugin.Plugin<Id, C, CI, Plugin.NoApi> => {
+  // not an object (plain JavaScript callers): a plugin without an id, which the centre refuses at start-up with an
+  // `InvalidConfig` naming it, as it does any other malformed plugin
+  const d: Partial<GraderDefinition<Id, C, CI>> = typeof definition === "object" && definition !== null
+    ? definition
+    : {}
+  return Plugin.definePlugin<Id, C, CI, Plugin.NoApi>({
+    id: d.id as Id,
+    version: d.version as string,
+    dependsOn: d.dependsOn,
+    config: d.config,
+    options: d.options,
+    validate: (_, centre) => {
+      const levels: unknown = d.levels ?? []
+      if (!Array.isArray(levels)) return [{ field: "levels", expected: "an array of the centre's risk levels" }]
+      return levels.flatMap((level, i) =>
+        typeof level === "string" && centre.riskLevels.has(level) ? [] : [{
           field: `levels.${i}`,
           expected: `a risk level of the centre (${[...centre.riskLevels.keys()].join(", ")}), as the grader's ` +
             `declared levels`
         }]
-      ),
-    riskGraders: [{ id: definition.id, triggers: definition.triggers, grade: definition.grade }]
+      )
+    },
+    riskGraders: [{ id: d.id as string, triggers: d.triggers, grade: d.grade as GraderDefinition<Id, C, CI>["grade"] }]
   })
+}

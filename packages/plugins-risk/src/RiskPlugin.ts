@@ -74,8 +74,9 @@ export const RiskConfig = Schema.Struct({
     Schema.Record({ key: Schema.String, value: Schema.Struct({ owner: Schema.String, window: Window }) })
   ),
   /**
-   * How several graders combine: the highest level, or a weighted score (weights by grader id, default 1; finite,
-   * so that the score stays a number every store can hold).
+   * How several graders combine: the highest level, or a weighted score — the sum of each grader's score times its
+   * weight (weights by grader id, default 1; finite), each factor's contribution weighted alike, a level a grader
+   * names kept as a floor. A sum too large for a number refuses the command (`PluginFailed` in `riskPolicy`).
    */
   combine: Schema.optionalWith(
     // the weights first, so that a bad weight is reported by its own field
@@ -163,14 +164,16 @@ const Amount = Schema.Number.pipe(Schema.nonNegative(), Schema.finite())
 const ValidGrade = Schema.Struct({
   score: Amount,
   level: Schema.optional(Schema.String),
-  factors: Schema.Array(Schema.Struct({ id: Schema.String, contribution: Amount }))
+  factors: Schema.Array(
+    Schema.Struct({ id: Schema.String, contribution: Amount, detail: Schema.optional(Schema.String) })
+  )
 })
 
 const decodeGrade = ParseResult.decodeUnknownEither(ValidGrade)
 
 /**
- * Checks a grader's grade: a finite, non-negative score and contributions, and a level of the centre if it names
- * one.
+ * Checks a grader's grade: a finite, non-negative score and contributions, a text `detail` where a factor has one,
+ * and a level of the centre if it names one.
  *
  * @since 0.1.0
  * @category utils
@@ -488,6 +491,19 @@ export const riskPlugin = (options: RiskOptions = {}) =>
           problems.push({ field: `escalation.${i}.to`, expected: `a jurisdiction level above "${e.from}"` })
         }
       })
+      // categories given for the rules must be the centre's (a misspelt one would never score); the defaults name
+      // the Chinese taxonomy's and are simply unused by a centre without them
+      const categories = (options as { readonly rules?: { readonly categories?: unknown } } | null)?.rules?.categories
+      if (typeof categories === "object" && categories !== null) {
+        for (const key of Object.keys(categories)) {
+          if (!centre.categories.has(key)) {
+            problems.push({
+              field: `rules.categories.${key}`,
+              expected: `a category of the centre (${[...centre.categories.keys()].slice(0, 5).join(", ")} …)`
+            })
+          }
+        }
+      }
       return problems
     },
 
@@ -535,16 +551,20 @@ export const riskPlugin = (options: RiskOptions = {}) =>
           const incidents = entries.flatMap((e) => asIncidents(e.value))
           const last = ctx.events[ctx.events.length - 1]
           const at = last?.at ?? ctx.case.updatedAt
-          // a re-grade this plugin asked for after a new incident looks back from that incident's time
+          // a re-grade this plugin asked for after a new incident looks back from that incident's time (the re-grade
+          // may be recorded later), but never from before the case's own last event: an incident entered late with
+          // an earlier time (a backlog) must not move the window into the past, where it would count cases long
+          // before this one
           const incident = last === undefined
             ? undefined
             : incidents.find((i) => last.commandId === regradeCommandId(ctx.case.id, i.caseId))
-          return Rules.grade(
-            ctx.config.rules,
-            ctx.case,
-            incidents,
-            incident !== undefined && incident.at < at ? incident.at : at
-          )
+          const own = ctx.before?.updatedAt
+          const from = incident === undefined || incident.at >= at
+            ? at
+            : own !== undefined && Date.parse(own) > Date.parse(incident.at)
+            ? own
+            : incident.at
+          return Rules.grade(ctx.config.rules, ctx.case, incidents, from)
         })
     }],
 
@@ -556,6 +576,13 @@ export const riskPlugin = (options: RiskOptions = {}) =>
       }
       const s = settings(ctx.config, ctx.centre)
       const levelled = grades.map((g) => ({ ...g, level: g.grade.level ?? s.levelOf(g.grade.score) }))
+      // a factor as the case keeps it: only its own fields (a grader's object may carry others)
+      const factorOf = (f: Plugin.Grade["factors"][number], grader: string, contribution = f.contribution) => ({
+        id: f.id,
+        contribution,
+        ...(f.detail === undefined ? {} : { detail: f.detail }),
+        grader
+      })
       let risk: Case.Risk | undefined
       const combine = ctx.config.combine
       if (combine === "max") {
@@ -571,17 +598,29 @@ export const riskPlugin = (options: RiskOptions = {}) =>
           risk = {
             level: top.level,
             score: top.grade.score,
-            factors: top.grade.factors.map((f) => ({ ...f, grader: top.grader })),
+            factors: top.grade.factors.map((f) => factorOf(f, top.grader)),
             source: "grader"
           }
         }
       } else {
         const weight = (g: string) => combine.weighted[g] ?? combine.weighted[g.split("/").pop() ?? g] ?? 1
+        // each grader's score, weighted (its factors explain it, weighted alike): a grader that gives a score
+        // without factors counts all the same
+        const score = levelled.reduce((n, g) => n + g.grade.score * weight(g.grader), 0)
         const factors = grades.flatMap((g) =>
-          g.grade.factors.map((f) => ({ ...f, contribution: f.contribution * weight(g.grader), grader: g.grader }))
+          g.grade.factors.map((f) => factorOf(f, g.grader, f.contribution * weight(g.grader)))
         )
-        const score = factors.reduce((n, f) => n + f.contribution, 0)
-        risk = { level: s.levelOf(score), score, factors, source: "grader" }
+        if (!Number.isFinite(score) || factors.some((f) => !Number.isFinite(f.contribution))) {
+          throw new InvalidGrade({
+            grader: "combine.weighted",
+            field: "score",
+            expected: "a finite number: the weighted grades add up beyond what a number can hold"
+          })
+        }
+        // a level a grader names is a floor, as under "max": the weighted score may raise it, never lower it
+        const named = levelled.filter((g) => g.grade.level !== undefined).map((g) => g.level)
+        const level = named.reduce((top, l) => (s.rank(l) > s.rank(top) ? l : top), s.levelOf(score))
+        risk = { level, score, factors, source: "grader" }
       }
       // a level set by hand at assessment is never lowered by the graders
       if (
@@ -613,6 +652,20 @@ export const riskPlugin = (options: RiskOptions = {}) =>
         const target = rule === undefined ? undefined : ctx.centre.tree.ancestorAt(c.handlingNode, rule.to)
         const raised = before === undefined || before.level !== c.risk.level
         const offset = ctx.centre.utcOffsetMinutes
+        const windowEnd = (window: typeof Window.Type, from: string) =>
+          window._tag === "SameDay"
+            ? endOfDay(from, offset, 0)
+            : window._tag === "Days"
+            ? endOfDay(from, offset, window.days)
+            : new Date(Date.parse(from) + window.hours * 3_600_000).toISOString()
+        // a level's window, but never later than a lower level's would be: red within 2 hours, raised at 23:30, is
+        // due at the end of the day with orange's "same day", not at 01:30 the next morning
+        const dueOf = (from: string) =>
+          Object.entries(s.reporting).reduce((due, [level, r]) => {
+            if (s.rank(level) === 0 || s.rank(level) > rank) return due
+            const end = windowEnd(r.window, from)
+            return Date.parse(end) < Date.parse(due) ? end : due
+          }, windowEnd(reporting.window, from))
         const warning: Warning = {
           caseId: c.id,
           code: c.code,
@@ -621,13 +674,7 @@ export const riskPlugin = (options: RiskOptions = {}) =>
           score: c.risk.score ?? 0,
           owner: reporting.owner,
           issuedAt: raised ? at : before.issuedAt,
-          dueAt: raised
-            ? reporting.window._tag === "SameDay"
-              ? endOfDay(at, offset, 0)
-              : reporting.window._tag === "Days"
-              ? endOfDay(at, offset, reporting.window.days)
-              : new Date(Date.parse(at) + reporting.window.hours * 3_600_000).toISOString()
-            : before.dueAt,
+          dueAt: raised ? dueOf(at) : before.dueAt,
           place: c.place,
           handlingNode: c.handlingNode,
           ...(target !== undefined && rule !== undefined
@@ -667,12 +714,14 @@ export const riskPlugin = (options: RiskOptions = {}) =>
         // a new incident raises the repeat factor of the same people's other open cases: grade them again
         if (ctx.events.some((e) => e.event._tag === "Registered")) {
           const entries = yield* ctx.state.getMany(incidentKeys(c, ctx.lookupHash))
-          const from = new Date(Date.parse(c.registeredAt) - ctx.config.rules.repeat.withinDays * 86_400_000)
-            .toISOString()
+          // the cases whose window can hold this one: registered within the window's length either side of it
+          const window = ctx.config.rules.repeat.withinDays * 86_400_000
+          const from = Date.parse(c.registeredAt) - window
+          const to = Date.parse(c.registeredAt) + window
           const related = new Set(
-            entries.flatMap((e) => asIncidents(e.value)).filter((i) => i.caseId !== c.id && i.at >= from).map((i) =>
-              i.caseId
-            )
+            entries.flatMap((e) => asIncidents(e.value)).filter((i) =>
+              i.caseId !== c.id && Date.parse(i.at) >= from && Date.parse(i.at) <= to
+            ).map((i) => i.caseId)
           )
           for (const other of related) {
             const regrade = (at: string | undefined) =>

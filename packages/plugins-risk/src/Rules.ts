@@ -6,7 +6,8 @@
  *   days, 10 each up to 30; prior police (110) referrals among them, 15 each up to 30; this case referred by the
  *   police, 10;
  * - threat words (扬言) in the description, session summaries and follow-up notes: 25 per distinct word, up to 50;
- * - people involved (群体性): 10 from 5, 25 from 30, 40 from 100;
+ * - people involved (群体性): 10 from 5, 25 from 30, 60 from 100 (a possible mass incident, 群体性事件: red on
+ *   its own, as local schemes grade it);
  * - vulnerable parties (弱势群体): 10;
  * - money at stake: 10 from ¥100 000, 20 from ¥1 000 000;
  * - category: marriage and family 15, homestead 15 (the top triggers of civil disputes turning criminal, 民转刑),
@@ -36,6 +37,43 @@ const ThreatWord = Schema.String.pipe(
 
 const Band = Schema.Struct({ atLeast: Schema.Number.pipe(Schema.nonNegative()), score: Score })
 
+const repeatDefaults = {
+  withinDays: 90,
+  perIncident: 10,
+  max: 30,
+  perPoliceReferral: 15,
+  maxPoliceReferrals: 30,
+  thisCaseFromPolice: 10
+}
+
+const threatDefaults: { readonly words: ReadonlyArray<string>; readonly perWord: number; readonly max: number } = {
+  words: [
+    "扬言",
+    "报复",
+    "自杀",
+    "轻生",
+    "跳楼",
+    "喝农药",
+    "同归于尽",
+    "杀了他",
+    "杀了你",
+    "杀了她",
+    "杀人",
+    "砍死",
+    "放火",
+    "炸药",
+    "炸死",
+    "炸掉",
+    "拼命",
+    "进京",
+    "上访",
+    "闹事",
+    "堵路"
+  ],
+  perWord: 25,
+  max: 50
+}
+
 /**
  * The rule grader's configuration (every field has a default).
  *
@@ -45,57 +83,29 @@ const Band = Schema.Struct({ atLeast: Schema.Number.pipe(Schema.nonNegative()), 
 export const RulesConfig = Schema.Struct({
   repeat: Schema.optionalWith(
     Schema.Struct({
-      withinDays: Schema.Int.pipe(Schema.between(1, 3650)),
-      perIncident: Score,
-      max: Score,
-      perPoliceReferral: Score,
-      maxPoliceReferrals: Score,
-      thisCaseFromPolice: Score
+      withinDays: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 3650)), {
+        default: () => repeatDefaults.withinDays
+      }),
+      perIncident: Schema.optionalWith(Score, { default: () => repeatDefaults.perIncident }),
+      max: Schema.optionalWith(Score, { default: () => repeatDefaults.max }),
+      perPoliceReferral: Schema.optionalWith(Score, { default: () => repeatDefaults.perPoliceReferral }),
+      maxPoliceReferrals: Schema.optionalWith(Score, { default: () => repeatDefaults.maxPoliceReferrals }),
+      thisCaseFromPolice: Schema.optionalWith(Score, { default: () => repeatDefaults.thisCaseFromPolice })
     }),
-    {
-      default: () => ({
-        withinDays: 90,
-        perIncident: 10,
-        max: 30,
-        perPoliceReferral: 15,
-        maxPoliceReferrals: 30,
-        thisCaseFromPolice: 10
-      })
-    }
+    { default: () => ({ ...repeatDefaults }) }
   ),
   threatWords: Schema.optionalWith(
     Schema.Struct({
-      words: Schema.Array(ThreatWord).pipe(Schema.maxItems(500)),
-      perWord: Score,
-      max: Score
+      words: Schema.optionalWith(Schema.Array(ThreatWord).pipe(Schema.maxItems(500)), {
+        default: () => threatDefaults.words
+      }),
+      perWord: Schema.optionalWith(Score, { default: () => threatDefaults.perWord }),
+      max: Schema.optionalWith(Score, { default: () => threatDefaults.max })
     }),
-    {
-      default: () => ({
-        words: [
-          "扬言",
-          "报复",
-          "自杀",
-          "轻生",
-          "跳楼",
-          "喝农药",
-          "同归于尽",
-          "杀了",
-          "砍死",
-          "放火",
-          "炸",
-          "拼命",
-          "进京",
-          "上访",
-          "闹事",
-          "堵路"
-        ],
-        perWord: 25,
-        max: 50
-      })
-    }
+    { default: () => ({ ...threatDefaults }) }
   ),
   headcount: Schema.optionalWith(Schema.Array(Band), {
-    default: () => [{ atLeast: 5, score: 10 }, { atLeast: 30, score: 25 }, { atLeast: 100, score: 40 }]
+    default: () => [{ atLeast: 5, score: 10 }, { atLeast: 30, score: 25 }, { atLeast: 100, score: 60 }]
   }),
   vulnerable: Schema.optionalWith(Score, { default: () => 10 }),
   amount: Schema.optionalWith(Schema.Array(Band), {
@@ -166,7 +176,8 @@ export const textsOf = (c: Case.Case): ReadonlyArray<string> => [
 /**
  * Grades a case by the rules. Pure: the same case, incidents and time always give the same grade.
  * `incidents` are the other cases of the same people, phones or addresses (any time; the window of
- * `repeat.withinDays` is applied here, looking back from `at`).
+ * `repeat.withinDays` is applied here, either side of `at`: cases entered later with earlier times, a backlog,
+ * count only when they fall inside it).
  *
  * @since 0.1.0
  * @category grading
@@ -181,11 +192,15 @@ export const grade = (
   const add = (id: string, contribution: number, detail?: string) => {
     if (contribution > 0) factors.push(detail === undefined ? { id, contribution } : { id, contribution, detail })
   }
-  const from = new Date(Date.parse(at) - rules.repeat.withinDays * 86_400_000).toISOString()
+  const window = rules.repeat.withinDays * 86_400_000
+  const from = Date.parse(at) - window
+  const to = Date.parse(at) + window
   const recent = new Map<string, Incident>()
   for (const i of incidents) {
-    // looking back from the grading time; later incidents (a case graded again after them) count too
-    if (i.caseId !== c.id && i.at >= from) recent.set(i.caseId, i)
+    // within the window either side of the grading time: later incidents (a case graded again after them) count,
+    // as long as they are inside it
+    const t = Date.parse(i.at)
+    if (i.caseId !== c.id && t >= from && t <= to) recent.set(i.caseId, i)
   }
   add(
     "repeatIncidents",

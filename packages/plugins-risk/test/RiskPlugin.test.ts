@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { CaseStore, Center, createCenter, Examples, MemoryStore, type Plugin } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import { defineRiskGrader } from "../src/Grader.js"
 import * as Presets from "../src/Presets.js"
@@ -388,6 +389,18 @@ describe("the risk plugin", () => {
         "InvalidConfig",
         "plugins.0.options.thresholds.0.minScore"
       ])
+      // a category the centre does not have would never score
+      expect(yield* refused({ rules: { categories: { marriagefamily: 15 } } })).toEqual([
+        "InvalidConfig",
+        "plugins.0.options.rules.categories.marriagefamily"
+      ])
+      expect(yield* refused({ rules: { categories: { marriageFamily: 20 } } })).toEqual(["accepted"])
+      // every rule field has a default: one field alone is enough, and the others keep theirs
+      expect(yield* refused({ rules: { repeat: { withinDays: 30 } } })).toEqual(["accepted"])
+      expect(yield* refused({ rules: { threatWords: { perWord: 30 } } })).toEqual(["accepted"])
+      const center = yield* centerWith({ rules: { threatWords: { perWord: 30 } } })
+      const r = yield* register(center, { description: "扬言" })
+      expect(r.case.risk.factors).toContainEqual(expect.objectContaining({ id: "threatWords", contribution: 30 }))
     }))
 
   it.effect("checks the levels a grader declares against the centre's at start-up, and refuses an unknown level", () =>
@@ -438,6 +451,159 @@ describe("the risk plugin", () => {
         expect((outcome as { readonly reason?: string }).reason).toMatch(/calming\/calming.*score/)
       }
     }))
+
+  it.effect("an incident entered late with an earlier time does not move a later case's window into the past", () =>
+    Effect.gen(function*() {
+      // the same person: W (1 Nov 2024), Y (1 Jan 2025), X with a threat (1 Jun 2025) — W and Y are 212 and 151
+      // days before X, outside the 90-day window, in whatever order they are entered
+      const W = { parties: [applicant], at: "2024-11-01T09:00:00+08:00" }
+      const Y = { parties: [applicant], at: "2025-01-01T09:00:00+08:00" }
+      const X = { parties: [applicant], at: "2025-06-01T09:00:00+08:00", description: "扬言要同归于尽" }
+      const gradeOfX = (order: ReadonlyArray<Record<string, unknown>>) =>
+        Effect.gen(function*() {
+          const center = yield* centerWith()
+          let x = ""
+          for (const c of order) {
+            const r = yield* register(center, c)
+            if (c === X) x = r.caseId
+          }
+          return (yield* center.get({ actor: admin, caseId: x })).risk
+        })
+      const inOrder = yield* gradeOfX([W, Y, X])
+      const backlog = yield* gradeOfX([W, X, Y])
+      expect(backlog).toEqual(inOrder)
+      expect(backlog.factors!.map((f) => f.id)).not.toContain("repeatIncidents")
+      // W, graded again when Y arrives, counts Y (61 days later) but not X (212 days later)
+      const center = yield* centerWith()
+      const w = yield* register(center, W)
+      yield* register(center, X)
+      yield* register(center, Y)
+      const again = yield* center.get({ actor: admin, caseId: w.caseId })
+      expect(again.risk.factors).toContainEqual({
+        id: "repeatIncidents",
+        contribution: 10,
+        detail: "1 other case(s) within 90 days",
+        grader: "risk/rules"
+      })
+    }))
+
+  it.effect("a grade the case cannot keep is refused, never written: a factor's detail not text, JSON it cannot hold", () =>
+    Effect.gen(function*() {
+      const giving = (grade: unknown) =>
+        defineRiskGrader({ id: "odd", version: "1.0.0", grade: () => Effect.succeed(grade as Plugin.Grade) })
+      const cases: ReadonlyArray<readonly [unknown, string, RegExp]> = [
+        [
+          { score: 5, factors: [{ id: "x", contribution: 5, detail: 7 }] },
+          "riskPolicy",
+          /odd\/odd.*factors\.0\.detail/
+        ],
+        [{ score: 10n, factors: [] }, "grader odd", /plain JSON data.*BigInt/],
+        [{ score: 10, factors: [], meta: 1n }, "grader odd", /plain JSON data/],
+        [
+          (() => {
+            const g: Record<string, unknown> = { score: 1, factors: [] }
+            g["self"] = g
+            return g
+          })(),
+          "grader odd",
+          /plain JSON data.*circular/
+        ]
+      ]
+      for (const [grade, hook, reason] of cases) {
+        const store = yield* MemoryStore.make
+        const center = yield* Center.make({ config: countyConfig, plugins: [riskPlugin(), giving(grade)] }).pipe(
+          Effect.provideService(CaseStore.CaseStore, store)
+        )
+        const r = yield* Effect.either(register(center, { caseId: "odd-grade" }))
+        expect(r._tag === "Left" ? r.left : r.right).toMatchObject({ _tag: "PluginFailed", hook })
+        expect(r._tag === "Left" && r.left._tag === "PluginFailed" ? r.left.reason : "").toMatch(reason)
+        expect(Option.isNone(yield* store.load(countyConfig.id, "odd-grade"))).toBe(true)
+      }
+      // extra fields of a factor are not kept
+      const extra = yield* centerWith({}, [
+        giving({ score: 30, factors: [{ id: "x", contribution: 30, detail: "d", note: { deep: true } }] })
+      ])
+      const kept = yield* register(extra)
+      expect(kept.case.risk.factors).toEqual([{ id: "x", contribution: 30, detail: "d", grader: "odd/odd" }])
+    }))
+
+  it.effect("weighted: each grader's score counts, a level it names is a floor, and a sum beyond a number is refused", () =>
+    Effect.gen(function*() {
+      const giving = (id: string, grade: Plugin.Grade) =>
+        defineRiskGrader({ id, version: "1.0.0", grade: () => Effect.succeed(grade) })
+      // a score without factors: counted (under "max" it would give red as well)
+      const bare = yield* centerWith({ combine: { weighted: {} } }, [giving("bare", { score: 80, factors: [] })])
+      expect((yield* register(bare)).case.risk).toMatchObject({ level: "red", score: 80 })
+      // a named level with a score of 0: kept as the floor
+      const named = yield* centerWith({ combine: { weighted: {} } }, [
+        giving("named", { score: 0, level: "red", factors: [] })
+      ])
+      expect((yield* register(named)).case.risk).toMatchObject({ level: "red", score: 0 })
+      // two graders at the largest number: the sum is not finite
+      const huge = yield* centerWith({ combine: { weighted: {} } }, [
+        giving("a", { score: 1e308, factors: [{ id: "a", contribution: 1e308 }] }),
+        giving("b", { score: 1e308, factors: [{ id: "b", contribution: 1e308 }] })
+      ])
+      const r = yield* Effect.either(register(huge))
+      expect(r._tag === "Left" ? r.left : r.right).toMatchObject({ _tag: "PluginFailed", hook: "riskPolicy" })
+      expect(r._tag === "Left" && r.left._tag === "PluginFailed" ? r.left.reason : "").toMatch(
+        /combine\.weighted.*score/
+      )
+      const weight = yield* centerWith({ combine: { weighted: { rules: 1e308 } } })
+      const w = yield* Effect.either(register(weight, { description: "扬言" }))
+      expect(w._tag === "Left" ? w.left : w.right).toMatchObject({ _tag: "PluginFailed", hook: "riskPolicy" })
+    }))
+
+  it.effect("defineRiskGrader with malformed input gives a plugin the centre refuses by name, not a TypeError", () =>
+    Effect.gen(function*() {
+      const withLevels = (levels: unknown) =>
+        defineRiskGrader({
+          id: "lv",
+          version: "1.0.0",
+          levels: levels as ReadonlyArray<string>,
+          grade: () => Effect.succeed(undefined)
+        })
+      const fieldOf = (plugin: Plugin.Any) =>
+        Effect.map(
+          Effect.either(centerWith({}, [plugin])),
+          (e) => e._tag === "Left" ? [e.left._tag, (e.left as { readonly field?: string }).field] : ["started"]
+        )
+      expect(yield* fieldOf(withLevels("red"))).toEqual(["InvalidConfig", "plugins.1.options.levels"])
+      expect(yield* fieldOf(withLevels({}))).toEqual(["InvalidConfig", "plugins.1.options.levels"])
+      expect(yield* fieldOf(withLevels([1]))).toEqual(["InvalidConfig", "plugins.1.options.levels.0"])
+      expect(yield* fieldOf(defineRiskGrader(null as never))).toEqual(["InvalidConfig", "plugins.1.id"])
+    }))
+
+  it("a higher level is never due later than a lower one: red (2 hours) raised at 23:30 is due with orange's day", async () => {
+    const center = await createCenter({
+      config: { ...countyConfig, riskLevels: Presets.fourColour.levels },
+      plugins: [riskPlugin({ preset: "fourColour" })]
+    })
+    try {
+      const red = (at: string) =>
+        center.register({
+          actor: admin,
+          kind: "dispute",
+          channel: "walkIn",
+          place: "222403100201",
+          parties: [stranger(++people)],
+          description: "因宅基地纠纷，当事人扬言要报复对方",
+          category: "housingHomestead",
+          headcount: 6,
+          at
+        })
+      // threat words 50 + homestead 15 + headcount 10 = 75: red
+      const late = await red("2025-03-03T23:30:00+08:00")
+      const early = await red("2025-03-03T09:00:00+08:00")
+      expect(late.case.risk.level).toBe("red")
+      const warnings = await center.plugins.risk.earlyWarnings({ actor: admin })
+      const dueOf = (caseId: string) => warnings.find((w) => w.caseId === caseId)?.dueAt
+      expect(dueOf(late.caseId)).toBe("2025-03-03T15:59:59.999Z") // 23:59:59.999 in Beijing, not 01:30
+      expect(dueOf(early.caseId)).toBe("2025-03-03T03:00:00.000Z") // two hours
+    } finally {
+      await center.dispose()
+    }
+  })
 
   it("works through the Promise API with another preset, and the centre takes the preset's levels", async () => {
     const center = await createCenter({

@@ -203,17 +203,29 @@ describe("the rule-based grader", () => {
       policeReferrals: 30,
       fromPolice: 10,
       threatWords: 50,
-      headcount: 40,
+      headcount: 60,
       vulnerableParties: 10,
       amountAtStake: 20,
       category: 15,
       mediationFailures: 40,
       crossDepartment: 10
     })
-    expect(g.score).toBe(255)
+    expect(g.score).toBe(275)
     expect(levels.levelOf(g.score)).toBe("red")
     expect(levels.levelOf(0)).toBe("none")
     expect(levels.levelOf(15)).toBe("blue")
+  })
+
+  it("does not take everyday words for threats: 炸酱面, killing a chicken for guests", () => {
+    for (const description of ["纠纷双方在炸酱面馆发生口角", "他说要杀了鸡招待客人"]) {
+      expect(Rules.grade(rules, { ...base, description }, [], at).factors.map((f) => f.id)).not.toContain("threatWords")
+    }
+    expect(Rules.grade(rules, { ...base, description: "扬言要炸掉对方的房子" }, [], at).factors).toContainEqual(
+      expect.objectContaining({ id: "threatWords", contribution: 50, detail: "扬言、炸掉" })
+    )
+    // a hundred people or more: a possible mass incident, red on its own
+    const group = Rules.grade(rules, { ...base, headcount: 500 }, [], at)
+    expect(levels.levelOf(group.score)).toBe("red")
   })
 
   it("finds threat words in Chinese text with spaces in between", () => {

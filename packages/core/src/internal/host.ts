@@ -108,6 +108,30 @@ export const makeHost = (o: HostOptions) => {
     return o.tracing ? Effect.withSpan(timed, `plugin.${plugin}.${hook}`, { attributes: { plugin } }) : timed
   }
 
+  /**
+   * A grade is kept (between commands) and combined as JSON: one that JSON cannot hold (a `bigint`, a cycle, a
+   * getter that throws) is the grader's failure, not a `TypeError` of the centre's.
+   */
+  const plainGrade = (
+    plugin: string,
+    grader: string,
+    grade: Plugin.Grade | undefined
+  ): Effect.Effect<Plugin.Grade | undefined, PluginFailed> => {
+    if (grade === undefined) return Effect.succeed(grade)
+    try {
+      JSON.stringify(grade)
+      return Effect.succeed(grade)
+    } catch (e) {
+      return Effect.fail(
+        new PluginFailed({
+          plugin,
+          hook: `grader ${grader}`,
+          reason: `the grade must be plain JSON data (${e instanceof Error ? e.message : String(e)})`
+        })
+      )
+    }
+  }
+
   const anyGuards = contexts.some(({ plugin }) => (plugin.guards?.length ?? 0) > 0)
   const anyInline = contexts.some(({ plugin }) =>
     plugin.onEvents !== undefined || (plugin.projections?.length ?? 0) > 0 || (plugin.riskGraders?.length ?? 0) > 0
@@ -248,7 +272,11 @@ export const makeHost = (o: HostOptions) => {
             yield* guarded(
               g.entry.plugin.id,
               `grader ${g.grader.id}`,
-              () => g.grader.grade({ ...g.entry.context, command, before, case: current, events: all })
+              () =>
+                Effect.flatMap(
+                  g.grader.grade({ ...g.entry.context, command, before, case: current, events: all }),
+                  (grade) => plainGrade(g.entry.plugin.id, g.grader.id, grade)
+                )
             )
           )
         }

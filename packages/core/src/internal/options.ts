@@ -7,7 +7,9 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Hooks } from "../Center.js"
+import { commandNames } from "../Command.js"
 import type { InvalidConfig } from "../Errors.js"
+import { eventNames } from "../Event.js"
 import { invalidConfig } from "./parse.js"
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null
@@ -104,6 +106,15 @@ const isText = (u: unknown): boolean => typeof u === "string" && u.length > 0
 
 const names = (u: unknown): boolean => u === undefined || (Array.isArray(u) && u.every((x) => typeof x === "string"))
 
+/** A list of names from `known` (a misspelt event or command would silently never match). */
+const namesOf = (known: ReadonlyArray<string>) => {
+  const set = new Set(known)
+  return (u: unknown): boolean =>
+    u === undefined || (Array.isArray(u) && u.every((x) => typeof x === "string" && set.has(x)))
+}
+const commandList: Check = [namesOf(commandNames), `a list of command names (${commandNames.slice(0, 3).join(", ")} …)`]
+const eventList: Check = [namesOf(eventNames), `a list of event names (${eventNames.slice(0, 3).join(", ")} …)`]
+
 type Check = readonly [ok: (u: unknown) => boolean, expected: string]
 
 const name: Check = [isText, "a name"]
@@ -111,9 +122,9 @@ const fn: Check = [isFunction, "a function"]
 
 /** The members of each list a plugin's hooks may hold, and what each must be. */
 const lists: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
-  guards: { name, check: fn, commands: [names, "a list of command names"] },
-  projections: { name, apply: fn, events: [names, "a list of event names"] },
-  riskGraders: { id: [isText, "an id"], grade: fn, triggers: [names, "a list of event names"] },
+  guards: { name, check: fn, commands: commandList },
+  projections: { name, apply: fn, events: eventList },
+  riskGraders: { id: [isText, "an id"], grade: fn, triggers: eventList },
   migrations: { id: [Number.isSafeInteger, "a whole number"], name, up: fn }
 }
 
