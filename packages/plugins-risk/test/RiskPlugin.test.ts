@@ -18,6 +18,13 @@ const centerWith = (options: RiskOptions = {}, extra: ReadonlyArray<Plugin.Any> 
     )
   })
 
+/** Whether a centre with these options (and plugins) starts: `["accepted"]`, or the error's tag and field. */
+const startup = (options: RiskOptions = {}, extra: ReadonlyArray<Plugin.Any> = []) =>
+  Effect.map(
+    Effect.either(centerWith(options, extra)),
+    (r) => r._tag === "Left" ? [r.left._tag, (r.left as { readonly field?: string }).field] : ["accepted"]
+  )
+
 /** A person of their own, so that cases are not repeat incidents of each other unless meant to be. */
 const stranger = (n: number) => ({ _tag: "Person", role: "applicant", name: `当事人${n}` }) as const
 let people = 0
@@ -346,11 +353,7 @@ describe("the risk plugin", () => {
   it.effect("refuses options that would break grading, naming the field (and the threshold index as given)", () =>
     Effect.gen(function*() {
       // small values only: a failing comparison against a whole centre is slow to print
-      const refused = (options: RiskOptions) =>
-        Effect.map(
-          Effect.either(centerWith(options)),
-          (r) => r._tag === "Left" ? [r.left._tag, (r.left as { readonly field?: string }).field] : ["accepted"]
-        )
+      const refused = (options: RiskOptions) => startup(options)
       const words = (list: ReadonlyArray<string>) => ({ threatWords: { words: list, perWord: 25, max: 50 } })
       // a blank word would be found in every text: every case a threat
       expect(yield* refused({ rules: words(["扬言", " "]) })).toEqual([
@@ -563,11 +566,7 @@ describe("the risk plugin", () => {
           levels: levels as ReadonlyArray<string>,
           grade: () => Effect.succeed(undefined)
         })
-      const fieldOf = (plugin: Plugin.Any) =>
-        Effect.map(
-          Effect.either(centerWith({}, [plugin])),
-          (e) => e._tag === "Left" ? [e.left._tag, (e.left as { readonly field?: string }).field] : ["started"]
-        )
+      const fieldOf = (plugin: Plugin.Any) => startup({}, [plugin])
       expect(yield* fieldOf(withLevels("red"))).toEqual(["InvalidConfig", "plugins.1.options.levels"])
       expect(yield* fieldOf(withLevels({}))).toEqual(["InvalidConfig", "plugins.1.options.levels"])
       expect(yield* fieldOf(withLevels([1]))).toEqual(["InvalidConfig", "plugins.1.options.levels.0"])
