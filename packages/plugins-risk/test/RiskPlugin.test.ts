@@ -415,12 +415,7 @@ describe("the risk plugin", () => {
           ...(levels === undefined ? {} : { levels }),
           grade: () => Effect.succeed({ score: 70, level: "purple", factors: [{ id: "colour", contribution: 70 }] })
         })
-      const started = yield* Effect.either(centerWith({}, [purple(["red", "purple"])]))
-      expect(started._tag === "Left" ? [started.left._tag, (started.left as { field?: string }).field] : ["started"])
-        .toEqual([
-          "InvalidConfig",
-          "plugins.1.options.levels.1"
-        ])
+      expect(yield* startup({}, [purple(["red", "purple"])])).toEqual(["InvalidConfig", "plugins.1.options.levels.1"])
       // a grader that declares nothing: its grade with a level the centre does not have is refused, never recorded
       const center = yield* centerWith({}, [purple()])
       const r = yield* Effect.either(register(center))
