@@ -253,6 +253,40 @@ describe(`PostgreSQL: concurrent writers (${db.source})`, () => {
   )
 
   it.live.skipIf(skip !== undefined)(
+    `imports of cases from several years, run side by side in opposite year orders, all go through${suffix}`,
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        // each import reserves its years' case-code counters in one transaction per batch; in the order the years
+        // first appeared, [2024, 2025] against [2025, 2024] deadlocked
+        const prefix = freshPrefix("years")
+        const openers = yield* Effect.forEach([0, 1, 2, 3, 4, 5], () =>
+          open({ url: db.url, tablePrefix: prefix, maxConnections: 2 }))
+        const register = (caseId: string, year: number) => ({
+          commands: [{ ...toHandling(caseId)[0]!, at: `${year}-03-03T09:00:00+08:00` }]
+        })
+        const results = yield* Effect.forEach(
+          openers,
+          (o, w) =>
+            Effect.exit(o.center.importCases({
+              cases: (w % 2 === 0 ? [2024, 2025] : [2025, 2024]).map((year) =>
+                register(`y${w}-${year}`, year)
+              )
+            })),
+          { concurrency: "unbounded" }
+        )
+        for (const r of results) expect(Exit.isSuccess(r) ? "imported" : r.cause.toString()).toBe("imported")
+        const codes = results.flatMap((r) => (Exit.isSuccess(r) ? r.value.imported.map((c) => c.code) : []))
+        for (const year of [2024, 2025]) {
+          const numbers = codes.filter((c) => c.includes(`-${year}-`)).map((c) => Number(c.slice(-6))).sort((x, y) =>
+            x - y
+          )
+          expect(numbers, String(year)).toEqual([1, 2, 3, 4, 5, 6])
+        }
+      })),
+    120_000
+  )
+
+  it.live.skipIf(skip !== undefined)(
     `of two writers (separate pools) with the same expected version exactly one wins, round after round${suffix}`,
     () =>
       Effect.scoped(Effect.gen(function*() {

@@ -180,8 +180,9 @@ export interface Center<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plug
    * codes reserved per year in one step. Commands should carry their historical `at`.
    *
    * Each batch is its own transaction: when writing a later batch fails (the store is down, a case with the same
-   * id was created meanwhile), the earlier batches stay imported, and importing the same input again is refused
-   * for those cases — import the rest. The case is recorded under the command id `import:<caseId>`; the ids of
+   * id was created meanwhile, a plugin's inline hook fails on a case — an `ImportRefused` naming that case, with
+   * `commandIndex` -1, saying which cases were imported), the earlier batches stay imported, and importing the same
+   * input again is refused for those cases — import the rest. The case is recorded under the command id `import:<caseId>`; the ids of
    * the imported commands are not recorded one by one, so a later command that reuses one is not recognised as
    * a repeat.
    */
@@ -815,17 +816,37 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           commandIndex: number,
           e: { readonly _tag: string; readonly message: string }
         ) => new ImportRefused({ caseIndex, commandIndex, error: e._tag, detail: Privacy.maskText(e.message) })
-        if (typeof input !== "object" || input === null || !Array.isArray(input.cases)) {
-          return yield* refuse(-1, -1, invalidInput("cases", "an array of { commands }"))
+        // the input read once, into arrays of its own: a getter or Proxy that throws is bad input named by where it
+        // threw, never a crash (each command is read again, field by field, by its decoder)
+        const cases: Array<ReadonlyArray<unknown>> = []
+        let batchSizeGiven: unknown
+        let reading = "cases"
+        try {
+          const list = typeof input === "object" && input !== null ? input.cases : undefined
+          if (!Array.isArray(list)) return yield* refuse(-1, -1, invalidInput("cases", "an array of { commands }"))
+          for (let i = 0; i < list.length; i++) {
+            reading = `cases.${i}`
+            const item: unknown = list[i]
+            reading = `cases.${i}.commands`
+            const commands = typeof item === "object" && item !== null
+              ? (item as { readonly commands?: unknown }).commands
+              : undefined
+            cases.push(Array.isArray(commands) ? Array.from(commands) : [])
+          }
+          reading = "batchSize"
+          batchSizeGiven = input.batchSize
+        } catch (e) {
+          const why = e instanceof Error ? e.message : String(e)
+          return yield* refuse(-1, -1, invalidInput(reading, `plain data (reading it threw: ${why.slice(0, 200)})`))
         }
-        const batchSize = input.batchSize ?? 1000
-        if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
+        const batchSize = batchSizeGiven ?? 1000
+        if (typeof batchSize !== "number" || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
           return yield* refuse(-1, -1, invalidInput("batchSize", "an integer from 1 to 100000"))
         }
         // the case ids the import names (new cases' own, merge targets), looked up at once where the store can
         const named = new Set<string>()
-        for (const item of input.cases) {
-          for (const raw of Array.isArray(item?.commands) ? item.commands : []) {
+        for (const commands of cases) {
+          for (const raw of commands) {
             if (typeof raw !== "object" || raw === null) continue
             const r = raw as { readonly _tag?: unknown; readonly caseId?: unknown; readonly into?: unknown }
             if (r._tag === "Register" && typeof r.caseId === "string") named.add(r.caseId)
@@ -852,8 +873,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           { readonly request: CaseStore.AppendRequest; readonly year: number; readonly last: Command }
         > = []
         const known = new Map<string, Case>()
-        for (const [i, item] of input.cases.entries()) {
-          const commands = Array.isArray(item?.commands) ? item.commands : []
+        for (const [i, commands] of cases.entries()) {
           let state: Case | undefined
           const envelopes: Array<Envelope> = []
           let caseId = ""
@@ -871,7 +891,27 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
                 invalidInput(`cases.${i}.commands.${j}._tag`, j === 0 ? "Register first" : "not Register again")
               )
             }
+            if (command._tag !== "Register" && "caseId" in command && command.caseId !== caseId) {
+              // every later command belongs to the case being imported
+              return yield* refuse(
+                i,
+                j,
+                invalidInput(`cases.${i}.commands.${j}.caseId`, `the case being imported (${caseId})`)
+              )
+            }
+            // as for execute: a node the tree does not have is bad input naming its field, before the policy
+            const unknownNode = Lifecycle.unknownNode(config, command)
+            if (unknownNode !== undefined) {
+              return yield* refuse(
+                i,
+                j,
+                invalidInput(`cases.${i}.commands.${j}.${unknownNode.field}`, unknownNode.expected)
+              )
+            }
+            const denied = policy.authorizeCommand(config, command.actor, command._tag, state, command)
+            if (denied !== undefined) return yield* refuse(i, j, denied)
             if (command._tag === "Register") {
+              // only once the actor may register here: whether an id is taken is not told to anyone else
               caseId = command.caseId ?? (yield* ids.next)
               const exists = known.has(caseId) ||
                 (command.caseId !== undefined && Option.isSome(yield* loadFor(i, j, caseId)))
@@ -882,16 +922,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
                   invalidInput(`cases.${i}.commands.0.caseId`, `a new case id (${caseId} exists)`)
                 )
               }
-            } else if ("caseId" in command && command.caseId !== caseId) {
-              // every later command belongs to the case being imported
-              return yield* refuse(
-                i,
-                j,
-                invalidInput(`cases.${i}.commands.${j}.caseId`, `the case being imported (${caseId})`)
-              )
             }
-            const denied = policy.authorizeCommand(config, command.actor, command._tag, state, command)
-            if (denied !== undefined) return yield* refuse(i, j, denied)
             const stale = staleVersion(command, caseId, state)
             if (stale !== undefined) return yield* refuse(i, j, stale)
             const pluginCheck = yield* Effect.either(host.guards(command, state))
@@ -956,11 +987,13 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
               counts.set(p.year, (counts.get(p.year) ?? 0) + 1)
             }
             const next = new Map<number, number>()
-            for (const [year, count] of counts) {
+            // the years in order: two imports reserving the same years lock their counters in the same order
+            // (in the order met, one importing 2024 then 2025 and another 2025 then 2024 deadlocked on PostgreSQL)
+            for (const [year, count] of [...counts].sort(([a], [b]) => a - b)) {
               next.set(year, yield* store.nextSequence(centre, `caseCode:${year}`, count))
             }
             const requests: Array<CaseStore.AppendRequest> = []
-            for (const { last, request, year } of chunk) {
+            for (const [k, { last, request, year }] of chunk.entries()) {
               const seq = next.get(year)!
               next.set(year, seq + 1)
               const code = config.formatCode(year, seq)
@@ -969,7 +1002,18 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
                 ? { ...first!, event: { ...first!.event, code } }
                 : first!
               // plugins see each imported case once, with its whole history (graders, projections, onEvents)
+              // a plugin failing on a case refuses the import there, naming the case (its batch is not written)
               const final = yield* host.inline(last, undefined, [registered, ...rest], { ...request.snapshot, code })
+                .pipe(Effect.catchTag("PluginFailed", (e) =>
+                  Effect.fail(
+                    new ImportRefused({
+                      caseIndex: start + k,
+                      commandIndex: -1,
+                      error: e._tag,
+                      detail: Privacy.maskText(e.message) +
+                        (start === 0 ? "; nothing was imported" : `; the cases before index ${start} were imported`)
+                    })
+                  )))
               imported.push({ caseId: request.caseId, code, version: final.case.version })
               requests.push({
                 ...request,

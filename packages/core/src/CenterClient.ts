@@ -131,6 +131,8 @@ export interface CenterClient<P extends ReadonlyArray<Plugin.Any> = []> extends 
   readonly verify: (query: Query.VerifyQuery, options?: CallOptions) => Promise<AuditTrail.VerifyReport>
   /** Anonymises or purges archived cases past the retention age (see `Center.applyRetention`). */
   readonly applyRetention: (query: Query.RetentionQuery, options?: CallOptions) => Promise<Center.RetentionResult>
+  /** Bulk import of historical cases (see `Center.importCases`). */
+  readonly importCases: (input: Center.ImportInput, options?: CallOptions) => Promise<Center.ImportResult>
   readonly labels: (locale?: Locale) => Readonly<Record<string, string>>
   /**
    * Lets the calls under way finish, then releases the runtime and the store's resources. Calls made after it reject
@@ -272,6 +274,7 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     enabledCommands: (q, o) => run("enabledCommands", () => center.enabledCommands(q), o),
     verify: (q, o) => run("verify", () => center.verify(q), o),
     applyRetention: (q, o) => run("applyRetention", () => center.applyRetention(q), o),
+    importCases: (input, o) => run("importCases", () => center.importCases(input), o),
     labels: (locale) => center.labels(locale),
     dispose: () => {
       // every call to dispose waits for the same shutdown

@@ -805,6 +805,92 @@ describe("Center", () => {
       expect((yield* center.importCases({ cases: [loop("h7", 6)] })).imported).toHaveLength(1)
     }).pipe(Effect.provide(centerLayer())))
 
+  it.effect("bulk import: unknown nodes, other people's case ids, unreadable input and failing plugins are named", () =>
+    Effect.gen(function*() {
+      const failing = new Set<string>()
+      const center = yield* Center.make({
+        config: countyConfig,
+        hooks: {
+          // a plugin hook that fails on the cases named in `failing`, when their batch is written
+          onEvents: (ctx) =>
+            failing.has(ctx.case.id) ? Effect.fail(new Error(`no room for ${ctx.case.id}`)) : Effect.void
+        }
+      }).pipe(Effect.provide(MemoryStore.layer))
+      const loop = (caseId: string, extra: Record<string, unknown> = {}) => ({
+        commands: [{
+          _tag: "Register",
+          caseId,
+          actor: admin,
+          kind: "dispute",
+          channel: "walkIn",
+          place: "222403100201",
+          parties: [applicant],
+          description: "历史数据",
+          at: "2025-03-03T09:00:00+08:00",
+          ...extra
+        }]
+      })
+      // a node the tree does not have: bad input naming the field, as execute says (it was Forbidden)
+      const nowhere = yield* Effect.flip(center.importCases({ cases: [loop("u1", { place: "999" })] }))
+      expect(nowhere).toMatchObject({ _tag: "ImportRefused", caseIndex: 0, commandIndex: 0, error: "InvalidInput" })
+      expect((nowhere as { detail: string }).detail).toContain("cases.0.commands.0.place")
+      // whether a case id is taken is told only to an actor who may register there
+      yield* center.importCases({ cases: [loop("taken")] })
+      for (const caseId of ["taken", "free"]) {
+        const probe = yield* Effect.flip(center.importCases({ cases: [loop(caseId, { actor: otherTownship })] }))
+        expect(probe, caseId).toMatchObject({ _tag: "ImportRefused", error: "Forbidden" })
+      }
+      // input that throws when read is named where it threw, never a crash
+      const throwing = (what: string) => {
+        throw new Error(`cannot read ${what}`)
+      }
+      const unreadable: ReadonlyArray<readonly [unknown, string]> = [
+        [{
+          get cases() {
+            return throwing("cases")
+          }
+        }, "cases"],
+        [{
+          cases: [{
+            get commands() {
+              return throwing("commands")
+            }
+          }]
+        }, "cases.0.commands"],
+        [{
+          cases: [],
+          get batchSize() {
+            return throwing("batchSize")
+          }
+        }, "batchSize"],
+        [
+          { cases: new Proxy([loop("p1")], { get: (t, k) => (k === "0" ? throwing("item") : Reflect.get(t, k)) }) },
+          "cases.0"
+        ]
+      ]
+      for (const [input, field] of unreadable) {
+        const refused = yield* Effect.flip(center.importCases(input as Center.ImportInput))
+        expect(refused, field).toMatchObject({ _tag: "ImportRefused", caseIndex: -1, error: "InvalidInput" })
+        expect((refused as { detail: string }).detail, field).toContain(
+          `"${field}": expected plain data (reading it threw`
+        )
+      }
+      // a plugin failing on the third case, in the second batch: the import names it and what was imported
+      failing.add("f3")
+      const partly = yield* Effect.flip(center.importCases({
+        cases: [loop("f1"), loop("f2"), loop("f3"), loop("f4")],
+        batchSize: 2
+      }))
+      expect(partly).toMatchObject({ _tag: "ImportRefused", caseIndex: 2, commandIndex: -1, error: "PluginFailed" })
+      expect((partly as { detail: string }).detail).toContain("the cases before index 2 were imported")
+      expect((yield* center.get({ actor: admin, caseId: "f2" })).id).toBe("f2")
+      expect(yield* Effect.flip(center.get({ actor: admin, caseId: "f3" }))).toMatchObject({ _tag: "CaseNotFound" })
+      failing.clear()
+      failing.add("g1")
+      const first = yield* Effect.flip(center.importCases({ cases: [loop("g1")] }))
+      expect((first as { detail: string }).detail).toContain("nothing was imported")
+    }))
+
   it.effect("labels in every language", () =>
     Effect.gen(function*() {
       const center = yield* Center.Center

@@ -41,6 +41,32 @@ describe("createCenter (the Promise API)", () => {
     }
   })
 
+  it("imports historical cases (importCases), with the same refusals as the Effect API", async () => {
+    const center = await createCenter({ config: countyConfig })
+    try {
+      const history = (caseId: string) => ({
+        commands: [
+          { ...registration, _tag: "Register", caseId },
+          { _tag: "Accept", actor: admin, caseId, at: "2025-03-03T10:00:00+08:00" }
+        ]
+      })
+      const result = await center.importCases({ cases: [history("old-1"), history("old-2")], batchSize: 1 })
+      expect(result.imported.map((c) => c.code)).toEqual(["222403-2025-000001", "222403-2025-000002"])
+      expect((await center.get({ actor: admin, caseId: "old-2" })).status).toBe("accepted")
+      await expect(center.importCases({ cases: [history("old-1")] })).rejects.toMatchObject({
+        _tag: "ImportRefused",
+        caseIndex: 0,
+        error: "InvalidInput"
+      })
+      const aborted = new AbortController()
+      aborted.abort()
+      await expect(center.importCases({ cases: [history("old-3")] }, { signal: aborted.signal })).rejects
+        .toMatchObject({ _tag: "Aborted" })
+    } finally {
+      await center.dispose()
+    }
+  })
+
   it("rejects with the SDK's own errors, which keep their _tag", async () => {
     const center = await createCenter({ config: countyConfig })
     try {
