@@ -182,9 +182,9 @@ export interface Center<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plug
    * Each batch is its own transaction: when writing a later batch fails (the store is down, a case with the same
    * id was created meanwhile, a plugin's inline hook fails on a case — an `ImportRefused` naming that case, with
    * `commandIndex` -1, saying which cases were imported), the earlier batches stay imported, and importing the same
-   * input again is refused for those cases — import the rest. The case is recorded under the command id `import:<caseId>`; the ids of
-   * the imported commands are not recorded one by one, so a later command that reuses one is not recognised as
-   * a repeat.
+   * input again is refused for those cases — import the rest. The case is recorded under the command id
+   * `import:<caseId>`; the ids of the imported commands are not recorded one by one, so a later command that reuses
+   * one is not recognised as a repeat.
    */
   readonly importCases: (
     input: ImportInput
@@ -1005,15 +1005,11 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
               // a plugin failing on a case refuses the import there, naming the case (its batch is not written)
               const final = yield* host.inline(last, undefined, [registered, ...rest], { ...request.snapshot, code })
                 .pipe(Effect.catchTag("PluginFailed", (e) =>
-                  Effect.fail(
-                    new ImportRefused({
-                      caseIndex: start + k,
-                      commandIndex: -1,
-                      error: e._tag,
-                      detail: Privacy.maskText(e.message) +
-                        (start === 0 ? "; nothing was imported" : `; the cases before index ${start} were imported`)
-                    })
-                  )))
+                  Effect.fail(refuse(start + k, -1, {
+                    _tag: e._tag,
+                    message: e.message +
+                      (start === 0 ? "; nothing was imported" : `; the cases before index ${start} were imported`)
+                  }))))
               imported.push({ caseId: request.caseId, code, version: final.case.version })
               requests.push({
                 ...request,
