@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -52,6 +53,9 @@ const readCommittedStore = Layer.effect(
 
 const register = (actor: Actor = admin, extra: Record<string, unknown> = {}) =>
   Effect.flatMap(Center.Center, (c) => c.execute(registerInput({ actor, ...extra })))
+
+/** What a test plugin hook fails with. */
+class NoRoom extends Data.TaggedError("NoRoom")<{ readonly caseId: string }> {}
 
 const exec = (command: Record<string, unknown>) => Effect.flatMap(Center.Center, (c) => c.execute(command))
 
@@ -812,8 +816,7 @@ describe("Center", () => {
         config: countyConfig,
         hooks: {
           // a plugin hook that fails on the cases named in `failing`, when their batch is written
-          onEvents: (ctx) =>
-            failing.has(ctx.case.id) ? Effect.fail(new Error(`no room for ${ctx.case.id}`)) : Effect.void
+          onEvents: (ctx) => failing.has(ctx.case.id) ? Effect.fail(new NoRoom({ caseId: ctx.case.id })) : Effect.void
         }
       }).pipe(Effect.provide(MemoryStore.layer))
       const loop = (caseId: string, extra: Record<string, unknown> = {}) => ({
