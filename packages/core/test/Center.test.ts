@@ -54,6 +54,20 @@ const readCommittedStore = Layer.effect(
 const register = (actor: Actor = admin, extra: Record<string, unknown> = {}) =>
   Effect.flatMap(Center.Center, (c) => c.execute(registerInput({ actor, ...extra })))
 
+/** A historical registration for the bulk import: a walk-in dispute in a village, by the admin. */
+const historicalRegister = (caseId: string, at: string, extra: Record<string, unknown> = {}) => ({
+  _tag: "Register",
+  caseId,
+  actor: admin,
+  kind: "dispute",
+  channel: "walkIn",
+  place: "222403100201",
+  parties: [applicant],
+  description: "历史数据",
+  at,
+  ...extra
+})
+
 /** What a test plugin hook fails with. */
 class NoRoom extends Data.TaggedError("NoRoom")<{ readonly caseId: string }> {}
 
@@ -731,17 +745,7 @@ describe("Center", () => {
       const center = yield* Center.Center
       const loop = (caseId: string, day: number, extra: ReadonlyArray<Record<string, unknown>> = []) => ({
         commands: [
-          {
-            _tag: "Register",
-            caseId,
-            actor: admin,
-            kind: "dispute",
-            channel: "walkIn",
-            place: "222403100201",
-            parties: [applicant],
-            description: "历史数据",
-            at: `2025-03-${String(day).padStart(2, "0")}T09:00:00+08:00`
-          },
+          historicalRegister(caseId, `2025-03-${String(day).padStart(2, "0")}T09:00:00+08:00`),
           { _tag: "Accept", actor: admin, caseId, at: `2025-03-${String(day).padStart(2, "0")}T10:00:00+08:00` },
           ...extra
         ]
@@ -820,18 +824,7 @@ describe("Center", () => {
         }
       }).pipe(Effect.provide(MemoryStore.layer))
       const loop = (caseId: string, extra: Record<string, unknown> = {}) => ({
-        commands: [{
-          _tag: "Register",
-          caseId,
-          actor: admin,
-          kind: "dispute",
-          channel: "walkIn",
-          place: "222403100201",
-          parties: [applicant],
-          description: "历史数据",
-          at: "2025-03-03T09:00:00+08:00",
-          ...extra
-        }]
+        commands: [historicalRegister(caseId, "2025-03-03T09:00:00+08:00", extra)]
       })
       // a node the tree does not have: bad input naming the field, as execute says (it was Forbidden)
       const nowhere = yield* Effect.flip(center.importCases({ cases: [loop("u1", { place: "999" })] }))
