@@ -9,6 +9,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { join } from "node:path"
 import { SqliteStore } from "../src/index.js"
 import { tempDir } from "./fixtures/processes.js"
@@ -151,6 +152,58 @@ describe("SQLite: outbox", () => {
       expect(error).toMatchObject({ _tag: "CorruptRecord", caseId: "ob-1", version: 1 })
       expect(handled).toBe(0)
       expect(yield* outbox.pending("bus")).toBe(events.length)
+    })))
+})
+
+describe("SQLite: outbox and retention (保存期限)", () => {
+  it.live("anonymising rewrites the copies not yet delivered and drops the delivered ones; purging drops them all", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "retention-outbox.db")
+      const { events, outbox, store } = yield* setup(filename)
+      // "audit" has delivered everything (a batch takes the next entry of each case); "bus" nothing yet
+      while ((yield* outbox.processBatch("audit", () => Effect.void, { limit: 1000 })) > 0) {
+        // next batch
+      }
+      expect(yield* outbox.pending("audit")).toBe(0)
+      expect(yield* outbox.pending("bus")).toBe(events.length)
+      const redacted = (caseId: string, purge: boolean) =>
+        Effect.gen(function*() {
+          const snapshot = Option.getOrThrow(yield* store.load(centre, caseId))
+          const kept = (yield* store.readEvents(centre, caseId)).map((e) =>
+            e.event._tag === "Registered" ? { ...e, event: { ...e.event, description: "（已匿名）" } } : e
+          )
+          yield* store.redact!({
+            centre,
+            caseId,
+            version: snapshot.version,
+            snapshot,
+            events: purge ? undefined : kept
+          })
+          return kept.length
+        })
+      const copies = (caseId: string) =>
+        withDatabase(filename, (db) =>
+          db.prepare(
+            "SELECT subscription, delivered_ms IS NOT NULL AS delivered, envelope FROM fq_outbox WHERE case_id = ?"
+          ).all(caseId) as Array<{ subscription: string; delivered: number; envelope: string }>)
+      // anonymised: the pending copies stay, rewritten (it used to delete them: never delivered)
+      const n = yield* redacted("ob-0", false)
+      expect(yield* outbox.pending("bus")).toBe(events.length)
+      const left = copies("ob-0")
+      expect(left).toHaveLength(n)
+      expect(left.every((c) => c.subscription === "bus" && c.delivered === 0)).toBe(true)
+      expect(left.map((c) => JSON.parse(c.envelope).event.description).filter(Boolean)).toEqual(["（已匿名）"])
+      // purged: every copy goes
+      const m = yield* redacted("ob-1", true)
+      expect(copies("ob-1")).toEqual([])
+      expect(yield* outbox.pending("bus")).toBe(events.length - m)
+      // what is delivered of the anonymised case is the rewritten event
+      const seen: Array<Outbox.Entry> = []
+      yield* outbox.processBatch("bus", (entries) => Effect.sync(() => void seen.push(...entries)), { limit: 1000 })
+      // (the first batch holds each case's first pending entry: version 1 of the anonymised case among them)
+      const registered = seen.find((e) => e.caseId === "ob-0" && e.version === 1)!
+      expect(registered.envelope.event).toMatchObject({ _tag: "Registered", description: "（已匿名）" })
     })))
 })
 

@@ -928,8 +928,22 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           })
         }
         yield* q(`DELETE FROM ${t.events} WHERE centre = ? AND case_id = ?`, [req.centre, req.caseId])
-        // the outbox holds copies of the events: they go too
-        yield* q(`DELETE FROM ${t.outbox} WHERE centre = ? AND case_id = ?`, [req.centre, req.caseId])
+        // the outbox holds copies of the events: purged, they all go; rewritten, the delivered copies go and those
+        // not yet delivered are rewritten (still delivered, without what retention removed)
+        yield* q(
+          `DELETE FROM ${t.outbox} WHERE centre = ? AND case_id = ?${
+            req.events === undefined ? "" : " AND delivered_ms IS NOT NULL"
+          }`,
+          [req.centre, req.caseId]
+        )
+        if (req.events !== undefined && req.events.length > 0) {
+          yield* q(
+            `UPDATE ${t.outbox} SET envelope = CASE version ${
+              req.events.map(() => `WHEN ? THEN ${dialect.jsonParameter("?")}`).join(" ")
+            } ELSE envelope END WHERE centre = ? AND case_id = ? AND delivered_ms IS NULL`,
+            [...req.events.flatMap((e) => [e.version, JSON.stringify(e)]), req.centre, req.caseId]
+          )
+        }
         if (req.events !== undefined) {
           yield* insertChunks(
             `INSERT INTO ${t.events} (${eventColumns})`,
