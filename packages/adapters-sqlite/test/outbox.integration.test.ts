@@ -153,6 +153,25 @@ describe("SQLite: outbox", () => {
       expect(handled).toBe(0)
       expect(yield* outbox.pending("bus")).toBe(events.length)
     })))
+
+  it.live("a readable envelope of another case or version in an entry is a CorruptRecord too, not delivered", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "copied-outbox.db")
+      const { outbox } = yield* setup(filename)
+      // ob-1's first entry holds a copy of ob-0's first envelope
+      withDatabase(filename, (db) =>
+        db.prepare(
+          "UPDATE fq_outbox SET envelope = (SELECT envelope FROM fq_outbox WHERE subscription = 'bus' AND " +
+            "case_id = 'ob-0' AND version = 1) WHERE subscription = 'bus' AND case_id = 'ob-1' AND version = 1"
+        ).run())
+      const handled: Array<Outbox.Entry> = []
+      const error = yield* Effect.flip(
+        outbox.processBatch("bus", (entries) => Effect.sync(() => void handled.push(...entries)))
+      )
+      expect(error).toMatchObject({ _tag: "CorruptRecord", caseId: "ob-1", version: 1 })
+      expect(handled).toEqual([])
+    })))
 })
 
 describe("SQLite: outbox and retention (保存期限)", () => {

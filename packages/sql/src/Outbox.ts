@@ -180,6 +180,12 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
           const decoded = Either.flatMap(
             Either.try({ try: () => dialect.readJson(r.envelope), catch: (e) => String(e) }),
             (json) => Either.mapLeft(decodeEnvelope(json), (e) => ParseResult.TreeFormatter.formatIssueSync(e))
+          ).pipe(
+            // a readable envelope of another case or version (a row damaged or copied by hand) is not this entry
+            Either.filterOrLeft(
+              (env) => env.caseId === r.case_id && env.version === version && env.centre === centre,
+              (env) => `the envelope is of case ${env.caseId} version ${env.version}, not of this entry`
+            )
           )
           if (Either.isLeft(decoded)) {
             if (options?.onCorrupt !== "park") {
