@@ -715,13 +715,11 @@ export const riskPlugin = (options: RiskOptions = {}) =>
         if (ctx.events.some((e) => e.event._tag === "Registered")) {
           const entries = yield* ctx.state.getMany(incidentKeys(c, ctx.lookupHash))
           // the cases whose window can hold this one: registered within the window's length either side of it
-          const window = ctx.config.rules.repeat.withinDays * 86_400_000
-          const from = Date.parse(c.registeredAt) - window
-          const to = Date.parse(c.registeredAt) + window
+          const near = Rules.withinRepeatWindow(ctx.config.rules, c.registeredAt)
           const related = new Set(
-            entries.flatMap((e) => asIncidents(e.value)).filter((i) =>
-              i.caseId !== c.id && Date.parse(i.at) >= from && Date.parse(i.at) <= to
-            ).map((i) => i.caseId)
+            entries.flatMap((e) => asIncidents(e.value)).filter((i) => i.caseId !== c.id && near(i.at)).map((i) =>
+              i.caseId
+            )
           )
           for (const other of related) {
             const regrade = (at: string | undefined) =>

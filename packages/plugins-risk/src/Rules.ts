@@ -174,6 +174,19 @@ export const textsOf = (c: Case.Case): ReadonlyArray<string> => [
 ]
 
 /**
+ * Whether a time lies within `repeat.withinDays` either side of `at` (both ends included): the window of repeat
+ * incidents, for grading and for finding the cases a new incident may raise.
+ *
+ * @since 0.1.0
+ * @category grading
+ */
+export const withinRepeatWindow = (rules: RulesConfig, at: string): (time: string) => boolean => {
+  const window = rules.repeat.withinDays * 86_400_000
+  const centre = Date.parse(at)
+  return (time) => Math.abs(Date.parse(time) - centre) <= window
+}
+
+/**
  * Grades a case by the rules. Pure: the same case, incidents and time always give the same grade.
  * `incidents` are the other cases of the same people, phones or addresses (any time; the window of
  * `repeat.withinDays` is applied here, either side of `at`: cases entered later with earlier times, a backlog,
@@ -192,15 +205,12 @@ export const grade = (
   const add = (id: string, contribution: number, detail?: string) => {
     if (contribution > 0) factors.push(detail === undefined ? { id, contribution } : { id, contribution, detail })
   }
-  const window = rules.repeat.withinDays * 86_400_000
-  const from = Date.parse(at) - window
-  const to = Date.parse(at) + window
+  const near = withinRepeatWindow(rules, at)
   const recent = new Map<string, Incident>()
   for (const i of incidents) {
     // within the window either side of the grading time: later incidents (a case graded again after them) count,
     // as long as they are inside it
-    const t = Date.parse(i.at)
-    if (i.caseId !== c.id && t >= from && t <= to) recent.set(i.caseId, i)
+    if (i.caseId !== c.id && near(i.at)) recent.set(i.caseId, i)
   }
   add(
     "repeatIncidents",
