@@ -11,7 +11,7 @@ import { commandCount, countyConfig, mix, workload } from "./fixtures.js"
 import type { Benchmark } from "./harness.js"
 
 /** One command of the workload, decoded, with the context the centre would give `decide`. */
-interface Step {
+export interface Step {
   readonly command: Command.Command
   readonly ctx: Lifecycle.DecideContext
 }
@@ -22,7 +22,8 @@ const CASES = 400
 /** Passes over the workload per sample. */
 const PASSES = 4
 
-const prepare = (config: CenterConfig.Resolved, cases: number): Workload => {
+/** The workload decoded, with the context `Center.ts` would give `decide` (also the center benchmark's floor). */
+export const prepare = (config: CenterConfig.Resolved, cases: number): Workload => {
   const decode = Schema.decodeUnknownSync(Command.Command)
   return workload(cases).map((inputs, i) =>
     inputs.map((input, k): Step => {
@@ -40,7 +41,7 @@ const prepare = (config: CenterConfig.Resolved, cases: number): Workload => {
 }
 
 /** Decides one command and wraps its events in envelopes the way Center.ts does. */
-const decideEnvelopes = (state: Case.Case | undefined, { command, ctx }: Step): Array<Event.Envelope> => {
+export const decideEnvelopes = (state: Case.Case | undefined, { command, ctx }: Step): Array<Event.Envelope> => {
   const r = Lifecycle.decide(ctx, state, command)
   if (Either.isLeft(r)) throw r.left
   const base = state?.version ?? 0

@@ -311,6 +311,18 @@ export class RawSqlite {
     })
   }
 
+  /**
+   * The import benchmark's floor: only the events rows of a batch, serialised beforehand, in one transaction with
+   * the store's multi-row INSERT — no sequences, commands or cases rows, no JSON or hashing in the timed loop.
+   */
+  insertEventRows(events: ReadonlyArray<ReadonlyArray<unknown>>): void {
+    this.inTransaction(() => {
+      for (const chunk of chunks(events, bulkChunks.events)) {
+        this.stmt(this.sql.insertEvents(chunk.length)).run(...chunk.flat())
+      }
+    })
+  }
+
   close(): void {
     this.db.close()
   }
