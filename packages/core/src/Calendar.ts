@@ -10,11 +10,11 @@ import * as Context from "effect/Context"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import { CalendarYearNotCovered, type InvalidConfig } from "./Errors.js"
+import { CalendarYearNotCovered, type InvalidConfig, type InvalidInput } from "./Errors.js"
 import { chinaHolidayNotices } from "./internal/chinaHolidays.js"
 import { dayNumber, fromDayNumber, weekdayOf, yearOf } from "./internal/dates.js"
-import { decodeConfig, invalidConfig } from "./internal/parse.js"
-import { CivilDate } from "./Primitives.js"
+import { decodeConfig, invalidConfig, invalidInput } from "./internal/parse.js"
+import { CivilDate, isValidCivilDate } from "./Primitives.js"
 
 /**
  * One year of a calendar: the days off (holidays, including any that fall on weekends) and the make-up workdays
@@ -70,8 +70,11 @@ export interface Calendar {
    * Whether a day (days since 1970-01-01) is a working day; fails for a year without data.
    */
   readonly isWorkingDayNumber: (day: number) => Either.Either<boolean, CalendarYearNotCovered>
-  /** Whether a civil date `YYYY-MM-DD` is a working day; fails for a year without data. */
-  readonly isWorkingDay: (date: string) => Either.Either<boolean, CalendarYearNotCovered>
+  /**
+   * Whether a civil date `YYYY-MM-DD` is a working day; fails for a year without data, and with `InvalidInput`
+   * (field `date`) for a text that is not a date that exists (`2025-02-30` is not taken for 2 March).
+   */
+  readonly isWorkingDay: (date: string) => Either.Either<boolean, CalendarYearNotCovered | InvalidInput>
 }
 
 /**
@@ -84,9 +87,11 @@ export const Calendar: Context.Tag<Calendar, Calendar> = Context.GenericTag<Cale
 
 const decodeData = decodeConfig(CalendarData)
 
+const civilDatePattern = /^\d{4}-\d{2}-\d{2}$/
+
 /**
- * Builds a calendar from its data, validating it: every make-up workday must be a weekend day and no date may be
- * both a day off and a workday.
+ * Builds a calendar from its data, validating it: the weekend leaves at least one working day in the week, every
+ * make-up workday must be a weekend day and no date may be both a day off and a workday.
  *
  * @since 0.1.0
  * @category constructors
@@ -94,6 +99,9 @@ const decodeData = decodeConfig(CalendarData)
 export const make = (input: CalendarData): Either.Either<Calendar, InvalidConfig> =>
   Either.flatMap(decodeData(input, "calendar"), (data) => {
     const weekend = new Set(data.weekend)
+    if (weekend.size === 7) {
+      return Either.left(invalidConfig("calendar.weekend", "at most six weekdays (a week with a working day)"))
+    }
     const off = new Set<number>()
     const work = new Set<number>()
     const years: Array<number> = []
@@ -129,7 +137,10 @@ export const make = (input: CalendarData): Either.Either<Calendar, InvalidConfig
       years,
       data,
       isWorkingDayNumber,
-      isWorkingDay: (date) => isWorkingDayNumber(dayNumber(date))
+      isWorkingDay: (date) =>
+        civilDatePattern.test(date) && isValidCivilDate(date)
+          ? isWorkingDayNumber(dayNumber(date))
+          : Either.left(invalidInput("date", "a date YYYY-MM-DD that exists in the calendar"))
     })
   })
 

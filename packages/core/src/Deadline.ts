@@ -10,8 +10,8 @@
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import type { Calendar } from "./Calendar.js"
-import type { CalendarYearNotCovered } from "./Errors.js"
-import { dayNumberOf, endOfDay } from "./internal/dates.js"
+import { CalendarYearNotCovered } from "./Errors.js"
+import { dayNumberOf, endOfDay, yearOf } from "./internal/dates.js"
 import { Key, Timestamp } from "./Primitives.js"
 
 /**
@@ -211,15 +211,22 @@ const rollToWorkingDay = (
   calendar: Calendar,
   day: number
 ): Either.Either<number, CalendarYearNotCovered> => {
-  let d = day
-  for (let i = 0; i < 400; i++) {
+  // a due date is never a day off, even in a user's calendar with months of them: the search ends at a working day,
+  // or fails at the first day past the covered years (or after ten years without a working day, for a calendar
+  // object of the user's own that never says a year is not covered)
+  for (let d = day; d - day < noWorkingDayLimit; d++) {
     const w = calendar.isWorkingDayNumber(d)
     if (Either.isLeft(w)) return Either.left(w.left)
     if (w.right) return Either.right(d)
-    d++
   }
-  return Either.right(d)
+  return Either.left(noWorkingDay(calendar, day + noWorkingDayLimit))
 }
+
+/** Days searched for a working day before a calendar is taken to have none. */
+const noWorkingDayLimit = 3660
+
+const noWorkingDay = (calendar: Calendar, day: number) =>
+  new CalendarYearNotCovered({ calendar: calendar.id, year: yearOf(day), covered: calendar.years })
 
 const addWorkingDays = (
   calendar: Calendar,
@@ -228,11 +235,16 @@ const addWorkingDays = (
 ): Either.Either<number, CalendarYearNotCovered> => {
   let d = day
   let left = amount
+  let lastWorking = day
   while (left > 0) {
     d++
+    if (d - lastWorking > noWorkingDayLimit) return Either.left(noWorkingDay(calendar, d))
     const w = calendar.isWorkingDayNumber(d)
     if (Either.isLeft(w)) return Either.left(w.left)
-    if (w.right) left--
+    if (w.right) {
+      left--
+      lastWorking = d
+    }
   }
   return Either.right(d)
 }

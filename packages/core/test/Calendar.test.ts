@@ -38,7 +38,7 @@ describe("Calendar.china", () => {
     expect(Either.isLeft(r)).toBe(true)
     if (Either.isLeft(r)) {
       expect(r.left._tag).toBe("CalendarYearNotCovered")
-      expect(r.left.year).toBe(2027)
+      expect(r.left._tag === "CalendarYearNotCovered" && r.left.year).toBe(2027)
     }
   })
 
@@ -60,5 +60,24 @@ describe("Calendar.china", () => {
     }
     const wrongYear = Calendar.extend(Calendar.china, { "2027": { daysOff: ["2026-12-31"], workdays: [] } })
     expect(Either.isLeft(wrongYear) && wrongYear.left.field).toBe("calendar.years.2027.daysOff.0")
+  })
+
+  it("refuses a weekend of all seven days, which would leave no working day to roll a deadline to", () => {
+    const none = Calendar.make({
+      id: "none",
+      weekend: [0, 1, 2, 3, 4, 5, 6],
+      years: { "2025": { daysOff: [], workdays: [] } }
+    })
+    expect(Either.isLeft(none) && none.left.field).toBe("calendar.weekend")
+    expect(Either.isRight(Calendar.make({ id: "six", weekend: [0, 1, 2, 3, 4, 5], years: {} }))).toBe(true)
+  })
+
+  it("answers only for dates that exist: 2025-02-30 is not taken for 2 March", () => {
+    for (const date of ["2025-02-30", "2025-13-01", "2025-3-1", "not a date", "2025-03-01T00:00:00Z", ""]) {
+      const r = Calendar.china.isWorkingDay(date)
+      expect(Either.isLeft(r) && r.left._tag, date).toBe("InvalidInput")
+      expect(Either.isLeft(r) && r.left._tag === "InvalidInput" && r.left.field, date).toBe("date")
+    }
+    expect(working("2025-03-03")).toBe(true)
   })
 })

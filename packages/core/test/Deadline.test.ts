@@ -40,6 +40,48 @@ describe("Deadline.dueAfter", () => {
     expect(Either.isLeft(r) && r.left._tag).toBe("CalendarYearNotCovered")
   })
 
+  it("never ends on a day off, however long the run of days off in a user's calendar", () => {
+    // a calendar with all of 2025 and 2026 off: a deadline rolling into them ends at the first working day of 2027 …
+    const offIn = (year: number) =>
+      Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(year, 0, 1 + i)).toISOString().slice(0, 10))
+    const daysOff = offIn(2025)
+    const longLeave = Either.getOrThrow(
+      Calendar.make({
+        id: "leave",
+        weekend: [0, 6],
+        years: {
+          "2025": { daysOff, workdays: [] },
+          "2026": { daysOff: offIn(2026), workdays: [] },
+          "2027": { daysOff: [], workdays: [] }
+        }
+      })
+    )
+    const rolled = Either.getOrThrow(
+      Deadline.dueAfter(longLeave, 480, "2024-12-20T02:00:00.000Z", { amount: 15, unit: "calendarDays" })
+    )
+    expect(rolled).toBe("2027-01-01T15:59:59.999Z")
+    // … and fails, not guesses, when the covered years hold no working day after it
+    const noNextYear = Either.getOrThrow(
+      Calendar.make({ id: "leave", weekend: [0, 6], years: { "2025": { daysOff, workdays: [] } } })
+    )
+    const r = Deadline.dueAfter(noNextYear, 480, "2025-03-01T02:00:00.000Z", { amount: 15, unit: "calendarDays" })
+    expect(Either.isLeft(r) && r.left._tag === "CalendarYearNotCovered" && r.left.year).toBe(2026)
+    const w = Deadline.dueAfter(noNextYear, 480, "2025-03-01T02:00:00.000Z", { amount: 2, unit: "workingDays" })
+    expect(Either.isLeft(w) && w.left.year).toBe(2026)
+  })
+
+  it("stops with an error for a calendar object of the user's own that never has a working day", () => {
+    const never: Calendar.Calendar = {
+      ...Calendar.china,
+      id: "never",
+      isWorkingDayNumber: () => Either.right(false)
+    }
+    const r = Deadline.dueAfter(never, 480, "2025-03-01T02:00:00.000Z", { amount: 1, unit: "calendarDays" })
+    expect(Either.isLeft(r) && r.left._tag).toBe("CalendarYearNotCovered")
+    const w = Deadline.dueAfter(never, 480, "2025-03-01T02:00:00.000Z", { amount: 1, unit: "workingDays" })
+    expect(Either.isLeft(w) && w.left._tag).toBe("CalendarYearNotCovered")
+  })
+
   it("finds the first matching rule of a clock", () => {
     const rules = Deadline.defaultRules
     expect(Deadline.findRule(rules, "acceptance", { kind: "petition", channel: "walkIn" })?.id).toBe(
