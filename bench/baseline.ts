@@ -288,6 +288,28 @@ export const reduce = (state: State | undefined, c: Cmd, ctx: Lifecycle.DecideCo
           at
         }
       n.closedAt = at
+      if (
+        o._tag === "Resolved" && s.mediationType !== undefined &&
+        config.mediationTypes.get(s.mediationType)?.performedBy.includes("peoplesMediation") === true
+      ) {
+        const rule = Deadline.findRule(config.deadlines, "judicialConfirmation", s)
+        const effectiveAt = o.agreement.effectiveAt ?? at
+        const due = rule === undefined
+          ? undefined
+          : Deadline.dueAfter(config.calendar, config.utcOffsetMinutes, effectiveAt, rule.duration)
+        if (rule !== undefined && due !== undefined && Either.isRight(due)) {
+          n.deadlines = {
+            ...s.deadlines,
+            judicialConfirmation: {
+              ruleId: rule.id,
+              unit: rule.duration.unit,
+              startedAt: effectiveAt,
+              dueAt: due.right,
+              extensions: []
+            }
+          }
+        }
+      }
       return n
     }
     case "GiveFeedback": {
@@ -318,7 +340,8 @@ export const reduce = (state: State | undefined, c: Cmd, ctx: Lifecycle.DecideCo
       delete n.feedbackAt
       delete n.judicialConfirmation
       n.reopenCount = s.reopenCount + 1
-      if (d !== undefined) n.deadlines = { ...s.deadlines, handling: d }
+      const { judicialConfirmation: _, ...deadlines } = s.deadlines
+      n.deadlines = d !== undefined ? { ...deadlines, handling: d } : deadlines
       return n
     }
     case "Archive": {

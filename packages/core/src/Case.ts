@@ -302,7 +302,12 @@ export const Case = Schema.Struct({
   escalations: Schema.Array(
     Schema.Struct({ from: DivisionCode, to: DivisionCode, reason: Note, at: Timestamp })
   ),
-  deadlines: Schema.Struct({ acceptance: opt(Deadline), handling: opt(Deadline) }),
+  deadlines: Schema.Struct({
+    acceptance: opt(Deadline),
+    handling: opt(Deadline),
+    /** The window for asking a court to confirm a people's-mediation agreement, fixed when the outcome was recorded. */
+    judicialConfirmation: opt(Deadline)
+  }),
 
   outcome: opt(Outcome),
   judicialConfirmation: opt(Schema.Struct({ court: Key, note: opt(Note), requestedAt: Timestamp })),

@@ -174,7 +174,15 @@ export const DeadlineExtended = Schema.TaggedStruct("DeadlineExtended", {
  * @since 0.1.0
  * @category events
  */
-export const OutcomeRecorded = Schema.TaggedStruct("OutcomeRecorded", { outcome: Outcome })
+export const OutcomeRecorded = Schema.TaggedStruct("OutcomeRecorded", {
+  outcome: Outcome,
+  /**
+   * The judicial-confirmation window of a people's-mediation agreement, computed when the outcome was decided (so
+   * later rule or calendar changes do not move it); absent when no rule applies, and when the calendar did not
+   * cover the window's end yet (it is then computed when confirmation is requested).
+   */
+  judicialConfirmationWindow: opt(Deadline)
+})
 
 /**
  * @since 0.1.0

@@ -23,7 +23,7 @@ import * as Deadline from "./Deadline.js"
 import type { CalendarYearNotCovered, InvalidInput } from "./Errors.js"
 import { CommandNotAllowed, GuardFailed } from "./Errors.js"
 import type { CaseEvent, Envelope } from "./Event.js"
-import { civilDateOf } from "./internal/dates.js"
+import { civilDateOf, dayNumberOf, endOfDay } from "./internal/dates.js"
 import { invalidInput } from "./internal/parse.js"
 
 /**
@@ -286,17 +286,38 @@ const unitFits = (
     } bodies; ${leadUnit} is ${nature} (case ${s.id})`
 }
 
+/**
+ * When the judicial-confirmation window of a resolved case closes: as recorded with the outcome, else (an outcome
+ * recorded before windows were, or while the calendar did not cover the window's end) computed now.
+ */
 const judicialWindowDue = (config: Resolved, s: Case): Either.Either<string | undefined, CalendarYearNotCovered> => {
   if (s.outcome?._tag !== "Resolved") return Either.right(undefined)
+  if (s.deadlines.judicialConfirmation !== undefined) return Either.right(s.deadlines.judicialConfirmation.dueAt)
   const rule = Deadline.findRule(config.deadlines, "judicialConfirmation", s)
   return rule === undefined
     ? Either.right(undefined)
     : Deadline.dueAfter(config.calendar, config.utcOffsetMinutes, s.outcome.agreement.effectiveAt, rule.duration)
 }
 
-const isPeoplesAgreement = (config: Resolved, s: Case): boolean =>
-  s.outcome?._tag === "Resolved" && s.mediationType !== undefined &&
+/**
+ * Whether a request at `at` is inside the window whatever the calendar of the window's end says: rolling forward and
+ * counting working days only ever move a due date later than the same number of calendar days, so the end of that
+ * day is a lower bound. A request that early is in time even when the calendar does not cover the window's end yet.
+ */
+const surelyInJudicialWindow = (config: Resolved, s: Case, at: string): boolean => {
+  if (s.outcome?._tag !== "Resolved") return false
+  const rule = Deadline.findRule(config.deadlines, "judicialConfirmation", s)
+  if (rule === undefined || rule.duration.unit === "hours") return false
+  const start = dayNumberOf(s.outcome.agreement.effectiveAt, config.utcOffsetMinutes)
+  return at <= endOfDay(start + rule.duration.amount, config.utcOffsetMinutes)
+}
+
+const mediatedByPeoples = (config: Resolved, s: Case): boolean =>
+  s.mediationType !== undefined &&
   (config.mediationTypes.get(s.mediationType)?.performedBy.includes("peoplesMediation") ?? false)
+
+const isPeoplesAgreement = (config: Resolved, s: Case): boolean =>
+  s.outcome?._tag === "Resolved" && mediatedByPeoples(config, s)
 
 /**
  * The guards, by name, with what each checks.
@@ -447,14 +468,15 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
       if (!isPeoplesAgreement(ctx.config, s)) return "only a people's-mediation agreement can be judicially confirmed"
       if (s.judicialConfirmation !== undefined) return "judicial confirmation was already requested"
       const due = judicialWindowDue(ctx.config, s)
-      // a window the calendar cannot compute is the command's typed `CalendarYearNotCovered` (see decideOn)
+      // a window the calendar cannot compute is the command's typed `CalendarYearNotCovered` (see decideOn), unless
+      // the request is in time whatever the calendar says
       if (Either.isLeft(due)) return undefined
       return due.right !== undefined && ctx.at > due.right ? `the window closed at ${due.right}` : undefined
     },
     possible: (config, s, at) => {
       if (!isPeoplesAgreement(config, s) || s.judicialConfirmation !== undefined) return false
       const due = judicialWindowDue(config, s)
-      if (Either.isLeft(due)) return at === undefined
+      if (Either.isLeft(due)) return at === undefined || surelyInJudicialWindow(config, s, at)
       return at === undefined || due.right === undefined || at <= due.right
     }
   },
@@ -802,23 +824,26 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
           `a time between the registration at ${s.registeredAt} and the command's time ${ctx.at}`
         )
       }
+      const agreement = {
+        summary: o.agreement.summary,
+        effectiveAt: o.agreement.effectiveAt ?? ctx.at,
+        written: o.agreement.written ?? true
+      }
+      // the window for judicial confirmation is fixed now, as every deadline is when decided; a calendar that does
+      // not cover its end yet leaves it to be computed when confirmation is requested (never a refused outcome)
+      const window = mediatedByPeoples(config, s)
+        ? Either.getOrUndefined(startDeadline(config, "judicialConfirmation", s, agreement.effectiveAt))
+        : undefined
       return ok({
         _tag: "OutcomeRecorded",
-        outcome: {
-          _tag: "Resolved",
-          agreement: {
-            summary: o.agreement.summary,
-            effectiveAt: o.agreement.effectiveAt ?? ctx.at,
-            written: o.agreement.written ?? true
-          },
-          at: ctx.at
-        }
+        outcome: { _tag: "Resolved", agreement, at: ctx.at },
+        ...(window !== undefined ? { judicialConfirmationWindow: window } : {})
       })
     }
     case "RequestJudicialConfirmation": {
       if (!config.departments.has(c.court)) return bad("court", `a configured department (${c.court} is unknown)`)
       const due = judicialWindowDue(config, s)
-      if (Either.isLeft(due)) return Either.left(due.left)
+      if (Either.isLeft(due) && !surelyInJudicialWindow(config, s, ctx.at)) return Either.left(due.left)
       return ok({
         _tag: "JudicialConfirmationRequested",
         court: c.court,
@@ -1103,6 +1128,9 @@ export const evolve = (state: Case | undefined, env: Envelope): Case => {
       const n = moved(s, env, "closed")
       n.outcome = e.outcome
       n.closedAt = env.at
+      if (e.judicialConfirmationWindow !== undefined) {
+        n.deadlines = { ...s.deadlines, judicialConfirmation: e.judicialConfirmationWindow }
+      }
       return n
     }
     case "JudicialConfirmationRequested": {
@@ -1138,7 +1166,9 @@ export const evolve = (state: Case | undefined, env: Envelope): Case => {
         "judicialConfirmation"
       )
       n.reopenCount = s.reopenCount + 1
-      if (e.handlingDeadline !== undefined) n.deadlines = { ...s.deadlines, handling: e.handlingDeadline }
+      // the agreement's window went with the outcome; a new outcome fixes its own
+      const { judicialConfirmation: _, ...deadlines } = s.deadlines
+      n.deadlines = e.handlingDeadline !== undefined ? { ...deadlines, handling: e.handlingDeadline } : deadlines
       return n
     }
     case "RegradeRequested":

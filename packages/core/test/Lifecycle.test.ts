@@ -1,10 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
 import type { Case } from "../src/Case.js"
+import { Command } from "../src/Command.js"
 import * as Deadline from "../src/Deadline.js"
 import * as Lifecycle from "../src/Lifecycle.js"
-import { applicant, respondent, townshipIntake } from "./fixtures.js"
+import { admin, applicant, respondent, townshipIntake } from "./fixtures.js"
 import { registerInput, resolved, Scenario } from "./harness.js"
+
+const decodeCommand = ParseResult.decodeUnknownSync(Command)
 
 const guardOf = (
   e: { readonly _tag: string }
@@ -463,14 +467,77 @@ describe("Outcome, confirmation, feedback, follow-up, archive", () => {
     )
   })
 
-  it("a confirmation window the calendar cannot compute is CalendarYearNotCovered, and not offered", () => {
-    // resolved in late December 2026: the 30-day window ends in 2027, which the shipped calendar does not cover
+  it("a confirmation window the calendar cannot compute yet: in time for sure is taken, later is CalendarYearNotCovered", () => {
+    // resolved in mid-December 2026: the 30-day window ends in 2027, which the shipped calendar does not cover, so
+    // the outcome cannot fix the window …
     const s = new Scenario("2026-12-15T09:00:00+08:00").toClosedResolved()
-    expect(s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" })).toMatchObject({
+    expect(s.case.outcome?._tag).toBe("Resolved")
+    expect(s.case.deadlines.judicialConfirmation).toBeUndefined()
+    // … but 30 calendar days after the agreement is the earliest the window can close, whatever 2027's holidays are:
+    // a request before the end of that day is in time
+    const effective = s.case.outcome?._tag === "Resolved" ? s.case.outcome.agreement.effectiveAt : ""
+    const lowerBound = "2027-01-14T15:59:59.999Z" // 2026-12-15 (+08:00) + 30 days, end of day
+    expect(effective.slice(0, 10)).toBe("2026-12-15")
+    expect(Lifecycle.enabledCommands(resolved, s.case, s.case.updatedAt)).toContain("RequestJudicialConfirmation")
+    expect(Lifecycle.enabledCommands(resolved, s.case, lowerBound)).toContain("RequestJudicialConfirmation")
+    // after it, only the calendar could tell: a typed error, and not offered
+    const after = "2027-01-15T00:00:00.000Z"
+    expect(s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" }, { at: after })).toMatchObject({
       _tag: "CalendarYearNotCovered",
       year: 2027
     })
-    expect(Lifecycle.enabledCommands(resolved, s.case, s.case.updatedAt)).not.toContain("RequestJudicialConfirmation")
+    expect(Lifecycle.enabledCommands(resolved, s.case, after)).not.toContain("RequestJudicialConfirmation")
+    s.run({ _tag: "RequestJudicialConfirmation", court: "court" }, { at: lowerBound })
+    expect(s.case.judicialConfirmation?.court).toBe("court")
+  })
+
+  it("the confirmation window is fixed when the outcome is recorded: a later rule change does not move it", () => {
+    const s = new Scenario("2025-03-03T09:00:00+08:00").toClosedResolved()
+    const effective = s.case.outcome?._tag === "Resolved" ? s.case.outcome.agreement.effectiveAt : ""
+    const due = Either.getOrThrow(
+      Deadline.dueAfter(resolved.calendar, 480, effective, { amount: 30, unit: "calendarDays" })
+    )
+    expect(s.case.deadlines.judicialConfirmation).toEqual({
+      ruleId: "judicialConfirmation",
+      unit: "calendarDays",
+      startedAt: effective,
+      dueAt: due,
+      extensions: []
+    })
+    // the centre later shortens the window to 5 days: an agreement made under 30 days keeps its 30
+    const shorter = {
+      ...resolved,
+      deadlines: resolved.deadlines.map((r) =>
+        r.clock === "judicialConfirmation" ? { ...r, duration: { amount: 5, unit: "calendarDays" as const } } : r
+      )
+    }
+    const tenDaysOn = new Date(Date.parse(effective) + 10 * 86_400_000).toISOString()
+    const request = (c: Case) =>
+      Lifecycle.decide(
+        { config: shorter, caseId: c.id, commandId: "late", at: tenDaysOn },
+        c,
+        decodeCommand({ _tag: "RequestJudicialConfirmation", actor: admin, caseId: c.id, court: "court" })
+      )
+    expect(Either.isRight(request(s.case))).toBe(true)
+    expect(Lifecycle.enabledCommands(shorter, s.case, tenDaysOn)).toContain("RequestJudicialConfirmation")
+    // a case whose outcome was recorded before windows were (no recorded window) is judged by today's rule
+    const { judicialConfirmation: _, ...unrecorded } = s.case.deadlines
+    const old = { ...s.case, deadlines: unrecorded }
+    expect(Either.isLeft(request(old))).toBe(true)
+  })
+
+  it("a reopened case loses its agreement's window with its outcome, and a new outcome fixes a new one", () => {
+    const s = new Scenario("2025-03-03T09:00:00+08:00").toClosedResolved()
+    const first = s.case.deadlines.judicialConfirmation
+    expect(first).toBeDefined()
+    s.run({ _tag: "GiveFeedback", rating: "basicallySatisfied" })
+    s.run({ _tag: "RecordFollowUp", result: "rebound", note: "双方再起冲突" })
+    expect(s.case.deadlines.judicialConfirmation).toBeUndefined()
+    s.at("2025-04-20T09:00:00+08:00")
+    s.run({ _tag: "RecordMediationSession", mediators: ["王调解员"], result: "agreement" })
+    s.run({ _tag: "RecordOutcome", outcome: { _tag: "Resolved", agreement: { summary: "再次达成协议" } } })
+    expect(s.case.deadlines.judicialConfirmation?.startedAt.slice(0, 10)).toBe("2025-04-20")
+    expect(s.case.deadlines.judicialConfirmation?.dueAt).not.toBe(first?.dueAt)
   })
 
   it("judicial confirmation (司法确认) within 30 days of the agreement, by a court, once", () => {
