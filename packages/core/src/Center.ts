@@ -10,6 +10,8 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
@@ -39,6 +41,7 @@ import {
 import type { Envelope } from "./Event.js"
 import * as I18n from "./I18n.js"
 import * as IdGenerator from "./IdGenerator.js"
+import { committedResult } from "./internal/committed.js"
 import { civilDateOf } from "./internal/dates.js"
 import { makeHost } from "./internal/host.js"
 import { makeKeyedLock } from "./internal/keyedLock.js"
@@ -702,23 +705,43 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           const retried = retries === 0 || expectedVersionOf(command) !== undefined
             ? locked
             : Effect.catchTag(locked, "VersionConflict", () => Effect.retry(locked, retrySchedule))
-          // plugins' afterCommit hooks run once the case's lock is released, so they may execute commands on it
-          return !host.hasAfterCommit ? retried : Effect.tap(retried, (result) => {
-            const after = afterCommits.get(result)
-            if (after === undefined) {
-              return Effect.void
-            }
-            afterCommits.delete(result)
-            return after
-          })
+          return retried
         }
-        const result = Effect.map(
-          command.commandId !== undefined
-            ? run(command.commandId, true)
-            : Effect.flatMap(ids.next, (id) =>
-              run(id, false)),
-          maskResult
-        )
+        // once the command is committed it stands: the rest runs uninterruptibly — an interruption (an aborted
+        // Promise call) arriving meanwhile neither cuts the plugins' afterCommit hooks short nor loses the result
+        const once = command.commandId !== undefined
+          ? run(command.commandId, true)
+          : Effect.flatMap(ids.next, (id) =>
+            run(id, false))
+        const result = Effect.flatMap(FiberRef.get(committedResult), (tell) =>
+          Effect.uninterruptibleMask((restore) =>
+            Effect.flatMap(
+              // commands that plugins execute inside this one are not the one to tell about
+              restore(tell === undefined ? once : Effect.locally(once, committedResult, undefined)),
+              (committed) => {
+                const done = Effect.sync(() => {
+                  const masked = maskResult(committed)
+                  tell?.(masked)
+                  return masked
+                })
+                const after = host.hasAfterCommit ? afterCommits.get(committed) : undefined
+                if (after === undefined) {
+                  return done
+                }
+                afterCommits.delete(committed)
+                // plugins' afterCommit hooks run once the case's lock is released, so they may execute commands on
+                // it (their results are not this command's); in a fiber of their own, interruptible by their timeout
+                // but not by this command's caller, which waits for them
+                return Effect.zipRight(
+                  Effect.flatMap(
+                    Effect.forkDaemon(Effect.interruptible(Effect.locally(after, committedResult, undefined))),
+                    Fiber.join
+                  ),
+                  done
+                )
+              }
+            )
+          ))
         return tracing ? Effect.withSpan(result, "Center.execute", { captureStackTrace: false }) : result
       })
 

@@ -32,6 +32,7 @@ import type { CenterConfigInput, Resolved } from "./CenterConfig.js"
 import { type CommandInput, type CommandName, commandNames } from "./Command.js"
 import { Aborted, StoreError } from "./Errors.js"
 import type { Envelope } from "./Event.js"
+import { committedResult } from "./internal/committed.js"
 import * as checkOptions from "./internal/options.js"
 import { invalidConfig, invalidInput, unreadable } from "./internal/parse.js"
 import * as MemoryStore from "./MemoryStore.js"
@@ -222,14 +223,30 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
   let disposing: Promise<void> | undefined
   // calls under way: dispose lets them finish before it closes the store
   const inFlight = new Set<Promise<unknown>>()
-  const run = async <A>(operation: string, f: () => Effect.Effect<A, unknown>, opts?: CallOptions): Promise<A> => {
+  const run = async <A>(
+    operation: string,
+    f: () => Effect.Effect<A, unknown>,
+    opts?: CallOptions,
+    isCommand = false
+  ): Promise<A> => {
     if (disposing !== undefined) throw new Aborted({ operation: `${operation} (the centre was disposed)` })
     const signal = opts?.signal
     if (signal?.aborted === true) throw new Aborted({ operation })
-    const running = runtime.runPromiseExit(f(), signal === undefined ? undefined : { signal })
+    // a command committed before the abort took effect stands, and resolves with its result (see `committedResult`)
+    let committed: { readonly result: unknown } | undefined
+    const effect = signal === undefined || !isCommand
+      ? f()
+      : Effect.locally(f(), committedResult, (result: unknown) => {
+        committed = { result }
+      })
+    const running = runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
     inFlight.add(running)
     try {
-      return unwrap(await running, operation, signal)
+      const exit = await running
+      if (committed !== undefined && Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) {
+        return committed.result as A
+      }
+      return unwrap(exit, operation, signal)
     } finally {
       inFlight.delete(running)
     }
@@ -237,17 +254,22 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
   const commandMethods: Record<string, (input: object, o?: CallOptions) => Promise<Center.CommandResult>> = {}
   for (const name of commandNames) {
     commandMethods[name.charAt(0).toLowerCase() + name.slice(1)] = (input, o) =>
-      run(name, () => {
-        let command: object
-        try {
-          command = { ...input, _tag: name }
-        } catch (e) {
-          // a getter or Proxy that throws while its fields are copied: bad input, named like any other
-          const { expected, field } = unreadable(input, e)
-          return Effect.fail(invalidInput(field, expected))
-        }
-        return center.execute(command)
-      }, o)
+      run(
+        name,
+        () => {
+          let command: object
+          try {
+            command = { ...input, _tag: name }
+          } catch (e) {
+            // a getter or Proxy that throws while its fields are copied: bad input, named like any other
+            const { expected, field } = unreadable(input, e)
+            return Effect.fail(invalidInput(field, expected))
+          }
+          return center.execute(command)
+        },
+        o,
+        true
+      )
   }
   const plugins: Record<string, Record<string, (input: unknown, o?: CallOptions) => Promise<unknown>>> = {}
   for (
@@ -264,7 +286,7 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     ...(commandMethods as unknown as CommandMethods),
     plugins: plugins as unknown as Plugin.PromiseApis<P>,
     config: center.config,
-    execute: (command, o) => run("execute", () => center.execute(command), o),
+    execute: (command, o) => run("execute", () => center.execute(command), o, true),
     get: (q, o) => run("get", () => center.get(q), o),
     getByCode: (q, o) => run("getByCode", () => center.getByCode(q), o),
     history: (q, o) => run("history", () => center.history(q), o),

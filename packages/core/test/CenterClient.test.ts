@@ -308,6 +308,40 @@ describe("createCenter (the Promise API)", () => {
     }
   })
 
+  it("an abort that arrives after the commit: the command stands, resolves with its result, and its hooks finish", async () => {
+    const finished: Array<string> = []
+    const center = await createCenter({
+      config: countyConfig,
+      // an afterCommit hook that takes a while (a text message to the applicant, say), and issues a command of its own
+      hooks: {
+        afterCommit: (ctx) =>
+          ctx.command._tag === "Register"
+            ? Effect.zipRight(
+              Effect.sleep("150 millis"),
+              Effect.zipRight(
+                ctx.execute({ _tag: "Accept", actor: admin, caseId: ctx.case.id }),
+                Effect.sync(() => finished.push(ctx.case.id))
+              )
+            )
+            : Effect.void
+      }
+    })
+    try {
+      const controller = new AbortController()
+      const pending = center.register(registration, { signal: controller.signal })
+      setTimeout(() => controller.abort(), 30)
+      const r = await pending
+      expect(r.case.status).toBe("registered")
+      expect(r.duplicate).toBe(false)
+      // the hook ran to its end, its own command included
+      expect(finished).toEqual([r.caseId])
+      expect((await center.get({ actor: admin, caseId: r.caseId })).status).toBe("accepted")
+      expect((await center.list({ actor: admin })).items).toHaveLength(1)
+    } finally {
+      await center.dispose()
+    }
+  })
+
   it("dispose releases the centre; later calls reject and a second dispose is harmless", async () => {
     const center = await createCenter({ config: countyConfig })
     await center.dispose()
