@@ -45,6 +45,7 @@ export type GuardName =
   | "mergeTargetValid"
   | "leadUnitMayMediate"
   | "leadUnitServesHandlingNode"
+  | "summonedServesCase"
   | "assistingUnitsDistinct"
   | "mediationNotRefused"
   | "sessionIdUnique"
@@ -129,7 +130,7 @@ export const transitions: ReadonlyArray<Transition> = [
     command: "SummonDepartment",
     from: ["handling"],
     to: ["unchanged"],
-    guards: ["actorIsLeadUnit", "summonsIdUnique"]
+    guards: ["actorIsLeadUnit", "summonsIdUnique", "summonedServesCase"]
   },
   {
     command: "RecordReport",
@@ -290,6 +291,22 @@ const unitFits = (
  * When the judicial-confirmation window of a resolved case closes: as recorded with the outcome, else (an outcome
  * recorded before windows were, or while the calendar did not cover the window's end) computed now.
  */
+/**
+ * Why a unit cannot be given a part in a case, if it cannot: its node must be the handling node or above it (a
+ * county bureau for a township's case), or below it on the way to the case's place (the township and village of
+ * the place). A unit of another branch (a sibling township's committee) could not act on the case: its staff's
+ * jurisdiction holds neither the place nor the handling node.
+ */
+const unitServes = (config: Resolved, s: Case, unit: string): string | undefined => {
+  const d = config.departments.get(unit)
+  if (d === undefined) return undefined
+  const tree = config.tree
+  return tree.isWithin(s.handlingNode, d.jurisdiction) ||
+      (tree.isWithin(d.jurisdiction, s.handlingNode) && tree.isWithin(s.place, d.jurisdiction))
+    ? undefined
+    : `${unit} (at ${d.jurisdiction}) does not serve the case: it is handled at ${s.handlingNode} and its place is ${s.place}`
+}
+
 const judicialWindowDue = (config: Resolved, s: Case): Either.Either<string | undefined, CalendarYearNotCovered> => {
   if (s.outcome?._tag !== "Resolved") return Either.right(undefined)
   if (s.deadlines.judicialConfirmation !== undefined) return Either.right(s.deadlines.judicialConfirmation.dueAt)
@@ -349,16 +366,21 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
         : undefined
   },
   leadUnitServesHandlingNode: {
-    description: "The lead unit belongs to the node handling the case, to a node above it, or to a node below it.",
+    description: "The lead unit and every assisting unit belong to the node handling the case or to a node above " +
+      "it, or to a node below it on the way to the case's place (not to another township's or village's unit).",
     check: (ctx, s, c) => {
       if (c._tag !== "Dispatch" && c._tag !== "Redispatch") return undefined
-      const d = ctx.config.departments.get(c.leadUnit)
-      if (d === undefined) return undefined
-      const tree = ctx.config.tree
-      return tree.isWithin(s.handlingNode, d.jurisdiction) || tree.isWithin(d.jurisdiction, s.handlingNode)
-        ? undefined
-        : `${c.leadUnit} (at ${d.jurisdiction}) does not serve ${s.handlingNode}, the node handling the case`
+      for (const unit of [c.leadUnit, ...(c.assistingUnits ?? [])]) {
+        const refused = unitServes(ctx.config, s, unit)
+        if (refused !== undefined) return refused
+      }
+      return undefined
     }
+  },
+  summonedServesCase: {
+    description: "The department summoned (吹哨) belongs to the node handling the case or to a node above it, or " +
+      "to a node below it on the way to the case's place.",
+    check: (ctx, s, c) => (c._tag === "SummonDepartment" ? unitServes(ctx.config, s, c.department) : undefined)
   },
   assistingUnitsDistinct: {
     description: "Assisting units are distinct and do not include the lead unit.",

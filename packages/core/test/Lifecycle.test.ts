@@ -221,6 +221,34 @@ describe("Assess and dispatch (研判 / 分流)", () => {
     expect(s.case.escalations).toHaveLength(1)
   })
 
+  it("a unit of another branch (a sibling township's) can be neither lead, assisting nor summoned", () => {
+    // a county-handled case whose place is a village of 大石头镇 (222403100)
+    const s = new Scenario().register()
+    s.run({ _tag: "Accept" })
+    s.run({ _tag: "Assess", category: "neighbourhood", complexity: "general", handlingNode: "222403" })
+    expect(s.case.handlingNode).toBe("222403")
+    // 胜利街道's committee (222403001) is below the county, but its staff could never act on this case
+    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "slMediation" }))).toBe("leadUnitServesHandlingNode")
+    expect(guardOf(s.refuse({ _tag: "Dispatch", leadUnit: "dsMediation", assistingUnits: ["slMediation"] }))).toBe(
+      "leadUnitServesHandlingNode"
+    )
+    expect(Lifecycle.enabledCommands(resolved, s.case)).toContain("Dispatch")
+    // the township and the village of the place, and the county's own bureaus, serve it
+    s.run({
+      _tag: "Dispatch",
+      leadUnit: "dsMediation",
+      assistingUnits: ["dstMediation", "police"],
+      mediationType: "people"
+    })
+    s.run({ _tag: "StartHandling" })
+    expect(guardOf(s.refuse({ _tag: "SummonDepartment", department: "slMediation", reason: "协助" }))).toBe(
+      "summonedServesCase"
+    )
+    s.run({ _tag: "SummonDepartment", department: "police", reason: "涉及治安" })
+    s.run({ _tag: "SummonDepartment", department: "dstMediation", reason: "熟悉情况" })
+    expect(s.case.summons.map((x) => x.department)).toEqual(["police", "dstMediation"])
+  })
+
   it("the lead unit must serve the handling node; assisting units are distinct", () => {
     const s = new Scenario().register()
     s.run({ _tag: "Accept" })
