@@ -147,7 +147,19 @@ const unwrap = <A>(exit: Exit.Exit<A, unknown>, operation: string, signal: Abort
   const failure = Cause.failureOption(exit.cause)
   if (failure._tag === "Some") throw failure.value
   if (Cause.isInterruptedOnly(exit.cause) || signal?.aborted === true) throw new Aborted({ operation })
-  throw Cause.squash(exit.cause)
+  // a defect (a custom policy, store or plugin that threw): still an error with a `_tag`, Effect's own
+  // `UnknownException`, holding what was thrown in `error`
+  const defect = Cause.squash(exit.cause)
+  if (hasTag(defect)) throw defect
+  throw new Cause.UnknownException(defect, `${operation} failed unexpectedly: ${describe(defect)}`)
+}
+
+const describe = (u: unknown): string => {
+  try {
+    return u instanceof Error ? u.message : String(u)
+  } catch {
+    return "a value that cannot be printed"
+  }
 }
 
 const isLayer = (u: unknown): u is StoreLayer => Layer.isLayer(u)
@@ -184,7 +196,12 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
   const bad = checkOptions.unknownKey(options as unknown as Record<string, unknown>, [...createOptions]) ??
     (options.store !== undefined && !isLayer(options.store)
       ? invalidConfig("store", "a Layer providing a CaseStore")
-      : undefined)
+      : undefined) ??
+    // null is not "not given": a calendar or policy the caller meant to pass is not silently replaced by the default
+    ((options.calendar as unknown) === null
+      ? invalidConfig("calendar", "a Calendar (or no calendar option)")
+      : undefined) ??
+    ((options.policy as unknown) === null ? invalidConfig("policy", "a Policy (or no policy option)") : undefined)
   if (bad !== undefined) throw bad
   const services = Layer.mergeAll(
     CalendarModule.layer(options.calendar ?? CalendarModule.china),

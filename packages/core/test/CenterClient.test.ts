@@ -141,6 +141,12 @@ describe("createCenter (the Promise API)", () => {
         { plugins: [Plugin.definePlugin({ id: "p", version: "1", migrations: [{ id: "1" }] as never })] },
         "plugins.0.migrations.0.id"
       ],
+      // a missing configuration, and a calendar or policy given as null, are named (not defaulted)
+      [{ config: undefined }, "config"],
+      [{ config: null }, "config"],
+      [{ config: "county" }, "config"],
+      [{ calendar: null }, "calendar"],
+      [{ policy: null }, "policy"],
       // a configuration that cannot be read (a getter that throws) is named too
       [{
         config: {
@@ -174,6 +180,31 @@ describe("createCenter (the Promise API)", () => {
         _tag: "StoreError",
         reason: typeof cause === "string" ? cause : cause.message
       })
+    }
+  })
+
+  it("a defect (a custom policy or store that throws) still rejects with an error that has a _tag", async () => {
+    const dying = Layer.effect(CaseStore, Effect.die(new Error("disk on fire")))
+    await expect(createCenter({ config: countyConfig, store: dying })).rejects.toMatchObject({
+      _tag: "UnknownException",
+      message: expect.stringContaining("disk on fire")
+    })
+    const center = await createCenter({
+      config: countyConfig,
+      policy: {
+        ...Policy.defaultPolicy,
+        authorizeRead: () => {
+          throw new Error("policy bug")
+        }
+      }
+    })
+    try {
+      const { caseId } = await center.register(registration)
+      const e = await center.get({ actor: admin, caseId }).catch((x: unknown) => x)
+      expect(e).toMatchObject({ _tag: "UnknownException", message: expect.stringContaining("policy bug") })
+      expect((e as { error: Error }).error.message).toBe("policy bug")
+    } finally {
+      await center.dispose()
     }
   })
 

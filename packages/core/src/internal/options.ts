@@ -42,7 +42,11 @@ export const centerOptions = (options: unknown): InvalidConfig | undefined => {
     "retention"
   ])
   if (unknown !== undefined) return unknown
-  const { encryption, hooks, plugins, pluginTimeout, retention, retries, tracing } = options
+  const { config, encryption, hooks, plugins, pluginTimeout, retention, retries, tracing } = options
+  // the configuration's own fields are named by CenterConfig.resolve; a missing one is named here
+  if (!isObject(config)) {
+    return invalidConfig("config", "a centre configuration: an object with id, name and jurisdictions")
+  }
   if (plugins !== undefined && !Array.isArray(plugins)) return invalidConfig("plugins", "an array of plugins")
   if (hooks !== undefined) {
     if (!isObject(hooks)) return invalidConfig("hooks", "an object of hook functions")
