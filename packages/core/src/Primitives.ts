@@ -264,7 +264,8 @@ export const Note = Text(2000).annotations({ identifier: "Note" })
 export const Description = Text(20000).annotations({ identifier: "Description" })
 
 /**
- * An amount of money in yuan (元): finite, not negative, at most two decimals.
+ * An amount of money in yuan (元): finite, not negative, at most two decimals — exactly the number a literal such as
+ * `1.23` gives, so that every store sees the same amount (`0.1 + 0.2` is refused: round computed amounts to fen).
  *
  * @since 0.1.0
  * @category schemas
@@ -272,7 +273,12 @@ export const Description = Text(20000).annotations({ identifier: "Description" }
 export const Yuan = Schema.Number.pipe(
   Schema.finite({ message: () => "a finite amount of yuan" }),
   Schema.nonNegative({ message: () => "an amount of yuan that is not negative" }),
-  Schema.filter((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6 || "an amount with at most two decimals"),
+  // exactly the number a two-decimal literal gives (1.23, not 1.000000001 nor 0.1 + 0.2): the in-memory store
+  // compares the number, SQL stores whole fen, and both must see the same amount
+  Schema.filter((n) =>
+    Math.round(n * 100) / 100 === n ||
+    "an amount with at most two decimals, as written (round a computed amount to fen: Math.round(x * 100) / 100)"
+  ),
   Schema.lessThanOrEqualTo(1e13, { message: () => "an amount of at most 10 000 000 000 000 yuan" }),
   Schema.annotations({
     identifier: "Yuan",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
-import { isWellFormed, Text, TimestampInput, toTimestamp } from "../src/Primitives.js"
+import { isWellFormed, Text, TimestampInput, toTimestamp, Yuan } from "../src/Primitives.js"
 
 describe("timestamps", () => {
   it("canonicalises ISO-8601 with a zone, bare dates (as midnight in China) and Dates", () => {
@@ -43,5 +43,19 @@ describe("text", () => {
     expect(Either.isLeft(decode("a\uD800b"))).toBe(true)
     expect(isWellFormed("🏠")).toBe(true)
     expect(isWellFormed("\uDC00")).toBe(false)
+  })
+})
+
+describe("Yuan", () => {
+  const decode = ParseResult.decodeUnknownEither(Yuan)
+  it("takes amounts as written with at most two decimals, and refuses any other number", () => {
+    for (const ok of [0, 0.01, 0.29, 0.3, 1.23, 12.5, 99.99, 1e13]) {
+      expect(Either.isRight(decode(ok)), String(ok)).toBe(true)
+    }
+    // 1.000000001 is not 1.00 (SQL would store 100 fen and the in-memory store 1.000000001); 0.1 + 0.2 is not 0.3
+    for (const bad of [1.000000001, 0.1 + 0.2, 0.001, -1, Number.NaN, Infinity, 1e13 + 0.01]) {
+      expect(Either.isLeft(decode(bad)), String(bad)).toBe(true)
+    }
+    expect(Either.isRight(decode(Math.round((0.1 + 0.2) * 100) / 100))).toBe(true)
   })
 })

@@ -1129,7 +1129,7 @@ export const run = (adapter: Adapter): void => {
       Effect.scoped(Effect.gen(function*() {
         const subject = yield* open(adapter.fresh())
         const ref = yield* reference()
-        for (const [i, amount] of [undefined, 0, 12.5, undefined, 99.99].entries()) {
+        for (const [i, amount] of [undefined, 0, 12.5, undefined, 99.99, 0.29, 0.3].entries()) {
           const command = registerInput({
             caseId: `nulls-${i}`,
             ...(amount !== undefined ? { amountAtStake: amount } : {}),
@@ -1141,6 +1141,12 @@ export const run = (adapter: Adapter): void => {
         const conditions: ReadonlyArray<CaseStore.Condition> = [
           { _tag: "Gt", field: "amountAtStake", value: 10 },
           { _tag: "Eq", field: "amountAtStake", value: 12.5 },
+          // amounts that are not whole fen: equal to no stored amount, and compared as numbers
+          { _tag: "Eq", field: "amountAtStake", value: 12.500000001 },
+          { _tag: "In", field: "amountAtStake", values: [12.500000001, 99.99] },
+          { _tag: "Gt", field: "amountAtStake", value: 12.4999999999 },
+          { _tag: "Gt", field: "amountAtStake", value: 12.5000000001 },
+          { _tag: "Gt", field: "amountAtStake", value: 0.29 },
           { _tag: "Eq", field: "amountAtStake", value: null },
           { _tag: "In", field: "category", values: ["neighbourhood"] },
           { _tag: "Eq", field: "category", value: "neighbourhood" },

@@ -37,14 +37,28 @@ const cell = (kind: Kind, value: unknown): unknown => {
       return typeof value === "boolean" ? (value ? 1 : 0) : undefined
     case "fen": {
       if (typeof value !== "number" || !Number.isFinite(value)) return undefined
-      const fen = value * 100
-      return Math.abs(fen - Math.round(fen)) < 1e-6 && Math.abs(fen) <= Number.MAX_SAFE_INTEGER
-        ? Math.round(fen)
-        : undefined
+      // only an amount that is exactly some whole fen can equal a stored one (stored amounts are exact, see Yuan);
+      // 1.000000001 is not 1.00, as the in-memory store compares it
+      const fen = Math.round(value * 100)
+      return fen / 100 === value && Math.abs(fen) <= Number.MAX_SAFE_INTEGER ? fen : undefined
     }
     case "ms":
       return undefined
   }
+}
+
+/**
+ * The largest whole fen whose amount (fen / 100, the number the in-memory store holds) is not above `yuan`: an
+ * amount is above `yuan` exactly when its fen are above this. Adjusted by comparing as memory does, so 0.29 (whose
+ * `* 100` is 28.999…) and 12.4999999999 give 29 and 1249.
+ */
+const fenBelow = (yuan: number): number => {
+  let k = Math.floor(yuan * 100)
+  // beyond any amount (Yuan ≤ 10¹³) whole fen are not all representable: no adjustment (the caller's range check)
+  if (!(Math.abs(yuan) <= 1e13)) return k
+  while ((k + 1) / 100 <= yuan) k++
+  while (k / 100 > yuan) k--
+  return k
 }
 
 /** Compiles a condition. @internal */
@@ -70,7 +84,7 @@ export const condition = (c: CaseStore.Condition, params: Array<unknown>): strin
       if (kind !== "int" && kind !== "fen") return FALSE
       if (!Number.isFinite(c.value)) return c.value === -Infinity ? `(${col} IS NOT NULL)` : FALSE
       // integer columns: col > 2.5 ⇔ col > 2 (PostgreSQL will not compare an integer with 2.5 given as text)
-      const bound = Math.floor(kind === "fen" ? Math.round(c.value * 100 * 1e6) / 1e6 : c.value)
+      const bound = kind === "fen" ? fenBelow(c.value) : Math.floor(c.value)
       // beyond what the column holds (INTEGER, or a BIGINT of fen within JavaScript's safe integers) the answer is
       // known; PostgreSQL would refuse the parameter as out of range
       const [min, max] = kind === "int" ? [-(2 ** 31), 2 ** 31 - 1] : [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
