@@ -714,34 +714,37 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           : Effect.flatMap(ids.next, (id) =>
             run(id, false))
         const result = Effect.flatMap(FiberRef.get(committedResult), (tell) =>
-          Effect.uninterruptibleMask((restore) =>
-            Effect.flatMap(
-              // commands that plugins execute inside this one are not the one to tell about
-              restore(tell === undefined ? once : Effect.locally(once, committedResult, undefined)),
-              (committed) => {
-                const done = Effect.sync(() => {
-                  const masked = maskResult(committed)
-                  tell?.(masked)
-                  return masked
-                })
-                const after = host.hasAfterCommit ? afterCommits.get(committed) : undefined
-                if (after === undefined) {
-                  return done
+          // nothing to finish after the commit and nobody to tell: the lean path
+          tell === undefined && !host.hasAfterCommit ?
+            Effect.map(once, maskResult) :
+            Effect.uninterruptibleMask((restore) =>
+              Effect.flatMap(
+                // commands that plugins execute inside this one are not the one to tell about
+                restore(tell === undefined ? once : Effect.locally(once, committedResult, undefined)),
+                (committed) => {
+                  const done = Effect.sync(() => {
+                    const masked = maskResult(committed)
+                    tell?.(masked)
+                    return masked
+                  })
+                  const after = host.hasAfterCommit ? afterCommits.get(committed) : undefined
+                  if (after === undefined) {
+                    return done
+                  }
+                  afterCommits.delete(committed)
+                  // plugins' afterCommit hooks run once the case's lock is released, so they may execute commands on
+                  // it (their results are not this command's); in a fiber of their own, interruptible by their timeout
+                  // but not by this command's caller, which waits for them
+                  return Effect.zipRight(
+                    Effect.flatMap(
+                      Effect.forkDaemon(Effect.interruptible(Effect.locally(after, committedResult, undefined))),
+                      Fiber.join
+                    ),
+                    done
+                  )
                 }
-                afterCommits.delete(committed)
-                // plugins' afterCommit hooks run once the case's lock is released, so they may execute commands on
-                // it (their results are not this command's); in a fiber of their own, interruptible by their timeout
-                // but not by this command's caller, which waits for them
-                return Effect.zipRight(
-                  Effect.flatMap(
-                    Effect.forkDaemon(Effect.interruptible(Effect.locally(after, committedResult, undefined))),
-                    Fiber.join
-                  ),
-                  done
-                )
-              }
-            )
-          ))
+              )
+            ))
         return tracing ? Effect.withSpan(result, "Center.execute", { captureStackTrace: false }) : result
       })
 
