@@ -89,7 +89,7 @@ export const toCsv = (dashboard: Dashboard, options: { readonly bom?: boolean } 
     if (rows !== undefined) section(p(Labels.dimensions[name as Labels.BreakdownName]), rows)
   }
   if (dashboard.trend !== undefined) {
-    section(`${p(Labels.dimensions.trend)} (${dashboard.trend.unit})`, dashboard.trend.rows)
+    section(`${p(Labels.dimensions.trend)} (${p(Labels.units[dashboard.trend.unit])})`, dashboard.trend.rows)
   }
   return `${options.bom === false ? "" : "\uFEFF"}${lines.join("\r\n")}\r\n`
 }

@@ -10,7 +10,9 @@
  * - 受理数 `accepted`: cases with an acceptance time;
  * - 办结数 `closed`: accepted cases with a closing time (an outcome recorded and not reopened since);
  * - 化解数 `resolved`: closed cases whose outcome is *resolved* — a case closed without resolution never counts;
- * - 办结率 = closed ÷ accepted, 化解率 = resolved ÷ accepted, 满意度 = (satisfied + basically satisfied) ÷ rated …
+ * - 化解率 counts disputes only (纠纷: the kinds of `resolutionKinds`, by default `dispute`): resolvedDisputes ÷
+ *   acceptedDisputes;
+ * - 办结率 = closed ÷ accepted, 满意度 = (satisfied + basically satisfied) ÷ rated …
  *
  * @since 0.1.0
  */
@@ -28,6 +30,8 @@ export type CountName =
   | "accepted"
   | "closed"
   | "resolved"
+  | "acceptedDisputes"
+  | "resolvedDisputes"
   | "rated"
   | "satisfied"
   | "respondedOnTime"
@@ -52,6 +56,8 @@ export const countNames: ReadonlyArray<CountName> = [
   "accepted",
   "closed",
   "resolved",
+  "acceptedDisputes",
+  "resolvedDisputes",
   "rated",
   "satisfied",
   "respondedOnTime",
@@ -94,7 +100,7 @@ export const rateDefinitions: Readonly<
   Record<RateName, { readonly numerator: CountName; readonly denominator: CountName }>
 > = {
   closure: { numerator: "closed", denominator: "accepted" },
-  resolution: { numerator: "resolved", denominator: "accepted" },
+  resolution: { numerator: "resolvedDisputes", denominator: "acceptedDisputes" },
   satisfaction: { numerator: "satisfied", denominator: "rated" },
   response: { numerator: "respondedOnTime", denominator: "accepted" },
   hotlineResolution: { numerator: "resolved", denominator: "closed" },
@@ -199,7 +205,14 @@ export const KpiOptions = Schema.Struct({
    * The jurisdiction level of 小事不出村: a case resolved while handled at this level or below counts. Default:
    * `village` when the centre has that level, else its deepest level.
    */
-  lowestTier: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64)))
+  lowestTier: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64))),
+  /**
+   * The case kinds 化解率 is computed over (its cases are disputes, 矛盾纠纷): resolvedDisputes ÷ acceptedDisputes.
+   * Default: `dispute` when the centre has that kind, else every kind.
+   */
+  resolutionKinds: Schema.optional(
+    Schema.Array(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64))).pipe(Schema.minItems(1))
+  )
 }).annotations({ identifier: "KpiOptions" })
 
 /**
@@ -230,6 +243,46 @@ export const lowestTierProblem = (
   options.lowestTier === undefined || centre.tree.levels.some((l) => l.id === options.lowestTier)
     ? undefined
     : { field: "lowestTier", expected: `one of the centre's levels: ${centre.tree.levels.map((l) => l.id).join(", ")}` }
+
+/**
+ * Why `options.resolutionKinds` does not fit a centre (a kind it does not have), if it does not.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const resolutionKindsProblem = (
+  centre: CenterConfig.Resolved,
+  options: KpiOptions
+): { readonly field: "resolutionKinds"; readonly expected: string } | undefined =>
+  options.resolutionKinds === undefined || options.resolutionKinds.every((k) => centre.caseKinds.has(k))
+    ? undefined
+    : { field: "resolutionKinds", expected: `the centre's case kinds: ${[...centre.caseKinds.keys()].join(", ")}` }
+
+/**
+ * The first problem of the options for a centre (`lowestTier`, then `resolutionKinds`), if any: what the plugin
+ * reports at start-up and a direct dashboard call refuses with.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const optionsProblem = (
+  centre: CenterConfig.Resolved,
+  options: KpiOptions
+): { readonly field: string; readonly expected: string } | undefined =>
+  lowestTierProblem(centre, options) ?? resolutionKindsProblem(centre, options)
+
+/**
+ * The case kinds 化解率 counts, for a centre: `options.resolutionKinds`, else `dispute` when the centre has it, else
+ * every kind (`undefined`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const resolutionKindsOf = (
+  centre: CenterConfig.Resolved,
+  options: KpiOptions
+): ReadonlyArray<string> | undefined =>
+  options.resolutionKinds ?? (centre.caseKinds.has("dispute") ? ["dispute"] : undefined)
 
 /**
  * The tier index (0 = the top level) of the level 小事不出村 counts at, for a centre.
@@ -265,11 +318,16 @@ export const countConditions = (
   const resolved = and(closed, { _tag: "Eq", field: "outcome", value: "resolved" })
   const open: CaseStore.Condition = { _tag: "Eq", field: "open", value: true }
   const overdueOpen = and(open, { _tag: "Before", field: "dueAt", value: asOf })
+  const kinds = resolutionKindsOf(centre, options)
+  const disputes = (c: CaseStore.Condition): CaseStore.Condition =>
+    kinds === undefined ? c : and(c, { _tag: "In", field: "kind", values: kinds })
   return {
     registered: undefined,
     accepted,
     closed,
     resolved,
+    acceptedDisputes: disputes(accepted),
+    resolvedDisputes: disputes(resolved),
     rated: { _tag: "In", field: "rating", values: ["satisfied", "basicallySatisfied", "dissatisfied"] },
     satisfied: { _tag: "In", field: "rating", values: options.satisfiedRatings },
     respondedOnTime: and(accepted, {

@@ -7,6 +7,7 @@
  */
 import { type CenterConfig, I18n, type Primitives } from "@fengqiao/core"
 import type { CountName, RateName, StepName } from "./Kpi.js"
+import type { Unit } from "./Period.js"
 
 const l = (zhHans: string, zhHant: string, en: string, ko: string): Primitives.Labels => ({
   "zh-Hans": zhHans,
@@ -26,6 +27,8 @@ export const counts: Readonly<Record<CountName, Primitives.Labels>> = {
   accepted: l("受理数", "受理數", "Accepted", "접수 건수"),
   closed: l("办结数", "辦結數", "Closed", "처리 완료 건수"),
   resolved: l("化解数", "化解數", "Resolved", "해결 건수"),
+  acceptedDisputes: l("受理纠纷数", "受理糾紛數", "Disputes accepted", "접수된 분쟁 건수"),
+  resolvedDisputes: l("化解纠纷数", "化解糾紛數", "Disputes resolved", "해결된 분쟁 건수"),
   rated: l("参评数", "參評數", "Rated", "평가 건수"),
   satisfied: l(
     "满意数（含基本满意）",
@@ -98,7 +101,21 @@ export type BreakdownName =
   | "kind"
 
 /**
- * Labels of the breakdowns and of the period units.
+ * Labels of the period units (the trend's step).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const units: Readonly<Record<Unit, Primitives.Labels>> = {
+  day: l("按日", "按日", "by day", "일별"),
+  week: l("按周", "按週", "by week", "주별"),
+  month: l("按月", "按月", "by month", "월별"),
+  quarter: l("按季度", "按季度", "by quarter", "분기별"),
+  year: l("按年", "按年", "by year", "연도별")
+}
+
+/**
+ * Labels of the breakdowns and of the trend.
  *
  * @since 0.1.0
  * @category constants

@@ -298,7 +298,7 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
     const rows = dashboard.trend.rows
     charts.push(lineChart(
       "trend",
-      `${p(Labels.words.trendByMonth)} (${dashboard.trend.unit})`,
+      `${p(Labels.words.trendByMonth)} (${p(Labels.units[dashboard.trend.unit])})`,
       rows.map((r) => String(r.key)),
       [
         { name: p(Labels.counts.accepted), color: palette[0]!, values: rows.map((r) => r.figures.counts.accepted) },

@@ -278,7 +278,7 @@ export const compute = (
     }
     // the plugin checks its configuration when the centre starts; a direct call checks it here (an unknown level
     // would otherwise count 小事不出村 at the deepest level without a word)
-    const tierProblem = Kpi.lowestTierProblem(centre, options)
+    const tierProblem = Kpi.optionsProblem(centre, options)
     if (tierProblem !== undefined) return yield* invalid(tierProblem.field, tierProblem.expected)
     const kpi: Kpi.KpiOptions = query.decimals === undefined ? options : { ...options, decimals: query.decimals }
     const locale = query.locale ?? "zh-Hans"

@@ -54,7 +54,7 @@ export const statsPlugin = (options: StatsOptions = {}) =>
     config: Kpi.KpiOptions,
     options,
     validate: (config, centre) => {
-      const problem = Kpi.lowestTierProblem(centre, config)
+      const problem = Kpi.optionsProblem(centre, config)
       return problem === undefined ? [] : [problem]
     },
     api: (ctx) => {

@@ -40,6 +40,40 @@ const march = { unit: "month", key: "2025-03" } as const
 const asOf = "2025-06-30T00:00:00Z"
 
 describe("the dashboard", () => {
+  it.effect("化解率 counts disputes (纠纷) only, by default; resolutionKinds chooses the kinds", () =>
+    Effect.gen(function*() {
+      const store = yield* MemoryStore.make
+      const center = yield* Center.make({ config: Examples.countyConfig }).pipe(
+        Effect.provideService(CaseStore.CaseStore, store)
+      )
+      const mixed: ReadonlyArray<Story> = [
+        { ending: "resolved" },
+        { ending: "resolved" },
+        { ending: "notResolved", kind: "request" },
+        { ending: "accepted", kind: "hazard" }
+      ]
+      yield* center.importCases({
+        cases: mixed.map((s, i) => ({
+          commands: commandsOf(`m-${i}`, { ...s, at: `2025-03-0${i + 3}T09:00:00+08:00` })
+        }))
+      })
+      const board = (options?: typeof Kpi.KpiOptions.Encoded) =>
+        Stats.dashboard(store, center.config, { actor: Examples.admin, period: march, asOf }, { options })
+      const byDefault = yield* board()
+      expect(byDefault.totals.counts).toMatchObject({
+        accepted: 4,
+        resolved: 2,
+        acceptedDisputes: 2,
+        resolvedDisputes: 2
+      })
+      expect(byDefault.totals.rates.resolution).toMatchObject({ numerator: 2, denominator: 2, percent: 100 })
+      expect(byDefault.totals.rates.closure).toMatchObject({ numerator: 3, denominator: 4 })
+      const all = yield* board({ resolutionKinds: ["dispute", "request", "petition", "hazard"] })
+      expect(all.totals.rates.resolution).toMatchObject({ numerator: 2, denominator: 4, percent: 50 })
+      const unknown = yield* Effect.flip(board({ resolutionKinds: ["disputes"] }))
+      expect(unknown).toMatchObject({ _tag: "InvalidInput", field: "resolutionKinds" })
+    }))
+
   it.effect("counts, rates and durations of a known history", () =>
     Effect.gen(function*() {
       const { center, store } = yield* seeded
@@ -55,6 +89,9 @@ describe("the dashboard", () => {
         accepted: 7,
         closed: 5, // the rebound reopened one of the resolved five
         resolved: 4,
+        // every story is a dispute: 化解率 counts the same cases here
+        acceptedDisputes: 7,
+        resolvedDisputes: 4,
         rated: 3, // the rebound took its rating away
         satisfied: 3,
         respondedOnTime: 7,
@@ -191,6 +228,18 @@ describe("the dashboard", () => {
       for (const [i, k] of keys.entries()) {
         expect(Date.parse(`${k}T00:00:00Z`) - Date.parse("2024-12-30T00:00:00Z")).toBe(i * 7 * 86_400_000)
       }
+      // the trend's step is labelled in the export's language, like everything else
+      const ko = yield* Stats.dashboard(store, center.config, {
+        actor: Examples.admin,
+        from: "2025-01-01T00:00:00+08:00",
+        breakdowns: [],
+        trend: "week",
+        asOf,
+        locale: "ko"
+      })
+      expect(Export.toCsv(ko)).toContain("추세 (주별)")
+      expect(Export.toCsv(weeks)).toContain("趋势 (按周)")
+      expect(Report.toHtml(weeks)).toContain("受理与办结趋势 (按周)")
     }))
 
   it.effect("同比/环比 changes are exact and never NaN; tiny step times export as 0 (CSV, JSON, HTML)", () =>

@@ -24,6 +24,8 @@ export interface Story {
   readonly place?: "222403100201" | "222403001001" | undefined
   /** Days between starting to handle and the outcome (default: an hour). */
   readonly handlingDays?: number | undefined
+  /** The case kind (default `dispute`). */
+  readonly kind?: "dispute" | "request" | "petition" | "hazard" | undefined
   /** Escalate to the township before handling. */
   readonly escalate?: boolean | undefined
 }
@@ -45,7 +47,7 @@ export const commandsOf = (caseId: string, story: Story): ReadonlyArray<Record<s
     _tag: "Register",
     ...on,
     at: local(t),
-    kind: "dispute",
+    kind: story.kind ?? "dispute",
     channel: story.channel ?? "walkIn",
     place,
     intakeNode: place,
