@@ -156,6 +156,43 @@ describe("SQLite: migrations and settings", () => {
       expect(indexes.sort()).toEqual(expect.arrayContaining(created.sort()))
     })))
 
+  it.live("a file migrated by a newer SDK is refused: the layer, migrate and every query fail, nothing is written", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "newer.db")
+      const caseId = yield* Effect.scoped(Effect.gen(function*() {
+        const { center } = yield* open({ filename })
+        return (yield* center.execute(registerInput())).caseId
+      }))
+      // as a later version of the SDK leaves it: one more migration recorded
+      const newer = last.id + 1
+      withDatabase(filename, (db) => {
+        db.prepare("INSERT INTO fq_migrations (id, name, applied_at) VALUES (?, ?, ?)").run(
+          newer,
+          "from the future",
+          new Date().toISOString()
+        )
+      })
+      const reason =
+        `the database schema is at migration ${newer}, newer than this SDK's ${last.id}; upgrade @fengqiao/sql`
+      // autoMigrate (the default): the layer fails
+      const failed = yield* Effect.flip(Effect.scoped(Layer.build(SqliteStore.layer({ filename }))))
+      expect(failed).toMatchObject({ _tag: "StoreError", operation: "migrate", reason })
+      // autoMigrate: false: the store is made, but refuses to migrate and to serve
+      const { sqlStore } = yield* build({ filename, autoMigrate: false })
+      expect(yield* Effect.flip(sqlStore.migrate)).toMatchObject({ _tag: "StoreError", operation: "migrate", reason })
+      expect(yield* Effect.flip(sqlStore.ensureMigrated)).toMatchObject({ _tag: "StoreError", reason })
+      expect(yield* Effect.flip(sqlStore.load(centre, caseId))).toMatchObject({
+        _tag: "StoreError",
+        operation: "load",
+        reason
+      })
+      expect(yield* Effect.flip(sqlStore.readEvents(centre, caseId))).toMatchObject({ _tag: "StoreError", reason })
+      // what it records is left as it was
+      expect(yield* sqlStore.appliedMigrations).toEqual([...allIds, newer])
+      expect(migrationRows(filename)).toEqual([...allIds, newer].map((id) => ({ id, n: 1 })))
+    })))
+
   it.live("the file is in WAL mode; the connection has the busy timeout, synchronous and foreign keys set", () =>
     Effect.scoped(Effect.gen(function*() {
       const dir = yield* tempDir

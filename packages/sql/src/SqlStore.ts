@@ -80,14 +80,18 @@ export interface SqlStore extends CaseStore.CaseStore {
   readonly dialect: Dialect
   readonly tables: Migrations.Tables
   readonly outboxSubscriptions: ReadonlyArray<string>
-  /** Applies pending migrations; returns the ids applied now. */
+  /**
+   * Applies pending migrations; returns the ids applied now. Fails, applying nothing, when the database records a
+   * migration newer than this SDK's last (it was migrated by a newer version).
+   */
   readonly migrate: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
   /** The ids of the migrations applied so far. */
   readonly appliedMigrations: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
   /**
    * Succeeds once every migration is applied, else fails without preparing any statement (a statement prepared
-   * before its table exists would go on failing on SQLite, which caches failed prepares). Queries of your own on
-   * the store's tables (the outbox does this) should run after it.
+   * before its table exists would go on failing on SQLite, which caches failed prepares). Also fails when the
+   * database records a migration newer than this SDK's last. Queries of your own on the store's tables (the outbox
+   * does this) should run after it.
    */
   readonly ensureMigrated: Effect.Effect<void, Errors.StoreError>
 }
@@ -178,6 +182,8 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
     let migrated = false
     const ensureMigrated: Effect.Effect<void, SqlError> = Effect.suspend(() =>
       migrated ? Effect.void : Effect.flatMap(appliedMigrations, (ids) => {
+        const newer = newerSchema(ids)
+        if (newer !== undefined) return Effect.fail(newer)
         if (all.every((m) => ids.includes(m.id))) {
           migrated = true
           return Effect.void
@@ -208,6 +214,20 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
 
     // ---- migrations ------------------------------------------------------------------------------------------
     const all = Migrations.migrations(dialect, prefix)
+    const latest = Math.max(...all.map((m) => m.id))
+    /**
+     * A database migrated by a newer SDK (a recorded id above the last this SDK knows) may have tables and columns
+     * this version would write wrongly: refused, before anything is read or written.
+     */
+    const newerSchema = (ids: Iterable<number>): SqlError | undefined => {
+      const highest = Math.max(0, ...ids)
+      return highest > latest
+        ? new SqlError({
+          message:
+            `the database schema is at migration ${highest}, newer than this SDK's ${latest}; upgrade @fengqiao/sql`
+        })
+        : undefined
+    }
     // the migrations table is created (under the migration lock) before it is read, so reading it never fails to
     // prepare
     const createMigrationsTable = Effect.zipRight(
@@ -224,6 +244,8 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       const done = new Set(
         (yield* raw<{ id: number | string }>(`SELECT id FROM ${t.migrations}`)).map((r) => Number(r.id))
       )
+      const newer = newerSchema(done)
+      if (newer !== undefined) return yield* newer
       const applied: Array<number> = []
       for (const m of all) {
         if (done.has(m.id)) continue
