@@ -116,6 +116,44 @@ describe(`PostgreSQL: unreadable rows are typed CorruptRecord errors (${db.sourc
       )
     })))
 
+  it.live("a missing event, or one stored under another version, is a CorruptRecord naming the version missing", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const gap = yield* setup
+      const events = yield* gap.store.readEvents(centre, gap.caseId)
+      yield* admin(`DELETE FROM ${gap.prefix}events WHERE centre = $1 AND case_id = $2 AND version = 3`, [
+        centre,
+        gap.caseId
+      ])
+      const missing3 = corrupt(gap.caseId, 3, /^event 3 is missing$/)
+      expect(yield* failure(gap.store.readEvents(centre, gap.caseId))).toMatchObject(missing3)
+      expect(yield* failure(gap.store.readEvents(centre, gap.caseId, { fromVersion: 2, toVersion: 5 }))).toMatchObject(
+        missing3
+      )
+      expect(yield* failure(gap.center.history({ actor, caseId: gap.caseId }))).toMatchObject(missing3)
+      expect(yield* failure(gap.center.asOf({ actor, caseId: gap.caseId, at: "2099-01-01T00:00:00Z" })))
+        .toMatchObject(missing3)
+      // a retried command is not answered from a history with a hole
+      expect(yield* failure(gap.center.execute(issue(gap.caseId, 1)))).toMatchObject(missing3)
+      // ranges on either side of the hole are whole
+      expect(yield* gap.store.readEvents(centre, gap.caseId, { toVersion: 2 })).toStrictEqual(events.slice(0, 2))
+      expect(yield* gap.store.readEvents(centre, gap.caseId, { fromVersion: 4 })).toStrictEqual(events.slice(3))
+
+      // the last event moved to version 9, its envelope with it: both agree, but 7 and 8 are not there
+      const renumbered = yield* setup
+      yield* tamperEvent(
+        renumbered.prefix,
+        renumbered.caseId,
+        7,
+        `version = 9, envelope = jsonb_set(envelope::jsonb, '{version}', '9')::text`
+      )
+      const missing7 = corrupt(renumbered.caseId, 7, /^event 7 is missing$/)
+      expect(yield* failure(renumbered.store.readEvents(centre, renumbered.caseId))).toMatchObject(missing7)
+      expect(yield* failure(renumbered.store.readEvents(centre, renumbered.caseId, { fromVersion: 6 })))
+        .toMatchObject(missing7)
+      expect(yield* failure(renumbered.center.history({ actor, caseId: renumbered.caseId }))).toMatchObject(missing7)
+      expect(yield* renumbered.store.readEvents(centre, renumbered.caseId, { toVersion: 6 })).toHaveLength(6)
+    })))
+
   it.live("a snapshot that is not JSON", () =>
     Effect.scoped(Effect.gen(function*() {
       const { caseId, center, prefix, snapshot, store } = yield* setup

@@ -179,4 +179,66 @@ describe("SQLite: unreadable records", () => {
       yield* expectCorrupt(center.execute(supervisionInput("case-stale", "o1")), "case-stale", 2, /version/)
       yield* expectCorrupt(store.load(centre, "case-other"), "case-other", 2, /case-stale/)
     })))
+
+  it.live("a missing event or one stored under another version is a CorruptRecord naming the missing version", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "gaps.db")
+      // versions 1 … 4 each: registered, accepted, supervised twice
+      const cases = ["case-gap", "case-first", "case-renumbered", "case-whole"]
+      yield* Effect.scoped(Effect.gen(function*() {
+        const { center } = yield* open({ filename })
+        for (const caseId of cases) {
+          yield* center.execute(registerInput({ caseId }))
+          yield* center.execute({ _tag: "Accept", actor, caseId })
+          yield* center.execute(supervisionInput(caseId, `${caseId}-o1`))
+          yield* center.execute(supervisionInput(caseId, `${caseId}-o2`))
+        }
+      }))
+      withDatabase(filename, (db) => {
+        const run = (sql: string, caseId: string) => expect(db.prepare(sql).run(caseId).changes).toBe(1)
+        run("DELETE FROM fq_events WHERE case_id = ? AND version = 2", "case-gap")
+        run("DELETE FROM fq_events WHERE case_id = ? AND version = 1", "case-first")
+        // row and envelope agree with each other, but not with the versions before them
+        run(
+          "UPDATE fq_events SET version = 6, envelope = json_set(envelope, '$.version', 6) WHERE case_id = ? AND version = 4",
+          "case-renumbered"
+        )
+      })
+      const { center, store } = yield* open({ filename })
+      for (
+        const [caseId, missing] of [["case-gap", 2], ["case-first", 1], ["case-renumbered", 4]] as const
+      ) {
+        const reason = new RegExp(`^event ${missing} is missing$`)
+        yield* expectCorrupt(store.readEvents(centre, caseId), caseId, missing, reason)
+        yield* expectCorrupt(store.readEvents(centre, caseId, { fromVersion: 0 }), caseId, missing, reason)
+        yield* expectCorrupt(center.history({ actor, caseId }), caseId, missing, reason)
+        yield* expectCorrupt(center.asOf({ actor, caseId, at: "2099-01-01T00:00:00+08:00" }), caseId, missing, reason)
+      }
+      for (const [caseId, missing] of [["case-gap", 2], ["case-first", 1]] as const) {
+        const reason = new RegExp(`^event ${missing} is missing$`)
+        yield* expectCorrupt(store.readEvents(centre, caseId, { toVersion: 3 }), caseId, missing, reason)
+        // a retried command is answered from the history up to its events: not from a history with a hole
+        yield* expectCorrupt(center.execute(supervisionInput(caseId, `${caseId}-o1`)), caseId, missing, reason)
+      }
+      // ranges that start after the gap, or end before it, are whole
+      const versions = (caseId: string, range: { fromVersion?: number; toVersion?: number }) =>
+        Effect.map(store.readEvents(centre, caseId, range), (es) => es.map((e) => e.version))
+      expect(yield* versions("case-gap", { fromVersion: 3 })).toEqual([3, 4])
+      expect(yield* versions("case-gap", { toVersion: 1 })).toEqual([1])
+      expect(yield* versions("case-first", { fromVersion: 2 })).toEqual([2, 3, 4])
+      expect(yield* versions("case-renumbered", { toVersion: 3 })).toEqual([1, 2, 3])
+      // an event past the end with a hole before it is found from any start before it
+      yield* expectCorrupt(
+        store.readEvents(centre, "case-renumbered", { fromVersion: 5 }),
+        "case-renumbered",
+        5,
+        /^event 5 is missing$/
+      )
+      // and an untouched case reads as before, from any start
+      expect(yield* versions("case-whole", {})).toEqual([1, 2, 3, 4])
+      expect(yield* versions("case-whole", { fromVersion: 0 })).toEqual([1, 2, 3, 4])
+      expect(yield* versions("case-whole", { fromVersion: 2, toVersion: 3 })).toEqual([2, 3])
+      expect(yield* versions("case-whole", { fromVersion: 5 })).toEqual([])
+    })))
 })

@@ -1064,12 +1064,22 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           [centre, caseId, range?.fromVersion ?? 1, range?.toVersion ?? 2_147_483_647]
         ).pipe(
           Effect.mapError(storeError("readEvents")),
-          Effect.flatMap((rows) =>
-            Effect.forEach(rows, (r) => {
+          Effect.flatMap((rows) => {
+            // versions are contiguous: row i is version first + i. A row missing (deleted by hand) or stored under
+            // another number is a gap, named by the first version not found. A purged case has no rows at all; a
+            // range past the last event, none either
+            const first = Math.max(1, Math.ceil(range?.fromVersion ?? 1))
+            return Effect.forEach(rows, (r, i) => {
+              const expected = first + i
+              if (Number(r.version) !== expected) {
+                return Effect.fail(
+                  new Errors.CorruptRecord({ caseId, version: expected, reason: `event ${expected} is missing` })
+                )
+              }
               const e = envelopeOf(caseId, r)
               return Either.isRight(e) ? Effect.succeed(e.right) : Effect.fail(e.left)
             })
-          )
+          })
         ),
       findCommand: (centre, commandId) =>
         q<{ case_id: string; from_version: unknown; to_version: unknown }>(
