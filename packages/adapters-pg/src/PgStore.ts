@@ -102,6 +102,8 @@ export const dialect: Dialect.Dialect = {
   periodGroup,
   isUniqueViolation: (e: SqlError) => (e.cause as { code?: string } | undefined)?.code === "23505",
   migrationLock: (name) => `SELECT pg_advisory_xact_lock(hashtext('${name}'))`,
+  // resolved on the search path, as the store's unqualified table names are
+  tableExists: "SELECT to_regclass(?) IS NOT NULL AS present",
   skipLocked: " FOR UPDATE SKIP LOCKED",
   notify: (channel) => `SELECT pg_notify('${channel}', '1')`,
   concurrentWriters: true,

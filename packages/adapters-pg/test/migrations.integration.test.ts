@@ -111,6 +111,8 @@ describe(`PostgreSQL: migrations (${db.source})`, () => {
       // the store answers with a typed error, not a defect, until it is migrated
       const before = failureOf(yield* Effect.exit(store.load(centre, "any")))
       expect(before).toMatchObject({ _tag: "StoreError", operation: "load" })
+      // reading what is applied created nothing
+      expect(yield* exists(`${prefix}migrations`)).toBe(false)
 
       const all = expected(prefix).map((m) => m.id)
       expect(yield* store.migrate).toEqual(all)
@@ -163,6 +165,74 @@ describe(`PostgreSQL: migrations (${db.source})`, () => {
         [...ids, latest + 1].map((id) => [id, 1])
       )
     })))
+
+  it.live.skipIf(skip !== undefined)(
+    `a role with no right to create tables uses a store its owner migrated, and creates nothing${suffix}`,
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const prefix = freshPrefix("role")
+        const role = `fq_app_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+        const password = Math.random().toString(36).slice(2)
+        // dropped when the test ends, after the role's own pools (opened later in the scope) are closed
+        yield* Effect.acquireRelease(
+          admin(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`),
+          () => Effect.orDie(admin(`DROP OWNED BY ${role}; DROP ROLE ${role}`))
+        )
+        const url = new URL(db.url)
+        url.username = role
+        url.password = password
+        const asRole = { url: url.toString(), tablePrefix: prefix, maxConnections: 2 }
+
+        // before migration: the role can tell that nothing is migrated, and the store refuses to serve
+        const early = yield* openStore({ ...asRole, autoMigrate: false })
+        expect(yield* early.appliedMigrations).toEqual([])
+        expect(failureOf(yield* Effect.exit(early.load(centre, "any")))).toMatchObject({
+          _tag: "StoreError",
+          reason: expect.stringContaining("not migrated")
+        })
+        expect(yield* exists(`${prefix}migrations`)).toBe(false)
+
+        // the deployment step, as the owner
+        const all = expected(prefix).map((m) => m.id)
+        expect(
+          yield* Effect.scoped(
+            Effect.flatMap(openStore({ url: db.url, tablePrefix: prefix, autoMigrate: false }), (s) => s.migrate)
+          )
+        )
+          .toEqual(all)
+        // the application's role: data rights only; no right to create anything in the schema
+        yield* admin(`GRANT USAGE ON SCHEMA public TO ${role}`)
+        yield* admin(
+          `GRANT SELECT, INSERT, UPDATE, DELETE ON ${Object.values(Migrations.tables(prefix)).join(", ")} TO ${role}`
+        )
+        yield* admin(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`)
+        const rights = yield* admin(
+          `SELECT has_schema_privilege($1, 'public', 'CREATE') AS can_create`,
+          [role]
+        )
+        if (rights[0]!.can_create === true) yield* admin("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        expect(yield* admin("SELECT has_schema_privilege($1, 'public', 'CREATE') AS can_create", [role])).toEqual([
+          { can_create: false }
+        ])
+
+        // the store opened before migration works now
+        expect(yield* early.appliedMigrations).toEqual(all)
+        yield* early.ensureMigrated
+        expect(Option.isNone(yield* early.load(centre, "any"))).toBe(true)
+        // and so does a centre on a store opened as the role, with autoMigrate: false and with the default (nothing
+        // left to apply, so nothing to create)
+        for (const autoMigrate of [false, true]) {
+          const { center, store } = yield* open({ ...asRole, autoMigrate, outboxSubscriptions: ["bus"] })
+          expect(yield* store.appliedMigrations).toEqual(all)
+          expect(yield* store.migrate).toEqual([])
+          const r = yield* center.execute(toHandling(`role-${autoMigrate}`)[0])
+          expect(r.version).toBe(1)
+          expect((yield* store.readEvents(centre, r.caseId)).map((e) => e.version)).toEqual([1])
+        }
+        expect(yield* admin(`SELECT count(*)::int AS n FROM ${prefix}cases`)).toEqual([{ n: 2 }])
+      })),
+    30_000
+  )
 
   it.live.skipIf(skip !== undefined)(
     `two stores with autoMigrate: false migrating at once: one applies everything, the other nothing${suffix}`,

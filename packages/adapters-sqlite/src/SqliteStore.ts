@@ -69,6 +69,7 @@ export const dialect: Dialect.Dialect = {
   readJson: (v) => (typeof v === "string" ? JSON.parse(v) : v),
   period,
   isUniqueViolation: (e: SqlError) => sqliteCodes.has((e.cause as { code?: string } | undefined)?.code ?? ""),
+  tableExists: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?) AS present",
   skipLocked: "",
   concurrentWriters: false,
   // the percentile extension (SQLITE_ENABLE_PERCENTILE, in better-sqlite3's bundled SQLite): `median` is an

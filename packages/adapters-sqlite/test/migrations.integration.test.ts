@@ -110,6 +110,8 @@ describe("SQLite: migrations and settings", () => {
       expect(yield* sqlStore.appliedMigrations).toEqual([])
       const early = yield* Effect.flip(sqlStore.load(centre, "c-1"))
       expect(early._tag).toBe("StoreError")
+      // reading what is applied creates nothing: only migrate does
+      expect(tableNames(filename)).toEqual([])
       expect(yield* sqlStore.migrate).toEqual(allIds)
       expect(yield* sqlStore.appliedMigrations).toEqual(allIds)
       expect(Option.isNone(yield* sqlStore.load(centre, "c-1"))).toBe(true)

@@ -65,6 +65,15 @@ export interface Dialect {
   /** A statement run first in the migration transaction to keep concurrent migrators apart (PostgreSQL: an
    * advisory lock). SQLite needs none: `BEGIN IMMEDIATE` already excludes other writers. */
   readonly migrationLock?: ((name: string) => string) | undefined
+  /**
+   * A query telling whether a table exists, without creating or locking anything: its one parameter (`?`) is the
+   * table's name, as the store's statements name it (unqualified), and its one row has a column `present`, true or
+   * 1 when the table is there (PostgreSQL: `to_regclass`; SQLite: `sqlite_master`). The store reads its migrations
+   * table only once it exists, so a role without the right to create tables can use a store migrated by another.
+   * Without it, reading the migrations first creates their table (`CREATE TABLE IF NOT EXISTS`, under
+   * {@link migrationLock}), which needs that right.
+   */
+  readonly tableExists?: string | undefined
   /** Appended to the outbox claim query: `FOR UPDATE SKIP LOCKED` where supported. */
   readonly skipLocked: string
   /** An SQL statement that wakes outbox consumers after a commit (PostgreSQL `NOTIFY`), if any. */

@@ -85,7 +85,10 @@ export interface SqlStore extends CaseStore.CaseStore {
    * migration newer than this SDK's last (it was migrated by a newer version).
    */
   readonly migrate: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
-  /** The ids of the migrations applied so far. */
+  /**
+   * The ids of the migrations applied so far (none while the migrations table does not exist). A plain read: it
+   * creates and locks nothing, so it needs no more than the right to read the store's tables.
+   */
   readonly appliedMigrations: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
   /**
    * Succeeds once every migration is applied, else fails without preparing any statement (a statement prepared
@@ -228,19 +231,30 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
         })
         : undefined
     }
-    // the migrations table is created (under the migration lock) before it is read, so reading it never fails to
-    // prepare
-    const createMigrationsTable = Effect.zipRight(
-      dialect.migrationLock === undefined ? Effect.void : raw(dialect.migrationLock(t.migrations)),
-      raw(
-        `CREATE TABLE IF NOT EXISTS ${t.migrations} (id ${dialect.types.int} PRIMARY KEY, name ${dialect.types.text} NOT NULL, applied_at ${dialect.types.text} NOT NULL)`
-      )
+    // The migrations table is read only once it exists, so reading it never fails to prepare. Reading creates and
+    // locks nothing: a role with no right to create tables (the schema migrated by its owner, `autoMigrate: false`)
+    // can use the store. Only `migrate` creates the table, under the migration lock.
+    const migrationLock = dialect.migrationLock === undefined ? Effect.void : raw(dialect.migrationLock(t.migrations))
+    const createMigrationsTable = raw(
+      `CREATE TABLE IF NOT EXISTS ${t.migrations} (id ${dialect.types.int} PRIMARY KEY, name ${dialect.types.text} NOT NULL, applied_at ${dialect.types.text} NOT NULL)`
     )
-    const appliedMigrations = withTransaction(
-      Effect.zipRight(createMigrationsTable, raw<{ id: number | string }>(`SELECT id FROM ${t.migrations} ORDER BY id`))
-    ).pipe(Effect.map((rows): ReadonlyArray<number> => rows.map((r) => Number(r.id))))
+    const tableExists = dialect.tableExists
+    const migrationsTableExists: Effect.Effect<boolean, SqlError> = tableExists === undefined
+      // a dialect that cannot tell: created first, as `migrate` does
+      ? Effect.as(withTransaction(Effect.zipRight(migrationLock, createMigrationsTable)), true)
+      : Effect.map(raw<{ present: unknown }>(tableExists, [t.migrations]), (rows) => Number(rows[0]?.present) === 1)
+    const selectMigrations = Effect.map(
+      raw<{ id: number | string }>(`SELECT id FROM ${t.migrations} ORDER BY id`),
+      (rows): ReadonlyArray<number> => rows.map((r) => Number(r.id))
+    )
+    const appliedMigrations: Effect.Effect<ReadonlyArray<number>, SqlError> = Effect.flatMap(
+      migrationsTableExists,
+      (exists) => (exists ? selectMigrations : Effect.succeed([]))
+    )
     const migrate = withTransaction(Effect.gen(function*() {
-      yield* createMigrationsTable
+      yield* migrationLock
+      // not created when it exists: with nothing to apply, `migrate` needs no right to create tables
+      if (!(yield* migrationsTableExists)) yield* createMigrationsTable
       const done = new Set(
         (yield* raw<{ id: number | string }>(`SELECT id FROM ${t.migrations}`)).map((r) => Number(r.id))
       )
