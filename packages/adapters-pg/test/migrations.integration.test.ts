@@ -3,7 +3,7 @@
  * idempotent, and under the application's control with `autoMigrate: false`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Privacy } from "@fengqiao/core"
+import { Plugin, Privacy } from "@fengqiao/core"
 import { Migrations, SqlStore } from "@fengqiao/sql"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -94,6 +94,52 @@ describe(`PostgreSQL: migrations (${db.source})`, () => {
               centre
             ])
             expect(nodes[0]!.n).toBe(config.jurisdictions.length)
+          }))
+        }
+      }),
+    60_000
+  )
+
+  it.live.skipIf(skip !== undefined)(
+    `four centres with plugin migrations starting at once all come up; each migration runs once${suffix}`,
+    () =>
+      Effect.gen(function*() {
+        // two migrations, each counting its runs in the plugin's state and taking a while, so the starts overlap
+        const plugin = Plugin.definePlugin({
+          id: "migrating",
+          version: "1.0.0",
+          migrations: [1, 2].map((id) => ({
+            id,
+            name: `step ${id}`,
+            up: (ctx: Plugin.Context<undefined>) =>
+              Effect.zipRight(
+                Effect.sleep("100 millis"),
+                ctx.state.update(`m${id}`, (runs) => (typeof runs === "number" ? runs : 0) + 1)
+              )
+          }))
+        })
+        for (let round = 0; round < 3; round++) {
+          const prefix = freshPrefix("plugin")
+          yield* Effect.scoped(Effect.gen(function*() {
+            const options = { url: db.url, tablePrefix: prefix, maxConnections: 2 }
+            // the tables exist already (a previous deployment): only the plugin's migrations are new
+            yield* Effect.scoped(open(options))
+            const exits = yield* Effect.all(
+              Array.from({ length: 4 }, () => Effect.exit(open(options, { plugins: [plugin] }))),
+              { concurrency: "unbounded" }
+            )
+            for (const exit of exits) {
+              expect(exit._tag === "Success" ? "started" : String(exit.cause)).toBe("started")
+            }
+            expect(
+              yield* admin(`SELECT plugin, id FROM ${prefix}plugin_migrations WHERE centre = $1 ORDER BY id`, [centre])
+            ).toEqual([{ plugin: "migrating", id: 1 }, { plugin: "migrating", id: 2 }])
+            expect(
+              yield* admin(
+                `SELECT key, value FROM ${prefix}plugin_state WHERE centre = $1 AND namespace = 'migrating' ORDER BY key`,
+                [centre]
+              )
+            ).toEqual([{ key: "m1", value: "1" }, { key: "m2", value: "1" }])
           }))
         }
       }),

@@ -83,6 +83,37 @@ describe("SQLite: migrations and settings", () => {
       expect(r.version).toBe(1)
     })))
 
+  it.live(
+    "three processes starting a centre with plugin migrations at once all start; each runs once",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const dir = yield* tempDir
+        for (let round = 0; round < 2; round++) {
+          const filename = join(dir, `plugin-${round}.db`)
+          // the schema exists (a previous deployment): only the plugin's migrations are new
+          yield* Effect.scoped(build({ filename }))
+          const children: Array<Child> = []
+          for (let i = 0; i < 3; i++) children.push(yield* start("open-store.ts", [filename, "plugin"]))
+          for (const c of children) yield* c.waitForLine((l) => l.includes(`"type":"ready"`))
+          for (const c of children) yield* c.send("go")
+          for (const c of children) {
+            const exit = yield* c.exited
+            expect(jsonLines(c), c.stderr()).toEqual([{ type: "ready" }, { type: "opened", applied: allIds }])
+            expect(exit.code).toBe(0)
+          }
+          const stored = withDatabase(filename, (db) => ({
+            migrations: db.prepare("SELECT plugin, id FROM fq_plugin_migrations ORDER BY id").all(),
+            runs: db.prepare("SELECT key, value FROM fq_plugin_state WHERE namespace = 'migrating' ORDER BY key").all()
+          }), { readonly: true })
+          expect(stored).toEqual({
+            migrations: [{ plugin: "migrating", id: 1 }, { plugin: "migrating", id: 2 }],
+            runs: [{ key: "m1", value: "1" }, { key: "m2", value: "1" }]
+          })
+        }
+      })),
+    60_000
+  )
+
   it.live("with autoMigrate: false, migrate applies every migration, and a second migrate none", () =>
     Effect.scoped(Effect.gen(function*() {
       const dir = yield* tempDir

@@ -437,7 +437,12 @@ export interface CaseStore {
     namespace: string,
     options: { readonly prefix: string; readonly after?: string | undefined; readonly limit: number }
   ) => Effect.Effect<ReadonlyArray<StateEntry>, StoreError>
-  /** The ids of a plugin's migrations applied so far (its own record, apart from the store's schema). */
+  /**
+   * The ids of a plugin's migrations applied so far (its own record, apart from the store's schema). Read inside a
+   * transaction, they stay true until it ends: a store other processes write to at once keeps their migrators
+   * waiting meanwhile (the SQL stores: PostgreSQL takes the migration lock; SQLite's write transaction already
+   * excludes other writers), so the host can read, apply and record a migration without racing another start.
+   */
   readonly pluginMigrations: (centre: string, plugin: string) => Effect.Effect<ReadonlyArray<number>, StoreError>
   /** Records a plugin migration as applied (call in the transaction that applied it). */
   readonly recordPluginMigration: (

@@ -1188,11 +1188,21 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
           Effect.mapError(storeError("scanState"))
         )
       },
-      pluginMigrations: (centre, plugin) =>
-        q<{ id: unknown }>(`SELECT id FROM ${t.pluginMigrations} WHERE centre = ? AND plugin = ? ORDER BY id`, [
-          centre,
-          plugin
-        ]).pipe(Effect.map((rows) => rows.map((r) => Number(r.id))), Effect.mapError(storeError("pluginMigrations"))),
+      pluginMigrations: (centre, plugin) => {
+        const select = q<{ id: unknown }>(
+          `SELECT id FROM ${t.pluginMigrations} WHERE centre = ? AND plugin = ? ORDER BY id`,
+          [centre, plugin]
+        )
+        // inside a transaction, the store's migration lock first (held until it ends): a process applying a plugin
+        // migration reads, applies and records it before another one reads (SQLite: BEGIN IMMEDIATE already did)
+        const locked = dialect.migrationLock === undefined
+          ? select
+          : Effect.zipRight(q(dialect.migrationLock(t.migrations)), select)
+        return inTransactionOr(locked, select).pipe(
+          Effect.map((rows) => rows.map((r) => Number(r.id))),
+          Effect.mapError(storeError("pluginMigrations"))
+        )
+      },
       recordPluginMigration: (centre, plugin, id, name) =>
         q(`INSERT INTO ${t.pluginMigrations} (centre, plugin, id, name, applied_at) VALUES (?, ?, ?, ?, ?)`, [
           centre,

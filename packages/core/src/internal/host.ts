@@ -404,7 +404,12 @@ export const makeHost = (o: HostOptions) => {
       )
     )
 
-  /** Applies each plugin's pending migrations, each in a transaction with its record. */
+  /**
+   * Applies each plugin's pending migrations, each in a transaction with its record. Several processes may start at
+   * once: the applied ids are read again inside the transaction, where the store keeps other migrators waiting
+   * until it ends (see `CaseStore.pluginMigrations`), so a migration another process applied meanwhile is skipped,
+   * not applied twice.
+   */
   const migrate: Effect.Effect<void, PluginFailed | StoreError> = Effect.forEach(
     contexts,
     ({ context, plugin }) =>
@@ -412,10 +417,13 @@ export const makeHost = (o: HostOptions) => {
         Effect.forEach(
           [...(plugin.migrations ?? [])].sort((a, b) => a.id - b.id).filter((m) => !done.includes(m.id)),
           (m) =>
-            store.withTransaction(Effect.zipRight(
-              guarded(plugin.id, `migration ${m.id}`, () => m.up(context)),
-              store.recordPluginMigration(centre, plugin.id, m.id, m.name)
-            )),
+            store.withTransaction(
+              Effect.flatMap(store.pluginMigrations(centre, plugin.id), (applied) =>
+                applied.includes(m.id) ? Effect.void : Effect.zipRight(
+                  guarded(plugin.id, `migration ${m.id}`, () => m.up(context)),
+                  store.recordPluginMigration(centre, plugin.id, m.id, m.name)
+                ))
+            ),
           { discard: true }
         )),
     { discard: true }
