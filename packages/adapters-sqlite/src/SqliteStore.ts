@@ -31,7 +31,9 @@ import * as Readers from "./internal/readers.js"
 const sqliteCodes = new Set(["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"])
 
 const period = (column: string, offsetMinutes: number, unit: Dialect.PeriodUnit): string => {
-  const seconds = `((${column} + ${offsetMinutes * 60_000}) / 1000)`
+  // real division: integer division truncates toward zero, which put the last second before the epoch (and any
+  // instant before 1970 with a fraction of a second) in the next day, month or year. `unixepoch` takes fractions
+  const seconds = `((${column} + ${offsetMinutes * 60_000}) / 1000.0)`
   switch (unit) {
     case "day":
       return `strftime('%Y-%m-%d', ${seconds}, 'unixepoch')`
