@@ -23,7 +23,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import type { Dialect, SampledMedians } from "./Dialect.js"
-import { caseColumns, caseRow } from "./internal/columns.js"
+import { caseColumns, caseRow, MAX_DEPTH } from "./internal/columns.js"
 import * as Medians from "./internal/medians.js"
 import * as Q from "./internal/query.js"
 import { makeWithTransaction } from "./internal/transaction.js"
@@ -1124,8 +1124,20 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       aggregate,
       verify,
       redact,
-      registerCentre: (centre, nodes) =>
-        withTransaction(Effect.zipRight(
+      registerCentre: (centre, nodes) => {
+        // the cases table keeps a column per level for grouping by jurisdiction (place_d0 … place_d5): a deeper
+        // tree would be grouped wrongly, so it is refused before anything is written
+        const deep = nodes.find((n: Jurisdiction.PlacedNode) => n.depth > MAX_DEPTH)
+        if (deep !== undefined) {
+          return Effect.fail(
+            new Errors.StoreError({
+              operation: "registerCentre",
+              reason: `the SQL stores hold jurisdiction trees of at most ${MAX_DEPTH + 1} levels from the centre's ` +
+                `root; node ${deep.code} is on level ${deep.depth + 1}`
+            })
+          )
+        }
+        return withTransaction(Effect.zipRight(
           // centres starting at once replace the tree one after the other (PostgreSQL: an advisory lock held
           // until COMMIT; SQLite's BEGIN IMMEDIATE already excludes other writers)
           dialect.migrationLock === undefined
@@ -1149,7 +1161,8 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
             ]),
             500
           )
-        )).pipe(Effect.mapError(storeError("registerCentre"))),
+        )).pipe(Effect.mapError(storeError("registerCentre")))
+      },
       readState: (centre, namespace, keys) =>
         keys.length === 0 ? Effect.succeed([]) : q<{ key: string; value: unknown; version: unknown }>(
           `SELECT key, value, version FROM ${t.pluginState} WHERE centre = ? AND namespace = ? AND key IN (${
