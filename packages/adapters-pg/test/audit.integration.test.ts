@@ -100,4 +100,53 @@ describe(`PostgreSQL: the audit trail finds rows changed directly in the databas
         broken: { caseId: tampered.content, version: 3 }
       })
     })))
+
+  it.live("hashes removed from the end of a case are found, whatever times its events and the migrations say", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const prefix = freshPrefix("audittail")
+      const { center, store } = yield* open({ url: db.url, tablePrefix: prefix, maxConnections: db.maxConnections })
+      // toHandling's events are backdated to 2025, before migration 5's applied_at (as imports are)
+      const cases = { tail: "q1-tail", head: "q2-head", all: "q3-all" }
+      for (const caseId of Object.values(cases)) yield* runAll(center, toHandling(caseId))
+      const events = (set: string, caseId: string, fromVersion = 1) =>
+        admin(`UPDATE ${prefix}events SET ${set} WHERE centre = $1 AND case_id = $2 AND version >= $3`, [
+          centre,
+          caseId,
+          fromVersion
+        ])
+      const noHead = (caseId: string) =>
+        admin(`UPDATE ${prefix}cases SET head_hash = NULL WHERE centre = $1 AND id = $2`, [centre, caseId])
+      // the last events changed, their hashes and the head removed
+      yield* events(`envelope = jsonb_set(envelope::jsonb, '{actor,name}', '"改过的"')::text`, cases.tail, 4)
+      yield* events(`hash = NULL`, cases.tail, 4)
+      yield* noHead(cases.tail)
+      yield* noHead(cases.head)
+      yield* admin(`UPDATE ${prefix}migrations SET applied_at = '2099-01-01T00:00:00.000Z' WHERE id = 5`)
+      // every hash and the head removed: indistinguishable from a case written before migration 5
+      yield* events(`hash = NULL`, cases.all)
+      yield* noHead(cases.all)
+
+      const one = (caseId: string) => store.verify!(centre, caseId)
+      expect((yield* one(cases.tail)).broken).toStrictEqual({
+        caseId: cases.tail,
+        version: 4,
+        reason: expect.stringMatching(/has no hash, yet follows hashed events/)
+      })
+      expect((yield* one(cases.head)).broken).toStrictEqual({
+        caseId: cases.head,
+        version: 5,
+        reason: expect.stringMatching(/no head hash, yet its events are hashed/)
+      })
+      expect(yield* one(cases.all)).toMatchObject({ ok: true, unhashed: 5, firstUnhashed: { version: 1 } })
+      expect(yield* center.verify({ actor, caseId: cases.all, unhashed: "broken" })).toMatchObject({
+        ok: false,
+        unhashed: 5,
+        broken: { caseId: cases.all, version: 1, reason: expect.stringMatching(/has no hash/) }
+      })
+      expect(yield* center.verify({ actor, unhashed: "broken" })).toMatchObject({
+        ok: false,
+        cases: 3,
+        broken: { caseId: cases.tail, version: 4 }
+      })
+    })))
 })

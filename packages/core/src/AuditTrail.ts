@@ -7,7 +7,8 @@
  *
  * Stores compute the hashes when they append (the in-memory store and the shared SQL implementation both do);
  * `verify` recomputes them from what is stored. Events written before the audit trail existed have no hash: they
- * are counted and reported as `unhashed`, never as an error of their own.
+ * are counted and reported as `unhashed`, not as broken, as long as no hashed event of their case comes before them
+ * (or, with {@link strictUnhashed}, always reported as broken).
  *
  * @since 0.1.0
  */
@@ -160,7 +161,7 @@ export interface BrokenLink {
 /**
  * What `verify` found.
  *
- * - `ok`: no broken link (unhashed legacy events do not make it false);
+ * - `ok`: no broken link (unhashed legacy events do not make it false, unless asked: {@link strictUnhashed});
  * - `cases`, `events`: how many were checked;
  * - `unhashed`: events written before the audit trail existed (no hash), with the first of them;
  * - `purged`: cases whose events the retention rule removed;
@@ -208,9 +209,14 @@ export interface CaseHead {
 
 /**
  * Checks the chain of one case: versions 1 … n without gaps, each stored hash equal to the one recomputed from the
- * previous hash and the content, and the case row's head equal to the last event's hash. `enabledAtMs` (when the
- * audit trail was enabled) lets an unhashed event that says it happened later be reported as broken: its hash was
- * removed.
+ * previous hash and the content, and the case row's head equal to the last event's hash.
+ *
+ * Events without a hash are legacy rows (written before the audit trail) only while no hashed event comes before
+ * them: the audit trail hashes every event it writes, so an unhashed event after a hashed one, or a case row
+ * without a head whose events are hashed, lost its hash and is broken, whatever times the events carry.
+ * `enabledAtMs` (when the audit trail was enabled, where the store knows it) also reports a case whose first event
+ * has no hash yet says it happened later. A case whose every hash and head were removed looks like a legacy case: see
+ * {@link strictUnhashed}.
  *
  * @since 0.1.0
  * @category utils
@@ -238,8 +244,9 @@ export const checkCase = (
       : { events: 0, unhashed: 0, purged: true }
   }
   let unhashed = 0
+  let hashed = 0
   let firstUnhashed: number | undefined
-  let previous: string | null = genesis
+  let previous = genesis
   const found = (version: number, reason: string): CaseFindings => ({
     events: events.length,
     unhashed,
@@ -259,17 +266,19 @@ export const checkCase = (
       return found(e.version, "the stored event does not name this case and version")
     }
     if (e.hash === null) {
-      if (enabledAtMs !== undefined && e.atMs !== undefined && e.atMs > enabledAtMs && previous !== null) {
-        return found(e.version, "the event has no hash, yet follows hashed events")
+      // legacy rows can only come before hashed ones: new events of a legacy case chain on from them, whatever
+      // times the events carry (backdated times are normal: imports)
+      if (hashed > 0) return found(e.version, "the event has no hash, yet follows hashed events")
+      if (unhashed === 0 && enabledAtMs !== undefined && e.atMs !== undefined && e.atMs > enabledAtMs) {
+        return found(e.version, "the event has no hash, yet says it happened after the audit trail was enabled")
       }
       unhashed++
       if (firstUnhashed === undefined) firstUnhashed = e.version
-      previous = null
       continue
     }
     let expected: string
     try {
-      expected = hashEvent(previous ?? genesis, e.content)
+      expected = hashEvent(previous, e.content)
     } catch (err) {
       return found(e.version, `the stored event cannot be hashed: ${err instanceof Error ? err.message : String(err)}`)
     }
@@ -277,6 +286,7 @@ export const checkCase = (
       return found(e.version, "the stored hash does not match the event's content and the previous hash")
     }
     previous = e.hash
+    hashed++
   }
   if (head !== undefined) {
     if (head.version !== events.length) {
@@ -285,10 +295,11 @@ export const checkCase = (
         `the case row is at version ${head.version} but ${events.length} event(s) are stored`
       )
     }
-    if (head.hash !== null && head.hash !== (previous ?? "")) {
+    if (head.hash !== null && head.hash !== previous) {
       return found(head.version, "the case row's head hash does not match its last event")
     }
-    if (head.hash === null && previous !== null && events.length > 0 && unhashed < events.length) {
+    // hashed events are always followed by a head: a case row without one lost it
+    if (head.hash === null && hashed > 0) {
       return found(head.version, "the case row has no head hash, yet its events are hashed")
     }
   }
@@ -314,6 +325,34 @@ export const addFindings = (report: VerifyReport, caseId: string, f: CaseFinding
     purged: report.purged + (f.purged === true ? 1 : 0),
     ...(firstUnhashed !== undefined ? { firstUnhashed } : {}),
     ...(broken !== undefined ? { broken } : {})
+  }
+}
+
+/**
+ * The report as it reads when every event without a hash is a broken link (`verify`'s `unhashed: "broken"`): for a
+ * store that had the audit trail from its start, where no legacy rows can exist, so that a case whose every hash and
+ * head were removed is found too. The first broken link is the earlier, in case-id and version order, of the
+ * report's own and its first unhashed event.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const strictUnhashed = (report: VerifyReport): VerifyReport => {
+  const first = report.firstUnhashed
+  if (first === undefined) return report
+  const broken = report.broken
+  if (
+    broken !== undefined &&
+    (broken.caseId < first.caseId || (broken.caseId === first.caseId && broken.version <= first.version))
+  ) return report
+  return {
+    ...report,
+    ok: false,
+    broken: {
+      caseId: first.caseId,
+      version: first.version,
+      reason: "the event has no hash (unhashed events are broken links in this check)"
+    }
   }
 }
 

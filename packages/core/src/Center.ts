@@ -16,7 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import type { Actor } from "./Actor.js"
-import type * as AuditTrail from "./AuditTrail.js"
+import * as AuditTrail from "./AuditTrail.js"
 import * as Calendar from "./Calendar.js"
 import type { Case } from "./Case.js"
 import type { AggregateRow, Column, Condition, Keyset } from "./CaseStore.js"
@@ -165,6 +165,8 @@ export interface Center<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plug
   /**
    * Checks the audit trail (防篡改审计链) of one case or of the whole centre: every stored event's hash is recomputed
    * from the previous hash and its content, and the first broken link is reported. Needs `verifyAuditTrail`.
+   * `unhashed: "broken"` reports events without a hash as broken links too (for a store that had the audit trail
+   * from its start; by default they are legacy rows while no hashed event of their case comes before them).
    */
   readonly verify: (query: Query.VerifyQuery) => Effect.Effect<AuditTrail.VerifyReport, QueryError>
   /**
@@ -1067,7 +1069,8 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             reason: `the ${store.capabilities.name} store keeps no audit trail`
           })
         }
-        return yield* store.verify(centre, q.caseId)
+        const report = yield* store.verify(centre, q.caseId)
+        return q.unhashed === "broken" ? AuditTrail.strictUnhashed(report) : report
       })
 
     const anonymousParties = (c: Case): Case["parties"] =>

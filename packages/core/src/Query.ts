@@ -371,10 +371,19 @@ export type AggregateQuery = typeof AggregateQuery.Encoded
  * A check of the audit trail: one case, or (without `caseId`) the whole centre, which needs an actor at the
  * centre's root node. Needs the `verifyAuditTrail` permission.
  *
+ * `unhashed` says what an event without a hash is: `"legacy"` (the default) counts it as written before the audit
+ * trail existed, as long as no hashed event of its case comes before it; `"broken"` reports it as a broken link.
+ * Use `"broken"` for a centre whose store had the audit trail from its start (no legacy rows can exist there): it
+ * also finds a case whose every hash and head were removed, which otherwise looks like a legacy case.
+ *
  * @since 0.1.0
  * @category schemas
  */
-export const VerifyQuery = Schema.Struct({ actor: Actor, caseId: Schema.optional(CaseId) }).annotations({
+export const VerifyQuery = Schema.Struct({
+  actor: Actor,
+  caseId: Schema.optional(CaseId),
+  unhashed: Schema.optional(Schema.Literal("legacy", "broken"))
+}).annotations({
   identifier: "VerifyQuery"
 })
 

@@ -465,6 +465,75 @@ describe("the audit trail's hash", () => {
   })
 })
 
+describe("the audit trail's check of a case (checkCase)", () => {
+  const caseId = "c1"
+  const contents = [1, 2, 3].map((version) => ({ caseId, version, at: "2025-03-03T10:00:00+08:00" }))
+  const hashes = AuditTrail.chain(AuditTrail.genesis, contents)
+  const stored = (hashed: ReadonlyArray<boolean>): Array<AuditTrail.StoredEvent> =>
+    contents.map((content, i) => ({ version: i + 1, content, hash: hashed[i] === true ? hashes[i]! : null }))
+  const head = (hash: string | null) => ({ version: 3, hash })
+
+  it("an unhashed event after a hashed one, or a missing head of hashed events, is broken, whatever the times say", () => {
+    // the times say the events happened long before the audit trail was enabled: they still lost their hashes
+    const enabledAtMs = Date.parse("2099-01-01T00:00:00Z")
+    expect(AuditTrail.checkCase(caseId, stored([true, false, false]), head(null), enabledAtMs)).toMatchObject({
+      unhashed: 0,
+      broken: { version: 2, reason: expect.stringMatching(/no hash, yet follows hashed events/) }
+    })
+    expect(AuditTrail.checkCase(caseId, stored([true, true, false]), head(hashes[1]!))).toMatchObject({
+      broken: { version: 3, reason: expect.stringMatching(/no hash, yet follows hashed events/) }
+    })
+    expect(AuditTrail.checkCase(caseId, stored([true, true, true]), head(null))).toMatchObject({
+      broken: { version: 3, reason: expect.stringMatching(/no head hash, yet its events are hashed/) }
+    })
+    // a head over events that have none
+    expect(AuditTrail.checkCase(caseId, stored([false, false, false]), head(hashes[2]!))).toMatchObject({
+      broken: { version: 3, reason: expect.stringMatching(/head hash does not match/) }
+    })
+  })
+
+  it("legacy events come first; only the strict reading reports them", () => {
+    // new events of a legacy case chain on from the genesis head
+    const resumed = [
+      ...stored([false, false]).slice(0, 2),
+      { version: 3, content: contents[2], hash: AuditTrail.hashEvent(AuditTrail.genesis, contents[2]) }
+    ]
+    expect(AuditTrail.checkCase(caseId, resumed, head(resumed[2]!.hash))).toStrictEqual({
+      events: 3,
+      unhashed: 2,
+      firstUnhashed: 1
+    })
+    const legacy = AuditTrail.addFindings(
+      AuditTrail.emptyReport,
+      caseId,
+      AuditTrail.checkCase(caseId, stored([false, false, false]), head(null))
+    )
+    expect(legacy).toMatchObject({ ok: true, unhashed: 3, firstUnhashed: { caseId, version: 1 } })
+    expect(AuditTrail.strictUnhashed(legacy)).toMatchObject({
+      ok: false,
+      unhashed: 3,
+      broken: { caseId, version: 1, reason: expect.stringMatching(/no hash/) }
+    })
+    // an earlier broken link stays the first; a report without unhashed events is unchanged
+    const earlier = AuditTrail.addFindings(
+      AuditTrail.addFindings(AuditTrail.emptyReport, "a0", {
+        events: 1,
+        unhashed: 0,
+        broken: { version: 1, reason: "x" }
+      }),
+      caseId,
+      AuditTrail.checkCase(caseId, stored([false, false, false]), head(null))
+    )
+    expect(AuditTrail.strictUnhashed(earlier).broken).toStrictEqual({ caseId: "a0", version: 1, reason: "x" })
+    const clean = AuditTrail.addFindings(
+      AuditTrail.emptyReport,
+      caseId,
+      AuditTrail.checkCase(caseId, stored([true, true, true]), head(hashes[2]!))
+    )
+    expect(AuditTrail.strictUnhashed(clean)).toBe(clean)
+  })
+})
+
 describe("the audit trail through the centre", () => {
   it.effect("verify: one case or the whole centre, with the permission", () =>
     Effect.gen(function*() {
