@@ -48,15 +48,87 @@ export const maskPhone = (phone: string): string => {
   return phone.length <= 4 ? "*".repeat(phone.length) : `${"*".repeat(phone.length - 4)}${phone.slice(-4)}`
 }
 
+// Before a number: anything but a letter or digit, or a word of 2 to 12 letters written against it (`ID…`, `tel…`,
+// `phone…`). A single letter is not enough: a hex segment of a UUID or a hash is one letter and digits, and such ids
+// are left alone.
+const before = "(?<=(?:^|[^0-9A-Za-z])(?:[A-Za-z]{2,12})?)"
+const after = "(?![0-9A-Za-z])"
 // 18-character ID numbers, and 15 to 17 digits (old 15-digit numbers, or a mistyped one)
-const idPattern = /(?<![0-9A-Za-z])(\d{6})\d{5,8}(\d{3}[\dXx])(?![0-9A-Za-z])/g
+const idPattern = new RegExp(`${before}(\\d{6})\\d{5,8}(\\d{3}[\\dXx])${after}`, "g")
 // an 18-character ID number written in groups: 6-8-4 or 6-4-4-4, spaces or hyphens between
-const groupedIdPattern = /(?<![0-9A-Za-z])(\d{6})([\s-])(?:\d{8}|\d{4}\2\d{4})\2(\d{3}[\dXx])(?![0-9A-Za-z])/g
-const mobilePattern = /(?<![0-9A-Za-z])(?:\+?86[\s-]?)?(1[3-9]\d)(?:[\s-]?\d){4}((?:[\s-]?\d){4})(?![0-9A-Za-z])/g
+const groupedIdPattern = new RegExp(
+  `${before}(\\d{6})([\\s-])(?:\\d{8}|\\d{4}\\2\\d{4})\\2(\\d{3}[\\dXx])${after}`,
+  "g"
+)
+const mobilePattern = new RegExp(
+  `${before}(?:\\+?86[\\s-]?)?(1[3-9]\\d)(?:[\\s-]?\\d){4}((?:[\\s-]?\\d){4})${after}`,
+  "g"
+)
 // area code, then the number (7 or 8 digits, maybe split 3-4 or 4-4): 0433-2512345, (0433) 251 2345, 0433 2512345
-const landlinePattern = /(?<![0-9A-Za-z])(\(0\d{2,3}\)\s?|0\d{2,3}[\s-])(\d{3,4}[\s-]?\d{0,4}?)(\d{4})(?![0-9A-Za-z])/g
+const landlinePattern = new RegExp(
+  `${before}(\\(0\\d{2,3}\\)\\s?|0\\d{2,3}[\\s-])(\\d{3,4}[\\s-]?\\d{0,4}?)(\\d{4})${after}`,
+  "g"
+)
 // an area code and number written together: 04332512345
-const bareLandlinePattern = /(?<![0-9A-Za-z])(0\d{3})(\d{3,4})(\d{4})(?![0-9A-Za-z])/g
+const bareLandlinePattern = new RegExp(`${before}(0\\d{3})(\\d{3,4})(\\d{4})${after}`, "g")
+const isDigitAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i)
+  return c >= 48 && c <= 57
+}
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+
+/** Eleven digits from `from`, each maybe after one character that is not a letter or digit (a mobile number). */
+const elevenDigits = (s: string, from: number): boolean => {
+  let count = 0
+  for (let i = from; i < s.length && count < 11; i++) {
+    if (isDigitAt(s, i)) count++
+    else if (isLetter(s.charCodeAt(i)) || !isDigitAt(s, i + 1)) return false
+  }
+  return count === 11
+}
+
+/**
+ * Whether a text may hold a number that {@link maskText} masks: a quick scan of its characters, no copy and no
+ * regular expression, true for every text one of the patterns can match (and for some more). Each such number has
+ * a run of digits that is 14 long (an ID number), or 6 long and followed by a separator and a digit (an ID number in
+ * groups), or holds `1[3-9]` and a digit with 8 more digits after (a mobile number), or starts with `0` and is 11
+ * long or 3 to 4 long before a separator or `)` (a landline). Digits typed in full width always count. Timestamps,
+ * keys, division codes and most ids fail it, so most strings of a case cost this scan alone.
+ */
+const mayHoldNumber = (s: string): boolean => {
+  const n = s.length
+  // the SDK's own instants (`2025-03-03T01:00:00.000Z`), a dozen in each case: no number fits between the marks
+  if (
+    n === 24 && s.charCodeAt(23) === 90 && s.charCodeAt(19) === 46 && s.charCodeAt(10) === 84 &&
+    s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58
+  ) return false
+  let i = 0
+  while (i < n) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) {
+      if (c >= 0xff10 && c <= 0xff19) return true
+      i++
+      continue
+    }
+    const start = i
+    for (; i < n; i++) {
+      const d = s.charCodeAt(i)
+      if (d < 48 || d > 57) break
+      // `1[3-9]\d` ends here, and eleven digits from its `1` (single separators between)
+      if (i - start >= 2 && s.charCodeAt(i - 2) === 49 && s.charCodeAt(i - 1) >= 51 && elevenDigits(s, i - 2)) {
+        return true
+      }
+    }
+    const length = i - start
+    if (length >= 14) return true
+    // what follows the run: anything but a letter or digit may be a separator (a superset of `[\s-]`)
+    const next = i < n ? s.charCodeAt(i) : -1
+    const separated = next !== -1 && !isLetter(next)
+    if (length >= 6 && separated && isDigitAt(s, i + 1)) return true
+    if (s.charCodeAt(start) === 48 && (length >= 11 || ((length === 3 || length === 4) && separated))) return true
+  }
+  return false
+}
 // digits, hyphens and spaces typed in full width (a Chinese input method's default)
 const fullWidth = /[\uff10-\uff19\uff0d\u3000\uff08\uff09]/g
 const anyFullWidth = /[\uff10-\uff19]/
@@ -65,86 +137,142 @@ const halfWidth = (ch: string): string => {
   return code === 0x3000 ? " " : String.fromCharCode(code - 0xfee0)
 }
 
-/**
- * Masks every resident ID number and phone number found in a text (a log line, an error message, a note): ID
- * numbers whole or in groups (`220283 19900101 1234`), mobile numbers with or without `+86`, spaces or hyphens,
- * landlines with the area code (`0433-2512345`, `(0433) 251 2345`, `04332512345`). Digits typed in full width
- * (`１３８…`) are read as digits; the masked text has them in half width.
- *
- * @since 0.1.0
- * @category masking
- */
-export const maskText = (input: string): string => {
-  const text = anyFullWidth.test(input) ? input.replace(fullWidth, halfWidth) : input
-  if (!/\d{7}/.test(text.replace(/[\s\-()]/g, ""))) return input
-  const masked = text
+const uuidPattern =
+  /(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Za-z])/
+// the same, capturing, so that `split` keeps the UUIDs at the odd indices
+const uuidSplit = new RegExp(`(${uuidPattern.source})`)
+
+const maskNumbers = (text: string): string =>
+  text
     .replace(groupedIdPattern, (_, a: string, sep: string, b: string) => `${a}${sep}********${sep}${b.slice(-4)}`)
     .replace(idPattern, (_, a: string, b: string) => `${a}********${b.slice(-4)}`)
     .replace(mobilePattern, (_, a: string, b: string) => `${a}****${b.replace(/[\s-]/g, "")}`)
     .replace(landlinePattern, (_, a: string, b: string, c: string) => `${a}${b.replace(/\d/g, "*")}${c}`)
     .replace(bareLandlinePattern, (_, a: string, b: string, c: string) => `${a}${"*".repeat(b.length)}${c}`)
+
+/**
+ * Masks every resident ID number and phone number found in a text (a log line, an error message, a note): ID
+ * numbers whole or in groups (`220283 19900101 1234`), mobile numbers with or without `+86`, spaces or hyphens,
+ * landlines with the area code (`0433-2512345`, `(0433) 251 2345`, `04332512345`), also written against a word
+ * (`ID220283199001011234`, `tel13812345678`). Digits typed in full width (`１３８…`) are read as digits; the masked
+ * text has them in half width. Case codes (`222403-2025-000017`), division codes, timestamps, amounts and dates,
+ * UUIDs, and numbers inside longer runs of letters and digits (hashes) are left alone.
+ *
+ * @since 0.1.0
+ * @category masking
+ */
+export const maskText = (input: string): string => {
+  if (!mayHoldNumber(input)) return input
+  const text = anyFullWidth.test(input) ? input.replace(fullWidth, halfWidth) : input
+  if (!/\d{7}/.test(text.replace(/[\s\-()]/g, ""))) return input
+  // a UUID's groups can read as a landline (`…-0433-7123-8456-…`): the text between UUIDs is masked, they are not
+  const masked = uuidPattern.test(text)
+    ? text.split(uuidSplit).map((part, i) => (i % 2 === 1 ? part : maskNumbers(part))).join("")
+    : maskNumbers(text)
   return masked === text ? input : masked
 }
 
 /**
- * Masks one party's ID number and phone (and any number written in its address).
+ * Masks one party's ID number and phone (and any number written in its name or address).
  *
  * @since 0.1.0
  * @category masking
  */
 export const maskParty = <P extends PartyRecord>(p: P): P => {
   const id = p._tag === "Person" ? p.idNumber : undefined
-  if (id === undefined && p.phone === undefined && p.address === undefined) return p
+  const name = typeof p.name === "string" ? maskText(p.name) : p.name
+  if (id === undefined && p.phone === undefined && p.address === undefined && name === p.name) return p
   const out: Record<string, unknown> = { ...p }
   if (id !== undefined) out.idNumber = maskIdNumber(id)
   if (p.phone !== undefined) out.phone = maskPhone(p.phone)
   if (p.address !== undefined) out.address = maskText(p.address)
+  if (name !== p.name) out.name = name
   return Object.freeze(out) as P
 }
 
-/** The same array when nothing was masked; a frozen copy otherwise (what it is read from is frozen too). */
-const maskParties = (parties: ReadonlyArray<PartyRecord>): ReadonlyArray<PartyRecord> => {
-  let out: Array<PartyRecord> | undefined
-  for (let i = 0; i < parties.length; i++) {
-    const m = maskParty(parties[i]!)
-    if (m !== parties[i]) {
-      out ??= parties.slice()
-      out[i] = m
+const isParty = (u: Record<string, unknown>): boolean =>
+  (u._tag === "Person" || u._tag === "Organisation") && typeof u.role === "string" && typeof u.name === "string"
+
+/**
+ * The fields of cases and events that hold identifiers, not text: returned exactly as stored, so that a client can
+ * use them (and a UUID or a code that happens to contain a phone-like run of digits is never changed). `sealed` is
+ * a party's ciphertext.
+ */
+const identifierFields: Readonly<Record<string, true | undefined>> = Object.assign(Object.create(null), {
+  id: true,
+  caseId: true,
+  centre: true,
+  code: true,
+  commandId: true,
+  correlationId: true,
+  sessionId: true,
+  summonsId: true,
+  orderId: true,
+  issuedBy: true,
+  into: true,
+  mergedInto: true,
+  ref: true,
+  sha256: true,
+  sealed: true
+})
+
+/**
+ * Masks every string of a case or an event (plain objects and arrays, as decoded): parties with {@link maskParty},
+ * identifier fields left alone, any other string with {@link maskText}. Copies only what changed, frozen.
+ */
+const maskRecord = (value: unknown, depth: number): unknown => {
+  if (typeof value === "string") return maskText(value)
+  if (typeof value !== "object" || value === null || depth > 64) return value
+  if (Array.isArray(value)) {
+    let out: Array<unknown> | undefined
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i]
+      if (typeof v !== "string" && (typeof v !== "object" || v === null)) continue
+      const m = maskRecord(v, depth + 1)
+      if (m !== v) {
+        out ??= value.slice()
+        out[i] = m
+      }
+    }
+    return out === undefined ? value : Object.freeze(out)
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return value
+  const record = value as Record<string, unknown>
+  if (isParty(record)) return maskParty(record as unknown as PartyRecord)
+  let out: Record<string, unknown> | undefined
+  // for…in, not Object.keys: no array per object (the prototype was checked to be a plain object's)
+  for (const k in record) {
+    const v = record[k]
+    if (typeof v !== "string" && (typeof v !== "object" || v === null)) continue
+    if (identifierFields[k] === true) continue
+    const m = maskRecord(v, depth + 1)
+    if (m !== v) {
+      out ??= { ...record }
+      out[k] = m
     }
   }
-  return out === undefined ? parties : Object.freeze(out)
+  return out === undefined ? value : Object.freeze(out)
 }
 
 /**
- * A case as someone without the permission to read personal data sees it: its parties masked, and numbers in its
- * description masked.
+ * A case as someone without the permission to read personal data sees it: its parties masked, and ID and phone
+ * numbers masked in every text of it (description, reasons, notes, summaries, answers …). Identifiers (`id`,
+ * `code`, order and session ids …) are returned as they are. The case itself when nothing was masked.
  *
  * @since 0.1.0
  * @category masking
  */
-export const maskCase = (c: Case): Case => {
-  const parties = maskParties(c.parties)
-  const description = maskText(c.description)
-  return parties === c.parties && description === c.description
-    ? c
-    : Object.freeze({ ...c, parties, description })
-}
+export const maskCase = (c: Case): Case => maskRecord(c, 0) as Case
 
 /**
- * An event as someone without the permission to read personal data sees it (see {@link maskCase}).
+ * An event as someone without the permission to read personal data sees it (see {@link maskCase}): the parties
+ * of a `Registered` event, and every text of any event (a rejection's reason, a supervision note …).
  *
  * @since 0.1.0
  * @category masking
  */
-export const maskEnvelope = (e: Envelope): Envelope => {
-  const event = e.event
-  if (event._tag !== "Registered") return e
-  const parties = maskParties(event.parties)
-  const description = maskText(event.description)
-  return parties === event.parties && description === event.description
-    ? e
-    : Object.freeze({ ...e, event: Object.freeze({ ...event, parties, description }) })
-}
+export const maskEnvelope = (e: Envelope): Envelope => maskRecord(e, 0) as Envelope
 
 const maskMessage = (message: unknown): unknown =>
   typeof message === "string"
@@ -170,9 +298,6 @@ export const maskingLogger = <O>(logger: Logger.Logger<unknown, O>): Logger.Logg
  * @category logging
  */
 export const maskLogs: Layer.Layer<never> = Logger.replace(Logger.defaultLogger, maskingLogger(Logger.defaultLogger))
-
-const isParty = (u: Record<string, unknown>): boolean =>
-  (u._tag === "Person" || u._tag === "Organisation") && typeof u.role === "string" && typeof u.name === "string"
 
 /**
  * Masks every party found anywhere in a value (a plugin query's answer): objects tagged `Person` or

@@ -107,7 +107,89 @@ describe("masking (脱敏)", () => {
     // case codes, division codes and timestamps are left alone
     const plain = "222403-2025-000017 222403100201 2025-03-03T09:00:00.000Z 0123456789abcdef"
     expect(Privacy.maskText(plain)).toBe(plain)
+    // numbers written against a word are masked; one hex letter before digits is part of an id, not a word
+    const againstWords: ReadonlyArray<readonly [string, string]> = [
+      ["ID220283199001011234", "ID220283********1234"],
+      ["tel13812345678", "tel138****5678"],
+      ["申请人phone13812345678，Fax04332512345", "申请人phone138****5678，Fax0433***2345"],
+      ["电话tel０４３３-２５１２３４５", "电话tel0433-***2345"]
+    ]
+    for (const [text, masked] of againstWords) expect(Privacy.maskText(text), text).toBe(masked)
+    // UUIDs whose groups read like a landline or a number, hashes, and ids are left alone, in a text too
+    const ids = [
+      "0193a0b2-0433-7123-8456-012345678901",
+      "a13812345678",
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+      "2025-03-03T09:00:00.135Z"
+    ]
+    for (const id of ids) expect(Privacy.maskText(id), id).toBe(id)
+    expect(Privacy.maskText(`案件 ${ids[0]} 申请人电话 ${FULL_PHONE}`)).toBe(
+      `案件 ${ids[0]} 申请人电话 ${MASKED_PHONE}`
+    )
   })
+
+  it.effect("numbers in every text of cases and events are masked: reasons, notes, answers, names", () =>
+    Effect.gen(function*() {
+      const { center } = yield* open()
+      const quoted = `申请人张三（身份证 ${FULL_ID}，电话 ${FULL_PHONE}）`
+      // identifiers are returned as given, even when they look like numbers
+      const caseId = "13912345678"
+      const r = yield* center.execute(registerInput({ caseId, commandId: "tel13912345678" }))
+      const s = yield* center.execute({
+        _tag: "IssueSupervision",
+        actor: admin,
+        caseId,
+        orderId: "ID220283199001011234",
+        level: "reminder",
+        dueAt: "2099-01-01T00:00:00+08:00",
+        note: `${quoted}多次来电`,
+        at: "2025-03-03T10:00:00+08:00"
+      })
+      const rejected = yield* center.execute({
+        _tag: "Reject",
+        actor: admin,
+        caseId,
+        reason: `${quoted}不属受理范围`,
+        redirectTo: `法院，联系 ${FULL_PHONE}`,
+        at: "2025-03-03T11:00:00+08:00"
+      })
+      const outputs = {
+        register: r,
+        supervise: s,
+        reject: rejected,
+        get: yield* center.get({ actor: viewer, caseId }),
+        getByCode: yield* center.getByCode({ actor: viewer, code: r.code }),
+        history: yield* center.history({ actor: viewer, caseId }),
+        asOf: yield* center.asOf({ actor: viewer, caseId, at: "2025-03-03T12:00:00+08:00" }),
+        list: yield* center.list({ actor: viewer })
+      }
+      for (const [name, output] of Object.entries(outputs)) {
+        const json = JSON.stringify(output)
+        expect(json, name).not.toContain(FULL_ID)
+        expect(json, name).not.toContain(FULL_PHONE)
+      }
+      const got = outputs.get
+      expect(got.rejection).toStrictEqual({
+        reason: "申请人张三（身份证 110105********002X，电话 138****5678）不属受理范围",
+        redirectTo: "法院，联系 138****5678"
+      })
+      expect(got.supervision[0]).toMatchObject({
+        orderId: "ID220283199001011234",
+        note: "申请人张三（身份证 110105********002X，电话 138****5678）多次来电"
+      })
+      expect(got.id).toBe(caseId)
+      expect(rejected.events[0]).toMatchObject({
+        caseId,
+        event: { _tag: "Rejected", redirectTo: "法院，联系 138****5678" }
+      })
+      expect(outputs.history.map((e) => e.commandId)[0]).toBe("tel13912345678")
+      expect(outputs.history.map((e) => e.event._tag)).toStrictEqual(["Registered", "SupervisionIssued", "Rejected"])
+      // in full, for an actor who may read personal data
+      const full = yield* center.get({ actor: admin, caseId, personalData: "full" })
+      expect(full.rejection?.reason).toContain(FULL_ID)
+      const fullHistory = yield* center.history({ actor: admin, caseId, personalData: "full" })
+      expect(JSON.stringify(fullHistory)).toContain(FULL_PHONE)
+    }))
 
   it.effect("every output of the centre is masked; the store keeps the full data", () =>
     Effect.gen(function*() {
