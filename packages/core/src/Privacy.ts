@@ -14,9 +14,13 @@
  *
  * @since 0.1.0
  */
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
 import type * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
 import { createHash, createHmac } from "node:crypto"
 import type { Case } from "./Case.js"
 import type { Envelope } from "./Event.js"
@@ -300,57 +304,105 @@ export const maskingLogger = <O>(logger: Logger.Logger<unknown, O>): Logger.Logg
 export const maskLogs: Layer.Layer<never> = Logger.replace(Logger.defaultLogger, maskingLogger(Logger.defaultLogger))
 
 /**
- * Masks every party found anywhere in a value (a plugin query's answer): objects tagged `Person` or
- * `Organisation` get {@link maskParty}; everything else is copied only where something changed.
- *
- * @since 0.1.0
- * @category masking
+ * Masks what a value holds, keeping its shape: parties with {@link maskParty} and, with `strings`, any string with
+ * {@link maskText}. It descends into plain objects and arrays, `Option`, `Either`, `Chunk`, `Map` and `Set`, and the
+ * structural objects of `Data` (`Data.struct`, `Data.Class`, `Data.TaggedClass`, `Schema.Class` instances), and
+ * copies only what changed (an `Option` stays an `Option`, a `Data.struct` keeps its prototype and so its
+ * equality). Instances of other classes are returned as they are.
  */
-export const maskDeep = (value: unknown, depth = 0): unknown => {
+const maskIn = (value: unknown, depth: number, strings: boolean): unknown => {
+  if (typeof value === "string") return strings ? maskText(value) : value
   if (typeof value !== "object" || value === null || depth > 64) return value
+  const next = depth + 1
   if (Array.isArray(value)) {
-    let changed = false
-    const out = value.map((v) => {
-      const m = maskDeep(v, depth + 1)
-      if (m !== v) changed = true
-      return m
-    })
-    return changed ? out : value
+    let out: Array<unknown> | undefined
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i]
+      const m = maskIn(v, next, strings)
+      if (m !== v) {
+        out ??= Array.from(value as ReadonlyArray<unknown>)
+        out[i] = m
+      }
+    }
+    if (out === undefined) return value
+    // a Data.array or Data.tuple keeps its structural prototype
+    const arrayProto: unknown = Object.getPrototypeOf(value)
+    if (arrayProto !== Array.prototype) Object.setPrototypeOf(out, arrayProto as object)
+    return out
   }
-  const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) return value
-  const record = value as Record<string, unknown>
-  if (isParty(record)) return maskParty(record as unknown as PartyRecord)
+  const proto: unknown = Object.getPrototypeOf(value)
+  if (proto === Object.prototype || proto === null) return maskFields(value as Record<string, unknown>, next, strings)
+  if (Option.isOption(value)) {
+    if (Option.isNone(value)) return value
+    const m = maskIn(value.value, next, strings)
+    return m === value.value ? value : Option.some(m)
+  }
+  if (Either.isEither(value)) {
+    const inner: unknown = Either.isRight(value) ? value.right : value.left
+    const m = maskIn(inner, next, strings)
+    return m === inner ? value : Either.isRight(value) ? Either.right(m) : Either.left(m)
+  }
+  if (Chunk.isChunk(value)) {
+    const items = Chunk.toReadonlyArray(value)
+    const m = maskIn(items, next, strings)
+    return m === items ? value : Chunk.unsafeFromArray(m as ReadonlyArray<unknown>)
+  }
+  if (value instanceof Map) {
+    let changed = false
+    const entries: Array<[unknown, unknown]> = []
+    for (const [k, v] of value) {
+      const mk = maskIn(k, next, strings)
+      const mv = maskIn(v, next, strings)
+      if (mk !== k || mv !== v) changed = true
+      entries.push([mk, mv])
+    }
+    return changed ? new Map(entries) : value
+  }
+  if (value instanceof Set) {
+    let changed = false
+    const items: Array<unknown> = []
+    for (const v of value) {
+      const m = maskIn(v, next, strings)
+      if (m !== v) changed = true
+      items.push(m)
+    }
+    return changed ? new Set(items) : value
+  }
+  if (Equal.isEqual(value)) {
+    // a structural object of Data: its own fields, on a copy with the same prototype
+    const record = value as unknown as Record<string, unknown>
+    const masked = maskFields(record, next, strings)
+    return masked === record ? value : Object.assign(Object.create(proto as object) as object, masked)
+  }
+  return value
+}
+
+/** A record's own fields (a party as a whole), copied where something changed. */
+const maskFields = (record: Record<string, unknown>, depth: number, strings: boolean): Record<string, unknown> => {
+  if (isParty(record)) return maskParty(record as unknown as PartyRecord) as unknown as Record<string, unknown>
   let out: Record<string, unknown> | undefined
   for (const k of Object.keys(record)) {
     const v = record[k]
-    const m = maskDeep(v, depth + 1)
+    const m = maskIn(v, depth, strings)
     if (m !== v) {
       out ??= { ...record }
       out[k] = m
     }
   }
-  return out ?? value
+  return out ?? record
 }
 
-const maskStrings = (value: unknown, depth: number): unknown => {
-  if (typeof value === "string") return maskText(value)
-  if (typeof value !== "object" || value === null || depth > 64) return value
-  const proto = Object.getPrototypeOf(value)
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value
-  const record = value as Record<string, unknown>
-  if (!Array.isArray(value) && isParty(record)) return maskParty(record as unknown as PartyRecord)
-  let out: Record<string, unknown> | Array<unknown> | undefined
-  for (const k of Object.keys(record)) {
-    const v = record[k]
-    const m = maskStrings(v, depth + 1)
-    if (m !== v) {
-      out ??= Array.isArray(value) ? value.slice() : { ...record }
-      ;(out as Record<string, unknown>)[k] = m
-    }
-  }
-  return out ?? value
-}
+/**
+ * Masks every party found anywhere in a value (a plugin query's answer): objects tagged `Person` or
+ * `Organisation` get {@link maskParty}. It looks into plain objects and arrays, `Option`, `Either`, `Chunk`, `Map`
+ * (keys and values) and `Set`, and `Data` structural objects (`Data.struct`, `Data.Class`, `Schema.Class`
+ * instances), and keeps their shapes: what changed is copied (an `Option` stays an `Option`, a `Data.struct` a
+ * `Data.struct`), the rest is returned as it is. Instances of other classes are not looked into: answer with data.
+ *
+ * @since 0.1.0
+ * @category masking
+ */
+export const maskDeep = (value: unknown, depth = 0): unknown => maskIn(value, depth, false)
 
 /**
  * Masks an error that is about to leave the centre (a plugin API's failure, say): ID and phone numbers in its
@@ -368,7 +420,7 @@ export const maskError = <E>(error: E): E => {
   for (const key of Reflect.ownKeys(descriptors)) {
     const d = descriptors[key as string]!
     if (!("value" in d)) continue
-    const m = maskStrings(d.value, 0)
+    const m = maskIn(d.value, 0, true)
     if (m !== d.value) {
       changed = true
       d.value = m

@@ -4,7 +4,11 @@
  * through the centre on both front doors.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -289,6 +293,81 @@ describe("masking (脱敏)", () => {
         expect(text).not.toContain(FULL_ID)
         expect(text).not.toContain(FULL_PHONE)
       }
+    }))
+})
+
+describe("masking of plugin query answers (maskDeep)", () => {
+  class Answer extends Data.Class<{ readonly applicant: unknown; readonly note: string }> {}
+  const lookup = Plugin.definePlugin({
+    id: "lookup",
+    version: "1",
+    api: (ctx) => {
+      const applicantOf = (input: { readonly actor: unknown; readonly caseId: string }) =>
+        Effect.map(ctx.load(input.caseId), (c) => c!.parties[0]!)
+      return {
+        option: (input: { readonly actor: unknown; readonly caseId: string }) =>
+          Effect.map(applicantOf(input), Option.some),
+        either: (input: { readonly actor: unknown; readonly caseId: string }) =>
+          Effect.map(applicantOf(input), (p) => Either.right({ p })),
+        struct: (input: { readonly actor: unknown; readonly caseId: string }) =>
+          Effect.map(applicantOf(input), (p) => Data.struct({ applicant: p, all: Data.array([p]) })),
+        dataClass: (input: { readonly actor: unknown; readonly caseId: string }) =>
+          Effect.map(applicantOf(input), (p) => new Answer({ applicant: Data.struct(p), note: FULL_PHONE })),
+        map: (input: { readonly actor: unknown; readonly caseId: string }) =>
+          Effect.map(applicantOf(input), (p) => new Map([["applicant", Option.some(p)]])),
+        set: (input: { readonly actor: unknown; readonly caseId: string }) =>
+          Effect.map(applicantOf(input), (p) => new Set([p])),
+        chunk: (input: { readonly actor: unknown; readonly caseId: string }) =>
+          Effect.map(applicantOf(input), (p) => Chunk.make({ p }, "x")),
+        nothing: (input: { readonly actor: unknown; readonly caseId: string }) =>
+          Effect.succeed(Data.struct({ caseId: input.caseId, none: Option.none<unknown>() }))
+      }
+    }
+  })
+  const masked = { name: applicant.name, idNumber: MASKED_ID, phone: MASKED_PHONE }
+
+  it.effect("parties inside Option, Either, Data structs and classes, Map, Set and Chunk are masked; shapes stay", () =>
+    Effect.gen(function*() {
+      const center = yield* Center.make({ config: countyConfig, plugins: [lookup] }).pipe(
+        Effect.provideService(CaseStore, yield* MemoryStore.make)
+      )
+      const { caseId } = yield* center.execute(registerInput())
+      const api = center.plugins.lookup
+      const input = { actor: viewer, caseId }
+      const option = yield* api.option(input)
+      expect(Option.isOption(option) && Option.getOrThrow(option)).toMatchObject(masked)
+      const either = yield* api.either(input)
+      expect(Either.isEither(either) && Either.getOrThrow(either).p).toMatchObject(masked)
+      const struct = yield* api.struct(input)
+      expect(struct.applicant).toMatchObject(masked)
+      expect(struct.all[0]).toMatchObject(masked)
+      // still structural: equal to a struct of the same masked values
+      expect(Equal.equals(struct, Data.struct({ applicant: struct.applicant, all: Data.array([struct.all[0]]) })))
+        .toBe(true)
+      const answer = yield* api.dataClass(input)
+      expect(answer).toBeInstanceOf(Answer)
+      expect(answer.applicant).toMatchObject(masked)
+      expect(Equal.isEqual(answer.applicant)).toBe(true)
+      expect(answer.note).toBe(FULL_PHONE) // plain strings of an answer are the plugin's business, as before
+      const map = yield* api.map(input)
+      expect(map).toBeInstanceOf(Map)
+      expect(Option.getOrThrow(map.get("applicant")!)).toMatchObject(masked)
+      const set = yield* api.set(input)
+      expect(set).toBeInstanceOf(Set)
+      expect([...set][0]).toMatchObject(masked)
+      const chunk = yield* api.chunk(input)
+      expect(Chunk.isChunk(chunk)).toBe(true)
+      expect(Chunk.toReadonlyArray(chunk)).toMatchObject([{ p: masked }, "x"])
+      for (const answer of [option, either, struct, map, set, chunk]) {
+        const text = JSON.stringify(answer, (_, v: unknown) => v instanceof Map || v instanceof Set ? [...v] : v)
+        expect(text).not.toContain(FULL_ID)
+        expect(text).not.toContain(FULL_PHONE)
+      }
+      // nothing to mask: the very same value
+      const nothing = yield* api.nothing(input)
+      expect(Privacy.maskDeep(nothing)).toBe(nothing)
+      const some = Option.some({ n: 1 })
+      expect(Privacy.maskDeep(some)).toBe(some)
     }))
 })
 
