@@ -47,7 +47,7 @@ import { makeHost } from "./internal/host.js"
 import { makeKeyedLock } from "./internal/keyedLock.js"
 import * as checkOptions from "./internal/options.js"
 import { decodeInput, invalidInput } from "./internal/parse.js"
-import { makeSealing } from "./internal/sealing.js"
+import { makeSealing, withoutKeys } from "./internal/sealing.js"
 import * as Lifecycle from "./Lifecycle.js"
 import * as Plugin from "./Plugin.js"
 import * as Policy from "./Policy.js"
@@ -367,7 +367,8 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
     if (badService !== undefined) return yield* Effect.fail(badService)
     const given = yield* CaseStore.CaseStore
     const sealing = options.encryption === undefined ? undefined : yield* makeSealing(given, options.encryption)
-    const store = sealing?.store ?? given
+    // without keys, sealed party data is a StoreError naming its key id, never ciphertext passed off as a party
+    const store = sealing?.store ?? withoutKeys(given)
     const ids = Option.getOrElse(
       yield* Effect.serviceOption(IdGenerator.IdGenerator),
       () => ({ next: Effect.sync(IdGenerator.makeUuidV7()) })

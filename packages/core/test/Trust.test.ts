@@ -443,6 +443,41 @@ describe("encryption of party data at rest (字段级加密)", () => {
       expect(broken).toMatchObject({ _tag: "StoreError", reason: expect.stringContaining("key k9") })
     }))
 
+  it.effect("without a key service, sealed parties are a StoreError naming the key id, never ciphertext", () =>
+    Effect.gen(function*() {
+      const raw = yield* MemoryStore.make
+      const sealing = yield* open({
+        encryption: Privacy.staticKeys({ current: "k1", keys: { k1: keys.k1 }, lookupKey: keys.lookup })
+      }, raw)
+      const a = yield* sealing.center.execute(registerInput())
+      // the same store, the key service forgotten in a deployment
+      const { center } = yield* open({}, raw)
+      const plain = yield* center.execute(registerInput({ caseId: "plain-1" }))
+      const noKey = { _tag: "StoreError", reason: expect.stringMatching(/sealed with key k1.*no key service/) }
+      const reads = {
+        getFull: center.get({ actor: admin, caseId: a.caseId, personalData: "full" }),
+        getMasked: center.get({ actor: viewer, caseId: a.caseId }),
+        getByCode: center.getByCode({ actor: viewer, code: a.code }),
+        history: center.history({ actor: admin, caseId: a.caseId }),
+        asOf: center.asOf({ actor: admin, caseId: a.caseId, at: "2025-03-04T00:00:00Z" }),
+        list: center.list({ actor: admin }),
+        command: center.execute({ _tag: "Accept", actor: admin, caseId: a.caseId, at: "2025-03-03T10:00:00+08:00" })
+      }
+      for (const [name, read] of Object.entries(reads)) {
+        const failure = yield* Effect.flip(read as Effect.Effect<unknown, unknown>)
+        expect(failure, name).toMatchObject(noKey)
+        expect(JSON.stringify(failure), name).not.toContain("\"data\"")
+      }
+      // the command was not written; cases without sealed parties read as before
+      expect(Option.getOrThrow(yield* raw.load(centre, a.caseId)).version).toBe(1)
+      expect((yield* center.get({ actor: admin, caseId: plain.caseId })).parties[0]).toMatchObject({
+        idNumber: MASKED_ID
+      })
+      expect((yield* center.history({ actor: admin, caseId: plain.caseId })).map((e) => e.event._tag)).toStrictEqual([
+        "Registered"
+      ])
+    }))
+
   it.effect("a sealed party moved to another case, or changed, does not decrypt: CorruptRecord", () =>
     Effect.gen(function*() {
       const encryption = Privacy.staticKeys({ current: "k1", keys: { k1: keys.k1 }, lookupKey: keys.lookup })

@@ -219,3 +219,70 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
     }
     return { store, lookupKey }
   })
+
+/**
+ * The store of a centre without a key service: reads pass through, except that a case or a `Registered` event
+ * holding a sealed party is a `StoreError` naming its key id (instead of ciphertext handed out as if it were the
+ * party). Checking costs a look at each party's `sealed` field; writes pass through unchanged.
+ * @internal
+ */
+export const withoutKeys = (inner: CaseStore): CaseStore => {
+  const sealedParty = (parties: ReadonlyArray<PartyRecord>): Sealed | undefined => {
+    for (const p of parties) if (p.sealed !== undefined) return p.sealed
+    return undefined
+  }
+  const noKey = (operation: string, caseId: string, sealed: Sealed) =>
+    new StoreError({
+      operation,
+      reason: `case ${caseId} holds party data sealed with key ${sealed.keyId}, but the centre has no key service ` +
+        `(give createCenter / Center.make the encryption option with that key)`
+    })
+  const checkCase = (operation: string, c: Case): Effect.Effect<Case, StoreError> => {
+    const s = sealedParty(c.parties)
+    return s === undefined ? Effect.succeed(c) : Effect.fail(noKey(operation, c.id, s))
+  }
+  const checkCases = (operation: string, cs: ReadonlyArray<Case>): Effect.Effect<ReadonlyArray<Case>, StoreError> => {
+    for (const c of cs) {
+      const s = sealedParty(c.parties)
+      if (s !== undefined) return Effect.fail(noKey(operation, c.id, s))
+    }
+    return Effect.succeed(cs)
+  }
+  const checkOption = (operation: string) => (o: Option.Option<Case>): Effect.Effect<Option.Option<Case>, StoreError> =>
+    Option.isNone(o) ? Effect.succeed(o) : Effect.as(checkCase(operation, o.value), o)
+  const checkEvents = (es: ReadonlyArray<Envelope>): Effect.Effect<ReadonlyArray<Envelope>, StoreError> => {
+    for (const e of es) {
+      if (e.event._tag !== "Registered") continue
+      const s = sealedParty(e.event.parties)
+      if (s !== undefined) return Effect.fail(noKey("readEvents", e.caseId, s))
+    }
+    return Effect.succeed(es)
+  }
+  // every member named, as in makeSealing: a member added to the port must be decided on here
+  const store: { readonly [K in keyof Required<CaseStore>]: CaseStore[K] } = {
+    capabilities: inner.capabilities,
+    findCommand: inner.findCommand,
+    nextSequence: inner.nextSequence,
+    aggregate: inner.aggregate,
+    registerCentre: inner.registerCentre,
+    readState: inner.readState,
+    writeState: inner.writeState,
+    scanState: inner.scanState,
+    pluginMigrations: inner.pluginMigrations,
+    recordPluginMigration: inner.recordPluginMigration,
+    verify: inner.verify,
+    withTransaction: inner.withTransaction,
+    append: inner.append,
+    appendBatch: inner.appendBatch,
+    redact: inner.redact,
+    load: (centre, caseId) => Effect.flatMap(inner.load(centre, caseId), checkOption("load")),
+    loadByCode: (centre, code) => Effect.flatMap(inner.loadByCode(centre, code), checkOption("loadByCode")),
+    loadMany: inner.loadMany === undefined ?
+      undefined :
+      (centre, caseIds) => Effect.flatMap(inner.loadMany!(centre, caseIds), (cs) => checkCases("loadMany", cs)),
+    readEvents: (centre, caseId, range) => Effect.flatMap(inner.readEvents(centre, caseId, range), checkEvents),
+    list: (centre, request) =>
+      Effect.flatMap(inner.list(centre, request), (r) => Effect.as(checkCases("list", r.items), r))
+  }
+  return store
+}
