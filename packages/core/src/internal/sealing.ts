@@ -171,24 +171,11 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
         events: req.events === undefined ? Effect.succeed(undefined) : Effect.forEach(req.events, sealEnvelope)
       }).pipe(Effect.map((sealed): RedactRequest => ({ ...req, ...sealed })))
 
-    // Every member of the port is named here, none spread from `inner`: a member added to `CaseStore` fails to
-    // compile until it is either unsealed or passed through on purpose (a spread once passed `loadMany`'s sealed
-    // snapshots through to the centre)
+    // Every member of the port is named, here or in `notCaseContent`, none spread from `inner`: a member added to
+    // `CaseStore` fails to compile until it is either unsealed or passed through on purpose (a spread once passed
+    // `loadMany`'s sealed snapshots through to the centre)
     const store: { readonly [K in keyof Required<CaseStore>]: CaseStore[K] } = {
-      // passed through: not case content (plugins keep their own state, and hash any identity they index)
-      capabilities: inner.capabilities,
-      findCommand: inner.findCommand,
-      nextSequence: inner.nextSequence,
-      aggregate: inner.aggregate,
-      registerCentre: inner.registerCentre,
-      readState: inner.readState,
-      writeState: inner.writeState,
-      scanState: inner.scanState,
-      pluginMigrations: inner.pluginMigrations,
-      recordPluginMigration: inner.recordPluginMigration,
-      // hashes are over the sealed form, as stored
-      verify: inner.verify,
-      withTransaction: inner.withTransaction,
+      ...notCaseContent(inner),
       // every way of reading or writing a case unseals or seals it
       load: (centre, caseId) =>
         Effect.flatMap(
@@ -220,6 +207,39 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
     return { store, lookupKey }
   })
 
+/** The members of a store that hold no case content, which both wrappers pass through as they are. */
+type NotCaseContent =
+  | "capabilities"
+  | "findCommand"
+  | "nextSequence"
+  | "aggregate"
+  | "registerCentre"
+  | "readState"
+  | "writeState"
+  | "scanState"
+  | "pluginMigrations"
+  | "recordPluginMigration"
+  | "verify"
+  | "withTransaction"
+
+// named one by one, none spread from `inner`: a member added to the port is decided on in each wrapper
+const notCaseContent = (inner: CaseStore): { readonly [K in NotCaseContent]: CaseStore[K] } => ({
+  // not case content (plugins keep their own state, and hash any identity they index)
+  capabilities: inner.capabilities,
+  findCommand: inner.findCommand,
+  nextSequence: inner.nextSequence,
+  aggregate: inner.aggregate,
+  registerCentre: inner.registerCentre,
+  readState: inner.readState,
+  writeState: inner.writeState,
+  scanState: inner.scanState,
+  pluginMigrations: inner.pluginMigrations,
+  recordPluginMigration: inner.recordPluginMigration,
+  // hashes are over the sealed form, as stored
+  verify: inner.verify,
+  withTransaction: inner.withTransaction
+})
+
 /**
  * The store of a centre without a key service: reads pass through, except that a case or a `Registered` event
  * holding a sealed party is a `StoreError` naming its key id (instead of ciphertext handed out as if it were the
@@ -237,10 +257,6 @@ export const withoutKeys = (inner: CaseStore): CaseStore => {
       reason: `case ${caseId} holds party data sealed with key ${sealed.keyId}, but the centre has no key service ` +
         `(give createCenter / Center.make the encryption option with that key)`
     })
-  const checkCase = (operation: string, c: Case): Effect.Effect<Case, StoreError> => {
-    const s = sealedParty(c.parties)
-    return s === undefined ? Effect.succeed(c) : Effect.fail(noKey(operation, c.id, s))
-  }
   const checkCases = (operation: string, cs: ReadonlyArray<Case>): Effect.Effect<ReadonlyArray<Case>, StoreError> => {
     for (const c of cs) {
       const s = sealedParty(c.parties)
@@ -249,7 +265,7 @@ export const withoutKeys = (inner: CaseStore): CaseStore => {
     return Effect.succeed(cs)
   }
   const checkOption = (operation: string) => (o: Option.Option<Case>): Effect.Effect<Option.Option<Case>, StoreError> =>
-    Option.isNone(o) ? Effect.succeed(o) : Effect.as(checkCase(operation, o.value), o)
+    Option.isNone(o) ? Effect.succeed(o) : Effect.as(checkCases(operation, [o.value]), o)
   const checkEvents = (es: ReadonlyArray<Envelope>): Effect.Effect<ReadonlyArray<Envelope>, StoreError> => {
     for (const e of es) {
       if (e.event._tag !== "Registered") continue
@@ -260,18 +276,7 @@ export const withoutKeys = (inner: CaseStore): CaseStore => {
   }
   // every member named, as in makeSealing: a member added to the port must be decided on here
   const store: { readonly [K in keyof Required<CaseStore>]: CaseStore[K] } = {
-    capabilities: inner.capabilities,
-    findCommand: inner.findCommand,
-    nextSequence: inner.nextSequence,
-    aggregate: inner.aggregate,
-    registerCentre: inner.registerCentre,
-    readState: inner.readState,
-    writeState: inner.writeState,
-    scanState: inner.scanState,
-    pluginMigrations: inner.pluginMigrations,
-    recordPluginMigration: inner.recordPluginMigration,
-    verify: inner.verify,
-    withTransaction: inner.withTransaction,
+    ...notCaseContent(inner),
     append: inner.append,
     appendBatch: inner.appendBatch,
     redact: inner.redact,
