@@ -54,6 +54,17 @@ const build = (options: SqliteStore.Options) =>
     sql: Context.get(context, SqlClient.SqlClient)
   }))
 
+/** A fresh SQLite file in a temporary directory, migrated by the current SDK and holding one registered case. */
+const fileWithOneCase = (name: string) =>
+  Effect.gen(function*() {
+    const filename = join(yield* tempDir, name)
+    const caseId = yield* Effect.scoped(Effect.gen(function*() {
+      const { center } = yield* open({ filename })
+      return (yield* center.execute(registerInput())).caseId
+    }))
+    return { caseId, filename }
+  })
+
 describe("SQLite: migrations and settings", () => {
   it.live("three processes opening a fresh file at once all succeed; each migration is applied once", () =>
     Effect.scoped(Effect.gen(function*() {
@@ -150,12 +161,7 @@ describe("SQLite: migrations and settings", () => {
 
   it.live("an older file (without the last migration) is upgraded, its data kept", () =>
     Effect.scoped(Effect.gen(function*() {
-      const dir = yield* tempDir
-      const filename = join(dir, "older.db")
-      const caseId = yield* Effect.scoped(Effect.gen(function*() {
-        const { center } = yield* open({ filename })
-        return (yield* center.execute(registerInput())).caseId
-      }))
+      const { caseId, filename } = yield* fileWithOneCase("older.db")
       // as a version of the SDK from before the last migration left it
       withDatabase(filename, (db) => {
         for (const table of createdBy(last)) db.exec(`DROP TABLE ${table}`)
@@ -191,12 +197,7 @@ describe("SQLite: migrations and settings", () => {
 
   it.live("a file migrated by a newer SDK is refused: the layer, migrate and every query fail, nothing is written", () =>
     Effect.scoped(Effect.gen(function*() {
-      const dir = yield* tempDir
-      const filename = join(dir, "newer.db")
-      const caseId = yield* Effect.scoped(Effect.gen(function*() {
-        const { center } = yield* open({ filename })
-        return (yield* center.execute(registerInput())).caseId
-      }))
+      const { caseId, filename } = yield* fileWithOneCase("newer.db")
       // as a later version of the SDK leaves it: one more migration recorded
       const newer = last.id + 1
       withDatabase(filename, (db) => {
