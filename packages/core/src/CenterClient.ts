@@ -17,6 +17,7 @@
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -79,6 +80,11 @@ export interface CreateCenterOptions<P extends ReadonlyArray<Plugin.Any> = []> {
   readonly store?: StoreLayer | undefined
   /** The working-day calendar; China's official calendar by default. */
   readonly calendar?: Calendar | undefined
+  /**
+   * The centre's clock, for tests and simulations: a function giving the current time. The system clock by
+   * default. The centre stamps every event with it and judges every deadline and window by it.
+   */
+  readonly clock?: (() => Date | number) | undefined
   /** The access policy; the default policy by default. */
   readonly policy?: PolicyModule.Policy | undefined
   /** Retries after a version conflict (default 8). */
@@ -127,11 +133,16 @@ export interface CenterClient<P extends ReadonlyArray<Plugin.Any> = []> extends 
   readonly asOf: (query: Query.AsOfQuery, options?: CallOptions) => Promise<Case>
   readonly list: (query: Query.ListQuery, options?: CallOptions) => Promise<Center.Page>
   readonly aggregate: (query: Query.AggregateQuery, options?: CallOptions) => Promise<ReadonlyArray<AggregateRow>>
-  readonly enabledCommands: (query: Query.GetQuery, options?: CallOptions) => Promise<ReadonlyArray<CommandName>>
+  readonly enabledCommands: (query: Query.EnabledCommandsQuery, options?: CallOptions) => Promise<ReadonlyArray<CommandName>>
   /** Checks the audit trail of one case or of the whole centre (see `Center.verify`). */
   readonly verify: (query: Query.VerifyQuery, options?: CallOptions) => Promise<AuditTrail.VerifyReport>
   /** Anonymises or purges archived cases past the retention age (see `Center.applyRetention`). */
   readonly applyRetention: (query: Query.RetentionQuery, options?: CallOptions) => Promise<Center.RetentionResult>
+  /** Counts again the deadlines counted on a predicted calendar (see `Center.recomputeDeadlines`). */
+  readonly recomputeDeadlines: (
+    query: Query.RecomputeQuery,
+    options?: CallOptions
+  ) => Promise<Center.RecomputeResult>
   /** Bulk import of historical cases (see `Center.importCases`). */
   readonly importCases: (input: Center.ImportInput, options?: CallOptions) => Promise<Center.ImportResult>
   readonly labels: (locale?: Locale) => Readonly<Record<string, string>>
@@ -162,6 +173,28 @@ const describe = (u: unknown): string => {
   }
 }
 
+/**
+ * A clock reading the time from a function (epoch milliseconds or a Date); sleeping is the system clock's. A
+ * function that throws or gives no valid time is a defect, reported as such.
+ */
+const functionClock = (now: () => Date | number): Clock.Clock => {
+  const system = Clock.make()
+  const millis = (): number => {
+    const t = now()
+    const ms = typeof t === "number" ? t : t instanceof Date ? t.getTime() : Number.NaN
+    if (!Number.isFinite(ms)) throw new TypeError(`the clock option gave ${String(t)}, not a time`)
+    return Math.floor(ms)
+  }
+  return {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: millis,
+    unsafeCurrentTimeNanos: () => BigInt(millis()) * 1_000_000n,
+    currentTimeMillis: Effect.sync(millis),
+    currentTimeNanos: Effect.sync(() => BigInt(millis()) * 1_000_000n),
+    sleep: (duration) => system.sleep(duration)
+  }
+}
+
 const isLayer = (u: unknown): u is StoreLayer => Layer.isLayer(u)
 
 const hasTag = (u: unknown): boolean =>
@@ -174,6 +207,7 @@ const createOptions = [
   "pluginTimeout",
   "store",
   "calendar",
+  "clock",
   "policy",
   "retries",
   "encryption",
@@ -201,7 +235,10 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     ((options.calendar as unknown) === null
       ? invalidConfig("calendar", "a Calendar (or no calendar option)")
       : undefined) ??
-    ((options.policy as unknown) === null ? invalidConfig("policy", "a Policy (or no policy option)") : undefined)
+    ((options.policy as unknown) === null ? invalidConfig("policy", "a Policy (or no policy option)") : undefined) ??
+    (options.clock !== undefined && typeof options.clock !== "function"
+      ? invalidConfig("clock", "a function returning the current time (a Date or epoch milliseconds)")
+      : undefined)
   if (bad !== undefined) throw bad
   const services = Layer.mergeAll(
     CalendarModule.layer(options.calendar ?? CalendarModule.china),
@@ -218,7 +255,8 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
   }).pipe(
     Layer.provide(Layer.merge(options.store ?? MemoryStore.layer, services)),
     // logs leave the process: personal numbers in them are masked
-    Layer.provideMerge(Privacy.maskLogs)
+    Layer.provideMerge(Privacy.maskLogs),
+    Layer.provideMerge(options.clock === undefined ? Layer.empty : Layer.setClock(functionClock(options.clock)))
   )
   const runtime = ManagedRuntime.make(layer)
   const centerExit = await runtime.runPromiseExit(Center.Center)
@@ -313,6 +351,7 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     enabledCommands: (q, o) => run("enabledCommands", () => center.enabledCommands(q), o),
     verify: (q, o) => run("verify", () => center.verify(q), o),
     applyRetention: (q, o) => run("applyRetention", () => center.applyRetention(q), o),
+    recomputeDeadlines: (q, o) => run("recomputeDeadlines", () => center.recomputeDeadlines(q), o),
     importCases: (input, o) => run("importCases", () => center.importCases(input), o),
     labels: (locale) => center.labels(locale),
     dispose: () => {

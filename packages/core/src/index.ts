@@ -131,6 +131,11 @@ export * as Privacy from "./Privacy.js"
 export * as Query from "./Query.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as SimulatedClock from "./SimulatedClock.js"
+
+/**
  * @since 0.1.0
  */
 export * as Summary from "./Summary.js"
