@@ -24,8 +24,8 @@ import type { AggregateRow, Column, Condition, Keyset } from "./CaseStore.js"
 import * as CaseStore from "./CaseStore.js"
 import type { DuplicateCommand } from "./CaseStore.js"
 import * as CenterConfig from "./CenterConfig.js"
-import * as Deadline from "./Deadline.js"
 import { Command, type CommandName } from "./Command.js"
+import * as Deadline from "./Deadline.js"
 import type { InvalidConfig } from "./Errors.js"
 import {
   type CalendarYearNotCovered,
@@ -1132,7 +1132,10 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
     const recomputeDeadlines = (input: Query.RecomputeQuery): Effect.Effect<RecomputeResult, ExecuteError> =>
       Effect.gen(function*() {
         const q = yield* fromEither(decodeRecompute(input))
-        yield* forbidden(policy.authorizeCommand(config, q.actor, "RecomputeCaseDeadlines", undefined, undefined), undefined)
+        yield* forbidden(
+          policy.authorizeCommand(config, q.actor, "RecomputeCaseDeadlines", undefined, undefined),
+          undefined
+        )
         yield* atRoot(q.actor, "recomputeDeadlines")
         const limit = q.limit ?? Number.MAX_SAFE_INTEGER
         const recomputed: Array<RecomputeResult["recomputed"][number]> = []
@@ -1142,7 +1145,11 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           const page = yield* store.list(centre, { where: runningStates, limit: 500, order: "asc", after })
           after = page.next
           for (const c of page.items) {
-            if (!runningDeadlines(c).some(([, d]) => Deadline.basisOf(d) === "predicted")) continue
+            if (
+              !runningDeadlines(c).some(([, d]) =>
+                Deadline.basisOf(d) === "predicted"
+              )
+            ) continue
             if (recomputedChanges(config, c).length === 0 || recomputed.length >= limit) {
               unchanged++
               continue
@@ -1268,8 +1275,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             "history",
             [q.caseId],
             events,
-            (es) =>
-              es.map(Privacy.maskEnvelope)
+            (es) => es.map(Privacy.maskEnvelope)
           )
         }),
       asOf: (input) =>

@@ -133,7 +133,10 @@ export interface CenterClient<P extends ReadonlyArray<Plugin.Any> = []> extends 
   readonly asOf: (query: Query.AsOfQuery, options?: CallOptions) => Promise<Case>
   readonly list: (query: Query.ListQuery, options?: CallOptions) => Promise<Center.Page>
   readonly aggregate: (query: Query.AggregateQuery, options?: CallOptions) => Promise<ReadonlyArray<AggregateRow>>
-  readonly enabledCommands: (query: Query.EnabledCommandsQuery, options?: CallOptions) => Promise<ReadonlyArray<CommandName>>
+  readonly enabledCommands: (
+    query: Query.EnabledCommandsQuery,
+    options?: CallOptions
+  ) => Promise<ReadonlyArray<CommandName>>
   /** Checks the audit trail of one case or of the whole centre (see `Center.verify`). */
   readonly verify: (query: Query.VerifyQuery, options?: CallOptions) => Promise<AuditTrail.VerifyReport>
   /** Anonymises or purges archived cases past the retention age (see `Center.applyRetention`). */

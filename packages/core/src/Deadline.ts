@@ -289,8 +289,10 @@ export const dueAfter = (
   from: string,
   duration: Duration
 ): Either.Either<string, CalendarYearNotCovered> =>
-  Either.map(dueDay(calendar, utcOffsetMinutes, from, duration), (d) =>
-    typeof d === "string" ? d : endOfDay(d, utcOffsetMinutes))
+  Either.map(
+    dueDay(calendar, utcOffsetMinutes, from, duration),
+    (d) => typeof d === "string" ? d : endOfDay(d, utcOffsetMinutes)
+  )
 
 /** The due day (days since 1970-01-01), or the exact instant for hours. */
 const dueDay = (
@@ -344,21 +346,24 @@ export const dueWithBasis = (
   from: string,
   duration: Duration
 ): Either.Either<Due, CalendarYearNotCovered> =>
-  Either.flatMap(dueDay(calendar, utcOffsetMinutes, from, duration), (due): Either.Either<Due, CalendarYearNotCovered> => {
-    if (typeof due === "string") return Either.right({ dueAt: due, basis: "official" })
-    const dueAt = endOfDay(due, utcOffsetMinutes)
-    let basis: Basis = "official"
-    for (let d = dayNumberOf(from, utcOffsetMinutes) + 1; d <= due && basis === "official"; d++) {
-      basis = basisOfDay(calendar, d)
+  Either.flatMap(
+    dueDay(calendar, utcOffsetMinutes, from, duration),
+    (due): Either.Either<Due, CalendarYearNotCovered> => {
+      if (typeof due === "string") return Either.right({ dueAt: due, basis: "official" })
+      const dueAt = endOfDay(due, utcOffsetMinutes)
+      let basis: Basis = "official"
+      for (let d = dayNumberOf(from, utcOffsetMinutes) + 1; d <= due && basis === "official"; d++) {
+        basis = basisOfDay(calendar, d)
+      }
+      const latest = (calendar as Partial<Calendar>).latest
+      if (basis === "official" || latest === undefined) return Either.right({ dueAt, basis })
+      const latestDays: Days = { id: calendar.id, years: calendar.years, isWorkingDayNumber: latest.isWorkingDayNumber }
+      return Either.map(dueDay(latestDays, utcOffsetMinutes, from, duration), (l) => {
+        const latestDueAt = typeof l === "string" ? l : endOfDay(l, utcOffsetMinutes)
+        return { dueAt, basis, latestDueAt: latestDueAt > dueAt ? latestDueAt : dueAt }
+      })
     }
-    const latest = (calendar as Partial<Calendar>).latest
-    if (basis === "official" || latest === undefined) return Either.right({ dueAt, basis })
-    const latestDays: Days = { id: calendar.id, years: calendar.years, isWorkingDayNumber: latest.isWorkingDayNumber }
-    return Either.map(dueDay(latestDays, utcOffsetMinutes, from, duration), (l) => {
-      const latestDueAt = typeof l === "string" ? l : endOfDay(l, utcOffsetMinutes)
-      return { dueAt, basis, latestDueAt: latestDueAt > dueAt ? latestDueAt : dueAt }
-    })
-  })
+  )
 
 /**
  * What a deadline rests on: `official` when it does not say (recorded before calendars had tiers).

@@ -958,13 +958,15 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
       const [first, ...rest] = recomputedChanges(config, s)
       // the guard deadlinesMoved has refused a case where nothing moves
       return first === undefined
-        ? Either.left(new GuardFailed({
-          caseId: s.id,
-          state: s.status,
-          command: c._tag,
-          guard: "deadlinesMoved",
-          reason: "no running deadline moves on the calendar as it now is"
-        }))
+        ? Either.left(
+          new GuardFailed({
+            caseId: s.id,
+            state: s.status,
+            command: c._tag,
+            guard: "deadlinesMoved",
+            reason: "no running deadline moves on the calendar as it now is"
+          })
+        )
         : ok({ _tag: "DeadlinesRecomputed", calendar: config.calendar.id, changes: [first, ...rest] })
     }
     case "IssueSupervision":

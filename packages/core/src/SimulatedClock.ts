@@ -13,7 +13,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Center from "./Center.js"
-import type { CenterClient } from "./CenterClient.js"
+import { type CenterClient, createCenter, type CreateCenterOptions } from "./CenterClient.js"
 import type * as Plugin from "./Plugin.js"
 
 /**
@@ -132,12 +132,13 @@ export const follow = <P extends ReadonlyArray<Plugin.Any>>(
  * @since 0.2.0
  * @category combinators
  */
-export const followLayer = (start: string | number | Date) =>
-<ROut, E, R>(layer: Layer.Layer<ROut | Center.Center, E, R>): Layer.Layer<ROut | Center.Center, E, R> =>
-  Layer.map(layer, (ctx) => {
-    const center = Context.get(ctx as Context.Context<Center.Center>, Center.Center)
-    return Context.add(ctx, Center.Center, follow(center, make(start)))
-  })
+export const followLayer =
+  (start: string | number | Date) =>
+  <ROut, E, R>(layer: Layer.Layer<ROut | Center.Center, E, R>): Layer.Layer<ROut | Center.Center, E, R> =>
+    Layer.map(layer, (ctx) => {
+      const center = Context.get(ctx as Context.Context<Center.Center>, Center.Center)
+      return Context.add(ctx, Center.Center, follow(center, make(start)))
+    })
 
 /**
  * The Promise client with each command carrying `at` moving the clock to it first. The client must have been made
@@ -161,3 +162,29 @@ export const followClient = <P extends ReadonlyArray<Plugin.Any>>(
   }
   return wrapped as unknown as CenterClient<P>
 }
+
+/**
+ * `createCenter` on a new simulated clock standing at `start` that {@link followClient follows} each command's
+ * `at`: for replaying a dated scenario through the Promise API.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const createFollowingCenter = async <const P extends ReadonlyArray<Plugin.Any> = []>(
+  options: CreateCenterOptions<P>,
+  start: string | number | Date
+): Promise<CenterClient<P>> => {
+  const clock = make(start)
+  return followClient(await createCenter({ ...options, clock: clock.now }), clock)
+}
+
+/**
+ * `Center.make` on a new simulated clock standing at `start` that {@link follow follows} each command's `at`.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeFollowing = <const P extends ReadonlyArray<Plugin.Any> = []>(
+  options: Center.Options<P>,
+  start: string | number | Date
+) => Effect.map(Center.make(options), (center) => follow(center, make(start)))

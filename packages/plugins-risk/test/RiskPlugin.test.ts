@@ -1,5 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
-import { CaseStore, Center, createCenter, Examples, MemoryStore, type Plugin } from "@fengqiao/core"
+import {
+  CaseStore,
+  type Center,
+  type createCenter,
+  Examples,
+  MemoryStore,
+  type Plugin,
+  SimulatedClock
+} from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
@@ -8,12 +16,17 @@ import * as Presets from "../src/Presets.js"
 import { type RiskOptions, riskPlugin } from "../src/RiskPlugin.js"
 import { registration } from "./fixtures.js"
 
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
+const scenarioCenter: typeof createCenter = (options) =>
+  SimulatedClock.createFollowingCenter(options, "2025-01-01T00:00:00Z")
+
 const { admin, applicant, countyConfig } = Examples
 
 const centerWith = (options: RiskOptions = {}, extra: ReadonlyArray<Plugin.Any> = []) =>
   Effect.gen(function*() {
     const store = yield* MemoryStore.make
-    return yield* Center.make({ config: countyConfig, plugins: [riskPlugin(options), ...extra] }).pipe(
+    return yield* scenarioMake({ config: countyConfig, plugins: [riskPlugin(options), ...extra] }).pipe(
       Effect.provideService(CaseStore.CaseStore, store)
     )
   })
@@ -509,7 +522,7 @@ describe("the risk plugin", () => {
       ]
       for (const [grade, hook, reason] of cases) {
         const store = yield* MemoryStore.make
-        const center = yield* Center.make({ config: countyConfig, plugins: [riskPlugin(), giving(grade)] }).pipe(
+        const center = yield* scenarioMake({ config: countyConfig, plugins: [riskPlugin(), giving(grade)] }).pipe(
           Effect.provideService(CaseStore.CaseStore, store)
         )
         const r = yield* Effect.either(register(center, { caseId: "odd-grade" }))
@@ -569,7 +582,7 @@ describe("the risk plugin", () => {
     }))
 
   it("a higher level is never due later than a lower one: red (2 hours) raised at 23:30 is due with orange's day", async () => {
-    const center = await createCenter({
+    const center = await scenarioCenter({
       config: { ...countyConfig, riskLevels: Presets.fourColour.levels },
       plugins: [riskPlugin({ preset: "fourColour" })]
     })
@@ -600,7 +613,7 @@ describe("the risk plugin", () => {
   })
 
   it("works through the Promise API with another preset, and the centre takes the preset's levels", async () => {
-    const center = await createCenter({
+    const center = await scenarioCenter({
       config: { ...countyConfig, riskLevels: Presets.highMediumLow.levels },
       plugins: [riskPlugin({ preset: "highMediumLow" })]
     })
