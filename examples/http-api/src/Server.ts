@@ -13,7 +13,15 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { type Actor, type Case, Center, type CenterClient, type CenterConfig, Errors, MemoryStore } from "@fengqiao/core"
+import {
+  type Actor,
+  type Case,
+  Center,
+  type CenterClient,
+  type CenterConfig,
+  Errors,
+  MemoryStore
+} from "@fengqiao/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -161,11 +169,18 @@ export const CasesLive: Layer.Layer<HttpApiGroup.ApiGroup<"fengqiao", "cases">, 
               ...(p.cursor !== undefined ? { cursor: p.cursor } : {}),
               ...(p.order !== undefined ? { order: p.order } : {})
             })))
-        .handle("get", ({ path }) => Effect.flatMap(CurrentActor, (actor) => center.get({ actor, caseId: path.caseId })))
-        .handle("history", ({ path }) =>
-          Effect.flatMap(CurrentActor, (actor) => center.history({ actor, caseId: path.caseId })))
-        .handle("enabledCommands", ({ path }) =>
-          Effect.flatMap(CurrentActor, (actor) => center.enabledCommands({ actor, caseId: path.caseId })))
+        .handle(
+          "get",
+          ({ path }) => Effect.flatMap(CurrentActor, (actor) => center.get({ actor, caseId: path.caseId }))
+        )
+        .handle(
+          "history",
+          ({ path }) => Effect.flatMap(CurrentActor, (actor) => center.history({ actor, caseId: path.caseId }))
+        )
+        .handle(
+          "enabledCommands",
+          ({ path }) => Effect.flatMap(CurrentActor, (actor) => center.enabledCommands({ actor, caseId: path.caseId }))
+        )
     })).pipe(Layer.provide([ActorAuthLive, JsonBodyLive]))
 
 /**
@@ -203,11 +218,17 @@ const routes: ReadonlyArray<{ readonly method: string; readonly pattern: RegExp 
   )
 ].map(({ method, path }) => ({
   method,
-  pattern: new RegExp(`^${path.split("/").map((s) => s.startsWith(":") ? "[^/]+" : s.replace(/\./g, "\\.")).join("/")}$`)
+  pattern: new RegExp(
+    `^${path.split("/").map((s) => s.startsWith(":") ? "[^/]+" : s.replace(/\./g, "\\.")).join("/")}$`
+  )
 }))
 
-const errorResponse = <A, I>(schema: Schema.Schema<A, I>, error: A, status: number, headers: Record<string, string> = {}) =>
-  HttpServerResponse.unsafeJson(Schema.encodeSync(schema)(error), { status, headers })
+const errorResponse = <A, I>(
+  schema: Schema.Schema<A, I>,
+  error: A,
+  status: number,
+  headers: Record<string, string> = {}
+) => HttpServerResponse.unsafeJson(Schema.encodeSync(schema)(error), { status, headers })
 
 /**
  * The API-level HTTP middleware (`HttpApiBuilder.middleware`): the body-size limit, and JSON bodies in the same
