@@ -1,5 +1,6 @@
 import SwaggerParser from "@apidevtools/swagger-parser"
 import { Examples } from "@fengqiao/core"
+import * as http from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { listen, maxBodyBytes, type Running } from "../src/Server.js"
 
@@ -262,6 +263,31 @@ describe("errors keep their _tag and name what is wrong", () => {
     const r = await call("POST", "/cases", intake, { ...registration, description: "x".repeat(maxBodyBytes) })
     expect(r.status).toBe(413)
     expect(r.body).toEqual({ _tag: "PayloadTooLarge", maxBytes: maxBodyBytes })
+    expect((await call("GET", "/openapi.json", {})).status).toBe(200)
+  })
+
+  it("cuts off a chunked body (no content-length) at the limit, and the service keeps serving", async () => {
+    const url = new URL(service.url)
+    const send = (body: string) =>
+      new Promise<string>((resolve) => {
+        const req = http.request({
+          host: url.hostname,
+          port: url.port,
+          path: "/cases",
+          method: "POST",
+          headers: { ...intake, "content-type": "application/json" }
+        }, (res) => {
+          res.resume()
+          res.on("end", () => resolve(String(res.statusCode)))
+        })
+        req.on("error", (error) => resolve(`error: ${error.message}`))
+        // several writes without a length: node sends them chunked
+        for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.slice(i, i + 64 * 1024))
+        req.end()
+      })
+    expect(await send(JSON.stringify(registration))).toBe("201")
+    // over the limit: the read stops there and the connection is closed without an answer
+    expect(await send(JSON.stringify({ ...registration, description: "x".repeat(maxBodyBytes) }))).toMatch(/^error/)
     expect((await call("GET", "/openapi.json", {})).status).toBe(200)
   })
 })
