@@ -148,7 +148,8 @@ export type RiskOptions = typeof RiskConfig.Encoded
  */
 export class InvalidGrade extends Schema.TaggedError<InvalidGrade>("@fengqiao/plugins-risk/InvalidGrade")(
   "InvalidGrade",
-  { grader: Schema.String, field: Schema.String, expected: Schema.String }
+  { grader: Schema.String, field: Schema.String, expected: Schema.String },
+  { identifier: "InvalidGrade" }
 ) {
   /**
    * @since 0.1.0
