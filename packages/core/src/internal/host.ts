@@ -57,8 +57,7 @@ const manualLevelFactor = "manualLevel"
  * grader has the same id (a plugin made with `defineRiskGrader`: `night-visits`, not `night-visits/night-visits`).
  * @internal
  */
-export const graderId = (plugin: string, grader: string): string =>
-  grader === plugin ? plugin : `${plugin}/${grader}`
+export const graderId = (plugin: string, grader: string): string => grader === plugin ? plugin : `${plugin}/${grader}`
 
 /** @internal */
 export const makeHost = (o: HostOptions) => {
