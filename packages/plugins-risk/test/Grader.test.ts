@@ -1,0 +1,71 @@
+import { describe, expect, it } from "@effect/vitest"
+import { CaseStore, Center, Examples, MemoryStore } from "@fengqiao/core"
+import * as Effect from "effect/Effect"
+import { defineRiskGrader } from "../src/Grader.js"
+import { riskPlugin } from "../src/RiskPlugin.js"
+import { bigMoneyCrowd } from "./bigMoneyCrowd.js"
+import { registration } from "./fixtures.js"
+
+const centre = Effect.gen(function*() {
+  const store = yield* MemoryStore.make
+  // as in the guide: the grades add up, each weighted by its grader's id
+  const risk = riskPlugin({ combine: { weighted: { rules: 1, "big-money-crowd": 1 } } })
+  return yield* Center.make({ config: Examples.countyConfig, plugins: [risk, bigMoneyCrowd] }).pipe(
+    Effect.provideService(CaseStore.CaseStore, store)
+  )
+})
+
+/** Wage arrears (欠薪) of a crowd of workers: two parties (the workers' representative and the company). */
+const wageArrears = (amountAtStake: number, headcount: number) =>
+  registration({
+    category: "labourWages",
+    parties: [
+      { _tag: "Person", role: "applicant", name: "工人代表甲" },
+      { _tag: "Organisation", role: "respondent", name: "某建筑公司" }
+    ],
+    headcount,
+    amountAtStake,
+    description: "拖欠工资"
+  })
+
+describe("the plugin guide's grader (defineRiskGrader, end to end)", () => {
+  it.effect("installs without options, grades in yuan and by headcount, and names its factor once", () =>
+    Effect.gen(function*() {
+      const center = yield* centre
+      // 620 000.50 yuan (an exact amount in fen), 35 workers behind two parties
+      const big = yield* center.execute(wageArrears(620_000.5, 35))
+      expect(big.case.parties).toHaveLength(2)
+      // the rules' 45 (headcount, amount, category) and this grader's 40
+      expect(big.case.risk).toMatchObject({ level: "red", score: 85, source: "grader" })
+      expect(big.case.risk.factors).toContainEqual({
+        id: "bigMoneyCrowd",
+        contribution: 40,
+        detail: "¥620000.5, 35 people",
+        grader: "big-money-crowd"
+      })
+      // the same amount with few people, or many people with little money: not this grader's concern
+      expect((yield* center.execute(wageArrears(620_000.5, 3))).case.risk.factors ?? []).not.toContainEqual(
+        expect.objectContaining({ grader: "big-money-crowd" })
+      )
+      expect((yield* center.execute(wageArrears(4_999.99, 35))).case.risk.factors ?? []).not.toContainEqual(
+        expect.objectContaining({ grader: "big-money-crowd" })
+      )
+    }))
+
+  it.effect("a level the centre does not have is refused at start-up", () =>
+    Effect.gen(function*() {
+      const strict = defineRiskGrader({
+        ...bigMoneyCrowd,
+        options: { minAmount: 1_000_000 },
+        levels: ["purple"],
+        grade: bigMoneyCrowd.riskGraders![0]!.grade
+      })
+      const e = yield* Effect.flip(
+        Effect.flatMap(MemoryStore.make, (store) =>
+          Center.make({ config: Examples.countyConfig, plugins: [riskPlugin(), strict] }).pipe(
+            Effect.provideService(CaseStore.CaseStore, store)
+          ))
+      )
+      expect(e).toMatchObject({ _tag: "InvalidConfig", field: "plugins.1.options.levels.0" })
+    }))
+})
