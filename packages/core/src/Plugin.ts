@@ -326,7 +326,7 @@ export interface Definition<Id extends string, C, CI, A extends Api> {
  * Whether `options` must be given, for a config whose input is `CI`: not when there is no config or every field of
  * it has a default (the host then decodes `{}`), required otherwise — a required field cannot be forgotten.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type OptionsRequirement<CI> = undefined extends CI ? unknown

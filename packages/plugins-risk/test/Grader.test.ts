@@ -1,10 +1,39 @@
 import { describe, expect, it } from "@effect/vitest"
 import { CaseStore, Center, Examples, MemoryStore } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { defineRiskGrader } from "../src/Grader.js"
 import { riskPlugin } from "../src/RiskPlugin.js"
-import { bigMoneyCrowd } from "./bigMoneyCrowd.js"
 import { registration } from "./fixtures.js"
+
+/** The grader of the plugin guide (docs/writing-a-plugin.md, "A risk grader from start to finish"), word for word. */
+const bigMoneyCrowd = defineRiskGrader({
+  id: "big-money-crowd",
+  version: "1.0.0",
+  dependsOn: ["risk"], // combined by the risk plugin's policy
+  config: Schema.Struct({
+    // yuan (元), as `amountAtStake` is: 500 000 yuan
+    minAmount: Schema.optionalWith(Schema.Number, { default: () => 500_000 }),
+    // people involved (`headcount`), not parties
+    minHeadcount: Schema.optionalWith(Schema.Int, { default: () => 10 })
+  }),
+  // no `options`: every field has a default
+  levels: ["yellow"], // the levels its grades name, checked against the centre's at start-up
+  triggers: ["Registered", "RegradeRequested"],
+  grade: (ctx) => {
+    const c = ctx.case
+    const big = (c.amountAtStake ?? 0) >= ctx.config.minAmount && c.headcount >= ctx.config.minHeadcount
+    return Effect.succeed(
+      big
+        ? {
+          score: 40,
+          level: "yellow",
+          factors: [{ id: "bigMoneyCrowd", contribution: 40, detail: `¥${c.amountAtStake}, ${c.headcount} people` }]
+        }
+        : { score: 0, factors: [] }
+    )
+  }
+})
 
 const centre = Effect.gen(function*() {
   const store = yield* MemoryStore.make
@@ -58,7 +87,7 @@ describe("the plugin guide's grader (defineRiskGrader, end to end)", () => {
         ...bigMoneyCrowd,
         options: { minAmount: 1_000_000 },
         levels: ["purple"],
-        grade: bigMoneyCrowd.riskGraders![0]!.grade
+        grade: () => Effect.succeed(undefined)
       })
       const e = yield* Effect.flip(
         Effect.flatMap(MemoryStore.make, (store) =>
