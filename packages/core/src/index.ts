@@ -53,6 +53,11 @@ export * as Command from "./Command.js"
 /**
  * @since 0.1.0
  */
+export * as ConfigKeys from "./ConfigKeys.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Deadline from "./Deadline.js"
 
 /**
