@@ -103,6 +103,11 @@ export * as Lifecycle from "./Lifecycle.js"
 /**
  * @since 0.1.0
  */
+export * as LifecycleDiagram from "./LifecycleDiagram.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as MemoryStore from "./MemoryStore.js"
 
 /**
