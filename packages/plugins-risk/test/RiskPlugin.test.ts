@@ -363,6 +363,9 @@ describe("the risk plugin", () => {
         ["threatWords", 25, "risk/rules"],
         ["nightVisit", 10, "night"]
       ])
+      // a weight given under the doubled id the grader had before still applies
+      const before = yield* centerWith({ combine: { weighted: { rules: 1, "night/night": 0.5 } } }, [night])
+      expect((yield* register(before, { description: "扬言" })).case.risk).toMatchObject({ level: "yellow", score: 35 })
     }))
 
   it.effect("checks its configuration against the centre's at start-up", () =>
