@@ -54,7 +54,7 @@ describe("the domestic-violence grader (a third-party plugin)", () => {
       const r = await center.register(family)
       // the rules alone: family 15 → blue; this grader: 55 → yellow
       expect(r.case.risk).toMatchObject({ level: "yellow", score: 55 })
-      expect(r.case.risk.factors?.every((f) => f.grader === "domestic-violence/domestic-violence")).toBe(true)
+      expect(r.case.risk.factors?.every((f) => f.grader === "domestic-violence")).toBe(true)
       const warnings = await center.plugins.risk.earlyWarnings({ actor: Examples.admin })
       expect(warnings).toHaveLength(1)
       expect(warnings[0]).toMatchObject({ level: "yellow", owner: "townshipLeader" })

@@ -30,7 +30,8 @@ import type { Case } from "./Case.js"
 import type { AggregateRow, CaseStore } from "./CaseStore.js"
 import * as Center from "./Center.js"
 import type { CenterConfigInput, Resolved } from "./CenterConfig.js"
-import { type CommandInput, type CommandName, commandNames } from "./Command.js"
+import { type CommandName, commandNames } from "./Command.js"
+import type * as ConfigKeys from "./ConfigKeys.js"
 import { Aborted, StoreError } from "./Errors.js"
 import type { Envelope } from "./Event.js"
 import { committedResult } from "./internal/committed.js"
@@ -67,9 +68,15 @@ export type StoreLayer = Layer.Layer<CaseStore, unknown>
  * @since 0.1.0
  * @category models
  */
-export interface CreateCenterOptions<P extends ReadonlyArray<Plugin.Any> = []> {
-  /** The centre's configuration; validated before the promise resolves. */
-  readonly config: CenterConfigInput
+export interface CreateCenterOptions<
+  P extends ReadonlyArray<Plugin.Any> = [],
+  C extends CenterConfigInput = CenterConfigInput
+> {
+  /**
+   * The centre's configuration; validated before the promise resolves. Written as a constant (`as const`, or inline),
+   * its keys type the client's commands (see `ConfigKeys`): a misspelt kind or unit is a compile error.
+   */
+  readonly config: C
   /** Plugins, installed in dependency order (array order breaks ties). */
   readonly plugins?: P | undefined
   /** The centre's own hooks; they run before every plugin's. */
@@ -109,24 +116,30 @@ export type LowerFirst<S extends string> = S extends `${infer H}${infer T}` ? `$
  * @since 0.1.0
  * @category models
  */
-export type CommandMethods = {
-  readonly [K in CommandName as LowerFirst<K>]: (
-    input: Omit<Extract<CommandInput, { readonly _tag: K }>, "_tag">,
+export type CommandMethods<K extends ConfigKeys.Keys = ConfigKeys.Keys> = {
+  readonly [N in CommandName as LowerFirst<N>]: (
+    input: Omit<Extract<ConfigKeys.TypedCommandInput<K>, { readonly _tag: N }>, "_tag">,
     options?: CallOptions
   ) => Promise<Center.CommandResult>
 }
 
 /**
- * The Promise client of a centre.
+ * The Promise client of a centre. Its commands take the keys of the configuration `C` (see `ConfigKeys`): any
+ * string for a configuration loaded at run time.
  *
  * @since 0.1.0
  * @category models
  */
-export interface CenterClient<P extends ReadonlyArray<Plugin.Any> = []> extends CommandMethods {
+export interface CenterClient<P extends ReadonlyArray<Plugin.Any> = [], C extends CenterConfigInput = CenterConfigInput>
+  extends CommandMethods<ConfigKeys.KeysOf<C>>
+{
   readonly config: Resolved
   /** The installed plugins' queries and commands, by plugin id, returning promises. */
   readonly plugins: Plugin.PromiseApis<P>
-  readonly execute: (command: CommandInput, options?: CallOptions) => Promise<Center.CommandResult>
+  readonly execute: (
+    command: ConfigKeys.TypedCommandInput<ConfigKeys.KeysOf<C>>,
+    options?: CallOptions
+  ) => Promise<Center.CommandResult>
   readonly get: (query: Query.GetQuery, options?: CallOptions) => Promise<Case>
   readonly getByCode: (query: Query.GetByCodeQuery, options?: CallOptions) => Promise<Case>
   readonly history: (query: Query.HistoryQuery, options?: CallOptions) => Promise<ReadonlyArray<Envelope>>
@@ -221,12 +234,21 @@ const createOptions = [
  * Creates a centre behind a Promise API. Rejects with `InvalidConfig` (naming the field) when the configuration
  * or the options are not valid.
  *
+ * A configuration written as a constant (inline, or `as const`) types the client's commands with its keys
+ * (`ConfigKeys`): `kind`, `channel`, `category`, `complexity`, risk levels, `leadUnit` and the other units,
+ * `mediationType` and dispositions accept only the configured ids (the defaults' for a taxonomy left out), so that a
+ * typo does not compile. A configuration typed `CenterConfigInput` (loaded at run time) accepts any string; either
+ * way the centre checks every key when the command runs.
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = []>(
-  options: CreateCenterOptions<P>
-): Promise<CenterClient<P>> => {
+export const createCenter = async <
+  const P extends ReadonlyArray<Plugin.Any> = [],
+  const C extends CenterConfigInput = CenterConfigInput
+>(
+  options: CreateCenterOptions<P, C>
+): Promise<CenterClient<P, C>> => {
   if (typeof options !== "object" || options === null) throw invalidConfig("(root)", "an options object with a config")
   // the options of this front door only; `Center.make` checks the centre's own options and the calendar and
   // policy it is given, with the same errors
@@ -341,7 +363,7 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     }
   }
   return {
-    ...(commandMethods as unknown as CommandMethods),
+    ...(commandMethods as unknown as CommandMethods<ConfigKeys.KeysOf<C>>),
     plugins: plugins as unknown as Plugin.PromiseApis<P>,
     config: center.config,
     execute: (command, o) => run("execute", () => center.execute(command), o, true),

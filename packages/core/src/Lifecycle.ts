@@ -16,7 +16,7 @@ import * as Either from "effect/Either"
 import type { Actor } from "./Actor.js"
 import type { Case, Risk, Status } from "./Case.js"
 import { isOpen } from "./Case.js"
-import type { Resolved } from "./CenterConfig.js"
+import type { CenterConfigInput, Resolved } from "./CenterConfig.js"
 import { natureOf } from "./CenterConfig.js"
 import type { Command, CommandName } from "./Command.js"
 import * as Deadline from "./Deadline.js"
@@ -26,6 +26,7 @@ import type { CaseEvent, Envelope } from "./Event.js"
 import { civilDateOf, dayNumberOf, endOfDay } from "./internal/dates.js"
 import { invalidInput } from "./internal/parse.js"
 import { recomputedChanges } from "./internal/recompute.js"
+import * as LifecycleDiagram from "./LifecycleDiagram.js"
 
 /**
  * A state of the table: a {@link Status}, or `none` before a case exists.
@@ -1332,3 +1333,28 @@ export const replay = (events: Iterable<Envelope>, from?: Case): Case | undefine
  * @category utils
  */
 export const civilDate = (config: Resolved, at: string): string => civilDateOf(at, config.utcOffsetMinutes)
+
+/**
+ * The lifecycle of a centre as a graph (JSON): the states its configuration can reach, the commands it enables
+ * (and those it leaves out, with the reason), each edge with its guards and roles. Without a configuration, the
+ * whole table. See `LifecycleDiagram`.
+ *
+ * @since 0.1.0
+ * @category diagrams
+ */
+export const toGraph = (
+  config?: Resolved | CenterConfigInput,
+  options?: LifecycleDiagram.Options
+): LifecycleDiagram.Graph => LifecycleDiagram.make(transitions, config, options)
+
+/**
+ * The lifecycle of a centre as a mermaid state diagram, guards included: {@link toGraph} drawn by
+ * `LifecycleDiagram.toMermaid`.
+ *
+ * @since 0.1.0
+ * @category diagrams
+ */
+export const toMermaid = (
+  config?: Resolved | CenterConfigInput,
+  options?: LifecycleDiagram.Options & LifecycleDiagram.MermaidOptions
+): string => LifecycleDiagram.toMermaid(toGraph(config, options), options)

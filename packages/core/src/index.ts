@@ -53,6 +53,11 @@ export * as Command from "./Command.js"
 /**
  * @since 0.1.0
  */
+export * as ConfigKeys from "./ConfigKeys.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Deadline from "./Deadline.js"
 
 /**
@@ -94,6 +99,11 @@ export * as Jurisdiction from "./Jurisdiction.js"
  * @since 0.1.0
  */
 export * as Lifecycle from "./Lifecycle.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as LifecycleDiagram from "./LifecycleDiagram.js"
 
 /**
  * @since 0.1.0

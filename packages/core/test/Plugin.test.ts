@@ -90,6 +90,34 @@ describe("installing plugins", () => {
     expect(field([configured({ red: 80, typo: 1 })])).toBe("plugins.0.options.typo")
   })
 
+  it("needs no options when every field of the config has a default; names a required field when none is given", () => {
+    const defaults = Plugin.definePlugin({
+      id: "defaults",
+      version: "1.0.0",
+      config: Schema.Struct({ limit: Schema.optionalWith(Schema.Int, { default: () => 3 }) })
+    })
+    const installed = Plugin.install([defaults])
+    expect(Either.isRight(installed) && installed.right[0]!.config).toEqual({ limit: 3 })
+    // a required field: `options` is required by the type, and at run time the missing field is named
+    const required = Plugin.definePlugin({
+      id: "required",
+      version: "1.0.0",
+      config: Schema.Struct({ red: Schema.Number }),
+      options: undefined as unknown as { red: number }
+    })
+    expect(field([required])).toBe("plugins.0.options.red")
+    // a config that is not a struct: what was missing is the options themselves
+    const scalar = Plugin.definePlugin({
+      id: "scalar",
+      version: "1.0.0",
+      config: Schema.Number,
+      options: undefined as unknown as number
+    })
+    expect(field([scalar])).toBe("plugins.0.options")
+    // @ts-expect-error `options` is required when a field of the config has no default
+    Plugin.definePlugin({ id: "forgot", version: "1.0.0", config: Schema.Struct({ red: Schema.Number }) })
+  })
+
   it.effect("a bad plugin fails the centre's start with InvalidConfig", () =>
     Effect.gen(function*() {
       const e = yield* Effect.flip(withCenter({ plugins: [plain("a"), plain("a")] }, () => Effect.void))

@@ -312,6 +312,33 @@ describe("the risk plugin", () => {
       }
     }))
 
+  it.effect("a grader named like its plugin is named once, and its grades kept under the doubled id still count", () =>
+    Effect.gen(function*() {
+      const watchList = defineRiskGrader({
+        id: "watch-list",
+        version: "1.0.0",
+        triggers: ["Registered"],
+        grade: () => Effect.succeed({ score: 60, level: "red", factors: [{ id: "watchList", contribution: 60 }] })
+      })
+      const store = yield* MemoryStore.make
+      const center = yield* scenarioMake({ config: countyConfig, plugins: [riskPlugin(), watchList] }).pipe(
+        Effect.provideService(CaseStore.CaseStore, store)
+      )
+      const { caseId, case: registered } = yield* register(center)
+      expect(registered.risk.factors?.map((f) => [f.id, f.grader])).toEqual([["watchList", "watch-list"]])
+      // the grade as an earlier release kept it: under "watch-list/watch-list"
+      const [kept] = yield* store.readState(center.config.id, "fengqiao:grades", [caseId])
+      const { "watch-list": grade, ...others } = kept!.value as Record<string, unknown>
+      expect(grade).toMatchObject({ score: 60, level: "red" })
+      yield* store.writeState(center.config.id, "fengqiao:grades", caseId, kept!.version, {
+        ...others,
+        "watch-list/watch-list": grade
+      })
+      // the grader is not triggered by Assess: its kept grade still counts
+      const assessed = yield* acceptAndAssess(center, caseId)
+      expect(assessed.case.risk).toMatchObject({ level: "red", score: 60, source: "grader" })
+    }))
+
   it.effect("a manual level raised by a grader falls back to the manual level when the graders say less", () =>
     Effect.gen(function*() {
       let level = "none"
@@ -347,8 +374,11 @@ describe("the risk plugin", () => {
       expect(r.case.risk).toMatchObject({ level: "yellow", score: 35 })
       expect(r.case.risk.factors!.map((f) => [f.id, f.contribution, f.grader])).toEqual([
         ["threatWords", 25, "risk/rules"],
-        ["nightVisit", 10, "night/night"]
+        ["nightVisit", 10, "night"]
       ])
+      // a weight given under the doubled id the grader had before still applies
+      const before = yield* centerWith({ combine: { weighted: { rules: 1, "night/night": 0.5 } } }, [night])
+      expect((yield* register(before, { description: "扬言" })).case.risk).toMatchObject({ level: "yellow", score: 35 })
     }))
 
   it.effect("checks its configuration against the centre's at start-up", () =>
@@ -437,7 +467,7 @@ describe("the risk plugin", () => {
         plugin: "risk",
         hook: "riskPolicy"
       })
-      expect(r._tag === "Left" && r.left._tag === "PluginFailed" ? r.left.reason : "").toContain("purple/purple")
+      expect(r._tag === "Left" && r.left._tag === "PluginFailed" ? r.left.reason : "").toContain("grader purple gave")
     }))
 
   it.effect("a negative score cannot cancel another grader's red: grades must be finite and non-negative", () =>
@@ -459,7 +489,7 @@ describe("the risk plugin", () => {
         )
         const outcome = r._tag === "Left" ? r.left : r.right.case.risk
         expect(outcome).toMatchObject({ _tag: "PluginFailed", plugin: "risk", hook: "riskPolicy" })
-        expect((outcome as { readonly reason?: string }).reason).toMatch(/calming\/calming.*score/)
+        expect((outcome as { readonly reason?: string }).reason).toMatch(/grader calming gave.*score/)
       }
     }))
 
@@ -506,7 +536,7 @@ describe("the risk plugin", () => {
         [
           { score: 5, factors: [{ id: "x", contribution: 5, detail: 7 }] },
           "riskPolicy",
-          /odd\/odd.*factors\.0\.detail/
+          /grader odd gave.*factors\.0\.detail/
         ],
         [{ score: 10n, factors: [] }, "grader odd", /plain JSON data.*BigInt/],
         [{ score: 10, factors: [], meta: 1n }, "grader odd", /plain JSON data/],
@@ -535,7 +565,7 @@ describe("the risk plugin", () => {
         giving({ score: 30, factors: [{ id: "x", contribution: 30, detail: "d", note: { deep: true } }] })
       ])
       const kept = yield* register(extra)
-      expect(kept.case.risk.factors).toEqual([{ id: "x", contribution: 30, detail: "d", grader: "odd/odd" }])
+      expect(kept.case.risk.factors).toEqual([{ id: "x", contribution: 30, detail: "d", grader: "odd" }])
     }))
 
   it.effect("weighted: each grader's score counts, a level it names is a floor, and a sum beyond a number is refused", () =>
