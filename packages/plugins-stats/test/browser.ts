@@ -4,7 +4,9 @@
  * - Chromium: the system's (`/usr/bin/chromium`, Debian's package) when there is one, otherwise the one the npm
  *   package `@sparticuz/chromium` ships (a headless shell, unpacked into the temp directory on first use), so
  *   `pnpm install && pnpm test` works on a fresh machine with only Node and pnpm. `FENGQIAO_CHROMIUM` chooses:
- *   `system`, `npm`, or a path to a Chromium binary.
+ *   `system`, `npm`, or a path to a Chromium binary. The package is pinned to 147.0.0 (Chromium 147), the last
+ *   release whose `engines` allow Node 20 (147.0.2 and later ask for Node ≥ 22.17); its headless shell needs
+ *   nothing from the system but glibc and libexpat.
  * - Fonts: a fontconfig file (`FONTCONFIG_FILE`) that keeps the system's configuration when there is one and adds
  *   Noto Sans SC from the npm package `@expo-google-fonts/noto-sans-sc` (plain TrueType files), so Chinese text is
  *   drawn with real glyphs even on a machine without a CJK font (no `fonts-noto-cjk`).
