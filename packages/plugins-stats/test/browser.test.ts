@@ -3,7 +3,7 @@
  * `FENGQIAO_CHROMIUM` overrides; the fontconfig file it writes adds the npm CJK font to the system's fonts.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { chooseChromium, npmCjkFontDirs, writeFontConfig } from "./browser.js"
@@ -36,6 +36,7 @@ describe("the fonts", () => {
     const dir = mkdtempSync(join(tmpdir(), "fengqiao-fc-"))
     const file = writeFontConfig(dir, ["/fonts/a&b", "/fonts/c"])
     const text = readFileSync(file, "utf8")
+    rmSync(dir, { recursive: true, force: true })
     expect(text).toContain(`<include ignore_missing="yes">/etc/fonts/fonts.conf</include>`)
     expect(text).toContain("<dir>/fonts/a&amp;b</dir>")
     expect(text).toContain("<dir>/fonts/c</dir>")
