@@ -4,7 +4,7 @@
  */
 import { PgStore } from "@fengqiao/adapters-pg"
 import { SqliteStore } from "@fengqiao/adapters-sqlite"
-import { type CenterClient, type CenterConfig, createCenter, MemoryStore, type Plugin } from "@fengqiao/core"
+import { type CenterClient, type CenterConfig, MemoryStore, type Plugin, SimulatedClock } from "@fengqiao/core"
 import { mkdirSync, rmSync } from "node:fs"
 import { dirname } from "node:path"
 
@@ -60,11 +60,16 @@ export const storeLayer = (s: Storage): NonNullable<CenterClient.CreateCenterOpt
 }
 
 /**
- * Opens a centre with the Promise API (in memory unless a storage is given), with the given plugins.
+ * Opens a centre with the Promise API (in memory unless a storage is given), with the given plugins. The simulated
+ * year is 2025: the centre runs on a simulated clock that follows each command's time, so the demo is the same
+ * whatever day it is run (the centre would refuse a command dated more than 7 days before its real clock).
  */
 export const openCenter = <const P extends ReadonlyArray<Plugin.Any> = []>(
   config: CenterConfig.CenterConfigInput,
   storage: Storage = { _tag: "Memory" },
   plugins?: P
 ): Promise<CenterClient.CenterClient<P>> =>
-  createCenter({ config, store: storeLayer(storage), plugins: plugins ?? ([] as unknown as P) })
+  SimulatedClock.createFollowingCenter(
+    { config, store: storeLayer(storage), plugins: plugins ?? ([] as unknown as P) },
+    "2025-01-01T00:00:00+08:00"
+  )
