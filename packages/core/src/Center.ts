@@ -943,7 +943,9 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           prefetched && named.has(caseId)
             ? Effect.succeed(Option.fromNullable(stored.get(caseId)))
             : store.load(centre, caseId).pipe(Effect.catchTag("CorruptRecord", (e) => Effect.fail(refuse(i, j, e))))
-        const now = new Date(yield* Clock.currentTimeMillis).toISOString()
+        const nowMs = yield* Clock.currentTimeMillis
+        const now = new Date(nowMs).toISOString()
+        const importLatest = new Date(nowMs + config.config.time.aheadMinutes * 60_000).toISOString()
         const prepared: Array<
           { readonly request: CaseStore.AppendRequest; readonly year: number; readonly last: Command }
         > = []
@@ -1004,6 +1006,14 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             if (Either.isLeft(pluginCheck)) return yield* refuse(i, j, pluginCheck.left)
             const commandId = command.commandId ?? (yield* ids.next)
             const at = command.at ?? (state === undefined || now >= state.updatedAt ? now : state.updatedAt)
+            // history is of the past: nothing is imported ahead of the centre's clock (its window's allowance)
+            if (at > importLatest) {
+              return yield* refuse(
+                i,
+                j,
+                invalidInput(`cases.${i}.commands.${j}.at`, `a time not after ${importLatest} (the centre's clock)`)
+              )
+            }
             if (command._tag === "Register") year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
             const mergeTarget = command._tag === "Merge"
               ? known.get(command.into) ?? Option.getOrUndefined(yield* loadFor(i, j, command.into))

@@ -113,6 +113,10 @@ describe("the centre's clock stamps every event", () => {
         cases: [{ commands: [registration("2019-05-05T09:00:00+08:00", admin, "old-1")] }]
       }))
       expect(imported.imported).toHaveLength(1)
+      // but not the future
+      expect(
+        yield* Effect.flip(run(center.importCases({ cases: [{ commands: [registration(days(2), admin, "new-1")] }] })))
+      ).toMatchObject({ _tag: "ImportRefused", caseIndex: 0, commandIndex: 0, error: "InvalidInput" })
       const history = yield* run(center.history({ actor: admin, caseId: "old-1" }))
       expect(history[0]).toMatchObject({ at: "2019-05-05T01:00:00.000Z", recordedAt: noon, enteredLate: true })
     }))
