@@ -43,6 +43,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Generators from "./Generators.js"
+import { recomputeTests } from "./internal/deadlines.js"
 import { assertTimed } from "./internal/timed.js"
 import * as Queries from "./Queries.js"
 
@@ -1137,6 +1138,8 @@ export const run = (adapter: Adapter): void => {
           runs
         )
       ))
+
+    recomputeTests(adapter.fresh)
 
     it.live("missing values never match, and Not of a non-match matches, exactly as in memory (two-valued logic)", () =>
       Effect.scoped(Effect.gen(function*() {
