@@ -157,6 +157,7 @@ export const Calendar: Context.Tag<Calendar, Calendar> = Context.GenericTag<Cale
 
 const decodeData = decodeConfig(CalendarData)
 const decodeOverlay = decodeConfig(Overlay)
+const decodeYears = decodeConfig(Schema.Record({ key: yearKey, value: YearData }))
 
 const civilDatePattern = /^\d{4}-\d{2}-\d{2}$/
 const monthDayPattern = /^\d{2}-\d{2}$/
@@ -247,15 +248,22 @@ const overlaysOf = (
 const sortedYears = (record: Readonly<Record<string, unknown>> | undefined): Array<number> =>
   Object.keys(record ?? {}).map(Number).sort((a, b) => a - b)
 
+/** The checked parts of a calendar made here, so that extend and overlay need not check its data again. */
+interface Parts {
+  readonly weekend: ReadonlySet<number>
+  readonly official: Tier
+  readonly predicted: () => PredictedTier
+  readonly predictedYears: ReadonlyArray<number>
+  readonly overlays: Overlays
+}
+
+const partsOf = new WeakMap<Calendar, Parts>()
+
 /** Assembles a calendar from checked parts; the predicted tier may be built on first use. */
-const assemble = (
-  data: CalendarData,
-  weekend: ReadonlySet<number>,
-  official: Tier,
-  predictedTier: () => PredictedTier,
-  predictedYearList: ReadonlyArray<number>,
-  overlays: Overlays
-): Calendar => {
+const assemble = (data: CalendarData, parts: Parts): Calendar => {
+  const { official, overlays, weekend } = parts
+  const predictedTier = parts.predicted
+  const predictedYearList = parts.predictedYears
   const years = sortedYears(data.years)
   const officialYears = new Set(years)
   const predictedYears = predictedYearList.filter((y) => !officialYears.has(y))
@@ -278,7 +286,7 @@ const assemble = (
     return Either.right(!weekend.has(weekdayOf(n)))
   }
   const isWorkingDayNumber = (n: number) => answer(n, false)
-  return {
+  const calendar: Calendar = {
     id: data.id,
     years,
     predictedYears,
@@ -298,6 +306,26 @@ const assemble = (
     },
     latest: { isWorkingDayNumber: (n) => answer(n, true) }
   }
+  partsOf.set(calendar, parts)
+  return calendar
+}
+
+/** The data of a calendar with some fields changed; a predicted tier stays unread until it is needed. */
+const dataWith = (
+  base: CalendarData,
+  changes: { readonly id: string; readonly years?: CalendarData["years"]; readonly overlays?: ReadonlyArray<Overlay> }
+): CalendarData => {
+  const overlays = changes.overlays ?? base.overlays
+  const data = {
+    id: changes.id,
+    weekend: base.weekend,
+    years: changes.years ?? base.years,
+    ...(overlays === undefined ? {} : { overlays })
+  }
+  if ("predicted" in base) {
+    Object.defineProperty(data, "predicted", { enumerable: true, get: () => base.predicted })
+  }
+  return data
 }
 
 const weekendOf = (data: CalendarData): Either.Either<ReadonlySet<number>, InvalidConfig> => {
@@ -323,7 +351,13 @@ export const make = (input: CalendarData): Either.Either<Calendar, InvalidConfig
     const official = yield* tierOf(weekend, data.years, "calendar.years")
     const predicted = yield* predictedTierOf(weekend, data.predicted ?? {})
     const overlays = yield* overlaysOf(data.overlays ?? [], (i) => `calendar.overlays.${i}`)
-    return assemble(data, weekend, official, () => predicted, sortedYears(data.predicted), overlays)
+    return assemble(data, {
+      weekend,
+      official,
+      predicted: () => predicted,
+      predictedYears: sortedYears(data.predicted),
+      overlays
+    })
   })
 
 let chinaPredicted: CalendarData["predicted"]
@@ -361,14 +395,13 @@ const chinaWeekend: ReadonlySet<number> = new Set([0, 6])
  */
 export const china: Calendar = (() => {
   let predicted: PredictedTier | undefined
-  return assemble(
-    chinaData,
-    chinaWeekend,
-    Either.getOrThrow(tierOf(chinaWeekend, Official.years, "calendar.years")),
-    () => predicted ??= Either.getOrThrow(predictedTierOf(chinaWeekend, chinaData.predicted ?? {})),
-    range(Official.lastYear + 1, ChinaCalendar.lastPredictableYear),
-    noOverlays
-  )
+  return assemble(chinaData, {
+    weekend: chinaWeekend,
+    official: Either.getOrThrow(tierOf(chinaWeekend, Official.years, "calendar.years")),
+    predicted: () => predicted ??= Either.getOrThrow(predictedTierOf(chinaWeekend, chinaData.predicted ?? {})),
+    predictedYears: range(Official.lastYear + 1, ChinaCalendar.lastPredictableYear),
+    overlays: noOverlays
+  })
 })()
 
 /**
@@ -379,14 +412,13 @@ export const china: Calendar = (() => {
  * @since 0.2.0
  * @category constants
  */
-export const chinaOfficial: Calendar = assemble(
-  { id: "china", weekend: [0, 6], years: Official.years },
-  chinaWeekend,
-  Either.getOrThrow(tierOf(chinaWeekend, Official.years, "calendar.years")),
-  () => ({ off: new Set(), work: new Set(), widest: new Set() }),
-  [],
-  noOverlays
-)
+export const chinaOfficial: Calendar = assemble({ id: "china", weekend: [0, 6], years: Official.years }, {
+  weekend: chinaWeekend,
+  official: Either.getOrThrow(tierOf(chinaWeekend, Official.years, "calendar.years")),
+  predicted: () => ({ off: new Set(), work: new Set(), widest: new Set() }),
+  predictedYears: [],
+  overlays: noOverlays
+})
 
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
@@ -410,14 +442,25 @@ export const extend = (
   base: Calendar,
   years: Record<string, YearData>,
   id: string = base.id
-): Either.Either<Calendar, InvalidConfig> =>
-  make({
-    id,
-    weekend: base.data.weekend,
-    years: { ...base.data.years, ...years },
-    ...optional("predicted", base.data.predicted),
-    ...optional("overlays", base.data.overlays)
+): Either.Either<Calendar, InvalidConfig> => {
+  const parts = partsOf.get(base)
+  if (parts === undefined) {
+    return make({
+      id,
+      weekend: base.data.weekend,
+      years: { ...base.data.years, ...years },
+      ...optional("predicted", base.data.predicted),
+      ...optional("overlays", base.data.overlays)
+    })
+  }
+  // a calendar made here: only the new years need checking, and a predicted tier is not read
+  return Either.gen(function*() {
+    const added = yield* decodeYears(years, "calendar.years")
+    const merged = { ...base.data.years, ...added }
+    const official = yield* tierOf(parts.weekend, merged, "calendar.years")
+    return assemble(dataWith(base.data, { id, years: merged }), { ...parts, official })
   })
+}
 
 /**
  * A calendar with regional days off (地方性假日) on top of another: `MM-DD` for a day off every year, `YYYY-MM-DD`
@@ -438,13 +481,25 @@ export const extend = (
 export const overlay = (base: Calendar, input: Overlay): Either.Either<Calendar, InvalidConfig> =>
   Either.gen(function*() {
     const o = yield* decodeOverlay(input, "overlay")
-    yield* overlaysOf([o], () => "overlay")
-    return yield* make({
-      id: o.id === undefined ? base.id : `${base.id}+${o.id}`,
-      weekend: base.data.weekend,
-      years: base.data.years,
-      ...optional("predicted", base.data.predicted),
-      overlays: [...(base.data.overlays ?? []), o]
+    const added = yield* overlaysOf([o], () => "overlay")
+    const id = o.id === undefined ? base.id : `${base.id}+${o.id}`
+    const overlays = [...(base.data.overlays ?? []), o]
+    const parts = partsOf.get(base)
+    if (parts === undefined) {
+      return yield* make({
+        id,
+        weekend: base.data.weekend,
+        years: base.data.years,
+        ...optional("predicted", base.data.predicted),
+        overlays
+      })
+    }
+    return assemble(dataWith(base.data, { id, overlays }), {
+      ...parts,
+      overlays: {
+        everyYear: new Set([...parts.overlays.everyYear, ...added.everyYear]),
+        days: new Set([...parts.overlays.days, ...added.days])
+      }
     })
   })
 
