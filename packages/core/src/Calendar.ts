@@ -48,7 +48,7 @@ export type YearData = typeof YearData.Type
  * could plausibly be off (it holds every day of `daysOff`), which {@link Calendar.latest} reads with no make-up
  * workdays.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const PredictedYearData = Schema.Struct({
@@ -59,7 +59,7 @@ export const PredictedYearData = Schema.Struct({
 }).annotations({ identifier: "CalendarPredictedYearData" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type PredictedYearData = typeof PredictedYearData.Type
@@ -67,7 +67,7 @@ export type PredictedYearData = typeof PredictedYearData.Type
 /**
  * Regional days off (地方性假日) on top of every tier: `MM-DD` for a day off every year, `YYYY-MM-DD` for one day.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Overlay = Schema.Struct({
@@ -77,7 +77,7 @@ export const Overlay = Schema.Struct({
 }).annotations({ identifier: "CalendarOverlay" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Overlay = typeof Overlay.Type
@@ -108,7 +108,7 @@ export type CalendarData = typeof CalendarData.Type
 /**
  * The tier a day's answer comes from.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Basis = "official" | "predicted"
@@ -409,7 +409,7 @@ export const china: Calendar = (() => {
  * {@link CalendarYearNotCovered} until its notice is added with {@link extend}. For a centre that never wants a
  * prediction.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const chinaOfficial: Calendar = assemble({ id: "china", weekend: [0, 6], years: Official.years }, {
@@ -475,7 +475,7 @@ export const extend = (
  * const yanbian = Calendar.overlay(Calendar.china, { id: "yanbian", daysOff: ["09-03"] })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const overlay = (base: Calendar, input: Overlay): Either.Either<Calendar, InvalidConfig> =>

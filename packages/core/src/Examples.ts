@@ -16,7 +16,7 @@ import type { CenterConfigInput } from "./CenterConfig.js"
  * prefecture 敦化市 belongs to, 延边朝鲜族自治州's 州庆 on 3 September. Pass it as `calendar` next to
  * {@link countyConfig}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category configs
  */
 export const countyCalendar: Calendar.Calendar = Either.getOrThrow(Calendar.overlay(Calendar.china, Regional.yanbian))
