@@ -137,7 +137,8 @@ const exportTargets = (exports: unknown): ReadonlyArray<string> =>
 /**
  * What is wrong with a packed package: missing built files, types, README or LICENSE; tests or sources shipped;
  * `exports` pointing at files not in the tarball or outside `dist`; unresolved `workspace:` ranges; `effect`
- * not a peer dependency; no `engines`. Empty when the package is fit to publish.
+ * not a peer dependency (of a package with any Effect or Fengqiao dependency: a package of plain data needs
+ * none); no `engines`. Empty when the package is fit to publish.
  *
  * @since 0.1.0
  */
@@ -166,7 +167,11 @@ export const packProblems = (
       if (String(range).startsWith("workspace:")) problems.push(`${field}.${name} is still ${String(range)}`)
     }
   }
-  if (packed.peerDependencies?.effect === undefined) problems.push("effect is not a peer dependency")
+  // a package without any dependency (plain data such as @fengqiao/calendar-cn) needs no effect either
+  const usesEffect = ["dependencies", "peerDependencies", "devDependencies"].some((field) =>
+    Object.keys(workspace[field] ?? {}).some((dep) => /^(effect|@effect\/|@fengqiao\/)/.test(dep))
+  )
+  if (usesEffect && packed.peerDependencies?.effect === undefined) problems.push("effect is not a peer dependency")
   for (const dep of Object.keys(packed.dependencies ?? {})) {
     if (/^(effect|@effect\/)/.test(dep)) problems.push(`${dep} is in dependencies; Effect packages must be peers`)
   }

@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { root } from "../lib/packages.js"
 
 const tarballs = inject("tarballs")
-const installed = ["@fengqiao/core", "@fengqiao/plugins-risk", "@fengqiao/plugins-stats"].filter((n) => n in tarballs)
+const installed = [
+  "@fengqiao/calendar-cn",
+  "@fengqiao/core",
+  "@fengqiao/plugins-risk",
+  "@fengqiao/plugins-stats"
+].filter((n) => n in tarballs)
 const effectVersion = JSON.parse(
   fs.readFileSync(path.join(root, "node_modules", "effect", "package.json"), "utf8")
 ).version as string

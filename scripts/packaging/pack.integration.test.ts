@@ -30,7 +30,9 @@ describe("pnpm pack", () => {
         expect(m.types).toBe("./dist/index.d.ts")
         expect(m.publishConfig).toEqual({ access: "public" })
         for (const [dep, range] of Object.entries(m.dependencies ?? {})) {
-          if (dep.startsWith("@fengqiao/")) expect(range).toBe(`^${p.version}`)
+          if (dep.startsWith("@fengqiao/")) {
+            expect(range).toBe(`^${publishable().find((q) => q.name === dep)?.version}`)
+          }
         }
         // peers on core accept any 0.x, so that a minor release of core does not force a major one of its plugins
         for (const [dep, range] of Object.entries(m.peerDependencies ?? {})) {
@@ -52,6 +54,13 @@ describe("packProblems", () => {
 
   it("accepts a well-formed package", () => {
     expect(packProblems([...good, "package.json"], manifest, { devDependencies: { effect: "^3.22.4" } })).toEqual([])
+  })
+
+  it("accepts a package of plain data without effect, and requires effect once it depends on Effect or Fengqiao", () => {
+    const { peerDependencies: _, ...data } = manifest
+    expect(packProblems([...good, "package.json"], data, { devDependencies: { "tyme4ts": "1.5.2" } })).toEqual([])
+    expect(packProblems([...good, "package.json"], data, { dependencies: { "@fengqiao/calendar-cn": "workspace:^" } }))
+      .toEqual(["effect is not a peer dependency"])
   })
 
   it("names tests, sources, missing files, workspace ranges and Effect as a dependency", () => {

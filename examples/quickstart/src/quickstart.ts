@@ -12,7 +12,8 @@ import { createCenter, Examples } from "@fengqiao/core"
  * @since 0.1.0
  */
 export const quickstart = async () => {
-  const center = await createCenter({ config: Examples.countyConfig })
+  // 敦化市 is in 延边: its calendar adds the prefecture's 州庆 (3 September) to China's
+  const center = await createCenter({ config: Examples.countyConfig, calendar: Examples.countyCalendar })
   try {
     const actor = { id: "u-1", roles: ["admin"], jurisdiction: "222403" }
     const { caseId, code } = await center.register({

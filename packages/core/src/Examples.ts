@@ -5,8 +5,21 @@
  *
  * @since 0.1.0
  */
+import { Regional } from "@fengqiao/calendar-cn"
+import * as Either from "effect/Either"
 import type { Actor } from "./Actor.js"
+import * as Calendar from "./Calendar.js"
 import type { CenterConfigInput } from "./CenterConfig.js"
+
+/**
+ * The sample county's calendar: China's (official, then predicted years) with the regional day off of the
+ * prefecture 敦化市 belongs to, 延边朝鲜族自治州's 州庆 on 3 September. Pass it as `calendar` next to
+ * {@link countyConfig}.
+ *
+ * @since 0.1.0
+ * @category configs
+ */
+export const countyCalendar: Calendar.Calendar = Either.getOrThrow(Calendar.overlay(Calendar.china, Regional.yanbian))
 
 /**
  * A small county centre: one county, two townships, three villages, two grids, and departments stationed in all

@@ -283,16 +283,17 @@ describe("createCenter (the Promise API)", () => {
   })
 
   it("uses the calendar and the policy it is given", async () => {
-    // a petition taken in on 2026-12-28: its 15-day acceptance deadline falls in 2027
-    const petition = { ...registration, kind: "petition", at: "2026-12-28T09:00:00+08:00" }
+    // a petition taken in on 2100-12-28: its 15-day acceptance deadline falls in 2101, after the shipped calendar's
+    // predicted years
+    const petition = { ...registration, kind: "petition", at: "2100-12-28T09:00:00+08:00" }
     const shipped = await createScenarioCenter({ config: countyConfig })
     try {
-      await expect(shipped.register(petition)).rejects.toMatchObject({ _tag: "CalendarYearNotCovered", year: 2027 })
+      await expect(shipped.register(petition)).rejects.toMatchObject({ _tag: "CalendarYearNotCovered", year: 2101 })
     } finally {
       await shipped.dispose()
     }
     const calendar = Either.getOrThrow(
-      Calendar.extend(Calendar.china, { "2027": { daysOff: ["2027-01-01", "2027-01-02", "2027-01-03"], workdays: [] } })
+      Calendar.extend(Calendar.china, { "2101": { daysOff: ["2101-01-01", "2101-01-02", "2101-01-03"], workdays: [] } })
     )
     // a policy of one's own: nobody may withdraw a case here
     const policy: Policy.Policy = {
@@ -305,7 +306,7 @@ describe("createCenter (the Promise API)", () => {
     const center = await createScenarioCenter({ config: countyConfig, calendar, policy })
     try {
       const { caseId, case: c } = await center.register(petition)
-      expect(c.deadlines.acceptance?.dueAt.startsWith("2027-01")).toBe(true)
+      expect(c.deadlines.acceptance?.dueAt.startsWith("2101-01")).toBe(true)
       expect(await center.enabledCommands({ actor: admin, caseId })).not.toContain("Withdraw")
       await expect(center.withdraw({ actor: admin, caseId, reason: "申请人撤回" })).rejects.toMatchObject({
         _tag: "Forbidden",

@@ -496,23 +496,24 @@ describe("Outcome, confirmation, feedback, follow-up, archive", () => {
   })
 
   it("a confirmation window the calendar cannot compute yet: in time for sure is taken, later is CalendarYearNotCovered", () => {
-    // resolved in mid-December 2026: the 30-day window ends in 2027, which the shipped calendar does not cover, so
+    // resolved in mid-December 2100: the 30-day window ends in 2101, which the shipped calendar (official years, then
+    // predicted years to 2100) does not cover, so
     // the outcome cannot fix the window …
-    const s = new Scenario("2026-12-15T09:00:00+08:00").toClosedResolved()
+    const s = new Scenario("2100-12-15T09:00:00+08:00").toClosedResolved()
     expect(s.case.outcome?._tag).toBe("Resolved")
     expect(s.case.deadlines.judicialConfirmation).toBeUndefined()
-    // … but 30 calendar days after the agreement is the earliest the window can close, whatever 2027's holidays are:
+    // … but 30 calendar days after the agreement is the earliest the window can close, whatever 2101's holidays are:
     // a request before the end of that day is in time
     const effective = s.case.outcome?._tag === "Resolved" ? s.case.outcome.agreement.effectiveAt : ""
-    const lowerBound = "2027-01-14T15:59:59.999Z" // 2026-12-15 (+08:00) + 30 days, end of day
-    expect(effective.slice(0, 10)).toBe("2026-12-15")
+    const lowerBound = "2101-01-14T15:59:59.999Z" // 2100-12-15 (+08:00) + 30 days, end of day
+    expect(effective.slice(0, 10)).toBe("2100-12-15")
     expect(Lifecycle.enabledCommands(resolved, s.case, s.case.updatedAt)).toContain("RequestJudicialConfirmation")
     expect(Lifecycle.enabledCommands(resolved, s.case, lowerBound)).toContain("RequestJudicialConfirmation")
     // after it, only the calendar could tell: a typed error, and not offered
-    const after = "2027-01-15T00:00:00.000Z"
+    const after = "2101-01-15T00:00:00.000Z"
     expect(s.refuse({ _tag: "RequestJudicialConfirmation", court: "court" }, { at: after })).toMatchObject({
       _tag: "CalendarYearNotCovered",
-      year: 2027
+      year: 2101
     })
     expect(Lifecycle.enabledCommands(resolved, s.case, after)).not.toContain("RequestJudicialConfirmation")
     s.run({ _tag: "RequestJudicialConfirmation", court: "court" }, { at: lowerBound })

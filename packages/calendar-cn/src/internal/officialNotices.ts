@@ -4,9 +4,8 @@
  * included in the ranges; that changes nothing.
  * @internal
  */
-export const chinaHolidayNotices: Record<
-  number,
-  { readonly notice: string; readonly off: ReadonlyArray<string>; readonly work: ReadonlyArray<string> }
+export const officialNotices: Readonly<
+  Record<number, { readonly notice: string; readonly off: ReadonlyArray<string>; readonly work: ReadonlyArray<string> }>
 > = {
   2020: {
     // Spring Festival extended to 2 February by 国办发明电〔2020〕1号, which also cancelled the 1 February workday.
