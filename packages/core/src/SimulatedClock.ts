@@ -70,11 +70,41 @@ export const make = (start: string | number | Date): SimulatedClock => {
 
 /** Sets the clock to a command's `at`, when it has a readable one (a bad one is left to the centre to refuse). */
 const setFrom = (clock: SimulatedClock, command: unknown): void => {
-  const at = typeof command === "object" && command !== null ? (command as { readonly at?: unknown }).at : undefined
+  let at: unknown
+  try {
+    at = typeof command === "object" && command !== null ? (command as { readonly at?: unknown }).at : undefined
+  } catch {
+    return // input that cannot be read is the centre's to refuse
+  }
   if (typeof at === "string" || at instanceof Date) {
     const ms = typeof at === "string" ? Date.parse(at) : at.getTime()
     if (Number.isFinite(ms)) clock.set(ms)
   }
+}
+
+/** Moves the clock on to the latest `at` among an import's commands (an import is sent after its history). */
+const setFromImport = (clock: SimulatedClock, input: unknown): void => {
+  try {
+    moveToLatest(clock, input)
+  } catch {
+    // input that cannot be read is the centre's to refuse
+  }
+}
+
+const moveToLatest = (clock: SimulatedClock, input: unknown): void => {
+  const cases = typeof input === "object" && input !== null ? (input as { readonly cases?: unknown }).cases : undefined
+  if (!Array.isArray(cases)) return
+  let latest = clock.now()
+  for (const c of cases) {
+    const commands = typeof c === "object" && c !== null ? (c as { readonly commands?: unknown }).commands : undefined
+    if (!Array.isArray(commands)) continue
+    for (const command of commands) {
+      const at = typeof command === "object" && command !== null ? (command as { readonly at?: unknown }).at : undefined
+      const ms = typeof at === "string" ? Date.parse(at) : at instanceof Date ? at.getTime() : Number.NaN
+      if (Number.isFinite(ms) && ms > latest) latest = ms
+    }
+  }
+  clock.set(latest)
 }
 
 const operations = [
@@ -87,13 +117,13 @@ const operations = [
   "verify",
   "applyRetention",
   "recomputeDeadlines",
-  "enabledCommands",
-  "importCases"
+  "enabledCommands"
 ] as const
 
 /**
  * The centre with every call on the simulated clock; a command carrying `at` first moves the clock to it, as if
- * it were sent at the time it names. Plugins' queries and commands run on the clock too.
+ * it were sent at the time it names, and an import moves it on to its latest command's time (never back). Plugins'
+ * queries and commands run on the clock too.
  *
  * @since 0.2.0
  * @category combinators
@@ -112,6 +142,11 @@ export const follow = <P extends ReadonlyArray<Plugin.Any>>(
     on(Effect.suspend(() => {
       setFrom(clock, command)
       return center.execute(command)
+    }))
+  wrapped.importCases = (input: Center.ImportInput) =>
+    on(Effect.suspend(() => {
+      setFromImport(clock, input)
+      return center.importCases(input)
     }))
   const plugins: Record<string, Record<string, unknown>> = {}
   for (const [id, api] of Object.entries(center.plugins as Record<string, Record<string, unknown>>)) {
@@ -156,7 +191,8 @@ export const followClient = <P extends ReadonlyArray<Plugin.Any>>(
     if (typeof f !== "function" || name === "dispose" || name === "labels") continue
     const call = f as (input: unknown, options?: unknown) => Promise<unknown>
     wrapped[name] = (input: unknown, options?: unknown) => {
-      setFrom(clock, input)
+      if (name === "importCases") setFromImport(clock, input)
+      else setFrom(clock, input)
       return call(input, options)
     }
   }

@@ -829,13 +829,13 @@ describe("Center", () => {
   it.effect("bulk import: unknown nodes, other people's case ids, unreadable input and failing plugins are named", () =>
     Effect.gen(function*() {
       const failing = new Set<string>()
-      const center = yield* Center.make({
+      const center = yield* SimulatedClock.makeFollowing({
         config: countyConfig,
         hooks: {
           // a plugin hook that fails on the cases named in `failing`, when their batch is written
           onEvents: (ctx) => failing.has(ctx.case.id) ? Effect.fail(new NoRoom({ caseId: ctx.case.id })) : Effect.void
         }
-      }).pipe(Effect.provide(MemoryStore.layer))
+      }, "2025-01-01T00:00:00Z").pipe(Effect.provide(MemoryStore.layer))
       const loop = (caseId: string, extra: Record<string, unknown> = {}) => ({
         commands: [historicalRegister(caseId, "2025-03-03T09:00:00+08:00", extra)]
       })

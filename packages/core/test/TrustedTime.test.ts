@@ -9,9 +9,9 @@ import * as Option from "effect/Option"
 import type { Actor } from "../src/Actor.js"
 import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
+import { createCenter } from "../src/CenterClient.js"
 import type { CenterConfigInput } from "../src/CenterConfig.js"
 import type { CommandInput } from "../src/Command.js"
-import { createCenter } from "../src/CenterClient.js"
 import * as Deadline from "../src/Deadline.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as SimulatedClock from "../src/SimulatedClock.js"
@@ -74,7 +74,10 @@ describe("the centre's clock stamps every event", () => {
     const clock = SimulatedClock.make(noon)
     const center = await createCenter({ config: countyConfig, clock: clock.now })
     try {
-      await expect(center.execute(registration(minutes(6)))).rejects.toMatchObject({ _tag: "InvalidInput", field: "at" })
+      await expect(center.execute(registration(minutes(6)))).rejects.toMatchObject({
+        _tag: "InvalidInput",
+        field: "at"
+      })
       await expect(center.execute(registration(days(-8)))).rejects.toMatchObject({ _tag: "InvalidInput", field: "at" })
       await expect(center.get({ actor: admin, caseId: "t1" })).rejects.toMatchObject({ _tag: "CaseNotFound" })
       const r = await center.execute(registration(minutes(-1)))
@@ -161,7 +164,13 @@ describe("the centre's clock stamps every event", () => {
       }
       const window = last!.case.deadlines.judicialConfirmation!
       expect(window.basis).toBe("official")
-      const request = (at: string) => ({ _tag: "RequestJudicialConfirmation", actor: admin, caseId, court: "court", at })
+      const request = (at: string) => ({
+        _tag: "RequestJudicialConfirmation",
+        actor: admin,
+        caseId,
+        court: "court",
+        at
+      })
       const dated = new Date(Date.parse(last!.case.updatedAt) + 86_400_000).toISOString()
       // the centre's clock is past the window; the request says it was made the day after the agreement
       clock.set(Date.parse(Deadline.latestDueOf(window)) + 1)
