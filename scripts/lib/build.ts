@@ -27,14 +27,13 @@ export const toCjsDeclarations = (dts: string): string =>
 
 /**
  * The peers whose installed versions `dist/peers.cjs` checks: those with a caret range (`effect`, `@effect/*`,
- * `vitest`, `fast-check` …), not the `@fengqiao/*` peers with their open `0.x` ranges.
+ * `vitest`, `fast-check` …), not the `@fengqiao/*` peers with their open `0.x` ranges; in the manifest's order.
  *
  * @since 0.1.0
  */
 export const checkedPeers = (manifest: Record<string, any>): ReadonlyArray<readonly [string, string]> =>
   Object.entries((manifest.peerDependencies ?? {}) as Record<string, string>)
     .filter(([name, range]) => !name.startsWith("@fengqiao/") && /^\^\d+\.\d+\.\d+$/.test(range))
-    .sort(([a], [b]) => a.localeCompare(b))
 
 /**
  * How the install lines in the docs write a peer's range: `^3.22.0` as `^3.22`, `^3.23.1` as is.
