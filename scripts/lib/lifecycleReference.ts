@@ -15,35 +15,14 @@ const rolesFor = (command: string): ReadonlyArray<string> =>
     .filter(([role, p]) => role !== "admin" && p !== "*" && (p as ReadonlyArray<string>).includes(command))
     .map(([role]) => role)
 
-const stateNode = (s: string) => (s === "none" ? "[*]" : s)
-
 /**
- * The mermaid state diagram of the table: one arrow per (from, to) pair, labelled with the commands; commands
- * that leave the state unchanged are listed per state instead.
+ * The mermaid state diagram of the whole table (`Lifecycle.toMermaid` without a centre's configuration): one arrow
+ * per (from, to) pair, labelled with the commands; commands that leave the state unchanged are in the table instead.
+ * A vendor draws its own centre's diagram, guards included, with `Lifecycle.toMermaid(config)`.
  *
  * @since 0.1.0
  */
-export const diagram = (): string => {
-  const edges = new Map<string, Array<string>>()
-  const open = Case.statuses.filter((s) => Case.isOpen({ status: s }))
-  for (const t of Lifecycle.transitions) {
-    // a command allowed in every open state gets one arrow from "any open state" instead of one per state
-    const fromAllOpen = open.every((s) => t.from.includes(s))
-    for (const from of fromAllOpen ? ["anyOpen", ...t.from.filter((f) => !open.includes(f as Case.Status))] : t.from) {
-      for (const to of t.to) {
-        if (to === "unchanged") continue
-        const key = `${stateNode(from)} --> ${to}`
-        edges.set(key, [...(edges.get(key) ?? []), t.command])
-      }
-    }
-  }
-  const lines = ["stateDiagram-v2"]
-  for (const s of Case.statuses) lines.push(`  ${s}: ${s} ${zh(`status.${s}`)}`)
-  lines.push(`  state "any open state (在办): ${open.join(", ")}" as anyOpen`)
-  for (const [edge, commands] of edges) lines.push(`  ${edge}: ${commands.join(", ")}`)
-  lines.push("  archived --> [*]")
-  return lines.join("\n")
-}
+export const diagram = (): string => Lifecycle.toMermaid(undefined, { guards: false, recorded: false })
 
 /**
  * The whole page.
@@ -78,7 +57,9 @@ export const render = (): string => {
     "## Diagram (流程图)",
     "",
     "Arrows change the state; commands that record something without moving the case (mediation sessions,",
-    "supervision, extensions …) are in the table below with `unchanged`.",
+    "supervision, extensions …) are in the table below with `unchanged`. This is the SDK's whole table: a centre's",
+    "own diagram — only the states and commands its configuration enables, each arrow with its guards — is",
+    "`Lifecycle.toMermaid(config)` (and `Lifecycle.toGraph(config)` as JSON).",
     "",
     "```mermaid",
     diagram(),

@@ -1,29 +1,130 @@
 /**
- * The service: HttpApi handlers over the `Center` service, turned into a web handler and served by `node:http`.
+ * The service: HttpApi handlers over the `Center` service, served by `@effect/platform-node`'s `NodeHttpServer`.
  *
  * @since 0.1.0
  */
-import { HttpApiBuilder, type HttpApiGroup, HttpServer } from "@effect/platform"
-import { type Actor, type Case, Center, type CenterClient, type CenterConfig, MemoryStore } from "@fengqiao/core"
+import {
+  HttpApiBuilder,
+  type HttpApiGroup,
+  type HttpApp,
+  HttpIncomingMessage,
+  HttpServerError,
+  HttpServerRequest,
+  HttpServerResponse
+} from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import {
+  type Actor,
+  type Case,
+  Center,
+  type CenterClient,
+  type CenterConfig,
+  Errors,
+  MemoryStore
+} from "@fengqiao/core"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import { type ActorHeaders, FengqiaoApi } from "./Api.js"
+import {
+  ActorAuth,
+  ActorHeaders,
+  CurrentActor,
+  FengqiaoApi,
+  JsonBody,
+  MethodNotAllowed,
+  PayloadTooLarge,
+  RouteNotFound,
+  UnsupportedMediaType
+} from "./Api.js"
 
 /**
- * The actor of a request, from its headers. The centre validates it (ids, roles, jurisdiction) with the rest of
- * the command and answers `InvalidInput` naming `actor.…` when it is malformed.
+ * The actor of a request, from `x-actor-id` and the {@link ActorHeaders}. The centre validates it (ids, roles,
+ * jurisdiction) with the rest of the command and answers `InvalidInput` naming `actor.…` when it is malformed.
  *
  * @since 0.1.0
  * @category utils
  */
-export const actorOf = (h: ActorHeaders): Actor.Actor => ({
-  id: h["x-actor-id"],
+export const actorOf = (id: string, h: ActorHeaders): Actor.Actor => ({
+  id,
   roles: h["x-actor-roles"].split(",").map((r) => r.trim()).filter((r) => r.length > 0),
   jurisdiction: h["x-actor-jurisdiction"],
   ...(h["x-actor-department"] !== undefined ? { department: h["x-actor-department"] } : {})
 })
+
+const badRequest = (field: string, expected: string) =>
+  new Errors.InvalidInput({ field, expected, issues: [{ field, expected }] })
+
+const decodeActorHeaders = Schema.decodeUnknown(ActorHeaders, { errors: "all" })
+
+/**
+ * The {@link ActorAuth} middleware: the actor from `x-actor-id` and the other `x-actor-*` headers; a missing
+ * header is an `InvalidInput` naming it.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const ActorAuthLive: Layer.Layer<ActorAuth> = Layer.succeed(ActorAuth, {
+  actor: (token) =>
+    Effect.gen(function*() {
+      const id = Redacted.value(token).trim()
+      if (id === "") {
+        return yield* badRequest("x-actor-id", "the actor's id (the header is required, set by the gateway)")
+      }
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const headers = yield* Effect.mapError(
+        decodeActorHeaders(request.headers),
+        (error) => Errors.invalidInputFromParseError(error)
+      )
+      return actorOf(id, headers)
+    })
+})
+
+/**
+ * The largest request body accepted (1 MiB); a larger one is answered 413 `PayloadTooLarge` without being read.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxBodyBytes = 1024 * 1024
+
+const isJson = (contentType: string) =>
+  contentType === "application/json" || (contentType.startsWith("application/") && contentType.endsWith("+json"))
+
+/**
+ * The {@link JsonBody} middleware: 413 for a body over {@link maxBodyBytes} (told by `content-length`, before
+ * reading; a chunked body is cut off at the limit), 415 for a content type other than JSON, 400 `InvalidInput`
+ * naming `body` for malformed JSON. The body it reads is kept for the endpoint's own decoding.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const JsonBodyLive: Layer.Layer<JsonBody> = Layer.succeed(
+  JsonBody,
+  Effect.gen(function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const length = Number(request.headers["content-length"] ?? 0)
+    if (length > maxBodyBytes) return yield* new PayloadTooLarge({ maxBytes: maxBodyBytes })
+    const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
+    if (!isJson(contentType)) {
+      return yield* new UnsupportedMediaType({ contentType: contentType || "(none)", expected: "application/json" })
+    }
+    yield* Effect.catchAll(
+      request.json,
+      (error): Effect.Effect<never, Errors.InvalidInput | PayloadTooLarge> =>
+        error.cause instanceof SyntaxError
+          ? Effect.fail(badRequest("body", "a JSON document (the body is not valid JSON)"))
+          : error.cause instanceof Error && error.cause.message === "maxBytes exceeded"
+          ? Effect.fail(new PayloadTooLarge({ maxBytes: maxBodyBytes }))
+          : Effect.die(error)
+    )
+  })
+)
 
 const respond = (r: Center.CommandResult) => ({
   caseId: r.caseId,
@@ -45,29 +146,42 @@ export const CasesLive: Layer.Layer<HttpApiGroup.ApiGroup<"fengqiao", "cases">, 
     Effect.gen(function*() {
       const center = yield* Center.Center
       return handlers
-        .handle("register", ({ headers, payload }) =>
-          Effect.map(center.execute({ ...payload, _tag: "Register", actor: actorOf(headers) }), respond))
-        .handle("execute", ({ headers, path, payload }) =>
-          Effect.map(center.execute({ ...payload, actor: actorOf(headers), caseId: path.caseId }), respond))
-        .handle("list", ({ headers, urlParams: p }) =>
-          center.list({
-            actor: actorOf(headers),
-            filter: {
-              ...(p.status !== undefined ? { status: p.status.split(",") as Array<Case.Status> } : {}),
-              ...(p.open !== undefined ? { open: p.open === "true" } : {}),
-              ...(p.overdue !== undefined ? { overdue: p.overdue === "true" } : {})
-            },
-            ...(p.limit !== undefined ? { limit: p.limit } : {}),
-            ...(p.cursor !== undefined ? { cursor: p.cursor } : {}),
-            ...(p.order !== undefined ? { order: p.order } : {})
-          }))
-        .handle("get", ({ headers, path }) =>
-          center.get({ actor: actorOf(headers), caseId: path.caseId }))
-        .handle("history", ({ headers, path }) =>
-          center.history({ actor: actorOf(headers), caseId: path.caseId }))
-        .handle("enabledCommands", ({ headers, path }) =>
-          center.enabledCommands({ actor: actorOf(headers), caseId: path.caseId }))
-    }))
+        .handle("register", ({ payload }) =>
+          CurrentActor.pipe(
+            Effect.flatMap((actor) => center.execute({ ...payload, _tag: "Register", actor })),
+            Effect.map(respond)
+          ))
+        .handle("execute", ({ path, payload }) =>
+          CurrentActor.pipe(
+            Effect.flatMap((actor) => center.execute({ ...payload, actor, caseId: path.caseId })),
+            Effect.map(respond)
+          ))
+        .handle("list", ({ urlParams: p }) =>
+          Effect.flatMap(CurrentActor, (actor) =>
+            center.list({
+              actor,
+              filter: {
+                ...(p.status !== undefined ? { status: p.status.split(",") as Array<Case.Status> } : {}),
+                ...(p.open !== undefined ? { open: p.open === "true" } : {}),
+                ...(p.overdue !== undefined ? { overdue: p.overdue === "true" } : {})
+              },
+              ...(p.limit !== undefined ? { limit: p.limit } : {}),
+              ...(p.cursor !== undefined ? { cursor: p.cursor } : {}),
+              ...(p.order !== undefined ? { order: p.order } : {})
+            })))
+        .handle(
+          "get",
+          ({ path }) => Effect.flatMap(CurrentActor, (actor) => center.get({ actor, caseId: path.caseId }))
+        )
+        .handle(
+          "history",
+          ({ path }) => Effect.flatMap(CurrentActor, (actor) => center.history({ actor, caseId: path.caseId }))
+        )
+        .handle(
+          "enabledCommands",
+          ({ path }) => Effect.flatMap(CurrentActor, (actor) => center.enabledCommands({ actor, caseId: path.caseId }))
+        )
+    })).pipe(Layer.provide([ActorAuthLive, JsonBodyLive]))
 
 /**
  * Options of the service.
@@ -82,40 +196,99 @@ export interface ServiceOptions {
 }
 
 /**
- * The API with its handlers, the OpenAPI document at `/openapi.json`, over a centre.
+ * The API with its handlers and the OpenAPI document at `/openapi.json`, over a centre: what
+ * `HttpApiBuilder.serve` serves.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: ServiceOptions) =>
-  HttpApiBuilder.api(FengqiaoApi).pipe(
+export const apiLayer = (options: ServiceOptions) =>
+  HttpApiBuilder.middlewareOpenApi().pipe(
+    Layer.provideMerge(HttpApiBuilder.api(FengqiaoApi)),
     Layer.provide(CasesLive),
     Layer.provide(Center.layer({ config: options.config })),
-    Layer.provide(options.store ?? MemoryStore.layer),
-    (api) => Layer.mergeAll(HttpApiBuilder.middlewareOpenApi(), HttpServer.layerContext).pipe(Layer.provideMerge(api))
+    Layer.provide(options.store ?? MemoryStore.layer)
+  )
+
+/** Every route of the API as a path pattern and its method, for 404 and 405 answers. */
+const routes: ReadonlyArray<{ readonly method: string; readonly pattern: RegExp }> = [
+  { method: "GET", path: "/openapi.json" },
+  ...Object.values(FengqiaoApi.groups).flatMap((group) =>
+    Object.values(group.endpoints).map((endpoint) => ({ method: endpoint.method, path: endpoint.path }))
+  )
+].map(({ method, path }) => ({
+  method,
+  pattern: new RegExp(
+    `^${path.split("/").map((s) => s.startsWith(":") ? "[^/]+" : s.replace(/\./g, "\\.")).join("/")}$`
+  )
+}))
+
+const errorResponse = <A, I>(
+  schema: Schema.Schema<A, I>,
+  error: A,
+  status: number,
+  headers: Record<string, string> = {}
+) => HttpServerResponse.unsafeJson(Schema.encodeSync(schema)(error), { status, headers })
+
+/**
+ * The API-level HTTP middleware (`HttpApiBuilder.middleware`): the body-size limit, and JSON bodies in the same
+ * shape as every other error for the answers the router would give empty: 404 `RouteNotFound`, 405
+ * `MethodNotAllowed` (with `Allow`) for a path that exists with other methods, and 500 `InternalError` for a
+ * defect (logged; its details are not sent). Typed errors go on to the API's own encoding.
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export const httpMiddleware = (app: HttpApp.Default): HttpApp.Default =>
+  app.pipe(
+    HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes)),
+    Effect.catchAllCause((cause) => {
+      if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause)
+      const error = Cause.squash(cause)
+      if (error instanceof HttpServerError.RouteNotFound) {
+        const method = error.request.method
+        const path = new URL(error.request.url, "http://localhost").pathname
+        const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))]
+        return Effect.succeed(
+          allowed.length === 0
+            ? errorResponse(RouteNotFound, new RouteNotFound({ method, path }), 404)
+            : errorResponse(MethodNotAllowed, new MethodNotAllowed({ method, path, allowed }), 405, {
+              allow: allowed.join(", ")
+            })
+        )
+      }
+      if (Option.isSome(Cause.failureOption(cause))) return Effect.failCause(cause)
+      return Effect.as(
+        Effect.logError("request failed", cause),
+        HttpServerResponse.unsafeJson({ _tag: "InternalError" }, { status: 500 })
+      )
+    })
   )
 
 /**
- * The largest request body accepted (1 MiB); larger ones are read to the end, discarded, and answered 413.
+ * The service served on a port (0: any free port) of a host (127.0.0.1 by default) with `NodeHttpServer`; it
+ * also provides the `HttpServer` (its `address`). `server` is the `node:http` server to use, a new one by default.
  *
  * @since 0.1.0
- * @category constants
+ * @category layers
  */
-export const maxBodyBytes = 1024 * 1024
-
-const readBody = (req: http.IncomingMessage): Promise<Buffer | undefined> =>
-  new Promise((resolve, reject) => {
-    let chunks: Array<Buffer> | undefined = []
-    let size = 0
-    req.on("data", (c: Buffer) => {
-      size += c.length
-      // over the limit: keep reading to the end (so the client sees the answer) but keep nothing
-      if (size > maxBodyBytes) chunks = undefined
-      else chunks?.push(c)
-    })
-    req.on("end", () => resolve(chunks === undefined ? undefined : Buffer.concat(chunks)))
-    req.on("error", reject)
-  })
+export const layer = (
+  options: ServiceOptions & {
+    readonly port?: number | undefined
+    readonly host?: string | undefined
+    readonly server?: http.Server | undefined
+  }
+) =>
+  HttpApiBuilder.serve().pipe(
+    Layer.provide(HttpApiBuilder.middleware(httpMiddleware)),
+    Layer.provide(apiLayer(options)),
+    Layer.provideMerge(
+      NodeHttpServer.layer(() => options.server ?? http.createServer(), {
+        port: options.port ?? 0,
+        host: options.host ?? "127.0.0.1"
+      })
+    )
+  )
 
 /**
  * A running service.
@@ -131,45 +304,17 @@ export interface Running {
 }
 
 /**
- * Starts the service on a port (0: any free port) of 127.0.0.1 and resolves once it listens.
+ * Starts the service (see {@link layer}) and resolves once it listens: for callers outside Effect, and the tests.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const listen = async (options: ServiceOptions & { readonly port?: number; readonly host?: string }) => {
-  const { dispose, handler } = HttpApiBuilder.toWebHandler(layer(options))
-  const server = http.createServer(async (req, res) => {
-    try {
-      const method = req.method ?? "GET"
-      const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req)
-      if (body === undefined && method !== "GET" && method !== "HEAD") {
-        res.writeHead(413, { "content-type": "application/json" })
-        res.end(JSON.stringify({ _tag: "PayloadTooLarge", maxBytes: maxBodyBytes }))
-        return
-      }
-      const headers = new Headers()
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (Array.isArray(v)) { for (const x of v) headers.append(k, x) }
-        else if (v !== undefined) headers.set(k, v)
-      }
-      const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`)
-      const response = await handler(new Request(url, { method, headers, ...(body ? { body } : {}) }))
-      res.writeHead(response.status, Object.fromEntries(response.headers))
-      res.end(Buffer.from(await response.arrayBuffer()))
-    } catch (error) {
-      res.writeHead(500, { "content-type": "application/json" })
-      res.end(JSON.stringify({ _tag: "InternalError", message: String(error) }))
-    }
-  })
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve))
+export const listen = async (
+  options: ServiceOptions & { readonly port?: number | undefined; readonly host?: string | undefined }
+): Promise<Running> => {
+  const server = http.createServer()
+  const runtime = ManagedRuntime.make(layer({ ...options, server }))
+  await runtime.runtime()
   const { address, port } = server.address() as AddressInfo
-  const running: Running = {
-    url: `http://${address}:${port}`,
-    server,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      await dispose()
-    }
-  }
-  return running
+  return { url: `http://${address}:${port}`, server, close: () => runtime.dispose() }
 }

@@ -1,4 +1,6 @@
+import SwaggerParser from "@apidevtools/swagger-parser"
 import { Examples } from "@fengqiao/core"
+import * as http from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { listen, maxBodyBytes, type Running } from "../src/Server.js"
 
@@ -12,14 +14,20 @@ afterAll(() => service.close())
 const admin = { "x-actor-id": "admin-1", "x-actor-roles": "admin", "x-actor-jurisdiction": "222403" }
 const intake = { "x-actor-id": "intake-1", "x-actor-roles": "intake, dispatcher", "x-actor-jurisdiction": "222403100" }
 
-const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
+const call = async (
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+  contentType = "application/json"
+) => {
   const res = await fetch(`${service.url}${path}`, {
     method,
-    headers: { ...headers, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    headers: { ...headers, ...(body !== undefined ? { "content-type": contentType } : {}) },
     ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {})
   })
   const text = await res.text()
-  return { status: res.status, body: text.length > 0 ? JSON.parse(text) : undefined }
+  return { status: res.status, headers: res.headers, body: text.length > 0 ? JSON.parse(text) : undefined }
 }
 
 const registration = {
@@ -54,19 +62,39 @@ describe("the HTTP service on a real port", () => {
       "/cases/{caseId}/enabled-commands"
     ]))
     const post = doc.paths["/cases"].post
+    // x-actor-id is the `actor` security scheme; the other actor headers are parameters
     expect(post.parameters.filter((p: any) => p.in === "header").map((p: any) => p.name)).toEqual(
-      expect.arrayContaining(["x-actor-id", "x-actor-roles", "x-actor-jurisdiction", "x-actor-department"])
+      expect.arrayContaining(["x-actor-roles", "x-actor-jurisdiction", "x-actor-department"])
     )
-    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["201", "400", "403", "404", "409"]))
+    expect(doc.components.securitySchemes.actor).toMatchObject({ type: "apiKey", in: "header", name: "x-actor-id" })
+    for (const path of Object.values<any>(doc.paths)) {
+      for (const operation of Object.values<any>(path)) expect(operation.security).toEqual([{ actor: [] }])
+    }
+    expect(Object.keys(post.responses)).toEqual(
+      expect.arrayContaining(["201", "400", "403", "404", "409", "413", "415"])
+    )
     expect(Object.keys(doc.components.schemas)).toEqual(
       expect.arrayContaining([
         "RegisterBody",
         "DispatchBody",
         "CommandResponse",
-        "@fengqiao/core/InvalidInput",
-        "@fengqiao/core/GuardFailed"
+        "InvalidInput",
+        "GuardFailed",
+        "UnsupportedMediaType",
+        "PayloadTooLarge"
       ])
     )
+  })
+
+  it("serves an OpenAPI document that a real validator (swagger-parser) accepts", async () => {
+    const { body: doc } = await call("GET", "/openapi.json", {})
+    for (const name of Object.keys(doc.components.schemas)) expect(name).toMatch(/^[a-zA-Z0-9._-]+$/)
+    // validate() dereferences the document it is given: give it a copy
+    await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeDefined()
+    // and the validator does check component names: the names the SDK's errors used to have are refused
+    const withOldName = structuredClone(doc)
+    withOldName.components.schemas["@fengqiao/core/InvalidInput"] = { type: "object" }
+    await expect(SwaggerParser.validate(withOldName)).rejects.toThrow(/\^\[a-zA-Z0-9\._-\]\+\$/)
   })
 
   it("drives a case through the loop with the actor from the headers", async () => {
@@ -138,6 +166,11 @@ describe("errors keep their _tag and name what is wrong", () => {
     const r = await call("POST", "/cases", noId, registration)
     expect(r.status).toBe(400)
     expect(JSON.stringify(r.body)).toContain("x-actor-id")
+    expect(r.body).toMatchObject({ _tag: "InvalidInput", field: "x-actor-id" })
+    const { "x-actor-roles": __, ...noRoles } = intake
+    const get = await call("GET", "/cases", noRoles)
+    expect(get.status).toBe(400)
+    expect(get.body).toMatchObject({ _tag: "InvalidInput", field: "x-actor-roles" })
   })
 
   it("400 InvalidInput naming the field for a kind the centre does not know", async () => {
@@ -148,9 +181,47 @@ describe("errors keep their _tag and name what is wrong", () => {
   })
 
   it("400 for a body that is not JSON, and for an unknown command", async () => {
-    expect((await call("POST", "/cases", intake, "{not json")).status).toBe(400)
+    const malformed = await call("POST", "/cases", intake, "{not json")
+    expect(malformed.status).toBe(400)
+    expect(malformed.body).toMatchObject({ _tag: "InvalidInput", field: "body" })
+    expect(malformed.body.expected).toContain("JSON")
     const { caseId } = await register()
-    expect((await call("POST", `/cases/${caseId}/commands`, intake, { _tag: "Explode" })).status).toBe(400)
+    const unknown = await call("POST", `/cases/${caseId}/commands`, intake, { _tag: "Explode" })
+    expect(unknown.status).toBe(400)
+    expect(unknown.body._tag).toBe("HttpApiDecodeError")
+    expect(JSON.stringify(unknown.body)).toContain("Explode")
+  })
+
+  it("415 UnsupportedMediaType for a body that is not declared JSON", async () => {
+    const text = await call("POST", "/cases", intake, JSON.stringify(registration), "text/plain")
+    expect(text.status).toBe(415)
+    expect(text.body).toEqual({ _tag: "UnsupportedMediaType", contentType: "text/plain", expected: "application/json" })
+    // no content type at all
+    const res = await fetch(`${service.url}/cases`, {
+      method: "POST",
+      headers: intake,
+      body: new TextEncoder().encode(JSON.stringify(registration))
+    })
+    expect(res.status).toBe(415)
+    expect(await res.json()).toMatchObject({ _tag: "UnsupportedMediaType", contentType: "(none)" })
+    // a JSON media type with parameters is JSON
+    expect((await call("POST", "/cases", intake, registration, "application/json; charset=utf-8")).status).toBe(201)
+  })
+
+  it("405 MethodNotAllowed with Allow for a path that exists with another method, 404 for no such path", async () => {
+    const del = await call("DELETE", "/cases", admin)
+    expect(del.status).toBe(405)
+    expect(del.headers.get("allow")).toBe("POST, GET")
+    expect(del.body).toEqual({ _tag: "MethodNotAllowed", method: "DELETE", path: "/cases", allowed: ["POST", "GET"] })
+    const put = await call("PUT", "/cases/some-case/commands", admin, { _tag: "Accept" })
+    expect(put.status).toBe(405)
+    expect(put.body).toMatchObject({ _tag: "MethodNotAllowed", method: "PUT", allowed: ["POST"] })
+    const postDoc = await call("POST", "/openapi.json", {}, {})
+    expect(postDoc.status).toBe(405)
+    expect(postDoc.body).toMatchObject({ _tag: "MethodNotAllowed", allowed: ["GET"] })
+    const none = await call("GET", "/no/such/path", admin)
+    expect(none.status).toBe(404)
+    expect(none.body).toEqual({ _tag: "RouteNotFound", method: "GET", path: "/no/such/path" })
   })
 
   it("403 Forbidden for a role that may not register", async () => {
@@ -191,6 +262,32 @@ describe("errors keep their _tag and name what is wrong", () => {
   it("413 for a body over the limit, and the service keeps serving", async () => {
     const r = await call("POST", "/cases", intake, { ...registration, description: "x".repeat(maxBodyBytes) })
     expect(r.status).toBe(413)
+    expect(r.body).toEqual({ _tag: "PayloadTooLarge", maxBytes: maxBodyBytes })
+    expect((await call("GET", "/openapi.json", {})).status).toBe(200)
+  })
+
+  it("cuts off a chunked body (no content-length) at the limit, and the service keeps serving", async () => {
+    const url = new URL(service.url)
+    const send = (body: string) =>
+      new Promise<string>((resolve) => {
+        const req = http.request({
+          host: url.hostname,
+          port: url.port,
+          path: "/cases",
+          method: "POST",
+          headers: { ...intake, "content-type": "application/json" }
+        }, (res) => {
+          res.resume()
+          res.on("end", () => resolve(String(res.statusCode)))
+        })
+        req.on("error", (error) => resolve(`error: ${error.message}`))
+        // several writes without a length: node sends them chunked
+        for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.slice(i, i + 64 * 1024))
+        req.end()
+      })
+    expect(await send(JSON.stringify(registration))).toBe("201")
+    // over the limit: the read stops there and the connection is closed without an answer
+    expect(await send(JSON.stringify({ ...registration, description: "x".repeat(maxBodyBytes) }))).toMatch(/^error/)
     expect((await call("GET", "/openapi.json", {})).status).toBe(200)
   })
 })

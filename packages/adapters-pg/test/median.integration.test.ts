@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { PgStore } from "@fengqiao/adapters-pg"
-import { CaseStore, Center, Examples } from "@fengqiao/core"
+import { CaseStore, type Center, Examples, SimulatedClock } from "@fengqiao/core"
 import { type Dialect, SqlStore } from "@fengqiao/sql"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -15,6 +15,9 @@ import * as fc from "fast-check"
 import { afterAll } from "vitest"
 import { testDatabase } from "./database.js"
 import { centre, config, freshPrefix, hourAt, toHandling } from "./support.js"
+
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
 
 const db = await testDatabase()
 afterAll(() => db.close())
@@ -82,7 +85,7 @@ describe("PgStore.dialect.sampledMedians", () => {
         )
       )
       const store = Context.get(context, SqlStore.SqlStore)
-      const center = yield* Effect.provideService(Center.make({ config }), CaseStore.CaseStore, store)
+      const center = yield* Effect.provideService(scenarioMake({ config }), CaseStore.CaseStore, store)
       return { store, center }
     })
   /** `n` cases registered at the same time and accepted `d(i)` minutes later. */
@@ -171,7 +174,7 @@ describe("PgStore.dialect.sampledMedians", () => {
         )
       )
       const store = Context.get(context, SqlStore.SqlStore)
-      const center = yield* Effect.provideService(Center.make({ config }), CaseStore.CaseStore, store)
+      const center = yield* Effect.provideService(scenarioMake({ config }), CaseStore.CaseStore, store)
       yield* fill(center, 5, (i) => i + 1) // 1 … 5 minutes
       yield* Effect.promise(() =>
         db.admin(`CREATE OR REPLACE FUNCTION ${prefix}touch() RETURNS boolean LANGUAGE sql AS $$

@@ -4,7 +4,7 @@
  */
 import type * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { CaseStore, Center, Examples } from "@fengqiao/core"
+import { CaseStore, type Center, Examples, SimulatedClock } from "@fengqiao/core"
 import { SqlStore } from "@fengqiao/sql"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
@@ -13,6 +13,9 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { PgStore } from "../src/index.js"
+
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
 
 export const config = Examples.countyConfig
 export const centre = Examples.countyConfig.id
@@ -37,7 +40,7 @@ export const open = (
     const context = yield* Layer.build(PgStore.layer(options))
     const store = Context.get(context, SqlStore.SqlStore)
     const center = yield* Effect.provideService(
-      Center.make({ config, ...centerOptions }),
+      scenarioMake({ config, ...centerOptions }),
       CaseStore.CaseStore,
       store
     )

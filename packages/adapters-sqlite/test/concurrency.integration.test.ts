@@ -3,7 +3,7 @@
  * and the busy timeout make them queue; version conflicts are retried), and many fibers on one centre.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { CaseStore, Center, Examples, Lifecycle } from "@fengqiao/core"
+import { CaseStore, type Center, Examples, Lifecycle, SimulatedClock } from "@fengqiao/core"
 import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -22,6 +22,9 @@ import {
   supervisionInput,
   year
 } from "./fixtures/shared.js"
+
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
 
 interface Reported {
   readonly type: "result"
@@ -181,7 +184,7 @@ describe("SQLite: concurrent writers", () => {
               store.load(c, id)
             )
       }
-      const second = yield* Effect.provideService(Center.make({ config }), CaseStore.CaseStore, slowStore)
+      const second = yield* Effect.provideService(scenarioMake({ config }), CaseStore.CaseStore, slowStore)
       const racing = yield* Effect.fork(Effect.exit(second.execute(supervisionInput(caseId!, "same"))))
       yield* Deferred.await(reached)
       // the first centre's check and write wait for the second's transaction (its connection)

@@ -4,13 +4,16 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { SqliteStore } from "@fengqiao/adapters-sqlite"
-import { CaseStore, Center, Examples, type Jurisdiction } from "@fengqiao/core"
+import { CaseStore, type Center, Examples, type Jurisdiction, SimulatedClock } from "@fengqiao/core"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { join } from "node:path"
 import { tempDir } from "./fixtures/processes.js"
+
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
 
 const level = (id: string) => ({ id, labels: { "zh-Hans": id } })
 
@@ -35,7 +38,7 @@ const start = (levels: number) =>
     const dir = yield* tempDir
     const context = yield* Layer.build(SqliteStore.layer({ filename: join(dir, "tree.db") }))
     return yield* Effect.provideService(
-      Center.make({ config: chain(levels) }),
+      scenarioMake({ config: chain(levels) }),
       CaseStore.CaseStore,
       Context.get(context, CaseStore.CaseStore)
     )

@@ -4,7 +4,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
-import { createCenter, Examples } from "@fengqiao/core"
+import { type createCenter, Examples, SimulatedClock } from "@fengqiao/core"
 import { Migrations, SqlStore } from "@fengqiao/sql"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -15,6 +15,10 @@ import { SqliteStore } from "../src/index.js"
 import { type Child, jsonLines, start, tempDir } from "./fixtures/processes.js"
 import { withDatabase } from "./fixtures/rawDb.js"
 import { centre, config, open, registerInput } from "./fixtures/shared.js"
+
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioCenter: typeof createCenter = (options) =>
+  SimulatedClock.createFollowingCenter(options, "2025-01-01T00:00:00Z")
 
 const all = Migrations.migrations(SqliteStore.dialect, "fq_")
 const allIds = all.map((m) => m.id)
@@ -268,7 +272,7 @@ describe("SQLite: migrations and settings", () => {
       expect(failed).toMatchObject({ _tag: "StoreError", operation: "open" })
       expect((failed as { reason: string }).reason).toContain(filename)
       const viaClient = yield* Effect.promise(() =>
-        createCenter({ config, store: SqliteStore.layer({ filename }) }).then(() => undefined, (e: unknown) => e)
+        scenarioCenter({ config, store: SqliteStore.layer({ filename }) }).then(() => undefined, (e: unknown) => e)
       )
       expect(viaClient).toMatchObject({ _tag: "StoreError", operation: "open" })
     }).pipe(Effect.scoped))

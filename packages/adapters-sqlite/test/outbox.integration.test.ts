@@ -3,7 +3,7 @@
  * a failing handler leaves its entries for the next batch; `pending` counts down to 0.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Center, type Event, Examples } from "@fengqiao/core"
+import { type Center, type Event, Examples, SimulatedClock } from "@fengqiao/core"
 import { Outbox, SqlStore } from "@fengqiao/sql"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -15,6 +15,9 @@ import { SqliteStore } from "../src/index.js"
 import { tempDir } from "./fixtures/processes.js"
 import { withDatabase } from "./fixtures/rawDb.js"
 import { centre, config, importItem, open, registerInput, supervisionInput } from "./fixtures/shared.js"
+
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
 
 const actor = Examples.admin
 const key = (caseId: string, version: number) => `${caseId}#${version}`
@@ -304,7 +307,7 @@ describe("SQLite: outbox, parking what cannot be read", () => {
       expect(before).toMatchObject({ _tag: "StoreError", operation: "outbox.claim" })
       expect(yield* Effect.flip(outbox.pending("bus"))).toMatchObject({ _tag: "StoreError" })
       yield* Context.get(context, SqlStore.SqlStore).migrate
-      const center = yield* Effect.provide(Center.make({ config }), context)
+      const center = yield* Effect.provide(scenarioMake({ config }), context)
       yield* center.execute(registerInput({ caseId: "after-migrate" }))
       // nothing was prepared before the tables existed, so nothing stays failing (SQLite caches failed prepares)
       expect(yield* outbox.pending("bus")).toBe(1)

@@ -3,13 +3,16 @@
  * epoch milliseconds), in the centre's time zone and either side of UTC.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { CaseStore, Center, MemoryStore, Summary } from "@fengqiao/core"
+import { CaseStore, type Center, MemoryStore, SimulatedClock, Summary } from "@fengqiao/core"
 import type { Case } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { join } from "node:path"
 import { tempDir } from "./fixtures/processes.js"
 import { centre, config, open, registerInput } from "./fixtures/shared.js"
+
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
 
 /** Registration instants around period boundaries before (and at) the epoch. */
 const instants = [
@@ -41,7 +44,7 @@ describe("SQLite: aggregates by period", () => {
     Effect.scoped(Effect.gen(function*() {
       // a real case to copy (registered in 2025 through a centre), and the resolved config for its summaries
       const source = yield* MemoryStore.make
-      const center = yield* Effect.provideService(Center.make({ config }), CaseStore.CaseStore, source)
+      const center = yield* Effect.provideService(scenarioMake({ config }), CaseStore.CaseStore, source)
       const registered = yield* center.execute(registerInput({ caseId: "template" }))
       const template = Option.getOrThrow(yield* source.load(centre, registered.caseId))
       const [event] = yield* source.readEvents(centre, registered.caseId)

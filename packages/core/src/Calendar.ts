@@ -54,6 +54,14 @@ export const CalendarData = Schema.Struct({
 export type CalendarData = typeof CalendarData.Type
 
 /**
+ * The tier a day's answer comes from.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Basis = "official" | "predicted"
+
+/**
  * A working-day calendar.
  *
  * @since 0.1.0
@@ -75,6 +83,15 @@ export interface Calendar {
    * (field `date`) for a text that is not a date that exists (`2025-02-30` is not taken for 2 March).
    */
   readonly isWorkingDay: (date: string) => Either.Either<boolean, CalendarYearNotCovered | InvalidInput>
+  /** The years predicted by rule, ascending; `years` are the official ones. */
+  readonly predictedYears: ReadonlyArray<number>
+  /** The tier a day's answer comes from. */
+  readonly basisOf: (day: number) => Either.Either<Basis, CalendarYearNotCovered>
+  /**
+   * The same calendar read at its latest plausible: predicted years use their widest days off and no make-up
+   * workdays; official years unchanged.
+   */
+  readonly latest: { readonly isWorkingDayNumber: (day: number) => Either.Either<boolean, CalendarYearNotCovered> }
 }
 
 /**
@@ -137,6 +154,9 @@ export const make = (input: CalendarData): Either.Either<Calendar, InvalidConfig
       years,
       data,
       isWorkingDayNumber,
+      predictedYears: [],
+      basisOf: (n) => Either.map(isWorkingDayNumber(n), (): Basis => "official"),
+      latest: { isWorkingDayNumber },
       isWorkingDay: (date) =>
         civilDatePattern.test(date) && isValidCivilDate(date)
           ? isWorkingDayNumber(dayNumber(date))

@@ -27,7 +27,7 @@ import type { CaseSummary, TimeField } from "./Summary.js"
 export class DuplicateCommand
   extends Schema.TaggedError<DuplicateCommand>("@fengqiao/core/DuplicateCommand")("DuplicateCommand", {
     commandId: Schema.String
-  })
+  }, { identifier: "DuplicateCommand" })
 {
   /**
    * @since 0.1.0
@@ -48,7 +48,7 @@ export class StateConflict extends Schema.TaggedError<StateConflict>("@fengqiao/
   key: Schema.String,
   expectedVersion: Schema.Number,
   actualVersion: Schema.Number
-}) {
+}, { identifier: "StateConflict" }) {
   /**
    * @since 0.1.0
    */

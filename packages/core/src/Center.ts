@@ -19,11 +19,13 @@ import type { Actor } from "./Actor.js"
 import * as AuditTrail from "./AuditTrail.js"
 import * as Calendar from "./Calendar.js"
 import type { Case } from "./Case.js"
+import { openStatuses } from "./Case.js"
 import type { AggregateRow, Column, Condition, Keyset } from "./CaseStore.js"
 import * as CaseStore from "./CaseStore.js"
 import type { DuplicateCommand } from "./CaseStore.js"
 import * as CenterConfig from "./CenterConfig.js"
 import { Command, type CommandName } from "./Command.js"
+import * as Deadline from "./Deadline.js"
 import type { InvalidConfig } from "./Errors.js"
 import {
   type CalendarYearNotCovered,
@@ -38,7 +40,7 @@ import {
   StoreError,
   VersionConflict
 } from "./Errors.js"
-import type { Envelope } from "./Event.js"
+import type { CaseEvent, Envelope } from "./Event.js"
 import * as I18n from "./I18n.js"
 import * as IdGenerator from "./IdGenerator.js"
 import { committedResult } from "./internal/committed.js"
@@ -47,7 +49,9 @@ import { makeHost } from "./internal/host.js"
 import { makeKeyedLock } from "./internal/keyedLock.js"
 import * as checkOptions from "./internal/options.js"
 import { decodeInput, invalidInput } from "./internal/parse.js"
+import { recomputedChanges, runningDeadlines } from "./internal/recompute.js"
 import { makeSealing, withoutKeys } from "./internal/sealing.js"
+import { stamp } from "./internal/trustedTime.js"
 import * as Lifecycle from "./Lifecycle.js"
 import * as Plugin from "./Plugin.js"
 import * as Policy from "./Policy.js"
@@ -118,6 +122,22 @@ export interface RetentionResult {
 }
 
 /**
+ * What {@link Center.recomputeDeadlines} did: the cases whose deadlines moved, each with its changes, and how many
+ * cases with deadlines on a predicted calendar did not move.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RecomputeResult {
+  readonly recomputed: ReadonlyArray<{
+    readonly caseId: string
+    readonly code: string
+    readonly changes: ReadonlyArray<Extract<CaseEvent, { readonly _tag: "DeadlinesRecomputed" }>["changes"][number]>
+  }>
+  readonly unchanged: number
+}
+
+/**
  * The retention rule of a centre (保存期限): archived cases are due `afterDays` days after archiving.
  *
  * @since 0.1.0
@@ -174,8 +194,17 @@ export interface Center<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plug
    * summaries (and so every statistic) as they are. Needs `applyRetention`.
    */
   readonly applyRetention: (query: Query.RetentionQuery) => Effect.Effect<RetentionResult, ExecuteError>
+  /**
+   * Counts again every running deadline that was counted on a predicted calendar (a year without its holiday
+   * notice yet), on the calendar the centre has now — run it after adding a year's official notice. Each case that
+   * moves gets one `DeadlinesRecomputed` event (old and new due instants, the basis), atomically; running it again
+   * changes nothing. The actor is at the root and may issue `RecomputeCaseDeadlines`.
+   */
+  readonly recomputeDeadlines: (query: Query.RecomputeQuery) => Effect.Effect<RecomputeResult, ExecuteError>
   /** What the actor can do to the case now: the lifecycle's enabled commands the policy allows. */
-  readonly enabledCommands: (query: Query.GetQuery) => Effect.Effect<ReadonlyArray<CommandName>, QueryError>
+  readonly enabledCommands: (
+    query: Query.EnabledCommandsQuery
+  ) => Effect.Effect<ReadonlyArray<CommandName>, QueryError>
   /** Every user-facing label (states, commands, taxonomies) in a locale. */
   readonly labels: (locale?: Locale) => Readonly<Record<string, string>>
   /**
@@ -305,6 +334,14 @@ const staleVersion = (command: Command, caseId: string, state: Case | undefined)
 
 const decodeCommand = decodeInput(Command)
 const decodeGet = decodeInput(Query.GetQuery)
+const decodeEnabled = decodeInput(Query.EnabledCommandsQuery)
+const decodeRecompute = decodeInput(Query.RecomputeQuery)
+/** The states in which a case has a deadline running: open, or resolved with a judicial-confirmation window. */
+const runningStates: Condition = {
+  _tag: "In",
+  field: "status",
+  values: [...openStatuses, "closed", "feedbackGiven"]
+}
 const decodeGetByCode = decodeInput(Query.GetByCodeQuery)
 const decodeHistory = decodeInput(Query.HistoryQuery)
 const decodeAsOf = decodeInput(Query.AsOfQuery)
@@ -519,18 +556,21 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
     const appendDecided = (
       command: Command,
       state: Case | undefined,
-      ctx: Lifecycle.DecideContext,
+      ctx: Lifecycle.DecideContext & { readonly enteredLate?: boolean },
       correlationId: string
     ): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> => {
       const decide = (): Either.Either<{ readonly envelopes: Array<Envelope>; readonly case: Case }, ExecuteError> => {
         const decided = Lifecycle.decide(ctx, state, command)
         if (Either.isLeft(decided)) return Either.left(decided.left)
         const base = state?.version ?? 0
+        const late = ctx.enteredLate === true ? { enteredLate: true as const } : {}
         const envelopes: Array<Envelope> = decided.right.map((event, i) => ({
           caseId: ctx.caseId,
           centre,
           version: base + i + 1,
           at: ctx.at,
+          ...(ctx.now !== undefined ? { recordedAt: ctx.now } : {}),
+          ...late,
           actor: command.actor,
           commandId: ctx.commandId,
           correlationId,
@@ -583,31 +623,37 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       command: Extract<Command, { _tag: "Register" }>,
       commandId: string,
       correlationId: string,
-      now: string
+      nowMs: number
     ) =>
       Effect.gen(function*() {
         yield* forbidden(policy.authorizeCommand(config, command.actor, command._tag, undefined, command), undefined)
+        const time = yield* fromEither(stamp(config, command.actor, command.at, nowMs, undefined))
         // a case id the centre makes is new; one the caller gives may exist already
         const caseId = command.caseId ?? (yield* ids.next)
         const existing = command.caseId === undefined
           ? undefined
           : Option.getOrUndefined(yield* store.load(centre, caseId))
         if (existing !== undefined) yield* readable(command.actor, existing)
-        const at = command.at ?? now
+        const { at, enteredLate, now } = time
         // the code's number is taken in the command's transaction, so a refused command gives it back
         let code: string | undefined
         if (existing === undefined) {
           const year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
           code = config.formatCode(year, yield* store.nextSequence(centre, `caseCode:${year}`))
         }
-        return yield* appendDecided(command, existing, { config, caseId, commandId, at, code }, correlationId)
+        return yield* appendDecided(
+          command,
+          existing,
+          { config, caseId, commandId, at, now, enteredLate, code },
+          correlationId
+        )
       })
 
     const onCase = (
       command: Exclude<Command, { _tag: "Register" }>,
       commandId: string,
       correlationId: string,
-      now: string
+      nowMs: number
     ) =>
       Effect.flatMap(loadCase(command.caseId), (state) => {
         const refusal = policy.authorizeCommand(config, command.actor, command._tag, state, command)
@@ -615,8 +661,10 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
         // after the policy, so that the version of a case the sender may not act on is not told
         const stale = staleVersion(command, state.id, state)
         if (stale !== undefined) return Effect.fail(stale)
-        const at = command.at ?? (now < state.updatedAt ? state.updatedAt : now)
-        const ctx = { config, caseId: state.id, commandId, at }
+        const time = stamp(config, command.actor, command.at, nowMs, state.updatedAt)
+        if (Either.isLeft(time)) return Effect.fail(time.left)
+        const { at, enteredLate, now } = time.right
+        const ctx = { config, caseId: state.id, commandId, at, now, enteredLate }
         if (command._tag !== "Merge" || command.into === command.caseId) {
           return appendDecided(command, state, ctx, correlationId)
         }
@@ -638,12 +686,10 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       correlationId: string,
       checkPrior: boolean
     ): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> => {
-      const fresh = Effect.flatMap(Clock.currentTimeMillis, (ms) => {
-        const now = new Date(ms).toISOString()
-        return command._tag === "Register"
-          ? register(command, commandId, correlationId, now)
-          : onCase(command, commandId, correlationId, now)
-      })
+      const fresh = Effect.flatMap(Clock.currentTimeMillis, (ms) =>
+        command._tag === "Register"
+          ? register(command, commandId, correlationId, ms)
+          : onCase(command, commandId, correlationId, ms))
       // one transaction per command: the read, the decision and the write (and plugin state) see one state, and
       // take one connection
       return store.withTransaction(
@@ -975,11 +1021,14 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             )
             if (Either.isLeft(decided)) return yield* refuse(i, j, decided.left)
             for (const event of decided.right) {
+              // history entered now: the centre records when, and timeliness can tell it apart
               const env: Envelope = {
                 caseId,
                 centre,
                 version: envelopes.length + 1,
                 at,
+                recordedAt: now,
+                enteredLate: true,
                 actor: command.actor,
                 commandId,
                 correlationId: command.correlationId ?? commandId,
@@ -1079,6 +1128,47 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
         ({ _tag: p._tag, role: p.role, name: `当事人${i + 1}` }) as Case["parties"][number]
       )
     const anonymousDescription = "（已按保存期限匿名化）"
+
+    const recomputeDeadlines = (input: Query.RecomputeQuery): Effect.Effect<RecomputeResult, ExecuteError> =>
+      Effect.gen(function*() {
+        const q = yield* fromEither(decodeRecompute(input))
+        yield* forbidden(
+          policy.authorizeCommand(config, q.actor, "RecomputeCaseDeadlines", undefined, undefined),
+          undefined
+        )
+        yield* atRoot(q.actor, "recomputeDeadlines")
+        const limit = q.limit ?? Number.MAX_SAFE_INTEGER
+        const recomputed: Array<RecomputeResult["recomputed"][number]> = []
+        let unchanged = 0
+        let after: Keyset | undefined
+        do {
+          const page = yield* store.list(centre, { where: runningStates, limit: 500, order: "asc", after })
+          after = page.next
+          for (const c of page.items) {
+            if (
+              !runningDeadlines(c).some(([, d]) =>
+                Deadline.basisOf(d) === "predicted"
+              )
+            ) continue
+            if (recomputedChanges(config, c).length === 0 || recomputed.length >= limit) {
+              unchanged++
+              continue
+            }
+            // one command per case: atomic, audited, and idempotent by its id (the case's version)
+            const result = yield* execute({
+              _tag: "RecomputeCaseDeadlines",
+              actor: q.actor,
+              caseId: c.id,
+              commandId: `recompute:${c.id}:${c.version}`,
+              ...(q.reason !== undefined ? { reason: q.reason } : {})
+            }).pipe(Effect.catchTag("GuardFailed", () => Effect.succeed(undefined)))
+            const event = result?.events.find((e) => e.event._tag === "DeadlinesRecomputed")?.event
+            if (result === undefined || event?._tag !== "DeadlinesRecomputed") unchanged++
+            else recomputed.push({ caseId: result.caseId, code: result.code, changes: event.changes })
+          }
+        } while (after !== undefined)
+        return { recomputed, unchanged }
+      })
 
     const applyRetention = (input: Query.RetentionQuery): Effect.Effect<RetentionResult, ExecuteError> =>
       Effect.gen(function*() {
@@ -1185,8 +1275,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
             "history",
             [q.caseId],
             events,
-            (es) =>
-              es.map(Privacy.maskEnvelope)
+            (es) => es.map(Privacy.maskEnvelope)
           )
         }),
       asOf: (input) =>
@@ -1239,12 +1328,14 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
         }),
       verify,
       applyRetention,
+      recomputeDeadlines,
       enabledCommands: (input) =>
         Effect.gen(function*() {
-          const q = yield* fromEither(decodeGet(input))
+          const q = yield* fromEither(decodeEnabled(input))
           yield* mayRead(q.actor)
           const c = yield* readable(q.actor, yield* loadCase(q.caseId))
-          const now = yield* nowIso
+          // the centre's clock, or the time of a what-if view
+          const now = q.at ?? (yield* nowIso)
           return Lifecycle.enabledCommands(config, c, now < c.updatedAt ? c.updatedAt : now, q.actor).filter((name) =>
             policy.authorizeCommand(config, q.actor, name, c, undefined) === undefined
           )

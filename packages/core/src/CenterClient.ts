@@ -17,6 +17,7 @@
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -29,7 +30,8 @@ import type { Case } from "./Case.js"
 import type { AggregateRow, CaseStore } from "./CaseStore.js"
 import * as Center from "./Center.js"
 import type { CenterConfigInput, Resolved } from "./CenterConfig.js"
-import { type CommandInput, type CommandName, commandNames } from "./Command.js"
+import { type CommandName, commandNames } from "./Command.js"
+import type * as ConfigKeys from "./ConfigKeys.js"
 import { Aborted, StoreError } from "./Errors.js"
 import type { Envelope } from "./Event.js"
 import { committedResult } from "./internal/committed.js"
@@ -66,9 +68,15 @@ export type StoreLayer = Layer.Layer<CaseStore, unknown>
  * @since 0.1.0
  * @category models
  */
-export interface CreateCenterOptions<P extends ReadonlyArray<Plugin.Any> = []> {
-  /** The centre's configuration; validated before the promise resolves. */
-  readonly config: CenterConfigInput
+export interface CreateCenterOptions<
+  P extends ReadonlyArray<Plugin.Any> = [],
+  C extends CenterConfigInput = CenterConfigInput
+> {
+  /**
+   * The centre's configuration; validated before the promise resolves. Written as a constant (`as const`, or inline),
+   * its keys type the client's commands (see `ConfigKeys`): a misspelt kind or unit is a compile error.
+   */
+  readonly config: C
   /** Plugins, installed in dependency order (array order breaks ties). */
   readonly plugins?: P | undefined
   /** The centre's own hooks; they run before every plugin's. */
@@ -79,6 +87,11 @@ export interface CreateCenterOptions<P extends ReadonlyArray<Plugin.Any> = []> {
   readonly store?: StoreLayer | undefined
   /** The working-day calendar; China's official calendar by default. */
   readonly calendar?: Calendar | undefined
+  /**
+   * The centre's clock, for tests and simulations: a function giving the current time. The system clock by
+   * default. The centre stamps every event with it and judges every deadline and window by it.
+   */
+  readonly clock?: (() => Date | number) | undefined
   /** The access policy; the default policy by default. */
   readonly policy?: PolicyModule.Policy | undefined
   /** Retries after a version conflict (default 8). */
@@ -103,35 +116,49 @@ export type LowerFirst<S extends string> = S extends `${infer H}${infer T}` ? `$
  * @since 0.1.0
  * @category models
  */
-export type CommandMethods = {
-  readonly [K in CommandName as LowerFirst<K>]: (
-    input: Omit<Extract<CommandInput, { readonly _tag: K }>, "_tag">,
+export type CommandMethods<K extends ConfigKeys.Keys = ConfigKeys.Keys> = {
+  readonly [N in CommandName as LowerFirst<N>]: (
+    input: Omit<Extract<ConfigKeys.TypedCommandInput<K>, { readonly _tag: N }>, "_tag">,
     options?: CallOptions
   ) => Promise<Center.CommandResult>
 }
 
 /**
- * The Promise client of a centre.
+ * The Promise client of a centre. Its commands take the keys of the configuration `C` (see `ConfigKeys`): any
+ * string for a configuration loaded at run time.
  *
  * @since 0.1.0
  * @category models
  */
-export interface CenterClient<P extends ReadonlyArray<Plugin.Any> = []> extends CommandMethods {
+export interface CenterClient<P extends ReadonlyArray<Plugin.Any> = [], C extends CenterConfigInput = CenterConfigInput>
+  extends CommandMethods<ConfigKeys.KeysOf<C>>
+{
   readonly config: Resolved
   /** The installed plugins' queries and commands, by plugin id, returning promises. */
   readonly plugins: Plugin.PromiseApis<P>
-  readonly execute: (command: CommandInput, options?: CallOptions) => Promise<Center.CommandResult>
+  readonly execute: (
+    command: ConfigKeys.TypedCommandInput<ConfigKeys.KeysOf<C>>,
+    options?: CallOptions
+  ) => Promise<Center.CommandResult>
   readonly get: (query: Query.GetQuery, options?: CallOptions) => Promise<Case>
   readonly getByCode: (query: Query.GetByCodeQuery, options?: CallOptions) => Promise<Case>
   readonly history: (query: Query.HistoryQuery, options?: CallOptions) => Promise<ReadonlyArray<Envelope>>
   readonly asOf: (query: Query.AsOfQuery, options?: CallOptions) => Promise<Case>
   readonly list: (query: Query.ListQuery, options?: CallOptions) => Promise<Center.Page>
   readonly aggregate: (query: Query.AggregateQuery, options?: CallOptions) => Promise<ReadonlyArray<AggregateRow>>
-  readonly enabledCommands: (query: Query.GetQuery, options?: CallOptions) => Promise<ReadonlyArray<CommandName>>
+  readonly enabledCommands: (
+    query: Query.EnabledCommandsQuery,
+    options?: CallOptions
+  ) => Promise<ReadonlyArray<CommandName>>
   /** Checks the audit trail of one case or of the whole centre (see `Center.verify`). */
   readonly verify: (query: Query.VerifyQuery, options?: CallOptions) => Promise<AuditTrail.VerifyReport>
   /** Anonymises or purges archived cases past the retention age (see `Center.applyRetention`). */
   readonly applyRetention: (query: Query.RetentionQuery, options?: CallOptions) => Promise<Center.RetentionResult>
+  /** Counts again the deadlines counted on a predicted calendar (see `Center.recomputeDeadlines`). */
+  readonly recomputeDeadlines: (
+    query: Query.RecomputeQuery,
+    options?: CallOptions
+  ) => Promise<Center.RecomputeResult>
   /** Bulk import of historical cases (see `Center.importCases`). */
   readonly importCases: (input: Center.ImportInput, options?: CallOptions) => Promise<Center.ImportResult>
   readonly labels: (locale?: Locale) => Readonly<Record<string, string>>
@@ -162,6 +189,28 @@ const describe = (u: unknown): string => {
   }
 }
 
+/**
+ * A clock reading the time from a function (epoch milliseconds or a Date); sleeping is the system clock's. A
+ * function that throws or gives no valid time is a defect, reported as such.
+ */
+const functionClock = (now: () => Date | number): Clock.Clock => {
+  const system = Clock.make()
+  const millis = (): number => {
+    const t = now()
+    const ms = typeof t === "number" ? t : t instanceof Date ? t.getTime() : Number.NaN
+    if (!Number.isFinite(ms)) throw new TypeError(`the clock option gave ${String(t)}, not a time`)
+    return Math.floor(ms)
+  }
+  return {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: millis,
+    unsafeCurrentTimeNanos: () => BigInt(millis()) * 1_000_000n,
+    currentTimeMillis: Effect.sync(millis),
+    currentTimeNanos: Effect.sync(() => BigInt(millis()) * 1_000_000n),
+    sleep: (duration) => system.sleep(duration)
+  }
+}
+
 const isLayer = (u: unknown): u is StoreLayer => Layer.isLayer(u)
 
 const hasTag = (u: unknown): boolean =>
@@ -174,6 +223,7 @@ const createOptions = [
   "pluginTimeout",
   "store",
   "calendar",
+  "clock",
   "policy",
   "retries",
   "encryption",
@@ -184,12 +234,21 @@ const createOptions = [
  * Creates a centre behind a Promise API. Rejects with `InvalidConfig` (naming the field) when the configuration
  * or the options are not valid.
  *
+ * A configuration written as a constant (inline, or `as const`) types the client's commands with its keys
+ * (`ConfigKeys`): `kind`, `channel`, `category`, `complexity`, risk levels, `leadUnit` and the other units,
+ * `mediationType` and dispositions accept only the configured ids (the defaults' for a taxonomy left out), so that a
+ * typo does not compile. A configuration typed `CenterConfigInput` (loaded at run time) accepts any string; either
+ * way the centre checks every key when the command runs.
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = []>(
-  options: CreateCenterOptions<P>
-): Promise<CenterClient<P>> => {
+export const createCenter = async <
+  const P extends ReadonlyArray<Plugin.Any> = [],
+  const C extends CenterConfigInput = CenterConfigInput
+>(
+  options: CreateCenterOptions<P, C>
+): Promise<CenterClient<P, C>> => {
   if (typeof options !== "object" || options === null) throw invalidConfig("(root)", "an options object with a config")
   // the options of this front door only; `Center.make` checks the centre's own options and the calendar and
   // policy it is given, with the same errors
@@ -201,7 +260,10 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     ((options.calendar as unknown) === null
       ? invalidConfig("calendar", "a Calendar (or no calendar option)")
       : undefined) ??
-    ((options.policy as unknown) === null ? invalidConfig("policy", "a Policy (or no policy option)") : undefined)
+    ((options.policy as unknown) === null ? invalidConfig("policy", "a Policy (or no policy option)") : undefined) ??
+    (options.clock !== undefined && typeof options.clock !== "function"
+      ? invalidConfig("clock", "a function returning the current time (a Date or epoch milliseconds)")
+      : undefined)
   if (bad !== undefined) throw bad
   const services = Layer.mergeAll(
     CalendarModule.layer(options.calendar ?? CalendarModule.china),
@@ -218,7 +280,8 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
   }).pipe(
     Layer.provide(Layer.merge(options.store ?? MemoryStore.layer, services)),
     // logs leave the process: personal numbers in them are masked
-    Layer.provideMerge(Privacy.maskLogs)
+    Layer.provideMerge(Privacy.maskLogs),
+    Layer.provideMerge(options.clock === undefined ? Layer.empty : Layer.setClock(functionClock(options.clock)))
   )
   const runtime = ManagedRuntime.make(layer)
   const centerExit = await runtime.runPromiseExit(Center.Center)
@@ -300,7 +363,7 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     }
   }
   return {
-    ...(commandMethods as unknown as CommandMethods),
+    ...(commandMethods as unknown as CommandMethods<ConfigKeys.KeysOf<C>>),
     plugins: plugins as unknown as Plugin.PromiseApis<P>,
     config: center.config,
     execute: (command, o) => run("execute", () => center.execute(command), o, true),
@@ -313,6 +376,7 @@ export const createCenter = async <const P extends ReadonlyArray<Plugin.Any> = [
     enabledCommands: (q, o) => run("enabledCommands", () => center.enabledCommands(q), o),
     verify: (q, o) => run("verify", () => center.verify(q), o),
     applyRetention: (q, o) => run("applyRetention", () => center.applyRetention(q), o),
+    recomputeDeadlines: (q, o) => run("recomputeDeadlines", () => center.recomputeDeadlines(q), o),
     importCases: (input, o) => run("importCases", () => center.importCases(input), o),
     labels: (locale) => center.labels(locale),
     dispose: () => {

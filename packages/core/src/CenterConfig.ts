@@ -17,6 +17,35 @@ import * as Jurisdiction from "./Jurisdiction.js"
 import { Id, Name } from "./Primitives.js"
 import * as Taxonomy from "./Taxonomy.js"
 
+/**
+ * Time the centre can trust (可信时间). The centre stamps every event with its own clock (`recordedAt`); a caller's
+ * `at` — when something happened — is taken only from `backDays` days before the centre's time to `aheadMinutes`
+ * minutes after it, and never before the case's previous event. Actors holding one of `backdateRoles` may enter
+ * older history; such events are marked `enteredLate`, as `importCases`' are.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const TrustedTime = Schema.Struct({
+  aheadMinutes: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 1440)), { default: () => 5 }),
+  backDays: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 3650)), { default: () => 7 }),
+  backdateRoles: Schema.optionalWith(Schema.Array(Id), { default: () => [] })
+}).annotations({ identifier: "TrustedTime" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type TrustedTime = typeof TrustedTime.Type
+
+/**
+ * The defaults: 5 minutes ahead, 7 days back, no role may backdate.
+ *
+ * @since 0.2.0
+ * @category defaults
+ */
+export const defaultTrustedTime: TrustedTime = { aheadMinutes: 5, backDays: 7, backdateRoles: [] }
+
 const withDefault = <S extends Schema.Schema.Any>(schema: S, value: () => Schema.Schema.Type<S>) =>
   Schema.optionalWith(schema, { default: value })
 
@@ -64,7 +93,9 @@ export const CenterConfig = Schema.Struct({
   deadlines: withDefault(Schema.Array(Deadline.Rule), () => Deadline.defaultRules),
   caseCode: withDefault(CaseCodeFormat, () => ({ template: "{division}-{year}-{seq:6}" })),
   /** The centre's offset from UTC in minutes; China (UTC+8, no daylight saving) by default. */
-  utcOffsetMinutes: withDefault(Schema.Int.pipe(Schema.between(-720, 840)), () => 480)
+  utcOffsetMinutes: withDefault(Schema.Int.pipe(Schema.between(-720, 840)), () => 480),
+  /** How far a caller's `at` may stray from the centre's clock (see {@link TrustedTime}). */
+  time: withDefault(TrustedTime, () => defaultTrustedTime)
 }).annotations({ identifier: "CenterConfig" })
 
 /**

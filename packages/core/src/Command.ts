@@ -342,6 +342,19 @@ export const Regrade = Schema.TaggedStruct("Regrade", { ...onCase, reason: Note 
 })
 
 /**
+ * 时限重算: count the case's running deadlines again on the centre's calendar as it now is — after an official
+ * holiday notice replaced the prediction they were counted on. Refused (guard `deadlinesMoved`) when nothing moves;
+ * `Center.recomputeDeadlines` sends it to every case that needs it.
+ *
+ * @since 0.2.0
+ * @category commands
+ */
+export const RecomputeCaseDeadlines = Schema.TaggedStruct("RecomputeCaseDeadlines", {
+  ...onCase,
+  reason: optionalField(Note)
+}).annotations({ identifier: "RecomputeCaseDeadlines" })
+
+/**
  * 督办: issue a supervision order (a reminder, a warning or an order) on an open case, due at a time.
  *
  * @since 0.1.0
@@ -396,6 +409,7 @@ export const Command = Schema.Union(
   Archive,
   Withdraw,
   Regrade,
+  RecomputeCaseDeadlines,
   IssueSupervision,
   AnswerSupervision
 ).annotations({ identifier: "Command" })
@@ -447,6 +461,7 @@ const commandNameSet: Record<CommandName, null> = {
   Archive: null,
   Withdraw: null,
   Regrade: null,
+  RecomputeCaseDeadlines: null,
   IssueSupervision: null,
   AnswerSupervision: null
 }

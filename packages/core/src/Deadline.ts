@@ -152,7 +152,24 @@ export const defaultRules: ReadonlyArray<Rule> = [
 ]
 
 /**
- * A deadline running on a case.
+ * What a due date rests on (时限依据): `official` when every day counted lies in a year whose holiday notice the
+ * calendar holds, `predicted` when some day lies in a year the calendar predicts by rule (the notice not out yet).
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Basis = Schema.Literal("official", "predicted").annotations({ identifier: "DeadlineBasis" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type Basis = typeof Basis.Type
+
+/**
+ * A deadline running on a case. `basis` is absent on deadlines recorded before calendars had tiers (read as
+ * `official`); `latestDueAt`, set on predicted ones, is the latest the due instant can be under any plausible
+ * holiday arrangement (调休): windows that are a party's right are never closed before it.
  *
  * @since 0.1.0
  * @category schemas
@@ -162,6 +179,8 @@ export const Deadline = Schema.Struct({
   unit: Unit,
   startedAt: Timestamp,
   dueAt: Timestamp,
+  basis: Schema.optionalWith(Basis, { exact: true }),
+  latestDueAt: Schema.optionalWith(Timestamp, { exact: true }),
   extensions: Schema.Array(Schema.Struct({
     amount: Schema.Int,
     previousDueAt: Timestamp,
@@ -207,8 +226,15 @@ export const findRule = (
     (r.complexities === undefined || (subject.complexity !== undefined && r.complexities.includes(subject.complexity)))
   )
 
+/** The part of a calendar that counting reads. */
+interface Days {
+  readonly id: string
+  readonly years: ReadonlyArray<number>
+  readonly isWorkingDayNumber: Calendar["isWorkingDayNumber"]
+}
+
 const rollToWorkingDay = (
-  calendar: Calendar,
+  calendar: Days,
   day: number
 ): Either.Either<number, CalendarYearNotCovered> => {
   // a due date is never a day off, even in a user's calendar with months of them: the search ends at a working day,
@@ -225,11 +251,11 @@ const rollToWorkingDay = (
 /** Days searched for a working day before a calendar is taken to have none. */
 const noWorkingDayLimit = 3660
 
-const noWorkingDay = (calendar: Calendar, day: number) =>
+const noWorkingDay = (calendar: Days, day: number) =>
   new CalendarYearNotCovered({ calendar: calendar.id, year: yearOf(day), covered: calendar.years })
 
 const addWorkingDays = (
-  calendar: Calendar,
+  calendar: Days,
   day: number,
   amount: number
 ): Either.Either<number, CalendarYearNotCovered> => {
@@ -262,20 +288,99 @@ export const dueAfter = (
   utcOffsetMinutes: number,
   from: string,
   duration: Duration
-): Either.Either<string, CalendarYearNotCovered> => {
+): Either.Either<string, CalendarYearNotCovered> =>
+  Either.map(
+    dueDay(calendar, utcOffsetMinutes, from, duration),
+    (d) => typeof d === "string" ? d : endOfDay(d, utcOffsetMinutes)
+  )
+
+/** The due day (days since 1970-01-01), or the exact instant for hours. */
+const dueDay = (
+  calendar: Days,
+  utcOffsetMinutes: number,
+  from: string,
+  duration: Duration
+): Either.Either<number | string, CalendarYearNotCovered> => {
   switch (duration.unit) {
     case "hours":
       return Either.right(new Date(Date.parse(from) + duration.amount * 3_600_000).toISOString())
-    case "calendarDays": {
-      const start = dayNumberOf(from, utcOffsetMinutes)
-      return Either.map(rollToWorkingDay(calendar, start + duration.amount), (d) => endOfDay(d, utcOffsetMinutes))
-    }
-    case "workingDays": {
-      const start = dayNumberOf(from, utcOffsetMinutes)
-      return Either.map(addWorkingDays(calendar, start, duration.amount), (d) => endOfDay(d, utcOffsetMinutes))
-    }
+    case "calendarDays":
+      return rollToWorkingDay(calendar, dayNumberOf(from, utcOffsetMinutes) + duration.amount)
+    case "workingDays":
+      return addWorkingDays(calendar, dayNumberOf(from, utcOffsetMinutes), duration.amount)
   }
 }
+
+/**
+ * A due instant with what it rests on (see {@link Basis}); `latestDueAt` only when predicted.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Due {
+  readonly dueAt: string
+  readonly basis: Basis
+  readonly latestDueAt?: string | undefined
+}
+
+/**
+ * The tier the answer for a day comes from; `official` for a calendar object that does not tell (one of a user's
+ * own made before calendars had tiers).
+ */
+const basisOfDay = (calendar: Calendar, day: number): Basis => {
+  const b = (calendar as Partial<Calendar>).basisOf?.(day)
+  return b !== undefined && Either.isRight(b) ? b.right : "official"
+}
+
+/**
+ * {@link dueAfter} with its basis: `predicted` when any day counted (from the start to the due day) lies in a
+ * predicted year, and then `latestDueAt`, the same count on the calendar's latest plausible reading
+ * (`calendar.latest`: each predicted holiday at its widest, no make-up workdays), which is never earlier.
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const dueWithBasis = (
+  calendar: Calendar,
+  utcOffsetMinutes: number,
+  from: string,
+  duration: Duration
+): Either.Either<Due, CalendarYearNotCovered> =>
+  Either.flatMap(
+    dueDay(calendar, utcOffsetMinutes, from, duration),
+    (due): Either.Either<Due, CalendarYearNotCovered> => {
+      if (typeof due === "string") return Either.right({ dueAt: due, basis: "official" })
+      const dueAt = endOfDay(due, utcOffsetMinutes)
+      let basis: Basis = "official"
+      for (let d = dayNumberOf(from, utcOffsetMinutes) + 1; d <= due && basis === "official"; d++) {
+        basis = basisOfDay(calendar, d)
+      }
+      const latest = (calendar as Partial<Calendar>).latest
+      if (basis === "official" || latest === undefined) return Either.right({ dueAt, basis })
+      const latestDays: Days = { id: calendar.id, years: calendar.years, isWorkingDayNumber: latest.isWorkingDayNumber }
+      return Either.map(dueDay(latestDays, utcOffsetMinutes, from, duration), (l) => {
+        const latestDueAt = typeof l === "string" ? l : endOfDay(l, utcOffsetMinutes)
+        return { dueAt, basis, latestDueAt: latestDueAt > dueAt ? latestDueAt : dueAt }
+      })
+    }
+  )
+
+/**
+ * What a deadline rests on: `official` when it does not say (recorded before calendars had tiers).
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const basisOf = (deadline: Deadline): Basis => deadline.basis ?? "official"
+
+/**
+ * The latest instant a deadline can fall due: `latestDueAt` for a predicted one, else its due instant. A window
+ * that is a party's right (司法确认, 复查) closes only after it.
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const latestDueOf = (deadline: Deadline): string => deadline.latestDueAt ?? deadline.dueAt
 
 /**
  * The due instant of a running deadline after an extension of `amount` more units (延期).
@@ -298,15 +403,76 @@ export const extendedDueAt = (
   deadline: Deadline,
   rule: Rule | undefined,
   amount: number
-): Either.Either<string, CalendarYearNotCovered> => {
+): Either.Either<string, CalendarYearNotCovered> =>
+  Either.map(extendedDue(calendar, utcOffsetMinutes, deadline, rule, amount), (d) => d.dueAt)
+
+/**
+ * {@link extendedDueAt} with its basis: predicted when the deadline was, or when a day the extension counts is.
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const extendedDue = (
+  calendar: Calendar,
+  utcOffsetMinutes: number,
+  deadline: Deadline,
+  rule: Rule | undefined,
+  amount: number
+): Either.Either<Due, CalendarYearNotCovered> => {
   if (deadline.unit === "calendarDays" && rule !== undefined && rule.duration.unit === "calendarDays") {
     const period = rule.duration.amount + deadline.extensions.reduce((n, e) => n + e.amount, 0)
     const current = dueAfter(calendar, utcOffsetMinutes, deadline.startedAt, { amount: period, unit: "calendarDays" })
     // When the rule's duration has changed since the deadline started, the current due date is the only record
     // of the period, so the extension counts from it.
     if (Either.isRight(current) && current.right === deadline.dueAt) {
-      return dueAfter(calendar, utcOffsetMinutes, deadline.startedAt, { amount: period + amount, unit: "calendarDays" })
+      return dueWithBasis(calendar, utcOffsetMinutes, deadline.startedAt, {
+        amount: period + amount,
+        unit: "calendarDays"
+      })
     }
   }
-  return dueAfter(calendar, utcOffsetMinutes, deadline.dueAt, { amount, unit: deadline.unit })
+  const duration = { amount, unit: deadline.unit }
+  return Either.map(dueWithBasis(calendar, utcOffsetMinutes, deadline.dueAt, duration), (next): Due => {
+    if (basisOf(deadline) === "official" && next.basis === "official") return next
+    // counted on from the latest the current due instant can be, on the latest reading of the calendar
+    const latest = (calendar as Partial<Calendar>).latest
+    const fromLatest = latest === undefined ? undefined : Either.getOrUndefined(
+      dueDay(
+        { id: calendar.id, years: calendar.years, isWorkingDayNumber: latest.isWorkingDayNumber },
+        utcOffsetMinutes,
+        latestDueOf(deadline),
+        duration
+      )
+    )
+    const fromLatestAt = fromLatest === undefined
+      ? undefined
+      : typeof fromLatest === "string"
+      ? fromLatest
+      : endOfDay(fromLatest, utcOffsetMinutes)
+    const floor = next.latestDueAt ?? next.dueAt
+    return {
+      dueAt: next.dueAt,
+      basis: "predicted",
+      latestDueAt: fromLatestAt !== undefined && fromLatestAt > floor ? fromLatestAt : floor
+    }
+  })
+}
+
+/**
+ * A running deadline counted again on the calendar as it is now (after a year's official notice replaced its
+ * prediction): the rule's duration plus every extension, from the start. Undefined when it cannot be counted again
+ * (its rule is gone or counts in another unit, or it counts hours, which no calendar moves).
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const recount = (
+  calendar: Calendar,
+  utcOffsetMinutes: number,
+  deadline: Deadline,
+  rule: Rule | undefined
+): Either.Either<Due, CalendarYearNotCovered> | undefined => {
+  if (rule === undefined || rule.duration.unit !== deadline.unit || deadline.unit === "hours") return undefined
+  const amount = rule.duration.amount + deadline.extensions.reduce((n, e) => n + e.amount, 0)
+  return dueWithBasis(calendar, utcOffsetMinutes, deadline.startedAt, { amount, unit: deadline.unit })
 }

@@ -2,6 +2,10 @@
  * Every error the SDK can fail with. Each is a `Schema.TaggedError`: it has a stable `_tag`, serialisable
  * fields and a readable `message`; the Promise API throws these same objects.
  *
+ * Each error's schema carries its `_tag` as its `identifier` annotation, so that JSON Schema and OpenAPI documents
+ * that include it (an `HttpApi` error, for example) name it `InvalidInput`, `Forbidden` … : a valid OpenAPI
+ * component name (`^[a-zA-Z0-9._-]+$`), where the class's package-qualified key `@fengqiao/core/InvalidInput` is not.
+ *
  * @since 0.1.0
  */
 import * as ParseResult from "effect/ParseResult"
@@ -36,7 +40,7 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>("@fengqiao/co
   field: Schema.String,
   expected: Schema.String,
   issues: Schema.Array(InputIssue)
-}) {
+}, { identifier: "InvalidInput" }) {
   /**
    * @since 0.1.0
    */
@@ -120,7 +124,7 @@ export class InvalidConfig extends Schema.TaggedError<InvalidConfig>("@fengqiao/
   field: Schema.String,
   expected: Schema.String,
   issues: Schema.Array(InputIssue)
-}) {
+}, { identifier: "InvalidConfig" }) {
   /**
    * @since 0.1.0
    */
@@ -138,7 +142,7 @@ export class InvalidConfig extends Schema.TaggedError<InvalidConfig>("@fengqiao/
  */
 export class CaseNotFound extends Schema.TaggedError<CaseNotFound>("@fengqiao/core/CaseNotFound")("CaseNotFound", {
   caseId: Schema.String
-}) {
+}, { identifier: "CaseNotFound" }) {
   /**
    * @since 0.1.0
    */
@@ -160,7 +164,7 @@ export class CommandNotAllowed
     state: Schema.String,
     command: Schema.String,
     enabled: Schema.Array(Schema.String)
-  })
+  }, { identifier: "CommandNotAllowed" })
 {
   /**
    * @since 0.1.0
@@ -185,7 +189,7 @@ export class GuardFailed extends Schema.TaggedError<GuardFailed>("@fengqiao/core
   command: Schema.String,
   guard: Schema.String,
   reason: Schema.String
-}) {
+}, { identifier: "GuardFailed" }) {
   /**
    * @since 0.1.0
    */
@@ -209,7 +213,7 @@ export class VersionConflict
     caseId: Schema.String,
     expectedVersion: Schema.Number,
     actualVersion: Schema.Number
-  })
+  }, { identifier: "VersionConflict" })
 {
   /**
    * @since 0.1.0
@@ -230,7 +234,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@fengqiao/core/For
   actorId: Schema.String,
   action: Schema.String,
   reason: Schema.String
-}) {
+}, { identifier: "Forbidden" }) {
   /**
    * @since 0.1.0
    */
@@ -253,7 +257,8 @@ export class CalendarYearNotCovered
       calendar: Schema.String,
       year: Schema.Number,
       covered: Schema.Array(Schema.Number)
-    }
+    },
+    { identifier: "CalendarYearNotCovered" }
   )
 {
   /**
@@ -275,7 +280,7 @@ export class StoreError extends Schema.TaggedError<StoreError>("@fengqiao/core/S
   operation: Schema.String,
   reason: Schema.String,
   cause: Schema.optional(Schema.Defect)
-}) {
+}, { identifier: "StoreError" }) {
   /**
    * @since 0.1.0
    */
@@ -295,7 +300,7 @@ export class CorruptRecord extends Schema.TaggedError<CorruptRecord>("@fengqiao/
   caseId: Schema.String,
   version: Schema.Number,
   reason: Schema.String
-}) {
+}, { identifier: "CorruptRecord" }) {
   /**
    * @since 0.1.0
    */
@@ -312,7 +317,7 @@ export class CorruptRecord extends Schema.TaggedError<CorruptRecord>("@fengqiao/
  */
 export class Aborted extends Schema.TaggedError<Aborted>("@fengqiao/core/Aborted")("Aborted", {
   operation: Schema.String
-}) {
+}, { identifier: "Aborted" }) {
   /**
    * @since 0.1.0
    */
@@ -332,7 +337,7 @@ export class PluginFailed extends Schema.TaggedError<PluginFailed>("@fengqiao/co
   plugin: Schema.String,
   hook: Schema.String,
   reason: Schema.String
-}) {
+}, { identifier: "PluginFailed" }) {
   /**
    * @since 0.1.0
    */
@@ -353,7 +358,7 @@ export class ImportRefused extends Schema.TaggedError<ImportRefused>("@fengqiao/
   commandIndex: Schema.Number,
   error: Schema.String,
   detail: Schema.String
-}) {
+}, { identifier: "ImportRefused" }) {
   /**
    * @since 0.1.0
    */

@@ -8,7 +8,7 @@
 import * as Schema from "effect/Schema"
 import { Actor } from "./Actor.js"
 import { Attachment, MediationResult, Outcome, Rating, Risk } from "./Case.js"
-import { Deadline } from "./Deadline.js"
+import { Basis, Deadline, DeadlineClock } from "./Deadline.js"
 import { PartyRecord } from "./Party.js"
 import {
   CaseId,
@@ -167,7 +167,27 @@ export const DeadlineExtended = Schema.TaggedStruct("DeadlineExtended", {
   approver: Name,
   reason: Note,
   previousDueAt: Timestamp,
-  dueAt: Timestamp
+  dueAt: Timestamp,
+  basis: opt(Basis),
+  latestDueAt: opt(Timestamp)
+})
+
+/**
+ * Running deadlines counted again on the calendar as it now is (时限重算), after an official holiday notice replaced
+ * the prediction they were counted on: each change with the old and new due instants and the new basis.
+ *
+ * @since 0.2.0
+ * @category events
+ */
+export const DeadlinesRecomputed = Schema.TaggedStruct("DeadlinesRecomputed", {
+  calendar: Schema.String,
+  changes: Schema.NonEmptyArray(Schema.Struct({
+    deadline: DeadlineClock,
+    previousDueAt: Timestamp,
+    dueAt: Timestamp,
+    basis: Basis,
+    latestDueAt: opt(Timestamp)
+  }))
 })
 
 /**
@@ -287,6 +307,7 @@ export const CaseEvent = Schema.Union(
   DepartmentReported,
   Escalated,
   DeadlineExtended,
+  DeadlinesRecomputed,
   OutcomeRecorded,
   JudicialConfirmationRequested,
   FeedbackGiven,
@@ -330,6 +351,7 @@ const eventNameSet: Record<EventName, null> = {
   DepartmentReported: null,
   Escalated: null,
   DeadlineExtended: null,
+  DeadlinesRecomputed: null,
   OutcomeRecorded: null,
   JudicialConfirmationRequested: null,
   FeedbackGiven: null,
@@ -362,6 +384,13 @@ export const Envelope = Schema.Struct({
   centre: Id,
   version: Schema.Int.pipe(Schema.positive()),
   at: Timestamp,
+  /**
+   * When the centre recorded the event, by its own clock (absent on events recorded before the centre stamped
+   * them). `at` is when it happened, as the caller said, within the centre's window.
+   */
+  recordedAt: opt(Timestamp),
+  /** Set on history entered late (imported, or backdated by a role allowed to): timeliness can leave it out. */
+  enteredLate: opt(Schema.Literal(true)),
   actor: Actor,
   commandId: CommandId,
   correlationId: Id,

@@ -62,8 +62,23 @@ export const builtInLabels: Readonly<Record<string, Labels>> = {
   "command.Archive": l("归档销号", "歸檔銷號", "Archive", "보관·종결"),
   "command.Withdraw": l("撤回", "撤回", "Withdraw", "철회"),
   "command.Regrade": l("风险复评", "風險複評", "Re-grade risk", "위험 재평가"),
+  "command.RecomputeCaseDeadlines": l("时限重算", "時限重算", "Recompute deadlines", "기한 재계산"),
   "command.IssueSupervision": l("督办", "督辦", "Issue supervision", "독촉 지시"),
   "command.AnswerSupervision": l("督办回复", "督辦回覆", "Answer supervision", "독촉 회신"),
+
+  "basis.official": l(
+    "依据法定节假日安排",
+    "依據法定節假日安排",
+    "Official: counted on the State Council's holiday notice",
+    "공식: 국무원 휴일 공고 기준"
+  ),
+  "basis.predicted": l(
+    "依据预测节假日安排（通知未发布，可能调整）",
+    "依據預測節假日安排（通知未發布，可能調整）",
+    "Predicted: counted on holidays predicted by rule (the notice is not out yet; may move)",
+    "예측: 규칙으로 예측한 휴일 기준(공고 전, 변경 가능)"
+  ),
+  "deadline.latestDueAt": l("最迟到期时间", "最遲到期時間", "Latest possible due time", "최대 만료 시각"),
 
   "outcome.resolved": l("已化解", "已化解", "Resolved", "해결됨"),
   "outcome.notResolved": l("未化解", "未化解", "Not resolved", "미해결"),

@@ -16,7 +16,7 @@ import * as Either from "effect/Either"
 import type { Actor } from "./Actor.js"
 import type { Case, Risk, Status } from "./Case.js"
 import { isOpen } from "./Case.js"
-import type { Resolved } from "./CenterConfig.js"
+import type { CenterConfigInput, Resolved } from "./CenterConfig.js"
 import { natureOf } from "./CenterConfig.js"
 import type { Command, CommandName } from "./Command.js"
 import * as Deadline from "./Deadline.js"
@@ -25,6 +25,8 @@ import { CommandNotAllowed, GuardFailed } from "./Errors.js"
 import type { CaseEvent, Envelope } from "./Event.js"
 import { civilDateOf, dayNumberOf, endOfDay } from "./internal/dates.js"
 import { invalidInput } from "./internal/parse.js"
+import { recomputedChanges } from "./internal/recompute.js"
+import * as LifecycleDiagram from "./LifecycleDiagram.js"
 
 /**
  * A state of the table: a {@link Status}, or `none` before a case exists.
@@ -62,6 +64,7 @@ export type GuardName =
   | "noPendingSupervision"
   | "actorIsLeadUnit"
   | "actorIsLeadOrSummoned"
+  | "deadlinesMoved"
 
 /**
  * A row of the lifecycle table.
@@ -162,6 +165,12 @@ export const transitions: ReadonlyArray<Transition> = [
   },
   { command: "Withdraw", from: OPEN, to: ["withdrawn"], guards: [] },
   { command: "Regrade", from: OPEN, to: ["unchanged"], guards: [] },
+  {
+    command: "RecomputeCaseDeadlines",
+    from: [...OPEN, "closed", "feedbackGiven"],
+    to: ["unchanged"],
+    guards: ["deadlinesMoved"]
+  },
   { command: "IssueSupervision", from: OPEN, to: ["unchanged"], guards: ["orderIdUnique", "orderDueAfterIssue"] },
   {
     command: "AnswerSupervision",
@@ -215,6 +224,7 @@ export const firstEventOf: { readonly [K in CommandName]: CaseEvent["_tag"] } = 
   Archive: "Archived",
   Withdraw: "Withdrawn",
   Regrade: "RegradeRequested",
+  RecomputeCaseDeadlines: "DeadlinesRecomputed",
   IssueSupervision: "SupervisionIssued",
   AnswerSupervision: "SupervisionAnswered"
 }
@@ -231,8 +241,13 @@ export interface DecideContext {
   readonly caseId: string
   /** The command's effective id: default for ids the command leaves out (order, session, summons). */
   readonly commandId: string
-  /** The command's effective time. */
+  /** The command's effective time: when it happened (the caller's `at`, within the centre's window). */
   readonly at: string
+  /**
+   * The centre's time when it decides (its clock): windows and due times are judged by it. `at` when absent
+   * (history being imported is judged at its own times).
+   */
+  readonly now?: string | undefined
   /** The case code, for `Register`. */
   readonly code?: string | undefined
   /** The target of a `Merge`, loaded by the caller. */
@@ -307,13 +322,22 @@ const unitServes = (config: Resolved, s: Case, unit: string): string | undefined
     : `${unit} (at ${d.jurisdiction}) does not serve the case: it is handled at ${s.handlingNode} and its place is ${s.place}`
 }
 
+/**
+ * When the judicial-confirmation window closes for a party: a party's right is never refused before the latest the
+ * window can end (`latestDueAt` of a window counted on a predicted calendar).
+ */
 const judicialWindowDue = (config: Resolved, s: Case): Either.Either<string | undefined, CalendarYearNotCovered> => {
   if (s.outcome?._tag !== "Resolved") return Either.right(undefined)
-  if (s.deadlines.judicialConfirmation !== undefined) return Either.right(s.deadlines.judicialConfirmation.dueAt)
+  if (s.deadlines.judicialConfirmation !== undefined) {
+    return Either.right(Deadline.latestDueOf(s.deadlines.judicialConfirmation))
+  }
   const rule = Deadline.findRule(config.deadlines, "judicialConfirmation", s)
   return rule === undefined
     ? Either.right(undefined)
-    : Deadline.dueAfter(config.calendar, config.utcOffsetMinutes, s.outcome.agreement.effectiveAt, rule.duration)
+    : Either.map(
+      Deadline.dueWithBasis(config.calendar, config.utcOffsetMinutes, s.outcome.agreement.effectiveAt, rule.duration),
+      (d) => d.latestDueAt ?? d.dueAt
+    )
 }
 
 /**
@@ -328,6 +352,8 @@ const surelyInJudicialWindow = (config: Resolved, s: Case, at: string): boolean 
   const start = dayNumberOf(s.outcome.agreement.effectiveAt, config.utcOffsetMinutes)
   return at <= endOfDay(start + rule.duration.amount, config.utcOffsetMinutes)
 }
+
+const latestOf = (at: string, now: string | undefined): string => now !== undefined && now > at ? now : at
 
 const mediatedByPeoples = (config: Resolved, s: Case): boolean =>
   s.mediationType !== undefined &&
@@ -493,7 +519,9 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
       // a window the calendar cannot compute is the command's typed `CalendarYearNotCovered` (see decideOn), unless
       // the request is in time whatever the calendar says
       if (Either.isLeft(due)) return undefined
-      return due.right !== undefined && ctx.at > due.right ? `the window closed at ${due.right}` : undefined
+      // judged by the centre's clock: a request sent today is not in time because it says it was made earlier
+      const now = ctx.now ?? ctx.at
+      return due.right !== undefined && now > due.right ? `the window closed at ${due.right}` : undefined
     },
     possible: (config, s, at) => {
       if (!isPeoplesAgreement(config, s) || s.judicialConfirmation !== undefined) return false
@@ -520,7 +548,9 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
   orderDueAfterIssue: {
     description: "A supervision order falls due after it is issued.",
     check: (ctx, _, c) =>
-      c._tag === "IssueSupervision" && c.dueAt <= ctx.at ? `due time ${c.dueAt} is not after ${ctx.at}` : undefined
+      c._tag === "IssueSupervision" && c.dueAt <= latestOf(ctx.at, ctx.now)
+        ? `due time ${c.dueAt} is not after ${latestOf(ctx.at, ctx.now)}`
+        : undefined
   },
   orderPending: {
     description: "The supervision order exists and is not answered yet.",
@@ -547,6 +577,14 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
         undefined :
         `actor belongs to ${c.actor.department}, the lead unit is ${s.leadUnit ?? "none"}`,
     possible: (_, s, __, actor) => actor === undefined || actsForLeadUnit(actor, s)
+  },
+  deadlinesMoved: {
+    description: "A running deadline counted on a predicted calendar falls due otherwise on the calendar as it now is.",
+    check: (ctx, s) =>
+      recomputedChanges(ctx.config, s).length > 0
+        ? undefined
+        : "no running deadline moves on the calendar as it now is",
+    possible: (config, s) => recomputedChanges(config, s).length > 0
   },
   actorIsLeadOrSummoned: {
     description: "An actor who belongs to a department reports in for the summoned department or the lead unit only.",
@@ -593,13 +631,28 @@ const startDeadline = (
 ): Either.Either<Deadline.Deadline | undefined, CalendarYearNotCovered> => {
   const rule = Deadline.findRule(config.deadlines, clock, subject)
   if (rule === undefined) return Either.right(undefined)
-  return Either.map(Deadline.dueAfter(config.calendar, config.utcOffsetMinutes, from, rule.duration), (dueAt) => ({
-    ruleId: rule.id,
-    unit: rule.duration.unit,
-    startedAt: from,
-    dueAt,
-    extensions: []
-  }))
+  return Either.map(
+    Deadline.dueWithBasis(config.calendar, config.utcOffsetMinutes, from, rule.duration),
+    (due): Deadline.Deadline => ({
+      ruleId: rule.id,
+      unit: rule.duration.unit,
+      startedAt: from,
+      dueAt: due.dueAt,
+      basis: due.basis,
+      ...(due.latestDueAt !== undefined ? { latestDueAt: due.latestDueAt } : {}),
+      extensions: []
+    })
+  )
+}
+
+/** A deadline with the basis an event gives it (an event recorded before bases were keeps the deadline's). */
+const withBasis = (
+  d: Deadline.Deadline,
+  e: { readonly basis?: Deadline.Basis | undefined; readonly latestDueAt?: string | undefined }
+): Deadline.Deadline => {
+  if (e.basis === undefined) return d
+  const { latestDueAt: _, ...rest } = d
+  return { ...rest, basis: e.basis, ...(e.latestDueAt !== undefined ? { latestDueAt: e.latestDueAt } : {}) }
 }
 
 const withDeadline = <K extends string>(key: K, d: Deadline.Deadline | undefined) =>
@@ -804,14 +857,14 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
     case "ExtendDeadline": {
       const d = s.deadlines[c.deadline]!
       return Either.flatMap(
-        Deadline.extendedDueAt(
+        Deadline.extendedDue(
           config.calendar,
           config.utcOffsetMinutes,
           d,
           config.deadlines.find((r) => r.id === d.ruleId),
           c.amount
         ),
-        (dueAt): DecideResult =>
+        ({ basis, dueAt, latestDueAt }): DecideResult =>
           // The period grows from its start, so when the due date was rolled forward past rest days a short
           // extension can end before it: refused, rather than using up one of the rule's extensions for nothing
           dueAt <= d.dueAt
@@ -826,7 +879,9 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
               approver: c.approver,
               reason: c.reason,
               previousDueAt: d.dueAt,
-              dueAt
+              dueAt,
+              basis,
+              ...(latestDueAt !== undefined ? { latestDueAt } : {})
             })
       )
     }
@@ -865,7 +920,9 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
     case "RequestJudicialConfirmation": {
       if (!config.departments.has(c.court)) return bad("court", `a configured department (${c.court} is unknown)`)
       const due = judicialWindowDue(config, s)
-      if (Either.isLeft(due) && !surelyInJudicialWindow(config, s, ctx.at)) return Either.left(due.left)
+      if (Either.isLeft(due) && !surelyInJudicialWindow(config, s, latestOf(ctx.at, ctx.now))) {
+        return Either.left(due.left)
+      }
       return ok({
         _tag: "JudicialConfirmationRequested",
         court: c.court,
@@ -898,6 +955,21 @@ const decideOn = (ctx: DecideContext, s: Case, c: Exclude<Command, { _tag: "Regi
       return ok({ _tag: "Withdrawn", reason: c.reason })
     case "Regrade":
       return ok({ _tag: "RegradeRequested", reason: c.reason })
+    case "RecomputeCaseDeadlines": {
+      const [first, ...rest] = recomputedChanges(config, s)
+      // the guard deadlinesMoved has refused a case where nothing moves
+      return first === undefined
+        ? Either.left(
+          new GuardFailed({
+            caseId: s.id,
+            state: s.status,
+            command: c._tag,
+            guard: "deadlinesMoved",
+            reason: "no running deadline moves on the calendar as it now is"
+          })
+        )
+        : ok({ _tag: "DeadlinesRecomputed", calendar: config.calendar.id, changes: [first, ...rest] })
+    }
     case "IssueSupervision":
       return ok({
         _tag: "SupervisionIssued",
@@ -1133,7 +1205,7 @@ export const evolve = (state: Case | undefined, env: Envelope): Case => {
       n.deadlines = {
         ...s.deadlines,
         [e.deadline]: {
-          ...d,
+          ...withBasis(d, e),
           dueAt: e.dueAt,
           extensions: [...d.extensions, {
             amount: e.amount,
@@ -1144,6 +1216,16 @@ export const evolve = (state: Case | undefined, env: Envelope): Case => {
           }]
         }
       }
+      return n
+    }
+    case "DeadlinesRecomputed": {
+      const n = recorded(s, env)
+      const deadlines = { ...s.deadlines }
+      for (const c of e.changes) {
+        const d = deadlines[c.deadline]
+        if (d !== undefined) deadlines[c.deadline] = { ...withBasis(d, c), dueAt: c.dueAt }
+      }
+      n.deadlines = deadlines
       return n
     }
     case "OutcomeRecorded": {
@@ -1251,3 +1333,28 @@ export const replay = (events: Iterable<Envelope>, from?: Case): Case | undefine
  * @category utils
  */
 export const civilDate = (config: Resolved, at: string): string => civilDateOf(at, config.utcOffsetMinutes)
+
+/**
+ * The lifecycle of a centre as a graph (JSON): the states its configuration can reach, the commands it enables
+ * (and those it leaves out, with the reason), each edge with its guards and roles. Without a configuration, the
+ * whole table. See `LifecycleDiagram`.
+ *
+ * @since 0.1.0
+ * @category diagrams
+ */
+export const toGraph = (
+  config?: Resolved | CenterConfigInput,
+  options?: LifecycleDiagram.Options
+): LifecycleDiagram.Graph => LifecycleDiagram.make(transitions, config, options)
+
+/**
+ * The lifecycle of a centre as a mermaid state diagram, guards included: {@link toGraph} drawn by
+ * `LifecycleDiagram.toMermaid`.
+ *
+ * @since 0.1.0
+ * @category diagrams
+ */
+export const toMermaid = (
+  config?: Resolved | CenterConfigInput,
+  options?: LifecycleDiagram.Options & LifecycleDiagram.MermaidOptions
+): string => LifecycleDiagram.toMermaid(toGraph(config, options), options)

@@ -173,6 +173,10 @@ export interface Grade {
  * @category models
  */
 export interface RiskGrader<C> {
+  /**
+   * Its id. Factors and the risk policy name the grader `<plugin id>/<id>` (`risk/rules`), or the plugin's id alone
+   * when the grader's is the same (`night-visits`, as a plugin made with `defineRiskGrader` has).
+   */
   readonly id: string
   /** The event types after which the case is graded again (default: {@link defaultTriggers}). */
   readonly triggers?: ReadonlyArray<EventName> | undefined
@@ -290,7 +294,10 @@ export interface Definition<Id extends string, C, CI, A extends Api> {
   readonly dependsOn?: ReadonlyArray<string> | undefined
   /** The config Schema; `options` is decoded with it at start-up. */
   readonly config?: Schema.Schema<C, CI> | undefined
-  /** The config given by whoever installs the plugin. */
+  /**
+   * The config given by whoever installs the plugin. Optional when every field of `config` has a default (the host
+   * decodes `{}`); required when one has none (see {@link OptionsRequirement}).
+   */
   readonly options?: CI | undefined
   /**
    * Checks the decoded config against the centre's at start-up (e.g. that level ids exist); each problem becomes
@@ -314,6 +321,17 @@ export interface Definition<Id extends string, C, CI, A extends Api> {
   readonly api?: ((ctx: ApiContext<C>) => A) | undefined
   readonly migrations?: ReadonlyArray<Migration<C>> | undefined
 }
+
+/**
+ * Whether `options` must be given, for a config whose input is `CI`: not when there is no config or every field of
+ * it has a default (the host then decodes `{}`), required otherwise — a required field cannot be forgotten.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OptionsRequirement<CI> = undefined extends CI ? unknown
+  : Record<never, never> extends CI ? unknown
+  : { readonly options: CI }
 
 /**
  * A plugin, ready to install.
@@ -358,7 +376,7 @@ export type Any = Plugin<string, any, any, any>
  * @category constructors
  */
 export const definePlugin = <const Id extends string, C = undefined, CI = C, A extends Api = NoApi>(
-  definition: Definition<Id, C, CI, A>
+  definition: Definition<Id, C, CI, A> & OptionsRequirement<CI>
 ): Plugin<Id, C, CI, A> => ({ ...definition, _tag: "Plugin" })
 
 /**
@@ -446,10 +464,15 @@ export const install = (
       installed.push({ plugin, config: plugin.options })
       continue
     }
-    const decoded = decodeConfig(plugin.config as Schema.Schema<unknown, unknown>)(
-      plugin.options,
-      `plugins.${index}.options`
-    )
+    const decode = decodeConfig(plugin.config as Schema.Schema<unknown, unknown>)
+    const field = `plugins.${index}.options`
+    let decoded = decode(plugin.options, field)
+    // no options given: a config whose fields all have defaults is decoded from `{}` (no `options: {}` needed); a
+    // config with a required field names that field rather than saying the options are missing
+    if (Either.isLeft(decoded) && plugin.options === undefined) {
+      const fromEmpty = decode({}, field)
+      if (Either.isRight(fromEmpty) || fromEmpty.left.field !== field) decoded = fromEmpty
+    }
     if (Either.isLeft(decoded)) return Either.left(decoded.left)
     installed.push({ plugin, config: decoded.right })
   }

@@ -104,7 +104,7 @@ export const defaultPermissions: Readonly<Record<string, ReadonlyArray<CommandNa
     "RequestJudicialConfirmation",
     "AnswerSupervision"
   ],
-  supervisor: ["IssueSupervision", "ExtendDeadline"],
+  supervisor: ["IssueSupervision", "ExtendDeadline", "RecomputeCaseDeadlines"],
   followUp: ["GiveFeedback", "RecordFollowUp"],
   archivist: ["Archive"],
   viewer: []

@@ -276,6 +276,24 @@ export const GetQuery = Schema.Struct({ actor: Actor, caseId: CaseId, personalDa
 export type GetQuery = typeof GetQuery.Encoded
 
 /**
+ * What can be done with a case now (by the centre's clock), or at `at` for a what-if view.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const EnabledCommandsQuery = Schema.Struct({
+  actor: Actor,
+  caseId: CaseId,
+  at: Schema.optional(TimestampInput)
+}).annotations({ identifier: "EnabledCommandsQuery" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type EnabledCommandsQuery = typeof EnabledCommandsQuery.Encoded
+
+/**
  * A query for a case by its code.
  *
  * @since 0.1.0
@@ -416,3 +434,22 @@ export const RetentionQuery = Schema.Struct({
  * @category models
  */
 export type RetentionQuery = typeof RetentionQuery.Encoded
+
+/**
+ * A run of `Center.recomputeDeadlines` (时限重算): every case whose running deadlines were
+ * counted on a predicted calendar is counted again on the calendar as it now is; `limit` caps the cases changed.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const RecomputeQuery = Schema.Struct({
+  actor: Actor,
+  reason: Schema.optional(Schema.String.pipe(Schema.maxLength(2000))),
+  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 10_000_000)))
+}).annotations({ identifier: "RecomputeQuery" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type RecomputeQuery = typeof RecomputeQuery.Encoded

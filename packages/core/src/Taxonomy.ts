@@ -106,26 +106,30 @@ const l = (zhHans: string, zhHant: string, en: string, ko: string): Labels => ({
   ko
 })
 
+const defaultCaseKindsEntries = [
+  { id: "dispute", labels: l("矛盾纠纷", "矛盾糾紛", "Dispute", "갈등·분쟁") },
+  { id: "request", labels: l("群众诉求", "群眾訴求", "Public request", "민원 요청") },
+  { id: "petition", labels: l("信访事项", "信訪事項", "Petition", "신방(청원) 사항") },
+  { id: "hazard", labels: l("风险隐患", "風險隱患", "Hazard", "위험 요소") }
+] as const satisfies ReadonlyArray<Entry>
+
 /**
  * Default case kinds (事项类型).
  *
  * @since 0.1.0
  * @category defaults
  */
-export const defaultCaseKinds: ReadonlyArray<Entry> = [
-  { id: "dispute", labels: l("矛盾纠纷", "矛盾糾紛", "Dispute", "갈등·분쟁") },
-  { id: "request", labels: l("群众诉求", "群眾訴求", "Public request", "민원 요청") },
-  { id: "petition", labels: l("信访事项", "信訪事項", "Petition", "신방(청원) 사항") },
-  { id: "hazard", labels: l("风险隐患", "風險隱患", "Hazard", "위험 요소") }
-]
+export const defaultCaseKinds: ReadonlyArray<Entry> = defaultCaseKindsEntries
 
 /**
- * Default dispute categories (纠纷类别).
+ * The ids of {@link defaultCaseKinds}: the keys of a configuration that leaves its case kinds out.
  *
  * @since 0.1.0
- * @category defaults
+ * @category models
  */
-export const defaultCategories: ReadonlyArray<Entry> = [
+export type DefaultCaseKind = (typeof defaultCaseKindsEntries)[number]["id"]
+
+const defaultCategoriesEntries = [
   { id: "marriageFamily", labels: l("婚姻家庭", "婚姻家庭", "Marriage and family", "혼인·가정") },
   { id: "neighbourhood", labels: l("邻里纠纷", "鄰里糾紛", "Neighbours", "이웃 분쟁") },
   { id: "housingHomestead", labels: l("房屋宅基地", "房屋宅基地", "Housing and homestead", "주택·택지") },
@@ -144,15 +148,25 @@ export const defaultCategories: ReadonlyArray<Entry> = [
   { id: "roadTraffic", labels: l("道路交通事故", "道路交通事故", "Road traffic accident", "도로교통사고") },
   { id: "propertyManagement", labels: l("物业纠纷", "物業糾紛", "Property management", "주택관리(물업) 분쟁") },
   { id: "other", labels: l("其他", "其他", "Other", "기타") }
-]
+] as const satisfies ReadonlyArray<Entry>
 
 /**
- * Default intake channels (受理渠道).
+ * Default dispute categories (纠纷类别).
  *
  * @since 0.1.0
  * @category defaults
  */
-export const defaultChannels: ReadonlyArray<Entry> = [
+export const defaultCategories: ReadonlyArray<Entry> = defaultCategoriesEntries
+
+/**
+ * The ids of {@link defaultCategories}: the keys of a configuration that leaves its categories out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DefaultCategory = (typeof defaultCategoriesEntries)[number]["id"]
+
+const defaultChannelsEntries = [
   { id: "walkIn", labels: l("群众来访", "群眾來訪", "Walk-in", "방문 접수") },
   { id: "hotline12345", labels: l("12345热线", "12345熱線", "12345 hotline", "12345 핫라인") },
   { id: "app", labels: l("App/小程序", "App/小程式", "App or mini-program", "앱·미니프로그램") },
@@ -163,7 +177,29 @@ export const defaultChannels: ReadonlyArray<Entry> = [
   { id: "courtReferral", labels: l("法院委派", "法院委派", "Court referral", "법원 위탁") },
   { id: "petitionReferral", labels: l("信访转送", "信訪轉送", "Petition referral", "신방 이송") },
   { id: "departmentPush", labels: l("部门推送", "部門推送", "Department push", "부문 이송") }
-]
+] as const satisfies ReadonlyArray<Entry>
+
+/**
+ * Default intake channels (受理渠道).
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultChannels: ReadonlyArray<Entry> = defaultChannelsEntries
+
+/**
+ * The ids of {@link defaultChannels}: the keys of a configuration that leaves its channels out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DefaultChannel = (typeof defaultChannelsEntries)[number]["id"]
+
+const defaultComplexitiesEntries = [
+  { id: "simple", labels: l("简易", "簡易", "Simple", "간단") },
+  { id: "general", labels: l("一般", "一般", "General", "일반") },
+  { id: "complex", labels: l("复杂", "複雜", "Complex", "복잡") }
+] as const satisfies ReadonlyArray<Entry>
 
 /**
  * Default complexity levels (繁简程度).
@@ -171,11 +207,22 @@ export const defaultChannels: ReadonlyArray<Entry> = [
  * @since 0.1.0
  * @category defaults
  */
-export const defaultComplexities: ReadonlyArray<Entry> = [
-  { id: "simple", labels: l("简易", "簡易", "Simple", "간단") },
-  { id: "general", labels: l("一般", "一般", "General", "일반") },
-  { id: "complex", labels: l("复杂", "複雜", "Complex", "복잡") }
-]
+export const defaultComplexities: ReadonlyArray<Entry> = defaultComplexitiesEntries
+
+/**
+ * The ids of {@link defaultComplexities}: the keys of a configuration that leaves its complexity levels out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DefaultComplexity = (typeof defaultComplexitiesEntries)[number]["id"]
+
+const defaultRiskLevelsEntries = [
+  { id: "none", labels: l("无风险", "無風險", "No risk", "위험 없음"), rank: 0, color: "#9e9e9e" },
+  { id: "blue", labels: l("蓝色", "藍色", "Blue", "청색"), rank: 1, color: "#1e88e5" },
+  { id: "yellow", labels: l("黄色", "黃色", "Yellow", "황색"), rank: 2, color: "#fbc02d" },
+  { id: "red", labels: l("红色", "紅色", "Red", "적색"), rank: 3, color: "#e53935" }
+] as const satisfies ReadonlyArray<RiskLevel>
 
 /**
  * Default risk levels: 红/黄/蓝 plus none. `@fengqiao/plugins-risk` offers other presets.
@@ -183,20 +230,17 @@ export const defaultComplexities: ReadonlyArray<Entry> = [
  * @since 0.1.0
  * @category defaults
  */
-export const defaultRiskLevels: ReadonlyArray<RiskLevel> = [
-  { id: "none", labels: l("无风险", "無風險", "No risk", "위험 없음"), rank: 0, color: "#9e9e9e" },
-  { id: "blue", labels: l("蓝色", "藍色", "Blue", "청색"), rank: 1, color: "#1e88e5" },
-  { id: "yellow", labels: l("黄色", "黃色", "Yellow", "황색"), rank: 2, color: "#fbc02d" },
-  { id: "red", labels: l("红色", "紅色", "Red", "적색"), rank: 3, color: "#e53935" }
-]
+export const defaultRiskLevels: ReadonlyArray<RiskLevel> = defaultRiskLevelsEntries
 
 /**
- * The three mediation types (三调) and who may conduct each.
+ * The ids of {@link defaultRiskLevels}: the keys of a configuration that leaves its risk levels out.
  *
  * @since 0.1.0
- * @category defaults
+ * @category models
  */
-export const defaultMediationTypes: ReadonlyArray<MediationType> = [
+export type DefaultRiskLevel = (typeof defaultRiskLevelsEntries)[number]["id"]
+
+const defaultMediationTypesEntries = [
   {
     id: "people",
     labels: l("人民调解", "人民調解", "People's mediation", "인민조정"),
@@ -208,15 +252,25 @@ export const defaultMediationTypes: ReadonlyArray<MediationType> = [
     performedBy: ["administrative"]
   },
   { id: "judicial", labels: l("司法调解", "司法調解", "Judicial mediation", "사법조정"), performedBy: ["court"] }
-]
+] as const satisfies ReadonlyArray<MediationType>
 
 /**
- * Default dispositions of a case closed without resolution (未化解的处理方式).
+ * The three mediation types (三调) and who may conduct each.
  *
  * @since 0.1.0
  * @category defaults
  */
-export const defaultDispositions: ReadonlyArray<Entry> = [
+export const defaultMediationTypes: ReadonlyArray<MediationType> = defaultMediationTypesEntries
+
+/**
+ * The ids of {@link defaultMediationTypes}: the keys of a configuration that leaves its mediation types out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DefaultMediationType = (typeof defaultMediationTypesEntries)[number]["id"]
+
+const defaultDispositionsEntries = [
   { id: "litigation", labels: l("引导诉讼", "引導訴訟", "Referred to litigation", "소송 안내") },
   { id: "arbitration", labels: l("引导仲裁", "引導仲裁", "Referred to arbitration", "중재 안내") },
   {
@@ -225,15 +279,25 @@ export const defaultDispositions: ReadonlyArray<Entry> = [
   },
   { id: "explained", labels: l("解释说明", "解釋說明", "Explained", "해명·설명") },
   { id: "rejected", labels: l("不予支持", "不予支持", "Claim not supported", "청구 불인정") }
-]
+] as const satisfies ReadonlyArray<Entry>
 
 /**
- * Default kinds of stationed department (入驻部门).
+ * Default dispositions of a case closed without resolution (未化解的处理方式).
  *
  * @since 0.1.0
  * @category defaults
  */
-export const defaultDepartmentKinds: ReadonlyArray<DepartmentKind> = [
+export const defaultDispositions: ReadonlyArray<Entry> = defaultDispositionsEntries
+
+/**
+ * The ids of {@link defaultDispositions}: the keys of a configuration that leaves its dispositions out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DefaultDisposition = (typeof defaultDispositionsEntries)[number]["id"]
+
+const defaultDepartmentKindsEntries = [
   { id: "court", labels: l("人民法院", "人民法院", "People's court", "인민법원"), nature: "court" },
   {
     id: "procuratorate",
@@ -278,4 +342,20 @@ export const defaultDepartmentKinds: ReadonlyArray<DepartmentKind> = [
     labels: l("村（居）民委员会", "村（居）民委員會", "Village or residents' committee", "촌(주민)위원회"),
     nature: "selfGovernance"
   }
-]
+] as const satisfies ReadonlyArray<DepartmentKind>
+
+/**
+ * Default kinds of stationed department (入驻部门).
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultDepartmentKinds: ReadonlyArray<DepartmentKind> = defaultDepartmentKindsEntries
+
+/**
+ * The ids of {@link defaultDepartmentKinds}: the keys of a configuration that leaves its department kinds out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DefaultDepartmentKind = (typeof defaultDepartmentKindsEntries)[number]["id"]

@@ -53,6 +53,11 @@ export * as Command from "./Command.js"
 /**
  * @since 0.1.0
  */
+export * as ConfigKeys from "./ConfigKeys.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Deadline from "./Deadline.js"
 
 /**
@@ -98,6 +103,11 @@ export * as Lifecycle from "./Lifecycle.js"
 /**
  * @since 0.1.0
  */
+export * as LifecycleDiagram from "./LifecycleDiagram.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as MemoryStore from "./MemoryStore.js"
 
 /**
@@ -129,6 +139,11 @@ export * as Privacy from "./Privacy.js"
  * @since 0.1.0
  */
 export * as Query from "./Query.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as SimulatedClock from "./SimulatedClock.js"
 
 /**
  * @since 0.1.0

@@ -9,8 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { Actor } from "../src/Actor.js"
 import { CaseStore } from "../src/CaseStore.js"
-import * as Center from "../src/Center.js"
-import { createCenter } from "../src/CenterClient.js"
+import type * as Center from "../src/Center.js"
 import { Forbidden } from "../src/Errors.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
@@ -22,6 +21,7 @@ import {
   registerInput as sampleRegistration,
   viewer
 } from "./fixtures.js"
+import { createScenarioCenter, makeScenario } from "./scenario.js"
 
 const reads = [
   "load",
@@ -168,7 +168,7 @@ describe("every entry point enforces the actor policy", () => {
   it("the Effect front door", async () => {
     const subject = counting(await Effect.runPromise(MemoryStore.make))
     const center = await Effect.runPromise(
-      Center.make({ config: countyConfig, plugins: [peek] }).pipe(Effect.provideService(CaseStore, subject.store))
+      makeScenario({ config: countyConfig, plugins: [peek] }).pipe(Effect.provideService(CaseStore, subject.store))
     )
     const r = await Effect.runPromise(center.execute(registerInput(admin)))
     const door = effectDoor(center)
@@ -191,7 +191,7 @@ describe("every entry point enforces the actor policy", () => {
 
   it("the Promise front door", async () => {
     const subject = counting(await Effect.runPromise(MemoryStore.make))
-    const center = await createCenter({
+    const center = await createScenarioCenter({
       config: countyConfig,
       plugins: [peek],
       store: Layer.succeed(CaseStore, subject.store)

@@ -13,6 +13,7 @@ import type { CenterConfigInput } from "../src/CenterConfig.js"
 import * as Jurisdiction from "../src/Jurisdiction.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Policy from "../src/Policy.js"
+import * as SimulatedClock from "../src/SimulatedClock.js"
 import {
   admin,
   applicant,
@@ -25,8 +26,16 @@ import {
 } from "./fixtures.js"
 import { checkCaseInvariants } from "./invariants.js"
 
-const centerLayer = (config: CenterConfigInput = countyConfig, retries?: number) =>
-  Center.layer({ config, ...(retries !== undefined ? { retries } : {}) }).pipe(Layer.provideMerge(MemoryStore.layer))
+/** The scenarios are dated 2025: the centre's clock follows each command's time (see SimulatedClock). */
+const scenario = SimulatedClock.followLayer("2025-01-01T00:00:00Z")
+
+/** A centre on the memory store; on the test's own clock (TestClock) when `follow` is false. */
+const centerLayer = (config: CenterConfigInput = countyConfig, retries?: number, follow = true) => {
+  const layer = Center.layer({ config, ...(retries !== undefined ? { retries } : {}) }).pipe(
+    Layer.provideMerge(MemoryStore.layer)
+  )
+  return follow ? scenario(layer) : layer
+}
 
 /** A store whose reads yield first, so that concurrent writers really interleave. */
 const interleavingStore = Layer.effect(
@@ -240,7 +249,7 @@ describe("Center", () => {
       expect(new Set(c.supervision.map((o) => o.orderId)).size).toBe(30)
       checkCaseInvariants(center.config, c, yield* center.history({ actor: admin, caseId }))
     }).pipe(
-      Effect.provide(Center.layer({ config: countyConfig }).pipe(Layer.provideMerge(interleavingStore)))
+      Effect.provide(Center.layer({ config: countyConfig }).pipe(Layer.provideMerge(interleavingStore), scenario))
     ))
 
   /** Two centres over one store behave like two processes: their writes on one case can race. */
@@ -250,7 +259,9 @@ describe("Center", () => {
       const make = Center.make({ config: countyConfig, ...(retries !== undefined ? { retries } : {}) }).pipe(
         Effect.provideService(CaseStore, store)
       )
-      return [yield* make, yield* make] as const
+      // two processes, one clock: the scenario's
+      const clock = SimulatedClock.make("2025-01-01T00:00:00Z")
+      return [SimulatedClock.follow(yield* make, clock), SimulatedClock.follow(yield* make, clock)] as const
     })
 
   const supervise = (center: Center.Center, caseId: string, i: number) =>
@@ -644,6 +655,8 @@ describe("Center", () => {
   it.effect("overdue cases are a query against the centre's clock", () =>
     Effect.gen(function*() {
       const center = yield* Center.Center
+      // the test's clock stands at the registration (2025-03-03 09:00 in China)
+      yield* TestClock.setTime(Date.parse("2025-03-03T01:00:00Z"))
       const petition = yield* register(admin, { kind: "petition" }) // acceptance due 2025-03-18, end of day in China
       yield* register(admin)
       yield* TestClock.setTime(Date.parse("2025-03-18T12:00:00Z"))
@@ -659,7 +672,7 @@ describe("Center", () => {
       const accepted = yield* exec({ _tag: "Accept", actor: admin, caseId: petition.caseId })
       expect(accepted.case.acceptedAt).toBe("2025-03-18T16:00:00.000Z")
       expect((yield* center.list({ actor: admin, filter: { overdue: true } })).items).toHaveLength(0)
-    }).pipe(Effect.provide(centerLayer())))
+    }).pipe(Effect.provide(centerLayer(countyConfig, undefined, false))))
 
   it.effect("history, version ranges and time travel", () =>
     Effect.gen(function*() {

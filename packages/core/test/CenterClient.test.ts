@@ -10,6 +10,7 @@ import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
 import * as Policy from "../src/Policy.js"
 import { admin, applicant, countyConfig, otherTownship } from "./fixtures.js"
+import { createScenarioCenter } from "./scenario.js"
 
 const registration = {
   actor: admin,
@@ -23,7 +24,7 @@ const registration = {
 
 describe("createCenter (the Promise API)", () => {
   it("runs the loop with one method per command and returns plain objects", async () => {
-    const center = await createCenter({ config: countyConfig })
+    const center = await createScenarioCenter({ config: countyConfig })
     try {
       const r = await center.register(registration)
       expect(r.case.status).toBe("registered")
@@ -42,7 +43,7 @@ describe("createCenter (the Promise API)", () => {
   })
 
   it("imports historical cases (importCases), with the same refusals as the Effect API", async () => {
-    const center = await createCenter({ config: countyConfig })
+    const center = await createScenarioCenter({ config: countyConfig })
     try {
       const history = (caseId: string) => ({
         commands: [
@@ -68,7 +69,7 @@ describe("createCenter (the Promise API)", () => {
   })
 
   it("rejects with the SDK's own errors, which keep their _tag", async () => {
-    const center = await createCenter({ config: countyConfig })
+    const center = await createScenarioCenter({ config: countyConfig })
     try {
       const { caseId } = await center.register(registration)
       const notAllowed = await center.archive({ actor: admin, caseId }).catch((e: unknown) => e)
@@ -164,7 +165,7 @@ describe("createCenter (the Promise API)", () => {
       })
     }
     // good ones pass
-    const ok = await createCenter({
+    const ok = await createScenarioCenter({
       config: countyConfig,
       pluginTimeout: "2 seconds",
       retention: { afterDays: 0, mode: "purge" },
@@ -189,7 +190,7 @@ describe("createCenter (the Promise API)", () => {
       _tag: "UnknownException",
       message: expect.stringContaining("disk on fire")
     })
-    const center = await createCenter({
+    const center = await createScenarioCenter({
       config: countyConfig,
       policy: {
         ...Policy.defaultPolicy,
@@ -209,7 +210,7 @@ describe("createCenter (the Promise API)", () => {
   })
 
   it("input that cannot be read as plain data is an InvalidInput naming where, and writes nothing", async () => {
-    const center = await createCenter({ config: countyConfig })
+    const center = await createScenarioCenter({ config: countyConfig })
     try {
       const throwing = (field: string, on: object = { ...registration }) =>
         Object.defineProperty(on, field, {
@@ -269,7 +270,7 @@ describe("createCenter (the Promise API)", () => {
   })
 
   it("labels fall back to zh-Hans for any locale that is not one of the four, never to Object.prototype", async () => {
-    const center = await createCenter({ config: countyConfig })
+    const center = await createScenarioCenter({ config: countyConfig })
     try {
       for (const locale of ["constructor", "__proto__", "toString", "xx"]) {
         const labels = center.labels(locale as never)
@@ -284,7 +285,7 @@ describe("createCenter (the Promise API)", () => {
   it("uses the calendar and the policy it is given", async () => {
     // a petition taken in on 2026-12-28: its 15-day acceptance deadline falls in 2027
     const petition = { ...registration, kind: "petition", at: "2026-12-28T09:00:00+08:00" }
-    const shipped = await createCenter({ config: countyConfig })
+    const shipped = await createScenarioCenter({ config: countyConfig })
     try {
       await expect(shipped.register(petition)).rejects.toMatchObject({ _tag: "CalendarYearNotCovered", year: 2027 })
     } finally {
@@ -301,7 +302,7 @@ describe("createCenter (the Promise API)", () => {
           ? new Errors.Forbidden({ actorId: actor.id, action, reason: "withdrawals go through the front desk" })
           : Policy.defaultPolicy.authorizeCommand(config, actor, action, current, command)
     }
-    const center = await createCenter({ config: countyConfig, calendar, policy })
+    const center = await createScenarioCenter({ config: countyConfig, calendar, policy })
     try {
       const { caseId, case: c } = await center.register(petition)
       expect(c.deadlines.acceptance?.dueAt.startsWith("2027-01")).toBe(true)
@@ -323,7 +324,7 @@ describe("createCenter (the Promise API)", () => {
         load: (centre: string, id: string) => Effect.zipRight(Effect.sleep("300 millis"), store.load(centre, id))
       }))
     )
-    const center = await createCenter({ config: countyConfig, store: slowStore })
+    const center = await createScenarioCenter({ config: countyConfig, store: slowStore })
     try {
       const { caseId } = await center.register(registration)
       const before = await center.history({ actor: admin, caseId })
@@ -341,7 +342,7 @@ describe("createCenter (the Promise API)", () => {
 
   it("an abort that arrives after the commit: the command stands, resolves with its result, and its hooks finish", async () => {
     const finished: Array<string> = []
-    const center = await createCenter({
+    const center = await createScenarioCenter({
       config: countyConfig,
       // an afterCommit hook that takes a while (a text message to the applicant, say), and issues a command of its own
       hooks: {
@@ -374,7 +375,7 @@ describe("createCenter (the Promise API)", () => {
   })
 
   it("dispose releases the centre; later calls reject and a second dispose is harmless", async () => {
-    const center = await createCenter({ config: countyConfig })
+    const center = await createScenarioCenter({ config: countyConfig })
     await center.dispose()
     await center.dispose()
     await expect(center.register(registration)).rejects.toMatchObject({ _tag: "Aborted" })
@@ -386,7 +387,7 @@ describe("createCenter (the Promise API)", () => {
       version: "1.0.0",
       guards: [{ name: "pause", commands: ["Register"], check: () => Effect.as(Effect.sleep("50 millis"), undefined) }]
     })
-    const center = await createCenter({ config: countyConfig, plugins: [slow] })
+    const center = await createScenarioCenter({ config: countyConfig, plugins: [slow] })
     const order: Array<string> = []
     const registering = center.register(registration).then((r) => {
       order.push("registered")

@@ -16,6 +16,7 @@ import * as Lifecycle from "../src/Lifecycle.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import { countyConfig } from "./fixtures.js"
 import { checkCaseInvariants } from "./invariants.js"
+import { scenarioLayer } from "./scenario.js"
 
 const RUNS = Number(process.env.FENGQIAO_PBT_RUNS ?? 1000)
 const MAX_COMMANDS = 50
@@ -33,7 +34,7 @@ const makeReal = (): Real => {
   const { center, store } = Effect.runSync(
     Effect.gen(function*() {
       return { center: yield* Center.Center, store: yield* CaseStoreTag }
-    }).pipe(Effect.provide(Center.layer({ config: countyConfig }).pipe(Layer.provideMerge(MemoryStore.layer))))
+    }).pipe(Effect.provide(scenarioLayer({ config: countyConfig }).pipe(Layer.provideMerge(MemoryStore.layer))))
   )
   return { center, store, results: new Map(), steps: 0 }
 }

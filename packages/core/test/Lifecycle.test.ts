@@ -530,6 +530,7 @@ describe("Outcome, confirmation, feedback, follow-up, archive", () => {
       unit: "calendarDays",
       startedAt: effective,
       dueAt: due,
+      basis: "official",
       extensions: []
     })
     // the centre later shortens the window to 5 days: an agreement made under 30 days keeps its 30

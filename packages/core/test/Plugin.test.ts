@@ -7,12 +7,12 @@ import * as Schema from "effect/Schema"
 import type { Case } from "../src/Case.js"
 import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
-import { createCenter } from "../src/CenterClient.js"
 import type { CommandInput } from "../src/Command.js"
 import * as Errors from "../src/Errors.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
 import { admin, applicant, countyConfig, otherTownship, registerInput } from "./fixtures.js"
+import { createScenarioCenter, makeScenario } from "./scenario.js"
 
 const registration = (extra: Record<string, unknown> = {}) => registerInput({ parties: [applicant], ...extra })
 
@@ -22,7 +22,7 @@ const withCenter = <A, E>(
 ) =>
   Effect.gen(function*() {
     const store = yield* MemoryStore.make
-    const center = yield* Center.make({ config: countyConfig, ...options }).pipe(
+    const center = yield* makeScenario({ config: countyConfig, ...options }).pipe(
       Effect.provideService(CaseStore, store)
     )
     return yield* f(center, store)
@@ -88,6 +88,34 @@ describe("installing plugins", () => {
     expect(Either.isRight(good) && good.right[0]!.config).toEqual({ red: 80 })
     expect(field([configured({ red: -1 })])).toBe("plugins.0.options.red")
     expect(field([configured({ red: 80, typo: 1 })])).toBe("plugins.0.options.typo")
+  })
+
+  it("needs no options when every field of the config has a default; names a required field when none is given", () => {
+    const defaults = Plugin.definePlugin({
+      id: "defaults",
+      version: "1.0.0",
+      config: Schema.Struct({ limit: Schema.optionalWith(Schema.Int, { default: () => 3 }) })
+    })
+    const installed = Plugin.install([defaults])
+    expect(Either.isRight(installed) && installed.right[0]!.config).toEqual({ limit: 3 })
+    // a required field: `options` is required by the type, and at run time the missing field is named
+    const required = Plugin.definePlugin({
+      id: "required",
+      version: "1.0.0",
+      config: Schema.Struct({ red: Schema.Number }),
+      options: undefined as unknown as { red: number }
+    })
+    expect(field([required])).toBe("plugins.0.options.red")
+    // a config that is not a struct: what was missing is the options themselves
+    const scalar = Plugin.definePlugin({
+      id: "scalar",
+      version: "1.0.0",
+      config: Schema.Number,
+      options: undefined as unknown as number
+    })
+    expect(field([scalar])).toBe("plugins.0.options")
+    // @ts-expect-error `options` is required when a field of the config has no default
+    Plugin.definePlugin({ id: "forgot", version: "1.0.0", config: Schema.Struct({ red: Schema.Number }) })
   })
 
   it.effect("a bad plugin fails the centre's start with InvalidConfig", () =>
@@ -184,7 +212,7 @@ describe("plugin hooks around a command", () => {
       }
       // the Promise API keeps the _tag, for a hook and for a plugin API handler that throws
       const client = yield* Effect.promise(() =>
-        createCenter({
+        createScenarioCenter({
           config: countyConfig,
           plugins: [
             Plugin.definePlugin({
@@ -244,7 +272,7 @@ describe("plugin hooks around a command", () => {
           expect(exploded).toMatchObject({ _tag: "PluginFailed", hook: "api explode" })
           expect(JSON.stringify(exploded) + exploded.message + String(exploded.stack)).not.toMatch(raw)
         }))
-      const client = yield* Effect.promise(() => createCenter({ config: countyConfig, plugins: [leaky] }))
+      const client = yield* Effect.promise(() => createScenarioCenter({ config: countyConfig, plugins: [leaky] }))
       try {
         const viaClient = yield* Effect.promise(() =>
           client.plugins.leaky.refuse({ actor: admin }).then(() => undefined, (e: Error) => e)
@@ -349,7 +377,7 @@ describe("plugin hooks around a command", () => {
         }))
       })
       for (let i = 0; i < 2; i++) {
-        yield* Center.make({ config: countyConfig, plugins: [p] }).pipe(Effect.provideService(CaseStore, store))
+        yield* makeScenario({ config: countyConfig, plugins: [p] }).pipe(Effect.provideService(CaseStore, store))
       }
       expect(ran).toEqual([1, 2])
       expect(yield* store.pluginMigrations("dunhua", "migrating")).toEqual([1, 2])
@@ -497,7 +525,7 @@ describe("plugin queries", () => {
 
   it.effect("are typed on the Effect API and check the caller", () =>
     Effect.gen(function*() {
-      const center = yield* Center.make({ config: countyConfig, plugins: [registry] })
+      const center = yield* makeScenario({ config: countyConfig, plugins: [registry] })
       const greeting: string = yield* center.plugins.registry.greet({ actor: admin, name: "张三" })
       expect(greeting).toBe("您好，张三")
       const { caseId, code } = yield* center.execute(registration())
@@ -518,7 +546,7 @@ describe("plugin queries", () => {
     }).pipe(Effect.provide(MemoryStore.layer)))
 
   it("are typed on the Promise API", async () => {
-    const center = await createCenter({ config: countyConfig, plugins: [registry] })
+    const center = await createScenarioCenter({ config: countyConfig, plugins: [registry] })
     try {
       const greeting: string = await center.plugins.registry.greet({ actor: admin, name: "王五" })
       expect(greeting).toBe("您好，王五")

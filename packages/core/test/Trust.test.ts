@@ -16,8 +16,7 @@ import * as Option from "effect/Option"
 import { createHash, randomBytes } from "node:crypto"
 import * as AuditTrail from "../src/AuditTrail.js"
 import { CaseStore } from "../src/CaseStore.js"
-import * as Center from "../src/Center.js"
-import { createCenter } from "../src/CenterClient.js"
+import type * as Center from "../src/Center.js"
 import { makeSealing } from "../src/internal/sealing.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
@@ -31,6 +30,7 @@ import {
   respondent,
   viewer
 } from "./fixtures.js"
+import { createScenarioCenter, makeScenario } from "./scenario.js"
 
 const centre = countyConfig.id
 const FULL_ID = applicant.idNumber
@@ -72,7 +72,7 @@ const keys = {
 const open = (options: Partial<Center.Options> = {}, store?: CaseStore) =>
   Effect.gen(function*() {
     const s = store ?? (yield* MemoryStore.make)
-    const center = yield* Center.make({ config: countyConfig, ...options }).pipe(
+    const center = yield* makeScenario({ config: countyConfig, ...options }).pipe(
       Effect.provideService(CaseStore, s)
     )
     return { store: s, center }
@@ -328,7 +328,7 @@ describe("masking of plugin query answers (maskDeep)", () => {
 
   it.effect("parties inside Option, Either, Data structs and classes, Map, Set and Chunk are masked; shapes stay", () =>
     Effect.gen(function*() {
-      const center = yield* Center.make({ config: countyConfig, plugins: [lookup] }).pipe(
+      const center = yield* makeScenario({ config: countyConfig, plugins: [lookup] }).pipe(
         Effect.provideService(CaseStore, yield* MemoryStore.make)
       )
       const { caseId } = yield* center.execute(registerInput())
@@ -757,7 +757,7 @@ describe("the audit trail through the centre", () => {
     }))
 
   it("the Promise API: verify, masked results, full reads and retention", async () => {
-    const center = await createCenter({
+    const center = await createScenarioCenter({
       config: countyConfig,
       encryption: Privacy.staticKeys({ current: "k1", keys: { k1: keys.k1 }, lookupKey: keys.lookup }),
       store: Layer.effect(CaseStore, MemoryStore.make)

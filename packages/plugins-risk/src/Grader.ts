@@ -34,6 +34,7 @@ export interface GraderDefinition<Id extends string, C, CI> {
   readonly version: string
   readonly dependsOn?: ReadonlyArray<string> | undefined
   readonly config?: Schema.Schema<C, CI> | undefined
+  /** Optional when every field of `config` has a default; required otherwise (`Plugin.OptionsRequirement`). */
   readonly options?: CI | undefined
   /** The events after which it grades (default: the core's default triggers). */
   readonly triggers?: ReadonlyArray<Event.EventName> | undefined
@@ -54,14 +55,14 @@ export interface GraderDefinition<Id extends string, C, CI> {
  * @category constructors
  */
 export const defineRiskGrader = <const Id extends string, C = undefined, CI = C>(
-  definition: GraderDefinition<Id, C, CI>
+  definition: GraderDefinition<Id, C, CI> & Plugin.OptionsRequirement<CI>
 ): Plugin.Plugin<Id, C, CI, Plugin.NoApi> => {
   // not an object (plain JavaScript callers): a plugin without an id, which the centre refuses at start-up with an
   // `InvalidConfig` naming it, as it does any other malformed plugin
   const d: Partial<GraderDefinition<Id, C, CI>> = typeof definition === "object" && definition !== null
     ? definition
     : {}
-  return Plugin.definePlugin<Id, C, CI, Plugin.NoApi>({
+  const plugin: Plugin.Definition<Id, C, CI, Plugin.NoApi> = {
     id: d.id as Id,
     version: d.version as string,
     dependsOn: d.dependsOn,
@@ -78,6 +79,9 @@ export const defineRiskGrader = <const Id extends string, C = undefined, CI = C>
         }]
       )
     },
+    // the grader's id is the plugin's: its factors name it once (`night-visits`, not `night-visits/night-visits`)
     riskGraders: [{ id: d.id as string, triggers: d.triggers, grade: d.grade as GraderDefinition<Id, C, CI>["grade"] }]
-  })
+  }
+  // `options` was checked against the config's requirement where the caller wrote it
+  return Plugin.definePlugin<Id, C, CI, Plugin.NoApi>(plugin as typeof plugin & Plugin.OptionsRequirement<CI>)
 }

@@ -148,7 +148,8 @@ export type RiskOptions = typeof RiskConfig.Encoded
  */
 export class InvalidGrade extends Schema.TaggedError<InvalidGrade>("@fengqiao/plugins-risk/InvalidGrade")(
   "InvalidGrade",
-  { grader: Schema.String, field: Schema.String, expected: Schema.String }
+  { grader: Schema.String, field: Schema.String, expected: Schema.String },
+  { identifier: "InvalidGrade" }
 ) {
   /**
    * @since 0.1.0
@@ -603,7 +604,11 @@ export const riskPlugin = (options: RiskOptions = {}) =>
           }
         }
       } else {
-        const weight = (g: string) => combine.weighted[g] ?? combine.weighted[g.split("/").pop() ?? g] ?? 1
+        // by the grader's id (`risk/rules`, `night`), its last part (`rules`), or the doubled id a grader named like
+        // its plugin had before (`night/night`)
+        const weight = (g: string) =>
+          combine.weighted[g] ?? combine.weighted[g.split("/").pop() ?? g] ??
+            (g.includes("/") ? undefined : combine.weighted[`${g}/${g}`]) ?? 1
         // each grader's score, weighted (its factors explain it, weighted alike): a grader that gives a score
         // without factors counts all the same
         const score = levelled.reduce((n, g) => n + g.grade.score * weight(g.grader), 0)

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
-import { CaseStore, Center, createCenter, Examples, MemoryStore, type Plugin } from "@fengqiao/core"
+import {
+  CaseStore,
+  type Center,
+  type createCenter,
+  Examples,
+  MemoryStore,
+  type Plugin,
+  SimulatedClock
+} from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
@@ -8,12 +16,17 @@ import * as Presets from "../src/Presets.js"
 import { type RiskOptions, riskPlugin } from "../src/RiskPlugin.js"
 import { registration } from "./fixtures.js"
 
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
+const scenarioCenter: typeof createCenter = (options) =>
+  SimulatedClock.createFollowingCenter(options, "2025-01-01T00:00:00Z")
+
 const { admin, applicant, countyConfig } = Examples
 
 const centerWith = (options: RiskOptions = {}, extra: ReadonlyArray<Plugin.Any> = []) =>
   Effect.gen(function*() {
     const store = yield* MemoryStore.make
-    return yield* Center.make({ config: countyConfig, plugins: [riskPlugin(options), ...extra] }).pipe(
+    return yield* scenarioMake({ config: countyConfig, plugins: [riskPlugin(options), ...extra] }).pipe(
       Effect.provideService(CaseStore.CaseStore, store)
     )
   })
@@ -299,6 +312,33 @@ describe("the risk plugin", () => {
       }
     }))
 
+  it.effect("a grader named like its plugin is named once, and its grades kept under the doubled id still count", () =>
+    Effect.gen(function*() {
+      const watchList = defineRiskGrader({
+        id: "watch-list",
+        version: "1.0.0",
+        triggers: ["Registered"],
+        grade: () => Effect.succeed({ score: 60, level: "red", factors: [{ id: "watchList", contribution: 60 }] })
+      })
+      const store = yield* MemoryStore.make
+      const center = yield* scenarioMake({ config: countyConfig, plugins: [riskPlugin(), watchList] }).pipe(
+        Effect.provideService(CaseStore.CaseStore, store)
+      )
+      const { caseId, case: registered } = yield* register(center)
+      expect(registered.risk.factors?.map((f) => [f.id, f.grader])).toEqual([["watchList", "watch-list"]])
+      // the grade as an earlier release kept it: under "watch-list/watch-list"
+      const [kept] = yield* store.readState(center.config.id, "fengqiao:grades", [caseId])
+      const { "watch-list": grade, ...others } = kept!.value as Record<string, unknown>
+      expect(grade).toMatchObject({ score: 60, level: "red" })
+      yield* store.writeState(center.config.id, "fengqiao:grades", caseId, kept!.version, {
+        ...others,
+        "watch-list/watch-list": grade
+      })
+      // the grader is not triggered by Assess: its kept grade still counts
+      const assessed = yield* acceptAndAssess(center, caseId)
+      expect(assessed.case.risk).toMatchObject({ level: "red", score: 60, source: "grader" })
+    }))
+
   it.effect("a manual level raised by a grader falls back to the manual level when the graders say less", () =>
     Effect.gen(function*() {
       let level = "none"
@@ -334,8 +374,11 @@ describe("the risk plugin", () => {
       expect(r.case.risk).toMatchObject({ level: "yellow", score: 35 })
       expect(r.case.risk.factors!.map((f) => [f.id, f.contribution, f.grader])).toEqual([
         ["threatWords", 25, "risk/rules"],
-        ["nightVisit", 10, "night/night"]
+        ["nightVisit", 10, "night"]
       ])
+      // a weight given under the doubled id the grader had before still applies
+      const before = yield* centerWith({ combine: { weighted: { rules: 1, "night/night": 0.5 } } }, [night])
+      expect((yield* register(before, { description: "扬言" })).case.risk).toMatchObject({ level: "yellow", score: 35 })
     }))
 
   it.effect("checks its configuration against the centre's at start-up", () =>
@@ -424,7 +467,7 @@ describe("the risk plugin", () => {
         plugin: "risk",
         hook: "riskPolicy"
       })
-      expect(r._tag === "Left" && r.left._tag === "PluginFailed" ? r.left.reason : "").toContain("purple/purple")
+      expect(r._tag === "Left" && r.left._tag === "PluginFailed" ? r.left.reason : "").toContain("grader purple gave")
     }))
 
   it.effect("a negative score cannot cancel another grader's red: grades must be finite and non-negative", () =>
@@ -446,7 +489,7 @@ describe("the risk plugin", () => {
         )
         const outcome = r._tag === "Left" ? r.left : r.right.case.risk
         expect(outcome).toMatchObject({ _tag: "PluginFailed", plugin: "risk", hook: "riskPolicy" })
-        expect((outcome as { readonly reason?: string }).reason).toMatch(/calming\/calming.*score/)
+        expect((outcome as { readonly reason?: string }).reason).toMatch(/grader calming gave.*score/)
       }
     }))
 
@@ -493,7 +536,7 @@ describe("the risk plugin", () => {
         [
           { score: 5, factors: [{ id: "x", contribution: 5, detail: 7 }] },
           "riskPolicy",
-          /odd\/odd.*factors\.0\.detail/
+          /grader odd gave.*factors\.0\.detail/
         ],
         [{ score: 10n, factors: [] }, "grader odd", /plain JSON data.*BigInt/],
         [{ score: 10, factors: [], meta: 1n }, "grader odd", /plain JSON data/],
@@ -509,7 +552,7 @@ describe("the risk plugin", () => {
       ]
       for (const [grade, hook, reason] of cases) {
         const store = yield* MemoryStore.make
-        const center = yield* Center.make({ config: countyConfig, plugins: [riskPlugin(), giving(grade)] }).pipe(
+        const center = yield* scenarioMake({ config: countyConfig, plugins: [riskPlugin(), giving(grade)] }).pipe(
           Effect.provideService(CaseStore.CaseStore, store)
         )
         const r = yield* Effect.either(register(center, { caseId: "odd-grade" }))
@@ -522,7 +565,7 @@ describe("the risk plugin", () => {
         giving({ score: 30, factors: [{ id: "x", contribution: 30, detail: "d", note: { deep: true } }] })
       ])
       const kept = yield* register(extra)
-      expect(kept.case.risk.factors).toEqual([{ id: "x", contribution: 30, detail: "d", grader: "odd/odd" }])
+      expect(kept.case.risk.factors).toEqual([{ id: "x", contribution: 30, detail: "d", grader: "odd" }])
     }))
 
   it.effect("weighted: each grader's score counts, a level it names is a floor, and a sum beyond a number is refused", () =>
@@ -569,7 +612,7 @@ describe("the risk plugin", () => {
     }))
 
   it("a higher level is never due later than a lower one: red (2 hours) raised at 23:30 is due with orange's day", async () => {
-    const center = await createCenter({
+    const center = await scenarioCenter({
       config: { ...countyConfig, riskLevels: Presets.fourColour.levels },
       plugins: [riskPlugin({ preset: "fourColour" })]
     })
@@ -600,7 +643,7 @@ describe("the risk plugin", () => {
   })
 
   it("works through the Promise API with another preset, and the centre takes the preset's levels", async () => {
-    const center = await createCenter({
+    const center = await scenarioCenter({
       config: { ...countyConfig, riskLevels: Presets.highMediumLow.levels },
       plugins: [riskPlugin({ preset: "highMediumLow" })]
     })

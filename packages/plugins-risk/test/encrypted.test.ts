@@ -4,10 +4,13 @@
  * their plain SHA-256, and a centre with another lookup key does not find the same person.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { CaseStore, Center, Examples, MemoryStore, Privacy } from "@fengqiao/core"
+import { CaseStore, type Center, Examples, MemoryStore, Privacy, SimulatedClock } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import { createHash, randomBytes } from "node:crypto"
 import { riskPlugin } from "../src/RiskPlugin.js"
+
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
 
 const { admin, applicant, countyConfig } = Examples
 
@@ -17,7 +20,7 @@ const keysWith = (lookupKey: Uint8Array) =>
 const open = (lookupKey: Uint8Array) =>
   Effect.gen(function*() {
     const store = yield* MemoryStore.make
-    const center = yield* Center.make({
+    const center = yield* scenarioMake({
       config: countyConfig,
       plugins: [riskPlugin()],
       encryption: keysWith(lookupKey)

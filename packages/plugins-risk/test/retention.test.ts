@@ -1,9 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
-import { CaseStore, Center, Examples, MemoryStore, Privacy } from "@fengqiao/core"
+import { CaseStore, type Center, Examples, MemoryStore, Privacy, SimulatedClock } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import { randomBytes } from "node:crypto"
 import { riskPlugin } from "../src/RiskPlugin.js"
 import { registration } from "./fixtures.js"
+
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
 
 const { admin, applicant, countyConfig } = Examples
 
@@ -37,7 +40,7 @@ const open = (
   plugins: ReadonlyArray<ReturnType<typeof riskPlugin>>,
   options: Partial<Center.Options> = {}
 ) =>
-  Center.make({ config: countyConfig, plugins, retention: { afterDays: 365 }, ...options }).pipe(
+  scenarioMake({ config: countyConfig, plugins, retention: { afterDays: 365 }, ...options }).pipe(
     Effect.provideService(CaseStore.CaseStore, store)
   )
 

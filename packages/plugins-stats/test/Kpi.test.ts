@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { CaseStore, Center, Examples, MemoryStore } from "@fengqiao/core"
+import { CaseStore, type Center, Examples, MemoryStore, SimulatedClock } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -8,8 +8,11 @@ import * as Period from "../src/Period.js"
 import * as Stats from "../src/Stats.js"
 import { many, type Story } from "./stories.js"
 
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
+
 const centerOver = (store: CaseStore.CaseStore) =>
-  Center.make({ config: Examples.countyConfig }).pipe(Effect.provideService(CaseStore.CaseStore, store))
+  scenarioMake({ config: Examples.countyConfig }).pipe(Effect.provideService(CaseStore.CaseStore, store))
 
 /** Imports `n` stories into a fresh in-memory centre and answers the all-time totals for the administrator. */
 const totalsOf = (n: number, f: (i: number) => Story) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { CaseStore, Center, createCenter, Examples, MemoryStore } from "@fengqiao/core"
+import { CaseStore, type Center, type createCenter, Examples, MemoryStore, SimulatedClock } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Export from "../src/Export.js"
 import * as Kpi from "../src/Kpi.js"
@@ -8,6 +8,11 @@ import * as Report from "../src/Report.js"
 import * as Stats from "../src/Stats.js"
 import { statsPlugin } from "../src/StatsPlugin.js"
 import { commandsOf, type Story } from "./stories.js"
+
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
+const scenarioCenter: typeof createCenter = (options) =>
+  SimulatedClock.createFollowingCenter(options, "2025-01-01T00:00:00Z")
 
 const stories: ReadonlyArray<Story> = [
   // March 2025, 大石头村 (village tier): 4 resolved (2 rated satisfied, 1 basically, 1 dissatisfied), 1 closed
@@ -29,7 +34,7 @@ const stories: ReadonlyArray<Story> = [
 
 const seeded = Effect.gen(function*() {
   const store = yield* MemoryStore.make
-  const center = yield* Center.make({ config: Examples.countyConfig, plugins: [statsPlugin()] }).pipe(
+  const center = yield* scenarioMake({ config: Examples.countyConfig, plugins: [statsPlugin()] }).pipe(
     Effect.provideService(CaseStore.CaseStore, store)
   )
   yield* center.importCases({ cases: stories.map((s, i) => ({ commands: commandsOf(`k-${i}`, s) })) })
@@ -43,7 +48,7 @@ describe("the dashboard", () => {
   it.effect("化解率 counts disputes (纠纷) only, by default; resolutionKinds chooses the kinds", () =>
     Effect.gen(function*() {
       const store = yield* MemoryStore.make
-      const center = yield* Center.make({ config: Examples.countyConfig }).pipe(
+      const center = yield* scenarioMake({ config: Examples.countyConfig }).pipe(
         Effect.provideService(CaseStore.CaseStore, store)
       )
       const mixed: ReadonlyArray<Story> = [
@@ -409,7 +414,7 @@ describe("the dashboard", () => {
       // The default policy lets 大石头镇 read the cases handled there: one arose at the county, one in 民主社区
       // (胜利街道), one in 大石头村. Only the last arose in the township's subtree.
       const store = yield* MemoryStore.make
-      const center = yield* Center.make({ config: Examples.countyConfig }).pipe(
+      const center = yield* scenarioMake({ config: Examples.countyConfig }).pipe(
         Effect.provideService(CaseStore.CaseStore, store)
       )
       const actor = Examples.admin
@@ -495,7 +500,7 @@ describe("the dashboard", () => {
       }
       // the plugin, at start-up, with the same words
       const plugin = yield* Effect.flip(
-        Center.make({ config: Examples.countyConfig, plugins: [statsPlugin({ lowestTier: "villag" })] }).pipe(
+        scenarioMake({ config: Examples.countyConfig, plugins: [statsPlugin({ lowestTier: "villag" })] }).pipe(
           Effect.provideService(CaseStore.CaseStore, store)
         )
       )
@@ -593,7 +598,7 @@ describe("the dashboard", () => {
 
 describe("the plugin on the Promise API", () => {
   it("createCenter exposes the same queries", async () => {
-    const center = await createCenter({ config: Examples.countyConfig, plugins: [statsPlugin({ decimals: 1 })] })
+    const center = await scenarioCenter({ config: Examples.countyConfig, plugins: [statsPlugin({ decimals: 1 })] })
     try {
       for (const [i, s] of stories.entries()) {
         for (const command of commandsOf(`p-${i}`, s)) await center.execute(command as never)

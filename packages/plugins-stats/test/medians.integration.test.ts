@@ -7,7 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { PgStore } from "@fengqiao/adapters-pg"
 import { SqliteStore } from "@fengqiao/adapters-sqlite"
-import { CaseStore, Center, Examples, MemoryStore, Summary } from "@fengqiao/core"
+import { CaseStore, type Center, Examples, MemoryStore, SimulatedClock, Summary } from "@fengqiao/core"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -17,6 +17,9 @@ import { join } from "node:path"
 import { afterAll } from "vitest"
 import { testDatabase } from "../../adapters-pg/test/database.js"
 import { SqlStore } from "../../sql/src/index.js"
+
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
 
 const dir = mkdtempSync(join(tmpdir(), "fengqiao-medians-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -64,7 +67,7 @@ const request = (where?: CaseStore.Condition): CaseStore.AggregateRequest => ({
 const fill = (store: CaseStore.CaseStore) =>
   Effect.gen(function*() {
     const center = yield* Effect.provideService(
-      Center.make({ config: Examples.countyConfig }),
+      scenarioMake({ config: Examples.countyConfig }),
       CaseStore.CaseStore,
       yield* MemoryStore.make
     )

@@ -7,7 +7,7 @@
  * `FENGQIAO_CHROMIUM`); without it this test fails and says why — it is never skipped.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { CaseStore, Center, Examples, MemoryStore } from "@fengqiao/core"
+import { CaseStore, type Center, Examples, MemoryStore, SimulatedClock } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
@@ -17,12 +17,15 @@ import * as Report from "../src/Report.js"
 import * as Stats from "../src/Stats.js"
 import { many } from "./stories.js"
 
+/** The scenario is dated (2025): the centre's clock follows each command's time. */
+const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
+
 const executablePath = process.env.FENGQIAO_CHROMIUM ?? "/usr/bin/chromium"
 const outDir = join(import.meta.dirname, "..", ".tmp")
 
 const board = Effect.gen(function*() {
   const store = yield* MemoryStore.make
-  const center = yield* Center.make({ config: Examples.countyConfig }).pipe(
+  const center = yield* scenarioMake({ config: Examples.countyConfig }).pipe(
     Effect.provideService(CaseStore.CaseStore, store)
   )
   const categories = ["neighbourhood", "marriageFamily", "contractDebt", "housingHomestead"]

@@ -29,6 +29,7 @@ import {
   Party,
   Plugin,
   Privacy,
+  SimulatedClock,
   Summary
 } from "@fengqiao/core"
 import * as Arbitrary from "effect/Arbitrary"
@@ -66,6 +67,8 @@ export interface Adapter {
 
 const config = Examples.countyConfig
 const centre = "dunhua"
+/** Where the suites' simulated clock stands before their first dated command. */
+const scenarioStart = "2025-01-01T00:00:00Z"
 
 interface Opened {
   readonly store: CaseStore.CaseStore
@@ -77,7 +80,12 @@ const open = (layer: Layer.Layer<CaseStore.CaseStore, unknown>): Effect.Effect<O
   Effect.gen(function*() {
     const context = yield* Layer.build(layer)
     const store = Context.get(context, CaseStore.CaseStore)
-    const center = yield* Effect.provideService(Center.make({ config }), CaseStore.CaseStore, store)
+    // the suites replay dated scenarios (2025): the centre's clock follows each command's time
+    const center = yield* Effect.provideService(
+      SimulatedClock.makeFollowing({ config }, scenarioStart),
+      CaseStore.CaseStore,
+      store
+    )
     return { store, center }
   })
 
@@ -867,7 +875,7 @@ export const run = (adapter: Adapter): void => {
             )
         })
         const center = yield* Effect.provideService(
-          Center.make({ config, plugins: [indexer], retention: { afterDays: 365 } }),
+          SimulatedClock.makeFollowing({ config, plugins: [indexer], retention: { afterDays: 365 } }, scenarioStart),
           CaseStore.CaseStore,
           store
         )
@@ -990,7 +998,12 @@ export const run = (adapter: Adapter): void => {
           const { center, store } = yield* open(layer)
           const seed = yield* center.execute(registerInput({ caseId: "hostile-seed" }))
           const client = yield* Effect.acquireRelease(
-            Effect.promise(() => createCenter({ config, store: Layer.succeed(CaseStore.CaseStore, store) })),
+            Effect.promise(() =>
+              SimulatedClock.createFollowingCenter(
+                { config, store: Layer.succeed(CaseStore.CaseStore, store) },
+                scenarioStart
+              )
+            ),
             (c) => Effect.promise(() => c.dispose())
           )
           const inputs = FastCheck.sample(hostileCall(seed.caseId, seed.code), { numRuns: hostileRuns(runs), seed: 11 })

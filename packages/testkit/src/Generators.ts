@@ -234,6 +234,8 @@ const payload = (
       return { reason: "撤回" }
     case "Regrade":
       return { reason: "同一当事人再次来访" }
+    case "RecomputeCaseDeadlines":
+      return {}
     case "IssueSupervision":
       return {
         orderId: `o${Math.abs(n(0)) % 3}`,

@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import { describe, expect, it } from "@effect/vitest"
-import { CaseStore, Center, type CenterConfig, Examples, MemoryStore } from "@fengqiao/core"
+import { CaseStore, type Center, type CenterConfig, Examples, MemoryStore, SimulatedClock } from "@fengqiao/core"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
@@ -55,7 +55,8 @@ const open = (layer: Layer.Layer<CaseStore.CaseStore, unknown>): Effect.Effect<O
     const context = yield* Layer.build(layer)
     const store = Context.get(context, CaseStore.CaseStore)
     const center = yield* Effect.provideService(
-      Center.make({ config: Examples.countyConfig }),
+      // generated histories are dated: the centre's clock follows each command's time
+      SimulatedClock.makeFollowing({ config: Examples.countyConfig }, "2025-01-01T00:00:00Z"),
       CaseStore.CaseStore,
       store
     )

@@ -52,6 +52,13 @@ const gradesNamespace = "fengqiao:grades"
 /** The factor that records, on a grade raised above a manual level, that manual level (in its `detail`). */
 const manualLevelFactor = "manualLevel"
 
+/**
+ * The id of a grader as factors and the risk policy name it: `<plugin>/<grader>`, or the plugin's id alone when the
+ * grader has the same id (a plugin made with `defineRiskGrader`: `night-visits`, not `night-visits/night-visits`).
+ * @internal
+ */
+export const graderId = (plugin: string, grader: string): string => grader === plugin ? plugin : `${plugin}/${grader}`
+
 /** @internal */
 export const makeHost = (o: HostOptions) => {
   const { centre, config, store } = o
@@ -216,9 +223,13 @@ export const makeHost = (o: HostOptions) => {
     (entry.plugin.riskGraders ?? []).map((g) => ({
       entry,
       grader: g,
-      id: `${entry.plugin.id}/${g.id}`,
+      id: graderId(entry.plugin.id, g.id),
       triggers: new Set<EventName>(g.triggers ?? Plugin.defaultTriggers)
     }))
+  )
+  /** The ids graders named like their plugin had before they got a single id, to the id they have now. */
+  const legacyGraderIds = new Map(
+    graders.filter((g) => g.id === g.entry.plugin.id).map((g) => [`${g.id}/${g.id}`, g.id])
   )
   const allTriggers = new Set(graders.flatMap((g) => [...g.triggers]))
   const remembered = new Set(
@@ -228,15 +239,19 @@ export const makeHost = (o: HostOptions) => {
   /** Whose risk policy applies: the last with one (a plugin's over the centre's own hooks'). */
   const policyOwner = contexts.filter((entry) => entry.plugin.riskPolicy !== undefined).at(-1)
 
-  /** The last grades of the graders in {@link remembered}, by grader id. */
+  /**
+   * The last grades of the graders in {@link remembered}, by grader id. Grades kept before a grader named like its
+   * plugin got a single id (`night/night`, now `night`) are read under the new id.
+   */
   const lastGrades = (value: unknown): Record<string, Plugin.Grade> => {
     const out: Record<string, Plugin.Grade> = {}
     if (typeof value !== "object" || value === null) return out
-    for (const [id, g] of Object.entries(value as Record<string, unknown>)) {
+    for (const [stored, g] of Object.entries(value as Record<string, unknown>)) {
+      const id = legacyGraderIds.get(stored) ?? stored
       const grade = g as Partial<Plugin.Grade> | null
       if (
-        remembered.has(id) && typeof grade === "object" && grade !== null && typeof grade.score === "number" &&
-        Array.isArray(grade.factors)
+        remembered.has(id) && !Object.hasOwn(out, id) && typeof grade === "object" && grade !== null &&
+        typeof grade.score === "number" && Array.isArray(grade.factors)
       ) {
         out[id] = grade as Plugin.Grade
       }
