@@ -7,10 +7,9 @@
  * For readable positions, profile an esbuild bundle with a source map; positions are then mapped back to the
  * TypeScript sources (see bench/README.md):
  *
- *   npx esbuild bench/run.ts --bundle --platform=node --format=esm --sourcemap \
- *     --external:effect --external:'effect/*' --outfile=bench/results/prof/bench.mjs
+ *   pnpm exec tsx bench/bundle.ts
  *   node --cpu-prof --cpu-prof-dir=bench/results/prof bench/results/prof/bench.mjs center --case=Effect
- *   npx tsx bench/profile.ts bench/results/prof/<file>.cpuprofile [--top=N] [--filter=substring]
+ *   pnpm exec tsx bench/profile.ts bench/results/prof/<file>.cpuprofile [--top=N] [--filter=substring]
  *
  * `--filter` keeps only samples whose stack contains a function or file matching the substring (for instance
  * `execute` to look at the Center alone, leaving out setup and the other cases). `--skip=SECONDS` drops the

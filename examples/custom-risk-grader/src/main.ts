@@ -24,8 +24,7 @@ const main = async () => {
         { _tag: "Person", role: "applicant", name: "李某", sex: "female" },
         { _tag: "Person", role: "respondent", name: "王某", sex: "male" }
       ],
-      description: "妻子称丈夫酒后殴打，多次家暴，要求离婚",
-      at: "2025-03-03T09:00:00+08:00"
+      description: "妻子称丈夫酒后殴打，多次家暴，要求离婚"
     })
     const { risk, warning } = await center.plugins.risk.explain({ actor: Examples.admin, caseId })
     console.log(`风险等级 risk level: ${center.labels()[`risk.${risk.level}`]} (${risk.level}), score ${risk.score}`)

@@ -157,22 +157,55 @@ export interface Options {
 }
 
 /**
- * The PostgreSQL client.
+ * Where a URL points, for messages: host, port, database and user — never the password. A URL that does not parse
+ * is not repeated (it may hold one).
+ */
+const whereOf = (url: string): string => {
+  try {
+    const u = new URL(url)
+    const database = decodeURIComponent(u.pathname.replace(/^\//, ""))
+    const user = decodeURIComponent(u.username)
+    return `${u.hostname || "localhost"}:${u.port || "5432"}${database === "" ? "" : `, database "${database}"`}${
+      user === "" ? "" : `, user "${user}"`
+    }`
+  } catch {
+    return "the given url (not a postgres:// URL)"
+  }
+}
+
+/**
+ * The PostgreSQL client. A server that cannot be reached or that refuses the connection (nothing listening, a
+ * database that does not exist, a wrong password …) is a `StoreError` (operation `connect`) whose reason names
+ * the server and carries the driver's message, e.g. `connect ECONNREFUSED 127.0.0.1:5432` or
+ * `database "x" does not exist`.
  *
  * @since 0.1.0
  * @category layers
  */
 export const clientLayer = (
   options: Pick<Options, "url" | "maxConnections" | "applicationName">
-): Layer.Layer<SqlClient.SqlClient | PgClient.PgClient, SqlError> =>
-  PgClient.layer({
-    url: typeof options.url === "string" ? Redacted.make(options.url) : options.url,
+): Layer.Layer<SqlClient.SqlClient | PgClient.PgClient, Errors.StoreError> => {
+  const url = typeof options.url === "string" ? Redacted.make(options.url) : options.url
+  return PgClient.layer({
+    url,
     maxConnections: options.maxConnections ?? 10,
     applicationName: options.applicationName ?? "fengqiao"
-  })
+  }).pipe(
+    Layer.mapError((e) =>
+      new Errors.StoreError({
+        operation: "connect",
+        reason: `cannot connect to PostgreSQL at ${whereOf(Redacted.value(url))}: ${
+          SqlStore.causeText(e.cause) || e.message
+        }`,
+        cause: e
+      })
+    )
+  )
+}
 
 /**
- * A layer with the PostgreSQL store (as `CaseStore` and `SqlStore`) and its client.
+ * A layer with the PostgreSQL store (as `CaseStore` and `SqlStore`) and its client. A bad option, a server that
+ * cannot be connected to (see `clientLayer`) or a failed migration is a `StoreError`.
  *
  * @since 0.1.0
  * @category layers
@@ -181,7 +214,7 @@ export const layer = (
   options: Options
 ): Layer.Layer<
   CaseStore.CaseStore | SqlStore.SqlStore | SqlClient.SqlClient | PgClient.PgClient,
-  Errors.StoreError | SqlError
+  Errors.StoreError
 > => {
   const pool = options.maxConnections
   if (pool !== undefined && !(Number.isInteger(pool) && pool >= 1 && pool <= 1000)) {

@@ -1,26 +1,29 @@
 /**
  * The HTML report in a real browser: Chromium (headless, through playwright-core) opens a generated report, and
  * every chart must have drawn every data point (bars and dots carry their values), with no request leaving the
- * page (the report is self-contained). A screenshot is saved next to the report.
+ * page (the report is self-contained), and every Chinese character on the page is drawn with a real glyph of
+ * its own (no missing-glyph boxes). A screenshot is saved next to the report.
  *
- * Chromium comes from the system (`apt-get install -y chromium`, at /usr/bin/chromium, or
- * `FENGQIAO_CHROMIUM`); without it this test fails and says why — it is never skipped.
+ * Chromium is the system's (/usr/bin/chromium) when there is one, else the one the npm package
+ * `@sparticuz/chromium` ships; Chinese is drawn with Noto Sans SC from an npm package (see ./browser.ts).
+ * `FENGQIAO_CHROMIUM=npm|system|<path>` chooses. Without a Chromium this test fails and says why — it is never
+ * skipped.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { CaseStore, type Center, Examples, MemoryStore, SimulatedClock } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
+import { mkdirSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { chromium } from "playwright-core"
 import * as Report from "../src/Report.js"
 import * as Stats from "../src/Stats.js"
+import { resolveBrowser } from "./browser.js"
 import { many } from "./stories.js"
 
 /** The scenario is dated (2025): the centre's clock follows each command's time. */
 const scenarioMake: typeof Center.make = (options) => SimulatedClock.makeFollowing(options, "2025-01-01T00:00:00Z")
 
-const executablePath = process.env.FENGQIAO_CHROMIUM ?? "/usr/bin/chromium"
 const outDir = join(import.meta.dirname, "..", ".tmp")
 
 const board = Effect.gen(function*() {
@@ -45,22 +48,61 @@ const board = Effect.gen(function*() {
   return { d, config: center.config }
 })
 
+/**
+ * Runs in the page: draws each distinct Han character of the page on a canvas in the body's font, and the
+ * missing-glyph rendering (an unassigned code point); returns the characters, how many distinct pictures they
+ * drew and which drew the missing-glyph picture (or nothing at all).
+ */
+const chineseGlyphs = () => {
+  // the few DOM bits used here (the project compiles without the DOM library)
+  interface Context2d {
+    font: string
+    textBaseline: string
+    clearRect(x: number, y: number, w: number, h: number): void
+    fillText(text: string, x: number, y: number): void
+    getImageData(x: number, y: number, w: number, h: number): { readonly data: ArrayLike<number> }
+  }
+  const dom = globalThis as unknown as {
+    document: {
+      body: { innerText: string }
+      createElement(tag: "canvas"): { width: number; height: number; getContext(kind: "2d"): Context2d }
+    }
+    getComputedStyle(e: unknown): { fontFamily: string }
+  }
+  const chars: Array<string> = [...new Set(dom.document.body.innerText.match(/\p{Script=Han}/gu) ?? [])]
+  const canvas = dom.document.createElement("canvas")
+  canvas.width = 48
+  canvas.height = 48
+  const ctx = canvas.getContext("2d")
+  ctx.font = `40px ${dom.getComputedStyle(dom.document.body).fontFamily}`
+  ctx.textBaseline = "top"
+  const picture = (c: string) => {
+    ctx.clearRect(0, 0, 48, 48)
+    ctx.fillText(c, 2, 2)
+    const data = ctx.getImageData(0, 0, 48, 48).data
+    let bits = ""
+    for (let i = 3; i < data.length; i += 4) bits += data[i]! > 127 ? "1" : "0"
+    return bits
+  }
+  const missing = picture("\u0378")
+  const blank = "0".repeat(48 * 48)
+  const pictures = chars.map(picture)
+  return {
+    chars,
+    distinct: new Set(pictures).size,
+    tofu: chars.filter((_, i) => pictures[i] === missing || pictures[i] === blank)
+  }
+}
+
 describe("the HTML report in Chromium", () => {
   it.live(
     "every chart draws every data point; nothing is fetched; a screenshot is saved",
     () =>
       Effect.gen(function*() {
-        if (!existsSync(executablePath)) {
-          return yield* Effect.die(
-            new Error(
-              `Chromium is not installed at ${executablePath}: install it (apt-get install -y chromium) or set ` +
-                "FENGQIAO_CHROMIUM to its path. This test checks the report in a real browser and is not skipped."
-            )
-          )
-        }
+        mkdirSync(outDir, { recursive: true })
+        const browser = yield* Effect.promise(() => resolveBrowser(outDir))
         const { config, d } = yield* board
         const html = Report.toHtml(d, { centre: config })
-        mkdirSync(outDir, { recursive: true })
         const file = join(outDir, "report.html")
         writeFileSync(file, html)
         const expected = Report.chartPoints(d)
@@ -68,7 +110,14 @@ describe("the HTML report in Chromium", () => {
         expect(expected.trend).toBe(24) // 12 months × (accepted, closed)
 
         const result = yield* Effect.acquireUseRelease(
-          Effect.promise(() => chromium.launch({ executablePath, headless: true, args: ["--no-sandbox"] })),
+          Effect.promise(() =>
+            chromium.launch({
+              executablePath: browser.executablePath,
+              headless: true,
+              args: [...browser.args],
+              env: browser.env
+            })
+          ),
           (browser) =>
             Effect.promise(async () => {
               const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
@@ -96,11 +145,12 @@ describe("the HTML report in Chromium", () => {
                 }))
               const cards = await page.$$eval(".card", (cs) => cs.map((c) => c.getAttribute("data-kpi")))
               const closure = await page.textContent("[data-kpi=closure] .value")
+              const glyphs = await page.evaluate(chineseGlyphs)
               const screenshot = join(outDir, "report.png")
               await page.screenshot({ path: screenshot, fullPage: true })
-              return { charts, cards, closure, requests, screenshot }
+              return { charts, cards, closure, glyphs, requests, screenshot }
             }),
-          (browser) => Effect.promise(() => browser.close())
+          (b) => Effect.promise(() => b.close())
         )
 
         expect(result.requests).toEqual([])
@@ -125,8 +175,19 @@ describe("the HTML report in Chromium", () => {
         expect(byId.get("by-risk")!.values).toEqual(d.breakdowns.riskLevel!.map((r) => r.figures.counts.warnings))
         expect(result.cards).toContain("closure")
         expect(result.closure).toBe(`${d.totals.rates.closure.percent!.toFixed(2)}%`)
+        // Chinese is drawn with real glyphs: every distinct Han character on the page draws a picture of its own,
+        // none of them the missing-glyph box (a font without the character draws the same box for each)
+        const { chars, distinct, tofu } = result.glyphs
+        expect(chars.length, "Han characters on the page").toBeGreaterThan(30)
+        expect(
+          { distinct, tofu },
+          `Chinese must be drawn with real glyphs (Chromium: ${browser.source} ${browser.executablePath}; ` +
+            `fonts: FONTCONFIG_FILE=${browser.env.FONTCONFIG_FILE})`
+        ).toEqual({ distinct: chars.length, tofu: [] })
         expect(statSync(result.screenshot).size).toBeGreaterThan(10_000)
-        console.log(`report: ${file}\nscreenshot: ${result.screenshot}`)
+        console.log(
+          `chromium (${browser.source}): ${browser.executablePath}\nreport: ${file}\nscreenshot: ${result.screenshot}`
+        )
       }),
     120_000
   )

@@ -24,6 +24,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import type { Dialect, SampledMedians } from "./Dialect.js"
 import { caseColumns, caseRow, MAX_DEPTH } from "./internal/columns.js"
+import * as InternalErrors from "./internal/errors.js"
 import * as Medians from "./internal/medians.js"
 import * as Q from "./internal/query.js"
 import { makeWithTransaction } from "./internal/transaction.js"
@@ -108,10 +109,18 @@ export interface SqlStore extends CaseStore.CaseStore {
 export const SqlStore: Context.Tag<SqlStore, SqlStore> = Context.GenericTag<SqlStore>("@fengqiao/sql/SqlStore")
 
 const storeError = (operation: string) => (cause: SqlError) =>
-  new Errors.StoreError({ operation, reason: cause.message + describeCause(cause.cause), cause })
+  new Errors.StoreError({ operation, reason: cause.message + InternalErrors.describeCause(cause.cause), cause })
 
-const describeCause = (cause: unknown): string =>
-  cause instanceof Error ? `: ${cause.message}` : cause === undefined ? "" : `: ${String(cause)}`
+/**
+ * The text of a driver's error (what went wrong, in words), for the reason of a `StoreError`: an `Error`'s
+ * message; for one without a message — Node's `AggregateError` when every address of a host refused the
+ * connection — its code and the messages of the errors it gathers. The adapters use it for the errors of
+ * opening a database.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const causeText: (cause: unknown) => string = InternalErrors.causeText
 
 const decodeCase = ParseResult.decodeUnknownEither(Case.Case)
 
