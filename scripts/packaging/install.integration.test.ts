@@ -220,13 +220,13 @@ describe("the packed packages installed with npm as the docs say", () => {
       it("the SQLite store, closed and opened again, with the statistics plugin", async () => {
         const file = path.join(dirOf(type), "centre.db")
         const out = await node([built(type, "stores.js"), "sqlite", file], dirOf(type))
-        expect(out).toMatch(/^sqlite: case 222403-2025-000001 accepted, accepted in 2025-03: 1$/m)
+        expect(out).toMatch(/^sqlite: case 222403-\d{4}-000001 accepted, accepted in its month: 1$/m)
       })
 
       it("the PostgreSQL store on the test server, closed and opened again, with the statistics plugin", async () => {
         const prefix = type === "module" ? "esm_" : "cjs_"
         const out = await node([built(type, "stores.js"), "pg", pgUrl, prefix], dirOf(type))
-        expect(out).toMatch(/^pg: case 222403-2025-000001 accepted, accepted in 2025-03: 1$/m)
+        expect(out).toMatch(/^pg: case 222403-\d{4}-000001 accepted, accepted in its month: 1$/m)
       })
     })
   }
