@@ -51,15 +51,19 @@ const newest = (file: string): number => {
 }
 
 /**
- * Whether the package's `dist` is missing or older than its sources, `package.json` or `tsup.config.ts`.
+ * Whether the package's `dist` is missing or older than its sources, `package.json`, `tsup.config.ts` or the build
+ * script (`scripts/build-package.ts`).
  *
  * @since 0.1.0
  */
 export const isStale = (p: WorkspacePackage): boolean => {
-  const built = ["index.js", "index.cjs", "index.d.ts", "index.d.cts"].map((f) => path.join(p.dir, "dist", f))
+  const built = builtFiles.map((f) => path.join(p.dir, f))
   if (!built.every((f) => fs.existsSync(f))) return true
   const builtAt = Math.min(...built.map((f) => fs.statSync(f).mtimeMs))
-  const inputs = ["src", "package.json", "tsup.config.ts"].map((f) => path.join(p.dir, f)).filter(fs.existsSync)
+  const inputs = [
+    ...["src", "package.json", "tsup.config.ts"].map((f) => path.join(p.dir, f)),
+    ...["scripts/build-package.ts", "scripts/lib/build.ts", "tsconfig.base.json"].map((f) => path.join(root, f))
+  ].filter(fs.existsSync)
   return inputs.some((f) => newest(f) > builtAt)
 }
 
@@ -117,7 +121,30 @@ export const tarballFiles = (tarball: string): ReadonlyArray<string> =>
 export const tarballManifest = (tarball: string): Record<string, any> =>
   JSON.parse(execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" }))
 
-const required = ["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "README.md", "LICENSE"]
+/**
+ * What `scripts/build-package.ts` writes for every package: the entry points, which check the peers
+ * (`peers.cjs`) and then load the bundles (`main.*`), and the declarations for `import` and `require`.
+ *
+ * @since 0.1.0
+ */
+export const builtFiles: ReadonlyArray<string> = [
+  "dist/index.js",
+  "dist/index.cjs",
+  "dist/index.d.ts",
+  "dist/index.d.cts",
+  "dist/main.js",
+  "dist/main.cjs",
+  "dist/peers.cjs"
+]
+
+/**
+ * The build script every publishable package runs.
+ *
+ * @since 0.1.0
+ */
+export const buildScript = "tsx ../../scripts/build-package.ts"
+
+const required = [...builtFiles, "README.md", "LICENSE"]
 const forbidden: ReadonlyArray<readonly [RegExp, string]> = [
   [/^src\//, "source files"],
   [/(^|\/)(test|tests|__tests__)\//, "a test folder"],
@@ -135,7 +162,8 @@ const exportTargets = (exports: unknown): ReadonlyArray<string> =>
     : []
 
 /**
- * What is wrong with a packed package: missing built files, types, README or LICENSE; tests or sources shipped;
+ * What is wrong with a packed package: missing built files, types (a `.d.cts` beside every `.d.ts`), README or
+ * LICENSE; tests or sources shipped; a build script other than the shared one;
  * `exports` pointing at files not in the tarball or outside `dist`; unresolved `workspace:` ranges; `effect`
  * not a peer dependency (of a package with any Effect or Fengqiao dependency: a package of plain data needs
  * none); no `engines`. Empty when the package is fit to publish.
@@ -152,6 +180,8 @@ export const packProblems = (
   for (const f of [...required, "package.json"]) if (!present.has(f)) problems.push(`${f} is missing`)
   for (const f of files) {
     for (const [re, what] of forbidden) if (re.test(f)) problems.push(`${f} is ${what}`)
+    const twin = f.replace(/\.d\.ts$/, ".d.cts")
+    if (twin !== f && !present.has(twin)) problems.push(`${f} has no ${twin} for the require condition`)
   }
   const targets = [...exportTargets(packed.exports), packed.main, packed.module, packed.types].filter(
     (t): t is string => typeof t === "string"
@@ -179,6 +209,11 @@ export const packProblems = (
     if (/^(effect|@effect\/)/.test(dep) && workspace.devDependencies?.[dep] === undefined) {
       problems.push(`peer ${dep} is not also a dev dependency for the workspace`)
     }
+  }
+  if (workspace.scripts?.build !== buildScript) {
+    problems.push(
+      `scripts.build is ${JSON.stringify(workspace.scripts?.build)}, expected ${JSON.stringify(buildScript)}`
+    )
   }
   if (typeof packed.engines?.node !== "string") problems.push("no engines.node")
   if (packed.type !== "module") problems.push(`type is ${String(packed.type)}, expected module`)

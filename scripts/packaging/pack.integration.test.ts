@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest"
-import { packProblems, publishable, tarballFiles, tarballManifest } from "../lib/packages.js"
+import { buildScript, builtFiles, packProblems, publishable, tarballFiles, tarballManifest } from "../lib/packages.js"
 
 const tarballs = inject("tarballs")
 
@@ -50,10 +50,11 @@ describe("packProblems", () => {
     exports: { ".": { import: "./dist/index.js", require: "./dist/index.cjs" } },
     peerDependencies: { effect: "^3.22.0" }
   }
-  const good = ["LICENSE", "README.md", "dist/index.cjs", "dist/index.d.cts", "dist/index.d.ts", "dist/index.js"]
+  const good = ["LICENSE", "README.md", ...builtFiles]
+  const workspace = { scripts: { build: buildScript }, devDependencies: { effect: "^3.22.4" } }
 
   it("accepts a well-formed package", () => {
-    expect(packProblems([...good, "package.json"], manifest, { devDependencies: { effect: "^3.22.4" } })).toEqual([])
+    expect(packProblems([...good, "package.json"], manifest, workspace)).toEqual([])
   })
 
   it("accepts a package of plain data without effect, and requires effect once it depends on Effect or Fengqiao", () => {
@@ -65,14 +66,17 @@ describe("packProblems", () => {
 
   it("names tests, sources, missing files, workspace ranges and Effect as a dependency", () => {
     const problems = packProblems(
-      ["package.json", "dist/index.js", "src/index.ts", "test/a.test.ts", "dist/x.spec.js"],
+      ["package.json", "dist/index.js", "dist/Store.d.ts", "src/index.ts", "test/a.test.ts", "dist/x.spec.js"],
       { ...manifest, dependencies: { "@fengqiao/core": "workspace:^", "@effect/sql": "^0.52.0" } },
-      { peerDependencies: { effect: "^3.22.0" } }
+      { scripts: { build: "tsup" }, peerDependencies: { effect: "^3.22.0" } }
     )
     expect(problems).toEqual(expect.arrayContaining([
       "README.md is missing",
       "LICENSE is missing",
       "dist/index.d.cts is missing",
+      "dist/peers.cjs is missing",
+      "dist/Store.d.ts has no dist/Store.d.cts for the require condition",
+      `scripts.build is "tsup", expected "${buildScript}"`,
       "src/index.ts is source files",
       "test/a.test.ts is a test folder",
       "test/a.test.ts is a test file",
