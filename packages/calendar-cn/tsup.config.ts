@@ -1,9 +1,10 @@
 import { defineConfig } from "tsup"
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // the bundle; dist/index.js and index.cjs, which load it, and the declarations come from scripts/build-package.ts
+  entry: { main: "src/index.ts" },
   format: ["esm", "cjs"],
-  dts: true,
+  dts: false,
   sourcemap: true,
   clean: true,
   target: "node20",
