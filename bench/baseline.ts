@@ -2,8 +2,8 @@
  * The baseline for the lifecycle benchmark: a hand-written reducer `(state, command) → state` that does what
  * `Lifecycle.decide` followed by `Lifecycle.evolve` does for the commands of the workload, directly: a switch on
  * the command's tag, the same table checks and guards inline, the same validations against the configuration,
- * the same deadline computation (`Deadline.findRule` + `Deadline.dueAfter`), and the same immutable update of the
- * case, but no events, no envelopes, no `Either` and no guard table. The benchmark checks once, before timing,
+ * the same deadline computation (`Deadline.findRule` + `Deadline.dueWithBasis`), and the same immutable update of
+ * the case, but no events, no envelopes, no `Either` and no guard table. The benchmark checks once, before timing,
  * that it produces exactly the states decide+evolve produce.
  *
  * It refuses by throwing (the workload never triggers a refusal), and supports only the commands the workload
@@ -29,9 +29,17 @@ const startDeadline = (
 ): Deadline.Deadline | undefined => {
   const rule = Deadline.findRule(config.deadlines, clock, subject)
   if (rule === undefined) return undefined
-  const due = Deadline.dueAfter(config.calendar, config.utcOffsetMinutes, from, rule.duration)
+  const due = Deadline.dueWithBasis(config.calendar, config.utcOffsetMinutes, from, rule.duration)
   if (Either.isLeft(due)) throw due.left
-  return { ruleId: rule.id, unit: rule.duration.unit, startedAt: from, dueAt: due.right, extensions: [] }
+  return {
+    ruleId: rule.id,
+    unit: rule.duration.unit,
+    startedAt: from,
+    dueAt: due.right.dueAt,
+    basis: due.right.basis,
+    ...(due.right.latestDueAt !== undefined ? { latestDueAt: due.right.latestDueAt } : {}),
+    extensions: []
+  }
 }
 
 const moved = (s: State, at: string, status: Case.Status, version = s.version + 1): Mutable<State> => ({
@@ -296,7 +304,7 @@ export const reduce = (state: State | undefined, c: Cmd, ctx: Lifecycle.DecideCo
         const effectiveAt = o.agreement.effectiveAt ?? at
         const due = rule === undefined
           ? undefined
-          : Deadline.dueAfter(config.calendar, config.utcOffsetMinutes, effectiveAt, rule.duration)
+          : Deadline.dueWithBasis(config.calendar, config.utcOffsetMinutes, effectiveAt, rule.duration)
         if (rule !== undefined && due !== undefined && Either.isRight(due)) {
           n.deadlines = {
             ...s.deadlines,
@@ -304,7 +312,9 @@ export const reduce = (state: State | undefined, c: Cmd, ctx: Lifecycle.DecideCo
               ruleId: rule.id,
               unit: rule.duration.unit,
               startedAt: effectiveAt,
-              dueAt: due.right,
+              dueAt: due.right.dueAt,
+              basis: due.right.basis,
+              ...(due.right.latestDueAt !== undefined ? { latestDueAt: due.right.latestDueAt } : {}),
               extensions: []
             }
           }

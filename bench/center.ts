@@ -2,7 +2,8 @@
  * Benchmark "center": commands per second end to end (input decoding, policy, load, decide, evolve, summary,
  * append to the in-memory store) through the `Center` service, one fiber, commands one after another, every
  * case through its full loop; and the same through the Promise API (`createCenter`). Every sample starts from
- * an empty store (built untimed), so samples do the same work.
+ * an empty store (built untimed), so samples do the same work. The centres run on a simulated clock set to each
+ * command's `at` before it is sent (`clock.ts`), so the 2025 fixtures are taken at their own times.
  */
 import {
   AuditTrail,
@@ -13,7 +14,8 @@ import {
   CenterConfig,
   Command,
   createCenter,
-  MemoryStore
+  MemoryStore,
+  SimulatedClock
 } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -25,6 +27,7 @@ import * as RuntimeFlagsPatch from "effect/RuntimeFlagsPatch"
 import * as Supervisor from "effect/Supervisor"
 import { decodeInput } from "../packages/core/src/internal/parse.js"
 import { reduce } from "./baseline.js"
+import { checkReplay, replayer, timesOf } from "./clock.js"
 import { commandCount, countyConfig, mix, workload } from "./fixtures.js"
 import type { Benchmark } from "./harness.js"
 import { decideEnvelopes, prepare } from "./lifecycle.js"
@@ -50,7 +53,7 @@ const countOps = async (options: Center.Options, inputs: ReadonlyArray<unknown>)
   const center = await Effect.runPromise(Effect.provide(Center.make(options), MemoryStore.layer))
   const counter = new OpCounter()
   await Effect.runPromise(
-    Effect.forEach(inputs, (input) => center.execute(input), { discard: true }).pipe(
+    replayer(inputs)(center).pipe(
       Effect.supervised(counter),
       Effect.withRuntimeFlagsPatch(RuntimeFlagsPatch.enable(RuntimeFlags.OpSupervision))
     )
@@ -62,11 +65,20 @@ const countOps = async (options: Center.Options, inputs: ReadonlyArray<unknown>)
   }
 }
 
+interface PerCommand {
+  readonly clock: SimulatedClock.SimulatedClock
+  readonly runtime: ManagedRuntime.ManagedRuntime<Center.Center, unknown>
+  readonly center: Center.Center
+}
+
 export const make = async (): Promise<Benchmark> => {
   const cases = workload(CASES)
   const inputs = cases.flat()
   const commands = commandCount(cases)
   const options: Center.Options = { config: countyConfig }
+  // every command is sent at the time it names: the clock is set to it first (the times parsed here, untimed)
+  const replay = replayer(inputs)
+  const times = timesOf(inputs)
   // Exactly what Center.ts decodes with (the compiled fast path, the schema for anything it refuses) …
   const decode = decodeInput(Command.Command)
   // … and the general Schema interpreter alone, for comparison
@@ -85,6 +97,12 @@ export const make = async (): Promise<Benchmark> => {
     })
   })
   const eventCount = envelopes.reduce((n, c) => n + c.reduce((m, es) => m + es.length, 0), 0)
+  // untimed: the centre takes every command at its own time and records the events the lifecycle decides
+  await checkReplay(
+    await Effect.runPromise(Effect.provide(Center.make(options), MemoryStore.layer)),
+    inputs,
+    eventCount
+  )
 
   return {
     name: "center",
@@ -95,42 +113,58 @@ export const make = async (): Promise<Benchmark> => {
       commandsPerSample: commands,
       mix,
       freshStorePerSample: true,
+      clock: "simulated, set to each command's at before it is sent",
       effectOpsPerCommand: await countOps(options, workload(80).flat())
     },
     cases: [
       {
         name: "Center (Effect, one fiber)",
-        note: "Effect.runPromise(Effect.forEach(inputs, center.execute)) on Center.make + MemoryStore.layer",
+        note: "Effect.runPromise(Effect.withClock(Effect.forEach(inputs, (input) => (clock.set(at), " +
+          "center.execute(input))), clock)) on Center.make + MemoryStore.layer",
         setup: () => Effect.runPromise(Effect.provide(Center.make(options), MemoryStore.layer)),
         run: async (center: Center.Center) => {
-          await Effect.runPromise(Effect.forEach(inputs, (input) => center.execute(input), { discard: true }))
+          await Effect.runPromise(replay(center))
           return commands
         }
       },
       {
         name: "Center (runPromise per command)",
-        note: "ManagedRuntime over Center.layer + MemoryStore.layer; await runtime.runPromise(execute) per command",
+        note: "ManagedRuntime over Center.layer + MemoryStore.layer + Layer.setClock(clock); clock.set(at), " +
+          "await runtime.runPromise(execute) per command",
         setup: async () => {
-          const runtime = ManagedRuntime.make(Center.layer(options).pipe(Layer.provide(MemoryStore.layer)))
-          return { runtime, center: await runtime.runPromise(Center.Center) }
+          const clock = SimulatedClock.make(times[0]!)
+          const runtime = ManagedRuntime.make(
+            Center.layer(options).pipe(
+              Layer.provide(MemoryStore.layer),
+              Layer.provideMerge(Layer.setClock(clock.clock))
+            )
+          )
+          return { clock, runtime, center: await runtime.runPromise(Center.Center) }
         },
-        run: async (
-          { center, runtime }: { center: Center.Center; runtime: ManagedRuntime.ManagedRuntime<Center.Center, unknown> }
-        ) => {
-          for (const input of inputs) await runtime.runPromise(center.execute(input))
+        run: async ({ center, clock, runtime }: PerCommand) => {
+          for (let k = 0; k < inputs.length; k++) {
+            clock.set(times[k]!)
+            await runtime.runPromise(center.execute(inputs[k]))
+          }
           return commands
         },
-        teardown: ({ runtime }: { runtime: ManagedRuntime.ManagedRuntime<Center.Center, unknown> }) => runtime.dispose()
+        teardown: ({ runtime }: PerCommand) => runtime.dispose()
       },
       {
         name: "createCenter (Promise API)",
-        note: "await client.execute(input) per command",
-        setup: () => createCenter({ config: countyConfig }),
-        run: async (client: CenterClient.CenterClient) => {
-          for (const input of inputs) await client.execute(input)
+        note: "createCenter({ config, clock: clock.now }); clock.set(at), await client.execute(input) per command",
+        setup: async () => {
+          const clock = SimulatedClock.make(times[0]!)
+          return { clock, client: await createCenter({ config: countyConfig, clock: clock.now }) }
+        },
+        run: async ({ client, clock }: { client: CenterClient.CenterClient; clock: SimulatedClock.SimulatedClock }) => {
+          for (let k = 0; k < inputs.length; k++) {
+            clock.set(times[k]!)
+            await client.execute(inputs[k]!)
+          }
           return commands
         },
-        teardown: (client: CenterClient.CenterClient) => client.dispose()
+        teardown: ({ client }: { client: CenterClient.CenterClient }) => client.dispose()
       },
       {
         name: "floor: decode + reducer + audit hashes",

@@ -2,6 +2,10 @@
  * The workload shared by the benchmarks: a county centre (the same shape as the core tests' fixture) and a
  * deterministic list of cases, each a sequence of commands as a caller writes them (plain JSON-like objects,
  * times as ISO strings with the +08:00 offset). Nothing here is random, so every run does the same work.
+ *
+ * The times are in 2025, and the centre takes a caller's `at` only near its own clock (issue 21, 可信时间): the
+ * benchmarks run every centre on a simulated clock set to each command's `at` before it is sent (`clock.ts`), and
+ * import the workload as history on a clock standing at {@link importedAt}.
  */
 import type { Actor, CenterConfig, Command } from "@fengqiao/core"
 
@@ -104,6 +108,12 @@ const CHINA = 8 * HOUR
 
 /** An instant as a caller in China writes it: `2025-03-03T09:00:00+08:00`. */
 const local = (ms: number): string => `${new Date(ms + CHINA).toISOString().slice(0, 19)}+08:00`
+
+/**
+ * When the benchmarks import the workload as history (`importCases`): the centre's clock stands at this fixed time,
+ * after every case of the workload (they all lie inside 2025), so every import records the same `recordedAt`.
+ */
+export const importedAt = "2026-01-05T09:00:00+08:00"
 
 /** Case `i` starts 90 minutes after case `i - 1`, from Monday 2025-01-06 09:00 in China, all inside 2025. */
 const startOf = (i: number): number => Date.parse("2025-01-06T09:00:00+08:00") + (i % 5000) * 90 * 60_000

@@ -31,10 +31,12 @@ export const prepare = (config: CenterConfig.Resolved, cases: number): Workload 
       const caseId = `c-${i}`
       const commandId = `${caseId}.${k + 1}`
       const at = command.at!
-      // The same context objects Center.ts builds for Register and for a command on an existing case.
+      // The same context objects Center.ts builds for Register and for a command on an existing case; the centre's
+      // time (`now`) is the command's own, as in the center and storage benchmarks, whose centres run on a
+      // simulated clock set to each command's at before it is sent.
       const ctx: Lifecycle.DecideContext = command._tag === "Register"
-        ? { config, caseId, commandId, at, code: config.formatCode(2025, i + 1) }
-        : { config, caseId, commandId, at, mergeTarget: undefined }
+        ? { config, caseId, commandId, at, now: at, code: config.formatCode(2025, i + 1) }
+        : { config, caseId, commandId, at, now: at, mergeTarget: undefined }
       return { command, ctx }
     })
   )
@@ -50,6 +52,7 @@ export const decideEnvelopes = (state: Case.Case | undefined, { command, ctx }: 
     centre: ctx.config.id,
     version: base + i + 1,
     at: ctx.at,
+    ...(ctx.now !== undefined ? { recordedAt: ctx.now } : {}),
     actor: command.actor,
     commandId: ctx.commandId,
     correlationId: command.correlationId ?? ctx.commandId,
@@ -127,7 +130,7 @@ export const make = (): Benchmark => {
       },
       {
         name: "hand-written reducer",
-        note: "switch on command._tag, same guards inline, Deadline.findRule + dueAfter, immutable update",
+        note: "switch on command._tag, same guards inline, Deadline.findRule + dueWithBasis, immutable update",
         run: () => {
           for (let p = 0; p < PASSES; p++) {
             let sum = 0

@@ -4,10 +4,12 @@
  * with several workers on different cases. The server comes from `FENGQIAO_BENCH_PG_URL`, else
  * `FENGQIAO_TEST_PG_URL`, else `postgres://postgres@127.0.0.1:5432/test`; without a reachable server the benchmark
  * says why and is skipped. Its tables get a prefix unique to the run and are dropped afterwards; every sample
- * starts from emptied tables (TRUNCATE, untimed).
+ * starts from emptied tables (TRUNCATE, untimed). Every fiber sending commands has a simulated clock of its own,
+ * set to each command's `at` before it is sent (`clock.ts`), so the 2025 fixtures are taken at their own times.
  */
 import { type Center } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
+import { replayer } from "./clock.js"
 import { commandCount, type Input, mix, workload } from "./fixtures.js"
 import type { Benchmark, MakeContext } from "./harness.js"
 import { capture, compareDumps, countPg, dumpPg, openPg, pgUrl, probePg, redactUrl, type Step } from "./storage.js"
@@ -34,23 +36,19 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
   const commands = commandCount(cases)
   const byWorker: Array<Array<Input>> = Array.from({ length: WORKERS }, () => [])
   cases.forEach((c, i) => byWorker[i % WORKERS]!.push(...c))
-  const { steps } = await capture((center) =>
-    Effect.forEach(inputs, (input) => center.execute(input), { discard: true })
-  )
+  // one after another on one simulated clock; or each worker's cases on a clock of the worker's own (workers run
+  // side by side, each at its own point of the fixtures' time)
+  const sequential = replayer(inputs)
+  const workers = byWorker.map(replayer)
+  const { steps } = await capture(sequential)
   const stepsByWorker: Array<Array<Step>> = Array.from({ length: WORKERS }, () => [])
   for (const s of steps) stepsByWorker[workerOf(s.request.caseId)]!.push(s)
 
   const db = await openPg(url, WORKERS)
   try {
     const raw = db.raw()
-    const sequential = (center: Center.Center) =>
-      Effect.forEach(inputs, (input) => center.execute(input), { discard: true })
     const concurrent = (center: Center.Center) =>
-      Effect.forEach(
-        byWorker,
-        (mine) => Effect.forEach(mine, (input) => center.execute(input), { discard: true }),
-        { concurrency: WORKERS, discard: true }
-      )
+      Effect.forEach(workers, (mine) => mine(center), { concurrency: WORKERS, discard: true })
     const rawSequential = async () => {
       for (const s of steps) await raw.append(s)
     }

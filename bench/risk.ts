@@ -15,9 +15,12 @@
  *
  * Before timing, the benchmark checks that the lookup is an index search (`EXPLAIN QUERY PLAN`, no `SCAN`) and
  * that a registration of a known person is graded with the repeat factor.
+ *
+ * The centres run on a simulated clock (a runtime made with `Layer.setClock`) set to each registration's `at` just
+ * before it is sent, so the registrations of 2025-06 are taken at their own times, sample after sample.
  */
 import { SqliteStore } from "@fengqiao/adapters-sqlite"
-import { Center, type Command, Party } from "@fengqiao/core"
+import { Center, type Command, Party, SimulatedClock } from "@fengqiao/core"
 import { RiskPlugin, riskPlugin } from "@fengqiao/plugins-risk"
 import Database from "better-sqlite3"
 import * as Effect from "effect/Effect"
@@ -59,6 +62,21 @@ const HISTORY_FROM = Date.parse("2023-01-01T00:00:00Z")
 const HISTORY_TO = Date.parse("2025-05-31T00:00:00Z")
 const NOW = Date.parse("2025-06-01T01:00:00Z")
 
+/** The time of registration number `n`: one second after the one before. */
+const timeOf = (n: number): number => NOW + n * 1000
+
+/**
+ * The centres' clock, set to each registration's time before it is sent (one centre runs at a time, so they share
+ * it).
+ */
+const clock = SimulatedClock.make(NOW)
+
+/** Registration number `n`, sent at its own time: the clock is set to it first. */
+const send = (center: Center.Center, k: number, n: number) => {
+  clock.set(timeOf(n))
+  return center.execute(registration(k, n))
+}
+
 const registration = (k: number, n: number): Command.CommandInput =>
   ({
     _tag: "Register",
@@ -68,7 +86,7 @@ const registration = (k: number, n: number): Command.CommandInput =>
     place: "222403100201",
     parties: [person(k)],
     description: "邻里纠纷，扬言报复",
-    at: new Date(NOW + n * 1000).toISOString()
+    at: new Date(timeOf(n)).toISOString()
   }) as unknown as Command.CommandInput
 
 type Runtime = ManagedRuntime.ManagedRuntime<Center.Center, unknown>
@@ -76,7 +94,8 @@ type Runtime = ManagedRuntime.ManagedRuntime<Center.Center, unknown>
 const open = (filename: string, withRisk: boolean): Runtime =>
   ManagedRuntime.make(
     Center.layer({ config: countyConfig, plugins: withRisk ? [riskPlugin()] : [] }).pipe(
-      Layer.provide(SqliteStore.layer({ filename }))
+      Layer.provide(SqliteStore.layer({ filename })),
+      Layer.provideMerge(Layer.setClock(clock.clock))
     )
   ) as Runtime
 
@@ -93,7 +112,7 @@ const historyFile = async (size: number): Promise<string> => {
   removeSqlite(building)
   const started = Date.now()
   const rt = open(building, true)
-  await rt.runPromise(Effect.flatMap(Center.Center, (c) => c.execute(registration(0, -1_000_000))))
+  await rt.runPromise(Effect.flatMap(Center.Center, (c) => send(c, 0, -1_000_000)))
   await rt.dispose()
   const db = new Database(building)
   db.pragma("journal_mode = WAL")
@@ -185,7 +204,7 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
   const batch = (center: Center.Center, size: number) =>
     Effect.forEach(
       Array.from({ length: PER_SAMPLE }, () => n++),
-      (i) => center.execute(registration((i * 7919) % persons(size), i)),
+      (i) => send(center, (i * 7919) % persons(size), i),
       { discard: true }
     )
 
@@ -194,7 +213,7 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
     const center = await rt.runPromise(Center.Center)
     // a person whose second case lies inside the 90-day window
     const k = persons(HISTORY) - 1 - (12_345 % (persons(HISTORY) / 20))
-    const r = await rt.runPromise(center.execute(registration(k, -1)))
+    const r = await rt.runPromise(send(center, k, -1))
     const c = await rt.runPromise(center.get({ actor: actors.countyIntake, caseId: r.caseId }))
     await rt.dispose()
     const repeat = c.risk.factors?.find((f) => f.id === "repeatIncidents")

@@ -7,11 +7,15 @@
  * Before timing, the benchmark runs both sides once and checks that they leave identical rows behind (commands,
  * cases, events, sequences), counts the SQL statements per command on each side, and the Effect instructions per
  * command on SQLite and on the in-memory store.
+ *
+ * Every centre runs on a simulated clock set to each command's `at` before it is sent (`clock.ts`): the 2025
+ * fixtures are taken at their own times, and the rows (`recordedAt` included) are the same in every run.
  */
 import { SqliteStore } from "@fengqiao/adapters-sqlite"
 import { Center, MemoryStore } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { replayer } from "./clock.js"
 import { commandCount, mix, workload } from "./fixtures.js"
 import type { Benchmark, MakeContext } from "./harness.js"
 import {
@@ -42,7 +46,8 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
   const cases = workload(CASES)
   const inputs = cases.flat()
   const commands = commandCount(cases)
-  const runAll = (center: Center.Center) => Effect.forEach(inputs, (input) => center.execute(input), { discard: true })
+  // on a simulated clock set to each command's at first (its times parsed here, untimed)
+  const runAll = replayer(inputs)
   const { steps } = await capture(runAll)
   if (steps.length !== commands) throw new Error(`sqlite: captured ${steps.length} appends for ${commands} commands`)
   const prebuilt = prebuildRows(steps)
@@ -110,7 +115,8 @@ export const make = async ({ checks }: MakeContext = { checks: true }): Promise<
       cases: [
         {
           name: CENTER,
-          note: "SqliteStore.layer({ filename }) + Center.layer; Effect.runPromise(Effect.forEach(inputs, execute))",
+          note: "SqliteStore.layer({ filename }) + Center.layer; Effect.runPromise(Effect.forEach(inputs, execute)), " +
+            "the clock set to each command's at before it (one Effect.withClock around the run)",
           setup: () => openSqliteCenter(files.fresh()),
           run: async ({ center }: SqliteCenter) => {
             await Effect.runPromise(runAll(center))

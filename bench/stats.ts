@@ -17,7 +17,15 @@
  */
 import { PgStore } from "@fengqiao/adapters-pg"
 import { SqliteStore } from "@fengqiao/adapters-sqlite"
-import { CaseStore, Center, type CenterConfig, Examples, MemoryStore, type Summary } from "@fengqiao/core"
+import {
+  CaseStore,
+  Center,
+  type CenterConfig,
+  Examples,
+  MemoryStore,
+  SimulatedClock,
+  type Summary
+} from "@fengqiao/core"
 import Database from "better-sqlite3"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -33,6 +41,7 @@ import { buildShulanConfig } from "../examples/county-center/src/shulan.js"
 import { aggregate as foldInMemory } from "../packages/core/src/internal/evaluate.js"
 import { Stats } from "../packages/plugins-stats/src/index.js"
 import { caseColumns, caseRow, fields } from "../packages/sql/src/internal/columns.js"
+import { timeOf } from "./clock.js"
 import { caseInputs } from "./fixtures.js"
 import type { AnyCase, Benchmark, MakeContext } from "./harness.js"
 import { pgUrl, probePg, redactUrl } from "./storage.js"
@@ -238,8 +247,11 @@ const makeWorld = async (): Promise<World> => {
     Center.make({ config: Examples.countyConfig }).pipe(Effect.provide(MemoryStore.layer))
   )
   let last: { case: { id: string; code: string } } | undefined
+  // its commands (2025) sent at their own times: the centre's clock set to each one's at first
+  const clock = SimulatedClock.make(0)
   for (const input of caseInputs(0, "template")) {
-    last = (await Effect.runPromise(templateCenter.execute(input))) as never
+    clock.set(timeOf(input))
+    last = (await Effect.runPromise(Effect.withClock(templateCenter.execute(input), clock.clock))) as never
   }
   const snapshot = last!.case
   const villages = resolved.tree.nodes.filter((n) => n.level === "village").map((n) => {

@@ -69,7 +69,8 @@ export interface Batch {
 
 /**
  * Runs `use` against a centre on the in-memory store (with {@link countingIds}) and records what the store was
- * asked to write, in order.
+ * asked to write, in order. `use` puts the centre on the benchmark's simulated clock (`clock.ts`), as the timed runs
+ * do, so the recorded rows (`recordedAt` included) are the rows the adapters write later.
  */
 export const capture = async (
   use: (center: Center.Center) => Effect.Effect<unknown, unknown>
