@@ -68,18 +68,22 @@ export const make = (start: string | number | Date): SimulatedClock => {
   }
 }
 
-/** Sets the clock to a command's `at`, when it has a readable one (a bad one is left to the centre to refuse). */
-const setFrom = (clock: SimulatedClock, command: unknown): void => {
+/** A command's readable `at` in epoch milliseconds (a bad one is left to the centre to refuse). */
+const timeOf = (command: unknown): number | undefined => {
   let at: unknown
   try {
     at = typeof command === "object" && command !== null ? (command as { readonly at?: unknown }).at : undefined
   } catch {
-    return // input that cannot be read is the centre's to refuse
+    return undefined // input that cannot be read is the centre's to refuse
   }
-  if (typeof at === "string" || at instanceof Date) {
-    const ms = typeof at === "string" ? Date.parse(at) : at.getTime()
-    if (Number.isFinite(ms)) clock.set(ms)
-  }
+  const ms = typeof at === "string" ? Date.parse(at) : at instanceof Date ? at.getTime() : Number.NaN
+  return Number.isFinite(ms) ? ms : undefined
+}
+
+/** Sets the clock to a command's `at`, when it has a readable one. */
+const setFrom = (clock: SimulatedClock, command: unknown): void => {
+  const ms = timeOf(command)
+  if (ms !== undefined) clock.set(ms)
 }
 
 /** Moves the clock on to the latest `at` among an import's commands (an import is sent after its history). */
@@ -99,9 +103,8 @@ const moveToLatest = (clock: SimulatedClock, input: unknown): void => {
     const commands = typeof c === "object" && c !== null ? (c as { readonly commands?: unknown }).commands : undefined
     if (!Array.isArray(commands)) continue
     for (const command of commands) {
-      const at = typeof command === "object" && command !== null ? (command as { readonly at?: unknown }).at : undefined
-      const ms = typeof at === "string" ? Date.parse(at) : at instanceof Date ? at.getTime() : Number.NaN
-      if (Number.isFinite(ms) && ms > latest) latest = ms
+      const ms = timeOf(command)
+      if (ms !== undefined && ms > latest) latest = ms
     }
   }
   clock.set(latest)
@@ -121,8 +124,9 @@ const operations = [
 ] as const
 
 /**
- * The centre with every call on the simulated clock; a command carrying `at` first moves the clock to it, as if
- * it were sent at the time it names, and an import moves it on to its latest command's time (never back). Plugins'
+ * The centre with every call on the simulated clock; a command carrying `at` runs as if it were sent at the time it
+ * names (on a clock standing there, which concurrent commands do not move) and moves the clock to it; an import
+ * moves the clock on to its latest command's time (never back). Plugins'
  * queries and commands run on the clock too.
  *
  * @since 0.2.0
@@ -139,10 +143,14 @@ export const follow = <P extends ReadonlyArray<Plugin.Any>>(
     wrapped[name] = (input: never) => on(Effect.suspend(() => f(input)))
   }
   wrapped.execute = (command: unknown) =>
-    on(Effect.suspend(() => {
-      setFrom(clock, command)
-      return center.execute(command)
-    }))
+    Effect.suspend(() => {
+      const ms = timeOf(command)
+      if (ms === undefined) return on(center.execute(command))
+      // the command runs on a clock of its own standing at its time, so that commands sent at once from several
+      // fibers each see their own; the shared clock moves to it for the calls that follow
+      clock.set(ms)
+      return Effect.withClock(center.execute(command), make(ms).clock)
+    })
   wrapped.importCases = (input: Center.ImportInput) =>
     on(Effect.suspend(() => {
       setFromImport(clock, input)
@@ -177,7 +185,8 @@ export const followLayer =
 
 /**
  * The Promise client with each command carrying `at` moving the clock to it first. The client must have been made
- * with this clock (`createCenter({ clock: clock.now })`).
+ * with this clock (`createCenter({ clock: clock.now })`). For scenarios sent one call at a time: calls under way at
+ * once share the clock (use {@link follow} on the Effect API for concurrent scenarios).
  *
  * @since 0.2.0
  * @category combinators
