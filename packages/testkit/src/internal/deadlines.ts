@@ -5,7 +5,18 @@
  * @internal
  */
 import { expect, it } from "@effect/vitest"
-import { Calendar, CaseStore, Center, Deadline, Examples, SimulatedClock } from "@fengqiao/core"
+import {
+  Calendar,
+  type Case,
+  CaseStore,
+  Center,
+  Deadline,
+  type Event,
+  Examples,
+  Lifecycle,
+  SimulatedClock,
+  Summary
+} from "@fengqiao/core"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -126,5 +137,62 @@ export const recomputeTests = (fresh: () => Layer.Layer<CaseStore.CaseStore, unk
       expect(yield* Effect.flip(updated.recomputeDeadlines({ actor: Examples.townshipIntake }))).toMatchObject({
         _tag: "Forbidden"
       })
+    })))
+
+  it.live("events and snapshots stored before deadlines had a basis and events a recordedAt load and replay the same", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const context = yield* Layer.build(fresh())
+      const store = Context.get(context, CaseStore.CaseStore)
+      const center = yield* Center.make({ config }).pipe(
+        Effect.provideService(CaseStore.CaseStore, store),
+        Effect.map((c) => SimulatedClock.follow(c, SimulatedClock.make("2025-03-03T01:00:00Z")))
+      )
+      // a case as today's code writes it, then the same history as the code before wrote it
+      yield* center.execute({ ...register("today", "petition"), at: "2025-03-03T09:00:00+08:00" })
+      yield* center.execute({ _tag: "Accept", actor: admin, caseId: "today", at: "2025-03-03T10:00:00+08:00" })
+      const stripDeadline = (d: Deadline.Deadline | undefined) => {
+        if (d === undefined) return undefined
+        const { basis: _b, latestDueAt: _l, ...rest } = d
+        return rest
+      }
+      const old = (yield* center.history({ actor: admin, caseId: "today" })).map((e): Event.Envelope => {
+        const { recordedAt: _r, ...env } = e
+        const event = e.event._tag === "Registered"
+          ? { ...e.event, acceptanceDeadline: stripDeadline(e.event.acceptanceDeadline)! }
+          : e.event._tag === "Accepted"
+          ? { ...e.event, handlingDeadline: stripDeadline(e.event.handlingDeadline)! }
+          : e.event
+        return { ...env, caseId: "before", commandId: `before-${e.version}`, correlationId: "before", event }
+      })
+      const snapshot: Case.Case = Lifecycle.replay(old)!
+      expect(snapshot.deadlines.handling?.basis).toBeUndefined()
+      const resolved = center.config
+      yield* store.append({
+        centre: "dunhua",
+        caseId: "before",
+        expectedVersion: 0,
+        commandId: "before",
+        events: old,
+        snapshot: { ...snapshot, code: "222403-2025-009999" },
+        summary: Summary.ofCase(resolved, { ...snapshot, code: "222403-2025-009999" })
+      })
+      const loaded = yield* center.get({ actor: admin, caseId: "before" })
+      const history = yield* center.history({ actor: admin, caseId: "before" })
+      expect(history.map((e) => e.recordedAt)).toEqual([undefined, undefined])
+      // the code was changed in the stored snapshot only (codes are unique per centre)
+      expect({ ...Lifecycle.replay(history)!, code: loaded.code }).toEqual(loaded)
+      // a deadline without a basis reads as official, and is never recounted
+      expect(Deadline.basisOf(loaded.deadlines.handling!)).toBe("official")
+      expect(Deadline.latestDueOf(loaded.deadlines.handling!)).toBe(loaded.deadlines.handling!.dueAt)
+      // commands go on from it with today's code
+      const next = yield* center.execute({
+        _tag: "Assess",
+        actor: admin,
+        caseId: "before",
+        category: "neighbourhood",
+        complexity: "general",
+        at: "2025-03-03T11:00:00+08:00"
+      })
+      expect(next.events[0]?.recordedAt).toBe("2025-03-03T03:00:00.000Z")
     })))
 }
