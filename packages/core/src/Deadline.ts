@@ -230,6 +230,7 @@ export const findRule = (
 interface Days {
   readonly id: string
   readonly years: ReadonlyArray<number>
+  readonly predictedYears?: ReadonlyArray<number> | undefined
   readonly isWorkingDayNumber: Calendar["isWorkingDayNumber"]
 }
 
@@ -252,7 +253,11 @@ const rollToWorkingDay = (
 const noWorkingDayLimit = 3660
 
 const noWorkingDay = (calendar: Days, day: number) =>
-  new CalendarYearNotCovered({ calendar: calendar.id, year: yearOf(day), covered: calendar.years })
+  new CalendarYearNotCovered({
+    calendar: calendar.id,
+    year: yearOf(day),
+    covered: [...calendar.years, ...(calendar.predictedYears ?? [])].sort((a, b) => a - b)
+  })
 
 const addWorkingDays = (
   calendar: Days,
@@ -357,7 +362,12 @@ export const dueWithBasis = (
       }
       const latest = (calendar as Partial<Calendar>).latest
       if (basis === "official" || latest === undefined) return Either.right({ dueAt, basis })
-      const latestDays: Days = { id: calendar.id, years: calendar.years, isWorkingDayNumber: latest.isWorkingDayNumber }
+      const latestDays: Days = {
+      id: calendar.id,
+      years: calendar.years,
+      predictedYears: calendar.predictedYears,
+      isWorkingDayNumber: latest.isWorkingDayNumber
+    }
       return Either.map(dueDay(latestDays, utcOffsetMinutes, from, duration), (l) => {
         const latestDueAt = typeof l === "string" ? l : endOfDay(l, utcOffsetMinutes)
         return { dueAt, basis, latestDueAt: latestDueAt > dueAt ? latestDueAt : dueAt }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
 import * as Calendar from "../src/Calendar.js"
 import * as Deadline from "../src/Deadline.js"
 
@@ -97,5 +98,65 @@ describe("Deadline.dueAfter", () => {
       .toBe(
         "complex"
       )
+  })
+})
+
+describe("Deadline.dueWithBasis (时限依据)", () => {
+  const day = 86_400_000
+  const from = (n: number) => new Date(Date.parse("2020-01-01T02:00:00Z") + n * day).toISOString()
+  // the latest start whose 90 working days still end in 2100, the last year the calendar predicts
+  const span = Math.floor((Date.parse("2100-07-01T00:00:00Z") - Date.parse("2020-01-01T00:00:00Z")) / day)
+
+  it("is official over notice years, predicted once a counted day is in a predicted year, and never due before latestDueAt", () => {
+    FastCheck.assert(
+      FastCheck.property(
+        FastCheck.integer({ min: 0, max: span }),
+        FastCheck.integer({ min: 1, max: 90 }),
+        FastCheck.constantFrom<Deadline.Unit>("calendarDays", "workingDays"),
+        (start, amount, unit) => {
+          const d = Either.getOrThrow(Deadline.dueWithBasis(Calendar.china, 480, from(start), { amount, unit }))
+          // the same instant as dueAfter
+          expect(d.dueAt).toBe(Either.getOrThrow(Deadline.dueAfter(Calendar.china, 480, from(start), { amount, unit })))
+          const dueYear = Number(new Date(Date.parse(d.dueAt) + 8 * 3_600_000).toISOString().slice(0, 4))
+          expect(d.basis).toBe(Calendar.china.predictedYears.includes(dueYear) ? "predicted" : "official")
+          if (d.basis === "official") expect(d.latestDueAt).toBeUndefined()
+          else expect(d.latestDueAt! >= d.dueAt).toBe(true)
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+
+  it("a petition accepted on 2026-12-07 is due on a working day of the predicted 2027, no later than its bound", () => {
+    const d = Either.getOrThrow(
+      Deadline.dueWithBasis(Calendar.china, 480, "2026-12-07T02:00:00.000Z", { amount: 60, unit: "calendarDays" })
+    )
+    expect(d.basis).toBe("predicted")
+    const civil = new Date(Date.parse(d.dueAt) + 8 * 3_600_000).toISOString().slice(0, 10)
+    expect(civil.startsWith("2027-")).toBe(true)
+    // 60 days end on 5 February 2027, 除夕: a day off by the statutory rule, so the due day is later
+    expect(civil > "2027-02-05").toBe(true)
+    expect(Either.getOrThrow(Calendar.china.isWorkingDay(civil))).toBe(true)
+    expect(d.latestDueAt! >= d.dueAt).toBe(true)
+  })
+
+  it("an extension of a predicted deadline stays predicted, with its bound moved on too", () => {
+    const rule = Deadline.defaultRules.find((r) => r.id === "petitionHandling")!
+    const start = Either.getOrThrow(
+      Deadline.dueWithBasis(Calendar.china, 480, "2026-12-07T02:00:00.000Z", rule.duration)
+    )
+    const deadline: Deadline.Deadline = {
+      ruleId: rule.id,
+      unit: "calendarDays",
+      startedAt: "2026-12-07T02:00:00.000Z",
+      dueAt: start.dueAt,
+      basis: start.basis,
+      latestDueAt: start.latestDueAt!,
+      extensions: []
+    }
+    const extended = Either.getOrThrow(Deadline.extendedDue(Calendar.china, 480, deadline, rule, 30))
+    expect(extended.basis).toBe("predicted")
+    expect(extended.dueAt > deadline.dueAt).toBe(true)
+    expect(extended.latestDueAt! >= extended.dueAt).toBe(true)
   })
 })
