@@ -38,8 +38,8 @@ const register = (caseId: string, kind: "petition" | "dispute") => ({
 })
 
 /**
- * 2027 as a notice could set it, different from the prediction: the Spring Festival from 6 to 14 February with no
- * make-up workdays (so 5 February, 除夕, is a working day), New Year's Day alone.
+ * 2027 as a notice could set it, different from the prediction: the Spring Festival from 6 to 14 February (so
+ * 5 February, 除夕, is a working day), New Year's Day alone, and Sunday 10 January a make-up workday (调休).
  */
 const official2027 = (base: Calendar.Calendar): Calendar.Calendar =>
   Either.getOrThrow(Calendar.extend(base, {
@@ -61,7 +61,7 @@ const official2027 = (base: Calendar.Calendar): Calendar.Calendar =>
         "2027-10-06",
         "2027-10-07"
       ],
-      workdays: [],
+      workdays: ["2027-01-10"],
       source: "a notice written for the test kit"
     }
   }))
@@ -93,18 +93,32 @@ export const recomputeTests = (fresh: () => Layer.Layer<CaseStore.CaseStore, unk
       clock.set("2026-12-28T01:00:00Z")
       const late = yield* predicted.execute(register("p-january", "petition"))
       expect(late.case.deadlines.acceptance!.basis).toBe("predicted")
+      // a petition registered on Saturday 26 December: 15 days end on Sunday 10 January, rolled to Monday 11
+      clock.set("2026-12-26T01:00:00Z")
+      const weekend = yield* predicted.execute(register("p-makeup", "petition"))
+      expect(weekend.case.deadlines.acceptance).toMatchObject({
+        dueAt: "2027-01-11T15:59:59.999Z",
+        basis: "predicted"
+      })
 
       // the notice comes out: the same store, a centre with the official 2027
       const calendar = official2027(Calendar.china)
       const updated = yield* open(calendar)
       clock.set("2026-12-29T01:00:00Z")
       const versions = new Map<string, number>()
-      for (const id of ["p-moves", "d-official", "p-january"]) {
+      for (const id of ["p-moves", "d-official", "p-january", "p-makeup"]) {
         versions.set(id, (yield* updated.get({ actor: admin, caseId: id })).version)
       }
       const first = yield* updated.recomputeDeadlines({ actor: admin, reason: "2027 notice" })
       const byCase = new Map(first.recomputed.map((r) => [r.caseId, r.changes]))
-      expect([...byCase.keys()].sort()).toEqual(["p-january", "p-moves"])
+      expect([...byCase.keys()].sort()).toEqual(["p-january", "p-makeup", "p-moves"])
+      // the make-up workday moves the weekend petition's acceptance deadline back onto it
+      expect(byCase.get("p-makeup")).toEqual([{
+        deadline: "acceptance",
+        previousDueAt: "2027-01-11T15:59:59.999Z",
+        dueAt: "2027-01-10T15:59:59.999Z",
+        basis: "official"
+      }])
       // 60 days from 7 December 2026 on the official 2027: 5 February is a working day now
       const expected = Either.getOrThrow(
         Deadline.dueAfter(calendar, 480, handling.startedAt, { amount: 60, unit: "calendarDays" })
