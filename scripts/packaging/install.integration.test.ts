@@ -137,6 +137,12 @@ const project = (type: "module" | "commonjs") => {
 const dirOf = (type: "module" | "commonjs") => path.join(scratch, type)
 const built = (type: "module" | "commonjs", file: string) => path.join(dirOf(type), "build", file)
 
+/** The tarballs of a package's own @fengqiao dependencies (not on the registry before a release). */
+const workspaceDependencies = (name: string): Array<string> => {
+  const manifest = packages.find((p) => p.name === name)?.manifest
+  return Object.keys(manifest?.dependencies ?? {}).filter((n) => n.startsWith("@fengqiao/")).map((n) => tarballs[n]!)
+}
+
 beforeAll(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), "fengqiao-install-"))
   effect4 = path.join(scratch, "effect4")
@@ -147,7 +153,7 @@ beforeAll(async () => {
   await Promise.all([
     npmInstall(scratch, documented()),
     // the mistake the docs warn about: effect without its version
-    npmInstall(effect4, [tarballs["@fengqiao/core"]!, "effect"])
+    npmInstall(effect4, [...workspaceDependencies("@fengqiao/core"), tarballs["@fengqiao/core"]!, "effect"])
   ])
   await nativeModule()
   await freshDatabase()

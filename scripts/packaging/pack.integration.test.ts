@@ -59,9 +59,15 @@ describe("packProblems", () => {
 
   it("accepts a package of plain data without effect, and requires effect once it depends on Effect or Fengqiao", () => {
     const { peerDependencies: _, ...data } = manifest
-    expect(packProblems([...good, "package.json"], data, { devDependencies: { "tyme4ts": "1.5.2" } })).toEqual([])
-    expect(packProblems([...good, "package.json"], data, { dependencies: { "@fengqiao/calendar-cn": "workspace:^" } }))
-      .toEqual(["effect is not a peer dependency"])
+    const built = { scripts: { build: buildScript } }
+    expect(packProblems([...good, "package.json"], data, { ...built, devDependencies: { "tyme4ts": "1.5.2" } }))
+      .toEqual([])
+    expect(
+      packProblems([...good, "package.json"], data, {
+        ...built,
+        dependencies: { "@fengqiao/calendar-cn": "workspace:^" }
+      })
+    ).toEqual(["effect is not a peer dependency"])
   })
 
   it("names tests, sources, missing files, workspace ranges and Effect as a dependency", () => {
