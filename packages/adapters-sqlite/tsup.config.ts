@@ -1,14 +1,4 @@
-import { defineConfig } from "tsup"
+import { packageConfig } from "../../tsup.shared.js"
 
-export default defineConfig({
-  // the bundle; dist/index.js and index.cjs, which load it, and the declarations come from scripts/build-package.ts
-  entry: { main: "src/index.ts" },
-  format: ["esm", "cjs"],
-  dts: false,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-  treeshake: true,
-  // the reader threads resolve better-sqlite3 from `import.meta.url`, in the CommonJS build too
-  shims: true
-})
+// the reader threads resolve better-sqlite3 from `import.meta.url`, in the CommonJS build too
+export default packageConfig({ shims: true })

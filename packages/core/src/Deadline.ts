@@ -338,6 +338,28 @@ const basisOfDay = (calendar: Calendar, day: number): Basis => {
 }
 
 /**
+ * The same count on the calendar's latest plausible reading (`calendar.latest`); undefined when the calendar has none
+ * or cannot count that far.
+ */
+const latestInstant = (
+  calendar: Calendar,
+  utcOffsetMinutes: number,
+  from: string,
+  duration: Duration
+): string | undefined => {
+  const latest = (calendar as Partial<Calendar>).latest
+  if (latest === undefined) return undefined
+  const days: Days = {
+    id: calendar.id,
+    years: calendar.years,
+    predictedYears: calendar.predictedYears,
+    isWorkingDayNumber: latest.isWorkingDayNumber
+  }
+  const d = Either.getOrUndefined(dueDay(days, utcOffsetMinutes, from, duration))
+  return d === undefined ? undefined : typeof d === "string" ? d : endOfDay(d, utcOffsetMinutes)
+}
+
+/**
  * {@link dueAfter} with its basis: `predicted` when any day counted (from the start to the due day) lies in a
  * predicted year, and then `latestDueAt`, the same count on the calendar's latest plausible reading
  * (`calendar.latest`: each predicted holiday at its widest, no make-up workdays), which is never earlier.
@@ -360,17 +382,13 @@ export const dueWithBasis = (
       for (let d = dayNumberOf(from, utcOffsetMinutes) + 1; d <= due && basis === "official"; d++) {
         basis = basisOfDay(calendar, d)
       }
-      const latest = (calendar as Partial<Calendar>).latest
-      if (basis === "official" || latest === undefined) return Either.right({ dueAt, basis })
-      const latestDays: Days = {
-      id: calendar.id,
-      years: calendar.years,
-      predictedYears: calendar.predictedYears,
-      isWorkingDayNumber: latest.isWorkingDayNumber
-    }
-      return Either.map(dueDay(latestDays, utcOffsetMinutes, from, duration), (l) => {
-        const latestDueAt = typeof l === "string" ? l : endOfDay(l, utcOffsetMinutes)
-        return { dueAt, basis, latestDueAt: latestDueAt > dueAt ? latestDueAt : dueAt }
+      if (basis === "official") return Either.right({ dueAt, basis })
+      const latestDueAt = latestInstant(calendar, utcOffsetMinutes, from, duration)
+      // past the last predicted year the latest reading cannot count: the predicted date is the bound there
+      return Either.right({
+        dueAt,
+        basis,
+        latestDueAt: latestDueAt !== undefined && latestDueAt > dueAt ? latestDueAt : dueAt
       })
     }
   )
@@ -445,20 +463,7 @@ export const extendedDue = (
   return Either.map(dueWithBasis(calendar, utcOffsetMinutes, deadline.dueAt, duration), (next): Due => {
     if (basisOf(deadline) === "official" && next.basis === "official") return next
     // counted on from the latest the current due instant can be, on the latest reading of the calendar
-    const latest = (calendar as Partial<Calendar>).latest
-    const fromLatest = latest === undefined ? undefined : Either.getOrUndefined(
-      dueDay(
-        { id: calendar.id, years: calendar.years, isWorkingDayNumber: latest.isWorkingDayNumber },
-        utcOffsetMinutes,
-        latestDueOf(deadline),
-        duration
-      )
-    )
-    const fromLatestAt = fromLatest === undefined
-      ? undefined
-      : typeof fromLatest === "string"
-      ? fromLatest
-      : endOfDay(fromLatest, utcOffsetMinutes)
+    const fromLatestAt = latestInstant(calendar, utcOffsetMinutes, latestDueOf(deadline), duration)
     const floor = next.latestDueAt ?? next.dueAt
     return {
       dueAt: next.dueAt,
