@@ -1141,6 +1141,42 @@ export const run = (adapter: Adapter): void => {
 
     recomputeTests(adapter.fresh)
 
+    it.live("history entered late is marked on the case and its summary: filtered and grouped as in memory", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const subject = yield* open(adapter.fresh())
+        const ref = yield* reference()
+        for (const o of [subject, ref]) {
+          yield* o.center.execute(registerInput({ caseId: "live-0", commandId: "live-0" }))
+          yield* o.center.importCases(lateHistory(2))
+        }
+        expect(Option.getOrThrow(yield* subject.store.load(centre, "late-0")).enteredLate).toBe(true)
+        expect(Option.getOrThrow(yield* subject.store.load(centre, "live-0")).enteredLate).toBeUndefined()
+        const late: CaseStore.Condition = { _tag: "Eq", field: "enteredLate", value: true }
+        for (const where of [late, { _tag: "Not", condition: late } as const]) {
+          const req = { where, limit: 10, order: "asc" } as const
+          expect(yield* allPages(subject.store, req)).toStrictEqual(yield* allPages(ref.store, req))
+        }
+        expect(yield* allPages(subject.store, { where: late, limit: 10, order: "asc" })).toStrictEqual([[
+          "late-0",
+          "late-1"
+        ]])
+        const grouped: CaseStore.AggregateRequest = {
+          where: { _tag: "And", conditions: [] },
+          groupBy: [{ _tag: "Column", field: "enteredLate" }],
+          measures: [{ _tag: "Count", name: "n" }, { _tag: "Count", name: "accepted", where: {
+            _tag: "Present",
+            field: "acceptedAt"
+          } }],
+          utcOffsetMinutes: 480
+        }
+        const rows = yield* subject.store.aggregate(centre, grouped)
+        expect(rows).toStrictEqual(yield* ref.store.aggregate(centre, grouped))
+        expect(rows).toStrictEqual([
+          { keys: [false], values: { n: 1, accepted: 0 } },
+          { keys: [true], values: { n: 2, accepted: 2 } }
+        ])
+      })))
+
     it.live("missing values never match, and Not of a non-match matches, exactly as in memory (two-valued logic)", () =>
       Effect.scoped(Effect.gen(function*() {
         const subject = yield* open(adapter.fresh())
@@ -1235,11 +1271,14 @@ const differential = (adapter: Adapter, steps: Iterable<FastCheck.AsyncCommand<M
     const ref = yield* reference()
     const model: Model = { walk: Generators.walk({ maxCases: 6 }), ref }
     yield* Effect.promise(() => FastCheck.asyncModelRun(() => ({ model, real: subject }), steps))
-    for (const id of model.walk.caseIds) {
+    const seed = model.walk.seq
+    // history entered late (历史补录) beside the walk's cases, so that the queries meet both values of enteredLate
+    const late = lateHistory(1 + (seed % 3))
+    expect(yield* subject.center.importCases(late)).toStrictEqual(yield* ref.center.importCases(late))
+    for (const id of [...model.walk.caseIds, ...late.cases.map((_, i) => `late-${i}`)]) {
       expect(yield* subject.store.readEvents(centre, id)).toStrictEqual(yield* ref.store.readEvents(centre, id))
     }
     const queries = Queries.make(ref.center.config)
-    const seed = model.walk.seq
     for (const req of FastCheck.sample(queries.listRequest, { numRuns: 20, seed })) {
       expect(yield* allPages(subject.store, req), JSON.stringify(req)).toStrictEqual(yield* allPages(ref.store, req))
     }
@@ -1249,6 +1288,22 @@ const differential = (adapter: Adapter, steps: Iterable<FastCheck.AsyncCommand<M
       )
     }
   })
+
+/**
+ * `n` cases of history entered late (imported, 历史补录): registered and accepted in 2024, before any generated
+ * walk starts, with their ids (`late-<i>`) and command ids given, so that every store imports them alike.
+ */
+const lateHistory = (n: number) => ({
+  cases: Array.from({ length: n }, (_, i) => {
+    const day = String(1 + i).padStart(2, "0")
+    return {
+      commands: [
+        registerInput({ caseId: `late-${i}`, commandId: `late-${i}-r`, at: `2024-06-${day}T09:00:00+08:00` }),
+        acceptInput(`late-${i}`, { commandId: `late-${i}-a`, at: `2024-06-${day}T15:00:00+08:00` })
+      ]
+    }
+  })
+})
 
 const allPages = (store: CaseStore.CaseStore, req: Omit<CaseStore.ListRequest, "after">) =>
   Effect.gen(function*() {
