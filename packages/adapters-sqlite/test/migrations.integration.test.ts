@@ -232,7 +232,8 @@ describe("SQLite: migrations and settings", () => {
       // the statistics index is made again with the column
       const index = withDatabase(
         filename,
-        (db) => (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'fq_cases_stats'").get() as { sql: string }).sql,
+        (db) =>
+          (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'fq_cases_stats'").get() as { sql: string }).sql,
         { readonly: true }
       )
       expect(index).toContain("entered_late")
