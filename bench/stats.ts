@@ -191,6 +191,7 @@ const summaryOf = (w: World, i: number): { readonly summary: Summary.CaseSummary
       ? "feedbackGiven"
       : "closed",
     open: stage === "registered" || stage === "open",
+    enteredLate: false,
     kind: r() < 0.7 ? "dispute" : "request",
     channel: pick(w.channels, r()),
     category: assessedAt === null ? null : pick(w.categories, r()),

@@ -169,8 +169,8 @@ describe("SQLite: migrations and settings", () => {
       // as a version of the SDK from before the last migration left it
       withDatabase(filename, (db) => {
         for (const table of createdBy(last)) db.exec(`DROP TABLE ${table}`)
-        // and the indexes and columns it added
-        for (const st of last.statements) {
+        // and the indexes and columns it added (undone in reverse order: an index before the column it covers)
+        for (const st of [...last.statements].reverse()) {
           const index = /^CREATE INDEX (\w+)/.exec(st)
           if (index !== null) db.exec(`DROP INDEX ${index[1]}`)
           const added = /^ALTER TABLE (\w+) ADD COLUMN (\w+)/.exec(st)
@@ -197,6 +197,46 @@ describe("SQLite: migrations and settings", () => {
         m.statements.flatMap((st) => /^CREATE (?:UNIQUE )?INDEX (\w+)/.exec(st)?.[1] ?? [])
       )
       expect(indexes.sort()).toEqual(expect.arrayContaining(created.sort()))
+    })))
+
+  it.live("migration 8: cases stored before it read as entered in time; imported ones after it as entered late", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { caseId, filename } = yield* fileWithOneCase("before-8.db")
+      // the file as migration 7 left it: no entered_late column, the statistics index of migration 6
+      const six = all.find((m) => m.id === 6)!.statements[0]!
+      withDatabase(filename, (db) => {
+        db.exec("DROP INDEX fq_cases_stats")
+        db.exec("ALTER TABLE fq_cases DROP COLUMN entered_late")
+        db.exec(six)
+        db.prepare("DELETE FROM fq_migrations WHERE id >= 8").run()
+      })
+      expect(six).not.toContain("entered_late")
+      const { center, store } = yield* open({ filename })
+      yield* center.importCases({
+        cases: [{ commands: [registerInput({ caseId: "old-history", at: "2024-05-06T09:00:00+08:00" })] }]
+      })
+      expect(migrationRows(filename)).toEqual(allIds.map((id) => ({ id, n: 1 })))
+      const request = {
+        where: { _tag: "And", conditions: [] },
+        groupBy: [{ _tag: "Column", field: "enteredLate" }],
+        measures: [{ _tag: "Count", name: "n" }],
+        utcOffsetMinutes: 480
+      } as const
+      expect(yield* store.aggregate(centre, request)).toEqual([
+        { keys: [false], values: { n: 1 } },
+        { keys: [true], values: { n: 1 } }
+      ])
+      const stored = Option.getOrThrow(yield* store.load(centre, caseId))
+      expect(stored.enteredLate).toBeUndefined()
+      expect(Option.getOrThrow(yield* store.load(centre, "old-history")).enteredLate).toBe(true)
+      // the statistics index is made again with the column
+      const index = withDatabase(
+        filename,
+        (db) =>
+          (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'fq_cases_stats'").get() as { sql: string }).sql,
+        { readonly: true }
+      )
+      expect(index).toContain("entered_late")
     })))
 
   it.live("a file migrated by a newer SDK is refused: the layer, migrate and every query fail, nothing is written", () =>

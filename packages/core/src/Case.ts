@@ -316,7 +316,13 @@ export const Case = Schema.Struct({
     Schema.Struct({ result: Schema.Literal("stable", "rebound"), note: opt(Note), at: Timestamp })
   ),
   reopenCount: Schema.Int,
-  supervision: Schema.Array(SupervisionOrder)
+  supervision: Schema.Array(SupervisionOrder),
+  /**
+   * Set when any event of the case was entered late (历史补录: imported by `importCases`, or backdated by a role of
+   * `time.backdateRoles`): its times are the caller's word, not the centre's, and measures of timeliness can leave
+   * it out. Absent on cases entered as they happened (and on snapshots stored before the mark existed).
+   */
+  enteredLate: opt(Schema.Literal(true))
 }).annotations({ identifier: "Case" })
 
 /**

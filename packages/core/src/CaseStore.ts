@@ -132,6 +132,7 @@ export interface CommandRecord {
 export type Column =
   | "status"
   | "open"
+  | "enteredLate"
   | "kind"
   | "channel"
   | "category"

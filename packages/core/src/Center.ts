@@ -835,6 +835,7 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
           cs.push({ _tag: "Within", field: "handlingPath", path: n.path })
         }
         if (f.open !== undefined) cs.push({ _tag: "Eq", field: "open", value: f.open })
+        if (f.enteredLate !== undefined) cs.push({ _tag: "Eq", field: "enteredLate", value: f.enteredLate })
         if (f.overdue !== undefined) {
           const overdue: Condition = {
             _tag: "And",

@@ -1055,6 +1055,12 @@ const without = <K extends keyof Case>(s: Mutable<Case>, ...keys: ReadonlyArray<
  * @category lifecycle
  */
 export const evolve = (state: Case | undefined, env: Envelope): Case => {
+  const next = apply(state, env)
+  // history entered late marks the case for good: timeliness can tell it apart
+  return env.enteredLate === true && next.enteredLate !== true ? { ...next, enteredLate: true } : next
+}
+
+const apply = (state: Case | undefined, env: Envelope): Case => {
   const e = env.event
   if (e._tag === "Registered") {
     const c: Mutable<Case> = {

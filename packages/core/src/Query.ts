@@ -14,6 +14,7 @@ import { type TimeField, timeFields } from "./Summary.js"
 const columns: ReadonlyArray<Column> = [
   "status",
   "open",
+  "enteredLate",
   "kind",
   "channel",
   "category",
@@ -223,6 +224,8 @@ export const ListFilter = Schema.Struct({
   /** Cases handled in this node's subtree. */
   handlingJurisdiction: Schema.optional(DivisionCode),
   open: Schema.optional(Schema.Boolean),
+  /** Cases entered late (true: imported or backdated history, 历史补录) or as they happened (false). */
+  enteredLate: Schema.optional(Schema.Boolean),
   /** Open cases whose running deadline has passed at `asOf` (now, by the centre's clock, if omitted). */
   overdue: Schema.optional(Schema.Boolean),
   /** The reference time of `overdue`. */

@@ -62,6 +62,11 @@ export interface CaseSummary {
   readonly version: number
   readonly status: Status
   readonly open: boolean
+  /**
+   * Whether any event of the case was entered late (历史补录: imported, or backdated by a role allowed to): its
+   * times are the caller's word, and timeliness figures can leave it out.
+   */
+  readonly enteredLate: boolean
   readonly kind: string
   readonly channel: string
   readonly category: string | null
@@ -121,6 +126,7 @@ export const ofCase = (config: Resolved, c: Case): CaseSummary => {
     version: c.version,
     status: c.status,
     open: isOpen(c),
+    enteredLate: c.enteredLate === true,
     kind: c.kind,
     channel: c.channel,
     category: c.category ?? null,

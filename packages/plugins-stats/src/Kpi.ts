@@ -13,6 +13,8 @@
  * - 化解率 counts disputes only (纠纷: the kinds of `resolutionKinds`, by default `dispute`): resolvedDisputes ÷
  *   acceptedDisputes;
  * - 办结率 = closed ÷ accepted, 满意度 = (satisfied + basically satisfied) ÷ rated …
+ * - timeliness (及时响应, 超期) leaves out the cases entered late (历史补录: imported, or backdated by a role allowed
+ *   to) unless `enteredLate: "include"`: their times are the caller's word, not the centre's record.
  *
  * @since 0.1.0
  */
@@ -35,15 +37,18 @@ export type CountName =
   | "rated"
   | "satisfied"
   | "respondedOnTime"
+  | "responseBase"
   | "followedUp"
   | "rebounded"
   | "followUpBase"
   | "overdue"
   | "overdueOpen"
+  | "overdueBase"
   | "open"
   | "escalated"
   | "lowTierResolved"
   | "warnings"
+  | "enteredLate"
 
 /**
  * Every count, in display order.
@@ -61,15 +66,18 @@ export const countNames: ReadonlyArray<CountName> = [
   "rated",
   "satisfied",
   "respondedOnTime",
+  "responseBase",
   "followedUp",
   "rebounded",
   "followUpBase",
   "overdue",
   "overdueOpen",
+  "overdueBase",
   "open",
   "escalated",
   "lowTierResolved",
-  "warnings"
+  "warnings",
+  "enteredLate"
 ]
 
 /**
@@ -102,11 +110,11 @@ export const rateDefinitions: Readonly<
   closure: { numerator: "closed", denominator: "accepted" },
   resolution: { numerator: "resolvedDisputes", denominator: "acceptedDisputes" },
   satisfaction: { numerator: "satisfied", denominator: "rated" },
-  response: { numerator: "respondedOnTime", denominator: "accepted" },
+  response: { numerator: "respondedOnTime", denominator: "responseBase" },
   hotlineResolution: { numerator: "resolved", denominator: "closed" },
   followUp: { numerator: "followedUp", denominator: "closed" },
   rebound: { numerator: "rebounded", denominator: "followUpBase" },
-  overdue: { numerator: "overdue", denominator: "registered" },
+  overdue: { numerator: "overdue", denominator: "overdueBase" },
   escalation: { numerator: "escalated", denominator: "accepted" },
   lowTier: { numerator: "lowTierResolved", denominator: "resolved" }
 }
@@ -212,7 +220,16 @@ export const KpiOptions = Schema.Struct({
    */
   resolutionKinds: Schema.optional(
     Schema.Array(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64))).pipe(Schema.minItems(1))
-  )
+  ),
+  /**
+   * How the cases entered late (历史补录: imported by `importCases`, or backdated by a role of
+   * `time.backdateRoles`) count in the figures of timeliness — 及时响应数 and 响应率, 超期数, 在办超期数 and 超期率.
+   * `exclude` (the default) leaves them out of those figures, numerators and denominators alike: their times are
+   * what the caller said, not what the centre recorded as it happened, so imported history can neither flatter nor
+   * spoil the on-time figures. `include` counts them as any other case. Every other figure counts them either way;
+   * the count `enteredLate` says how many there are.
+   */
+  enteredLate: Schema.optionalWith(Schema.Literal("exclude", "include"), { default: () => "exclude" as const })
 }).annotations({ identifier: "KpiOptions" })
 
 /**
@@ -317,7 +334,14 @@ export const countConditions = (
   const closed = and(accepted, present("closedAt"))
   const resolved = and(closed, { _tag: "Eq", field: "outcome", value: "resolved" })
   const open: CaseStore.Condition = { _tag: "Eq", field: "open", value: true }
-  const overdueOpen = and(open, { _tag: "Before", field: "dueAt", value: asOf })
+  const enteredLate: CaseStore.Condition = { _tag: "Eq", field: "enteredLate", value: true }
+  // the cases whose times the figures of timeliness judge: those entered as they happened, unless told otherwise
+  const timed = (...conditions: ReadonlyArray<CaseStore.Condition>): CaseStore.Condition =>
+    options.enteredLate === "include"
+      ? and(...conditions)
+      : and(...conditions, { _tag: "Eq", field: "enteredLate", value: false })
+  const responseBase = options.enteredLate === "include" ? accepted : timed(accepted)
+  const overdueOpen = timed(open, { _tag: "Before", field: "dueAt", value: asOf })
   const kinds = resolutionKindsOf(centre, options)
   const disputes = (c: CaseStore.Condition): CaseStore.Condition =>
     kinds === undefined ? c : and(c, { _tag: "In", field: "kind", values: kinds })
@@ -330,19 +354,22 @@ export const countConditions = (
     resolvedDisputes: disputes(resolved),
     rated: { _tag: "In", field: "rating", values: ["satisfied", "basicallySatisfied", "dissatisfied"] },
     satisfied: { _tag: "In", field: "rating", values: options.satisfiedRatings },
-    respondedOnTime: and(accepted, {
+    respondedOnTime: and(responseBase, {
       _tag: "Not",
       condition: { _tag: "Later", field: "acceptedAt", than: "acceptanceDueAt" }
     }),
+    responseBase,
     followedUp: and(closed, positive("followUpCount")),
     rebounded: and(accepted, positive("reopenCount")),
     followUpBase: and(accepted, or(positive("followUpCount"), positive("reopenCount"))),
-    overdue: or(overdueOpen, { _tag: "Later", field: "closedAt", than: "handlingDueAt" }),
+    overdue: or(overdueOpen, timed({ _tag: "Later", field: "closedAt", than: "handlingDueAt" })),
     overdueOpen,
+    overdueBase: options.enteredLate === "include" ? undefined : timed(),
     open,
     escalated: and(accepted, positive("escalationCount")),
     lowTierResolved: and(resolved, { _tag: "Gt", field: "handlingTier", value: lowestTierIndex(centre, options) - 1 }),
-    warnings: and(open, positive("riskRank"))
+    warnings: and(open, positive("riskRank")),
+    enteredLate
   }
 }
 

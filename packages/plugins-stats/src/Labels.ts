@@ -37,15 +37,18 @@ export const counts: Readonly<Record<CountName, Primitives.Labels>> = {
     "만족 건수(대체로 만족 포함)"
   ),
   respondedOnTime: l("及时响应数", "及時響應數", "Responded on time", "적시 응답 건수"),
+  responseBase: l("响应考核数", "響應考核數", "Accepted, timed", "응답 평가 대상 건수"),
   followedUp: l("回访数", "回訪數", "Followed up", "사후 방문 건수"),
   rebounded: l("反弹数", "反彈數", "Rebounded", "재발 건수"),
   followUpBase: l("回访案件数", "回訪案件數", "Cases followed up", "사후 방문 대상 건수"),
   overdue: l("超期数", "超期數", "Overdue", "기한 초과 건수"),
   overdueOpen: l("在办超期数", "在辦超期數", "Open and overdue", "처리 중 기한 초과"),
+  overdueBase: l("超期考核数", "超期考核數", "Registered, timed", "기한 평가 대상 건수"),
   open: l("在办数", "在辦數", "Open", "처리 중 건수"),
   escalated: l("上报数", "上報數", "Escalated", "상급 보고 건수"),
   lowTierResolved: l("村级化解数", "村級化解數", "Resolved at the lowest tier", "최하위 계층 해결 건수"),
-  warnings: l("预警数", "預警數", "Warnings", "경보 건수")
+  warnings: l("预警数", "預警數", "Warnings", "경보 건수"),
+  enteredLate: l("补录数", "補錄數", "Entered late", "사후 등록 건수")
 }
 
 /**
@@ -168,7 +171,13 @@ export const words = {
   total: l("合计", "合計", "Total", "합계"),
   unspecified: l("未填写", "未填寫", "Unspecified", "미지정"),
   outside: l("辖区外发生", "轄區外發生", "Arose outside this jurisdiction", "관할 구역 밖 발생"),
-  noData: l("无数据", "無數據", "No data", "데이터 없음")
+  noData: l("无数据", "無數據", "No data", "데이터 없음"),
+  leftOutLate: l(
+    "未计入时效指标的补录案件",
+    "未計入時效指標的補錄案件",
+    "Cases entered late, left out of the timeliness figures",
+    "시효 지표에서 제외된 사후 등록 건수"
+  )
 } as const satisfies Readonly<Record<string, Primitives.Labels>>
 
 /**

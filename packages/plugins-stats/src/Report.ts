@@ -389,6 +389,10 @@ tr.total td{font-weight:600}
     esc(dashboard.jurisdiction.code)
   }) · ${esc(p(Labels.words.period))}: ${esc(periodText)} · ${esc(p(Labels.words.generatedAt))}: ${
     esc(dashboard.asOf)
+  }${
+    dashboard.timeliness.leftOut > 0
+      ? ` · ${esc(p(Labels.words.leftOutLate))}: ${dashboard.timeliness.leftOut}`
+      : ""
   }</div>
 <h2>${esc(p(Labels.words.kpis))}</h2>
 <div class="cards">${cards}</div>

@@ -150,6 +150,11 @@ export interface Dashboard {
   readonly from?: string | undefined
   readonly to?: string | undefined
   readonly jurisdiction: { readonly code: string; readonly name: string }
+  /**
+   * How the cases entered late (历史补录) counted in the figures of timeliness (the option `enteredLate`), and how
+   * many of the selected cases were left out of them (0 when included).
+   */
+  readonly timeliness: { readonly enteredLate: "exclude" | "include"; readonly leftOut: number }
   readonly totals: Kpi.Figures
   readonly yearOnYear?: Comparison | undefined
   readonly periodOnPeriod?: Comparison | undefined
@@ -539,6 +544,10 @@ export const compute = (
       ...(query.from !== undefined ? { from: query.from } : {}),
       ...(query.to !== undefined ? { to: query.to } : {}),
       jurisdiction: { code: node.code, name: node.name },
+      timeliness: {
+        enteredLate: kpi.enteredLate,
+        leftOut: kpi.enteredLate === "exclude" ? totals.counts.enteredLate : 0
+      },
       totals,
       ...(yearOnYear !== undefined ? { yearOnYear } : {}),
       ...(periodOnPeriod !== undefined ? { periodOnPeriod } : {}),

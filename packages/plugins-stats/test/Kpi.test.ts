@@ -134,7 +134,7 @@ describe("exact half-up rounding (四舍五入)", () => {
     expect(Kpi.threeRateScore(rates, weights, 1)).toBe(31.9)
     expect(Kpi.threeRateScore(rates, weights, 3)).toBe(31.875)
     // through the figures of an aggregate row, with the default options
-    const f = Kpi.figuresOf({ accepted: 8, respondedOnTime: 3, closed: 8, resolved: 0, rated: 8, satisfied: 5 }, {
+    const f = Kpi.figuresOf({ responseBase: 8, respondedOnTime: 3, closed: 8, resolved: 0, rated: 8, satisfied: 5 }, {
       ...Kpi.defaultOptions
     })
     expect(f.threeRates.score).toBe(31.88)

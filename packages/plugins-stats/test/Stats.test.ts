@@ -82,7 +82,11 @@ describe("the dashboard", () => {
   it.effect("counts, rates and durations of a known history", () =>
     Effect.gen(function*() {
       const { center, store } = yield* seeded
-      const d = yield* Stats.dashboard(store, center.config, { actor: Examples.admin, period: march, asOf })
+      // the history is imported (entered late): counted in the figures of timeliness only when asked
+      const d = yield* Stats.dashboard(store, center.config, { actor: Examples.admin, period: march, asOf }, {
+        options: { enteredLate: "include" }
+      })
+      expect(d.timeliness).toEqual({ enteredLate: "include", leftOut: 0 })
       expect(d.period).toEqual({
         unit: "month",
         key: "2025-03",
@@ -100,15 +104,18 @@ describe("the dashboard", () => {
         rated: 3, // the rebound took its rating away
         satisfied: 3,
         respondedOnTime: 7,
+        responseBase: 7,
         followedUp: 1,
         rebounded: 1,
         followUpBase: 2,
         overdue: 1, // the reopened case, past its handling deadline
         overdueOpen: 1,
+        overdueBase: 8,
         open: 3,
         escalated: 1,
         lowTierResolved: 3,
-        warnings: 0
+        warnings: 0,
+        enteredLate: 8
       })
       expect(d.totals.rates.closure).toEqual({ numerator: 5, denominator: 7, ratio: 5 / 7, percent: 71.43 })
       expect(d.totals.rates.resolution.percent).toBe(57.14)
@@ -123,6 +130,23 @@ describe("the dashboard", () => {
       expect(d.totals.durations.acceptance).toEqual({ count: 7, averageMs: 3_600_000, medianMs: 3_600_000 })
       expect(d.totals.durations.intakeToClose.count).toBe(5)
       expect(d.totals.durations.intakeToClose.medianMs).toBe(5 * 3_600_000)
+      // by default the figures of timeliness leave the imported cases out, and the dashboard says how many
+      const byDefault = yield* Stats.dashboard(store, center.config, { actor: Examples.admin, period: march, asOf })
+      expect(byDefault.timeliness).toEqual({ enteredLate: "exclude", leftOut: 8 })
+      expect(byDefault.totals.counts).toEqual({
+        ...d.totals.counts,
+        respondedOnTime: 0,
+        responseBase: 0,
+        overdue: 0,
+        overdueOpen: 0,
+        overdueBase: 0
+      })
+      expect(byDefault.totals.rates.response).toEqual({ numerator: 0, denominator: 0, ratio: null, percent: null })
+      expect(byDefault.totals.rates.overdue.ratio).toBeNull()
+      expect(byDefault.totals.rates.closure).toEqual(d.totals.rates.closure)
+      expect(byDefault.totals.durations).toEqual(d.totals.durations)
+      // without 响应率: 45 % × 80 + 45 % × 100, over 90 %
+      expect(byDefault.totals.threeRates.score).toBe(90)
     }))
 
   it.effect("同比 and 环比 come from the same period a year before and the period before", () =>
@@ -513,6 +537,7 @@ describe("the dashboard", () => {
   it.effect("overdue: open cases past their running deadline at asOf, and cases closed after their deadline", () =>
     Effect.gen(function*() {
       const { center, store } = yield* seeded
+      // the history is imported: overdue counts it only when asked to
       const at = (asOf: string) =>
         Effect.map(
           Stats.dashboard(store, center.config, {
@@ -521,7 +546,7 @@ describe("the dashboard", () => {
             asOf,
             breakdowns: [],
             trend: "none"
-          }),
+          }, { options: { enteredLate: "include" } }),
           (d) => d.totals
         )
       // the reopened case (registered 6 March) has 7 working days from its assessment
@@ -540,6 +565,71 @@ describe("the dashboard", () => {
       const after = yield* at("2026-01-01T00:00:00Z")
       expect([after.counts.overdueOpen, after.counts.overdue, after.counts.registered]).toEqual([1, 2, 9])
       expect(after.rates.overdue.percent).toBe(22.22)
+    }))
+
+  it.effect("timeliness: cases entered late are left out of 响应率 and 超期率 unless included; other figures count them", () =>
+    Effect.gen(function*() {
+      const store = yield* MemoryStore.make
+      const center = yield* scenarioMake({ config: Examples.countyConfig }).pipe(
+        Effect.provideService(CaseStore.CaseStore, store)
+      )
+      // history imported: one case accepted in time, one closed 30 days after handling started (late)
+      yield* center.importCases({
+        cases: [
+          { commands: commandsOf("old-0", { ending: "accepted", at: "2025-03-03T09:00:00+08:00" }) },
+          { commands: commandsOf("old-1", { ending: "resolved", at: "2025-03-04T09:00:00+08:00", handlingDays: 30 }) }
+        ]
+      })
+      // and work recorded as it happened (the centre's clock follows each command): two cases resolved on time
+      for (const [i, at] of ["2025-05-05T09:00:00+08:00", "2025-05-06T09:00:00+08:00"].entries()) {
+        for (const command of commandsOf(`live-${i}`, { ending: "resolved", at })) yield* center.execute(command)
+      }
+      const board = (options?: typeof Kpi.KpiOptions.Encoded) =>
+        Stats.dashboard(store, center.config, {
+          actor: Examples.admin,
+          from: "2025-03-01T00:00:00+08:00",
+          to: "2025-06-01T00:00:00+08:00",
+          asOf: "2025-07-01T00:00:00Z",
+          breakdowns: ["category"]
+        }, { options })
+      const left = yield* board()
+      expect(left.timeliness).toEqual({ enteredLate: "exclude", leftOut: 2 })
+      expect(left.totals.counts).toMatchObject({
+        registered: 4,
+        accepted: 4,
+        closed: 3,
+        enteredLate: 2,
+        respondedOnTime: 2,
+        responseBase: 2,
+        overdue: 0,
+        overdueBase: 2
+      })
+      expect(left.totals.rates.overdue.percent).toBe(0)
+      expect(left.totals.rates.response.percent).toBe(100)
+      expect(left.totals.rates.closure).toMatchObject({ numerator: 3, denominator: 4 })
+      // the breakdown's parts add up to the totals
+      const parts = left.breakdowns.category!
+      expect(parts.reduce((n, r) => n + r.figures.counts.enteredLate, 0)).toBe(2)
+      expect(parts.reduce((n, r) => n + r.figures.counts.overdueBase, 0)).toBe(2)
+      const all = yield* board({ enteredLate: "include" })
+      expect(all.timeliness).toEqual({ enteredLate: "include", leftOut: 0 })
+      expect(all.totals.counts).toMatchObject({
+        enteredLate: 2,
+        respondedOnTime: 4,
+        responseBase: 4,
+        overdue: 1,
+        overdueBase: 4
+      })
+      expect(all.totals.rates.overdue.percent).toBe(25)
+      // the report says how many were left out
+      const html = Report.toHtml(left)
+      expect(html).toContain("未计入时效指标的补录案件: 2")
+      expect(Report.toHtml(all)).not.toContain("未计入时效指标")
+      // a bad value is refused, naming the option
+      expect(yield* Effect.flip(board({ enteredLate: "ignore" } as never))).toMatchObject({
+        _tag: "InvalidInput",
+        field: "enteredLate"
+      })
     }))
 
   it.effect("bad input is an InvalidInput naming the field", () =>

@@ -30,6 +30,12 @@ export const checkFigures = (f: Kpi.Figures, where: string): void => {
   expect(c.satisfied, where).toBeLessThanOrEqual(c.rated)
   expect(c.lowTierResolved, where).toBeLessThanOrEqual(c.resolved)
   expect(c.overdueOpen, where).toBeLessThanOrEqual(c.overdue)
+  // timeliness judges the cases entered as they happened (by default): a part of the accepted and registered
+  expect(c.respondedOnTime, where).toBeLessThanOrEqual(c.responseBase)
+  expect(c.responseBase, where).toBeLessThanOrEqual(c.accepted)
+  expect(c.overdue, where).toBeLessThanOrEqual(c.overdueBase)
+  expect(c.overdueBase, where).toBeLessThanOrEqual(c.registered)
+  expect(c.enteredLate, where).toBeLessThanOrEqual(c.registered)
   if (f.threeRates.score !== null) {
     expect(f.threeRates.score).toBeGreaterThanOrEqual(0)
     expect(f.threeRates.score).toBeLessThanOrEqual(100)
@@ -43,6 +49,10 @@ export const checkFigures = (f: Kpi.Figures, where: string): void => {
 /** A dashboard's invariants: its figures', and its parts adding up. */
 export const checkDashboard = (d: Stats.Dashboard): void => {
   checkFigures(d.totals, "totals")
+  expect(d.timeliness.leftOut).toBe(d.timeliness.enteredLate === "exclude" ? d.totals.counts.enteredLate : 0)
+  if (d.timeliness.enteredLate === "exclude") {
+    expect(d.totals.counts.overdueBase + d.totals.counts.enteredLate).toBe(d.totals.counts.registered)
+  }
   const groups = [...Object.entries(d.breakdowns), ...(d.trend !== undefined ? [["trend", d.trend.rows] as const] : [])]
   for (const [name, rows] of groups) {
     for (const r of rows!) checkFigures(r.figures, `${name} ${String(r.key)}`)

@@ -44,6 +44,7 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Generators from "./Generators.js"
 import { recomputeTests } from "./internal/deadlines.js"
+import { lateHistory } from "./internal/late.js"
 import { assertTimed } from "./internal/timed.js"
 import * as Queries from "./Queries.js"
 
@@ -1141,6 +1142,46 @@ export const run = (adapter: Adapter): void => {
 
     recomputeTests(adapter.fresh)
 
+    it.live("history entered late is marked on the case and its summary: filtered and grouped as in memory", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const subject = yield* open(adapter.fresh())
+        const ref = yield* reference()
+        for (const o of [subject, ref]) {
+          yield* o.center.execute(registerInput({ caseId: "live-0", commandId: "live-0" }))
+          yield* o.center.importCases(lateHistory(2, "2024-06-01"))
+        }
+        expect(Option.getOrThrow(yield* subject.store.load(centre, "late-0")).enteredLate).toBe(true)
+        expect(Option.getOrThrow(yield* subject.store.load(centre, "live-0")).enteredLate).toBeUndefined()
+        const late: CaseStore.Condition = { _tag: "Eq", field: "enteredLate", value: true }
+        for (const where of [late, { _tag: "Not", condition: late } as const]) {
+          const req = { where, limit: 10, order: "asc" } as const
+          expect(yield* allPages(subject.store, req)).toStrictEqual(yield* allPages(ref.store, req))
+        }
+        expect(yield* allPages(subject.store, { where: late, limit: 10, order: "asc" })).toStrictEqual([[
+          "late-0",
+          "late-1"
+        ]])
+        const grouped: CaseStore.AggregateRequest = {
+          where: { _tag: "And", conditions: [] },
+          groupBy: [{ _tag: "Column", field: "enteredLate" }],
+          measures: [{ _tag: "Count", name: "n" }, {
+            _tag: "Count",
+            name: "accepted",
+            where: {
+              _tag: "Present",
+              field: "acceptedAt"
+            }
+          }],
+          utcOffsetMinutes: 480
+        }
+        const rows = yield* subject.store.aggregate(centre, grouped)
+        expect(rows).toStrictEqual(yield* ref.store.aggregate(centre, grouped))
+        expect(rows).toStrictEqual([
+          { keys: [false], values: { n: 1, accepted: 0 } },
+          { keys: [true], values: { n: 2, accepted: 1 } }
+        ])
+      })))
+
     it.live("missing values never match, and Not of a non-match matches, exactly as in memory (two-valued logic)", () =>
       Effect.scoped(Effect.gen(function*() {
         const subject = yield* open(adapter.fresh())
@@ -1235,11 +1276,14 @@ const differential = (adapter: Adapter, steps: Iterable<FastCheck.AsyncCommand<M
     const ref = yield* reference()
     const model: Model = { walk: Generators.walk({ maxCases: 6 }), ref }
     yield* Effect.promise(() => FastCheck.asyncModelRun(() => ({ model, real: subject }), steps))
-    for (const id of model.walk.caseIds) {
+    const seed = model.walk.seq
+    // history entered late (历史补录) beside the walk's cases, so that the queries meet both values of enteredLate
+    const late = lateHistory(1 + (seed % 3), "2024-06-01")
+    expect(yield* subject.center.importCases(late)).toStrictEqual(yield* ref.center.importCases(late))
+    for (const id of [...model.walk.caseIds, ...late.cases.map((_, i) => `late-${i}`)]) {
       expect(yield* subject.store.readEvents(centre, id)).toStrictEqual(yield* ref.store.readEvents(centre, id))
     }
     const queries = Queries.make(ref.center.config)
-    const seed = model.walk.seq
     for (const req of FastCheck.sample(queries.listRequest, { numRuns: 20, seed })) {
       expect(yield* allPages(subject.store, req), JSON.stringify(req)).toStrictEqual(yield* allPages(ref.store, req))
     }

@@ -97,7 +97,7 @@ export const make = (config: CenterConfig.Resolved) => {
   const atom: FastCheck.Arbitrary<CaseStore.Condition> = FastCheck.oneof(
     FastCheck.record({
       _tag: FastCheck.constant("Eq" as const),
-      field: FastCheck.constantFrom(...keyColumns, ...numberColumns, "open" as const),
+      field: FastCheck.constantFrom(...keyColumns, ...numberColumns, "open" as const, "enteredLate" as const),
       value: FastCheck.oneof(scalar, FastCheck.constant(null))
     }),
     FastCheck.record({
@@ -163,7 +163,7 @@ export const make = (config: CenterConfig.Resolved) => {
   const dimension: FastCheck.Arbitrary<CaseStore.Dimension> = FastCheck.oneof(
     FastCheck.record({
       _tag: FastCheck.constant("Column" as const),
-      field: FastCheck.constantFrom(...keyColumns, ...numberColumns, "open" as const)
+      field: FastCheck.constantFrom(...keyColumns, ...numberColumns, "open" as const, "enteredLate" as const)
     }),
     FastCheck.record({
       _tag: FastCheck.constant("Period" as const),

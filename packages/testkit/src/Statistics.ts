@@ -2,7 +2,7 @@
  * The statistics check: a statistics function (a KPI dashboard, a report) gives **identical** figures on every
  * store for the same data. Generated case histories (the same walker as the conformance suite: mostly forward
  * through the loop, with refusals, rebounds, escalations and odd inputs) are run on the adapter and on the
- * in-memory reference; then `compute` runs on both and the results must be deeply equal, and `invariants` must
+ * in-memory reference, with a few cases of history entered late (imported); then `compute` runs on both and the results must be deeply equal, and `invariants` must
  * hold on each.
  *
  * ```ts
@@ -25,6 +25,7 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type { Adapter } from "./Conformance.js"
 import * as Generators from "./Generators.js"
+import { lateHistory } from "./internal/late.js"
 import { assertTimed } from "./internal/timed.js"
 
 /**
@@ -100,6 +101,9 @@ export const run = <A>(adapter: Adapter, check: Check<A>): void => {
                     walk.caseIds.push(String(command.caseId))
                   }
                 }
+                // and history entered late (历史补录), in the weeks before the walk starts (December 2024: 环比 of January)
+                const late = lateHistory(1 + (steps.length % 4), "2024-12-20")
+                expect(yield* subject.center.importCases(late)).toStrictEqual(yield* ref.center.importCases(late))
                 const mine = yield* check.compute(subject.store, subject.center.config)
                 const theirs = yield* check.compute(ref.store, ref.center.config)
                 expect(mine).toStrictEqual(theirs)

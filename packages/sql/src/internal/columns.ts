@@ -3,7 +3,7 @@ import type { Summary } from "@fengqiao/core"
 /** How a summary field is stored. @internal */
 export type Kind = "key" | "int" | "bool" | "fen" | "ms"
 
-/** Summary fields and their columns, in table order. @internal */
+/** Summary fields and their columns, in table order (columns added by later migrations last). @internal */
 export const fields: ReadonlyArray<readonly [field: keyof Summary.CaseSummary, column: string, kind: Kind]> = [
   ["id", "id", "key"],
   ["code", "code", "key"],
@@ -49,7 +49,9 @@ export const fields: ReadonlyArray<readonly [field: keyof Summary.CaseSummary, c
   ["updatedAt", "updated_at", "ms"],
   ["dueAt", "due_at", "ms"],
   ["handlingDueAt", "handling_due_at", "ms"],
-  ["acceptanceDueAt", "acceptance_due_at", "ms"]
+  ["acceptanceDueAt", "acceptance_due_at", "ms"],
+  // migration 8
+  ["enteredLate", "entered_late", "bool"]
 ]
 
 /** The deepest level of the jurisdiction columns (`place_d0` … `place_d5`). @internal */
