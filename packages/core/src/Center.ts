@@ -285,7 +285,9 @@ export const Center: Context.Tag<Center, Center> = Context.GenericTag<Center>("@
  */
 export type Hooks = Pick<
   Plugin.Definition<"centre", undefined, undefined, Plugin.NoApi>,
-  "guards" | "onEvents" | "projections" | "afterCommit" | "riskGraders" | "riskPolicy"
+  // "guards" | "onEvents" | "projections" | "afterCommit" | "riskGraders" | "riskPolicy": the names the options
+  // check accepts, so that the type and the check cannot drift apart
+  (typeof checkOptions.centreHooks)[number]
 >
 
 /**

@@ -10,7 +10,7 @@
  */
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { maskText } from "./Privacy.js"
+import { maskText } from "./internal/masking.js"
 
 /**
  * One problem found in an input, with the path of the field (`parties.0.idNumber`) and what was expected there.
