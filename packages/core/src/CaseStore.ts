@@ -15,6 +15,7 @@ import type { Case } from "./Case.js"
 import type { CorruptRecord, StoreError, VersionConflict } from "./Errors.js"
 import type { Envelope } from "./Event.js"
 import type { PlacedNode } from "./Jurisdiction.js"
+import type * as Summary from "./Summary.js"
 import type { CaseSummary, TimeField } from "./Summary.js"
 
 /**
@@ -124,43 +125,12 @@ export interface CommandRecord {
 }
 
 /**
- * Summary columns that can be filtered and grouped on.
+ * Summary columns that can be filtered and grouped on (listed once, in `Summary.Column`).
  *
  * @since 0.1.0
  * @category models
  */
-export type Column =
-  | "status"
-  | "open"
-  | "enteredLate"
-  | "kind"
-  | "channel"
-  | "category"
-  | "complexity"
-  | "riskLevel"
-  | "riskRank"
-  | "leadUnit"
-  | "mediationType"
-  | "placeCode"
-  | "handlingCode"
-  | "handlingTier"
-  | "intakeCode"
-  | "firstReceiver"
-  | "outcome"
-  | "disposition"
-  | "rating"
-  | "headcount"
-  | "amountAtStake"
-  | "reopenCount"
-  | "escalationCount"
-  | "dispatchCount"
-  | "sendBackCount"
-  | "followUpCount"
-  | "supervisionCount"
-  | "pendingSupervisionCount"
-  | "mergedInto"
-  | "code"
-  | "id"
+export type Column = Summary.Column
 
 /**
  * A scalar that conditions compare with.
@@ -245,21 +215,12 @@ export type Dimension =
   | { readonly _tag: "Jurisdiction"; readonly of: "place" | "handling"; readonly depth: number }
 
 /**
- * The numeric columns a `Sum` measure can add up.
+ * The numeric columns a `Sum` measure can add up (listed once, in `Summary.SummableColumn`).
  *
  * @since 0.1.0
  * @category models
  */
-export type SummableColumn =
-  | "headcount"
-  | "amountAtStake"
-  | "reopenCount"
-  | "escalationCount"
-  | "dispatchCount"
-  | "sendBackCount"
-  | "followUpCount"
-  | "supervisionCount"
-  | "pendingSupervisionCount"
+export type SummableColumn = Summary.SummableColumn
 
 /**
  * A measure of an aggregate. Durations are in milliseconds, over rows where both times are present.

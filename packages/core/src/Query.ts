@@ -9,41 +9,8 @@ import { Actor } from "./Actor.js"
 import { Status } from "./Case.js"
 import type { Column, Condition, Dimension, Measure } from "./CaseStore.js"
 import { CaseId, DivisionCode, Key, TimestampInput } from "./Primitives.js"
-import { type TimeField, timeFields } from "./Summary.js"
-
-const columns: ReadonlyArray<Column> = [
-  "status",
-  "open",
-  "enteredLate",
-  "kind",
-  "channel",
-  "category",
-  "complexity",
-  "riskLevel",
-  "riskRank",
-  "leadUnit",
-  "mediationType",
-  "placeCode",
-  "handlingCode",
-  "handlingTier",
-  "intakeCode",
-  "firstReceiver",
-  "outcome",
-  "disposition",
-  "rating",
-  "headcount",
-  "amountAtStake",
-  "reopenCount",
-  "escalationCount",
-  "dispatchCount",
-  "sendBackCount",
-  "followUpCount",
-  "supervisionCount",
-  "pendingSupervisionCount",
-  "mergedInto",
-  "code",
-  "id"
-]
+import * as Summary from "./Summary.js"
+import type { TimeField } from "./Summary.js"
 
 /**
  * How a query returns resident ID numbers and phone numbers: `masked` (the default: `220283********1234`,
@@ -60,7 +27,7 @@ export const PersonalData = Schema.Literal("masked", "full").annotations({ ident
  * @since 0.1.0
  * @category schemas
  */
-export const ColumnSchema: Schema.Schema<Column> = Schema.Literal(...columns).annotations({ identifier: "Column" })
+export const ColumnSchema: Schema.Schema<Column> = Summary.Column.annotations({ identifier: "Column" })
 
 /**
  * A time column.
@@ -68,7 +35,7 @@ export const ColumnSchema: Schema.Schema<Column> = Schema.Literal(...columns).an
  * @since 0.1.0
  * @category schemas
  */
-export const TimeFieldSchema: Schema.Schema<TimeField> = Schema.Literal(...timeFields).annotations({
+export const TimeFieldSchema: Schema.Schema<TimeField> = Summary.TimeField.annotations({
   identifier: "TimeField"
 })
 
@@ -183,17 +150,7 @@ export const MeasureSchema: Schema.Schema<Measure, any> = Schema.Union(
   Schema.TaggedStruct("Count", { name: measureName, where: Schema.optional(ConditionSchema) }),
   Schema.TaggedStruct("Sum", {
     name: measureName,
-    field: Schema.Literal(
-      "headcount",
-      "amountAtStake",
-      "reopenCount",
-      "escalationCount",
-      "dispatchCount",
-      "sendBackCount",
-      "followUpCount",
-      "supervisionCount",
-      "pendingSupervisionCount"
-    ),
+    field: Summary.SummableColumn,
     where: Schema.optional(ConditionSchema)
   }),
   Schema.TaggedStruct("Duration", {

@@ -4,37 +4,19 @@
  *
  * @since 0.1.0
  */
+import * as Schema from "effect/Schema"
 import type { Case, Rating, Status } from "./Case.js"
 import { isOpen, runningDeadline } from "./Case.js"
 import type { Resolved } from "./CenterConfig.js"
 
 /**
- * The time columns of a summary.
+ * The time columns of a summary: the one list that {@link timeFields}, `Query.TimeFieldSchema` and the conditions
+ * and measures on times are made from.
  *
  * @since 0.1.0
- * @category models
+ * @category schemas
  */
-export type TimeField =
-  | "registeredAt"
-  | "acceptedAt"
-  | "assessedAt"
-  | "dispatchedAt"
-  | "handlingStartedAt"
-  | "closedAt"
-  | "feedbackAt"
-  | "archivedAt"
-  | "updatedAt"
-  | "dueAt"
-  | "handlingDueAt"
-  | "acceptanceDueAt"
-
-/**
- * Every time column.
- *
- * @since 0.1.0
- * @category constants
- */
-export const timeFields: ReadonlyArray<TimeField> = [
+export const TimeField = Schema.Literal(
   "registeredAt",
   "acceptedAt",
   "assessedAt",
@@ -47,7 +29,101 @@ export const timeFields: ReadonlyArray<TimeField> = [
   "dueAt",
   "handlingDueAt",
   "acceptanceDueAt"
-]
+)
+
+/**
+ * The time columns of a summary.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TimeField = typeof TimeField.Type
+
+/**
+ * Every time column.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const timeFields: ReadonlyArray<TimeField> = TimeField.literals
+
+/**
+ * The summary columns that can be filtered and grouped on: the one list that `CaseStore.Column` and
+ * `Query.ColumnSchema` are made from. Every field of {@link CaseSummary} is a column, a {@link TimeField} or one of
+ * the few that are neither (`centre`, `version`, `placePath`, `handlingPath`), so a field added to the row and
+ * not placed fails to compile.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Column = Schema.Literal(
+  "status",
+  "open",
+  "enteredLate",
+  "kind",
+  "channel",
+  "category",
+  "complexity",
+  "riskLevel",
+  "riskRank",
+  "leadUnit",
+  "mediationType",
+  "placeCode",
+  "handlingCode",
+  "handlingTier",
+  "intakeCode",
+  "firstReceiver",
+  "outcome",
+  "disposition",
+  "rating",
+  "headcount",
+  "amountAtStake",
+  "reopenCount",
+  "escalationCount",
+  "dispatchCount",
+  "sendBackCount",
+  "followUpCount",
+  "supervisionCount",
+  "pendingSupervisionCount",
+  "mergedInto",
+  "code",
+  "id"
+)
+
+/**
+ * A summary column that can be filtered and grouped on.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Column = typeof Column.Type
+
+/**
+ * The numeric columns a `Sum` measure can add up: the one list that `CaseStore.SummableColumn` and the `Sum`
+ * measure's schema are made from.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SummableColumn = Schema.Literal(
+  "headcount",
+  "amountAtStake",
+  "reopenCount",
+  "escalationCount",
+  "dispatchCount",
+  "sendBackCount",
+  "followUpCount",
+  "supervisionCount",
+  "pendingSupervisionCount"
+)
+
+/**
+ * A numeric column a `Sum` measure can add up.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SummableColumn = typeof SummableColumn.Type
 
 /**
  * A case summary row. Absent values are `null` (they map to SQL `NULL`).
@@ -109,6 +185,19 @@ export interface CaseSummary {
   readonly handlingDueAt: string | null
   readonly acceptanceDueAt: string | null
 }
+
+// The fields of a summary row that are neither a filterable column nor a time.
+type NotColumn = "centre" | "version" | "placePath" | "handlingPath"
+// Each field of the row is placed once (a column, a time, or neither), each column and time is a field, and each
+// summable column is a column: otherwise one of these names what is missing and the module fails to compile.
+type Unplaced = Exclude<keyof CaseSummary, Column | TimeField | NotColumn>
+type NotAField = Exclude<Column | TimeField | NotColumn, keyof CaseSummary>
+type Twice = (Column & TimeField) | (Column & NotColumn) | (TimeField & NotColumn)
+const everyFieldPlaced: [Unplaced | NotAField | Twice] extends [never] ? true : Unplaced | NotAField | Twice = true
+const summableAreColumns: [Exclude<SummableColumn, Column>] extends [never] ? true : Exclude<SummableColumn, Column> =
+  true
+void everyFieldPlaced
+void summableAreColumns
 
 /**
  * The summary of a case.

@@ -41,17 +41,7 @@ const numberColumns: ReadonlyArray<CaseStore.Column> = [
   "pendingSupervisionCount"
 ]
 
-const summable: ReadonlyArray<CaseStore.SummableColumn> = [
-  "headcount",
-  "amountAtStake",
-  "reopenCount",
-  "escalationCount",
-  "dispatchCount",
-  "sendBackCount",
-  "followUpCount",
-  "supervisionCount",
-  "pendingSupervisionCount"
-]
+const summable: ReadonlyArray<CaseStore.SummableColumn> = Summary.SummableColumn.literals
 
 /**
  * Arbitraries over a centre's vocabulary.

@@ -10,7 +10,8 @@ import type { CaseSummary } from "../Summary.js"
 import { dayNumberOf, fromDayNumber } from "./dates.js"
 
 type Row = CaseSummary
-const get = (row: Row, field: string): unknown => (row as unknown as Record<string, unknown>)[field]
+// a field of the row by name: every column and time a condition, dimension or measure names is one
+const get = (row: Row, field: keyof Row): unknown => row[field]
 
 const canonical = new Map<string, boolean>()
 

@@ -3,8 +3,9 @@ import type { Summary } from "@fengqiao/core"
 /** How a summary field is stored. @internal */
 export type Kind = "key" | "int" | "bool" | "fen" | "ms"
 
-/** Summary fields and their columns, in table order (columns added by later migrations last). @internal */
-export const fields: ReadonlyArray<readonly [field: keyof Summary.CaseSummary, column: string, kind: Kind]> = [
+// the fields and their columns, in table order (columns added by later migrations last); `as const` so that the
+// check below sees each field
+const list = [
   ["id", "id", "key"],
   ["code", "code", "key"],
   ["version", "version", "int"],
@@ -52,7 +53,18 @@ export const fields: ReadonlyArray<readonly [field: keyof Summary.CaseSummary, c
   ["acceptanceDueAt", "acceptance_due_at", "ms"],
   // migration 8
   ["enteredLate", "entered_late", "bool"]
-]
+] as const satisfies ReadonlyArray<readonly [keyof Summary.CaseSummary, string, Kind]>
+
+/**
+ * Summary fields and their columns, in table order (after `centre`, the table's first column; columns added by
+ * later migrations last). @internal
+ */
+export const fields: ReadonlyArray<readonly [field: keyof Summary.CaseSummary, column: string, kind: Kind]> = list
+
+// every field of a summary row has its column: a field added to `Summary.CaseSummary` and not here fails to compile
+type Unstored = Exclude<keyof Summary.CaseSummary, "centre" | (typeof list)[number][0]>
+const everyFieldStored: [Unstored] extends [never] ? true : Unstored = true
+void everyFieldStored
 
 /** The deepest level of the jurisdiction columns (`place_d0` … `place_d5`). @internal */
 export const MAX_DEPTH = 5
