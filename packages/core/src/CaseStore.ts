@@ -298,6 +298,26 @@ export const compareKeys = (
 }
 
 /**
+ * Freezes a value and everything it holds, in place, and returns it: what a store hands out (snapshots, summaries,
+ * events) cannot be changed by its reader. Stops at what is frozen already, so the unchanged parts of a new
+ * snapshot, shared with the old one, cost nothing.
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const deepFreeze = <A>(value: A): A => {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    const record = value as Record<string, unknown>
+    for (const k in record) {
+      const v = record[k]
+      if (typeof v === "object" && v !== null) deepFreeze(v)
+    }
+  }
+  return value
+}
+
+/**
  * What a store can do, for tests and tools.
  *
  * @since 0.1.0

@@ -394,6 +394,17 @@ export const dueWithBasis = (
   )
 
 /**
+ * The last millisecond of the civil day `plusDays` after the one `at` falls on, in the UTC offset
+ * `utcOffsetMinutes` (China: 480), as a canonical timestamp: when a "same day" (`plusDays` 0) or "within N days"
+ * time limit runs out. `endOfCivilDay("2025-03-03T17:00:00.000Z", 480)` is `"2025-03-04T15:59:59.999Z"`.
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const endOfCivilDay = (at: string, utcOffsetMinutes: number, plusDays = 0): string =>
+  endOfDay(dayNumberOf(at, utcOffsetMinutes) + plusDays, utcOffsetMinutes)
+
+/**
  * What a deadline rests on: `official` when it does not say (recorded before calendars had tiers).
  *
  * @since 0.2.0

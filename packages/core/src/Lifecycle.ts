@@ -15,7 +15,7 @@
 import * as Either from "effect/Either"
 import type { Actor } from "./Actor.js"
 import type { Case, Risk, Status } from "./Case.js"
-import { isOpen } from "./Case.js"
+import { isOpen, openStatuses } from "./Case.js"
 import type { CenterConfigInput, Resolved } from "./CenterConfig.js"
 import { natureOf } from "./CenterConfig.js"
 import type { Command, CommandName } from "./Command.js"
@@ -80,15 +80,7 @@ export interface Transition {
   readonly guards: ReadonlyArray<GuardName>
 }
 
-const OPEN: ReadonlyArray<Status> = [
-  "registered",
-  "accepted",
-  "assessed",
-  "dispatched",
-  "sentBack",
-  "handling",
-  "escalated"
-]
+const OPEN: ReadonlyArray<Status> = openStatuses
 const ENDED_NOT_ARCHIVED: ReadonlyArray<Status> = ["closed", "feedbackGiven", "rejected", "merged", "withdrawn"]
 
 /**

@@ -21,7 +21,7 @@ import type {
   ListResult,
   StateEntry
 } from "./CaseStore.js"
-import { CaseStore as CaseStoreTag, DuplicateCommand, StateConflict } from "./CaseStore.js"
+import { CaseStore as CaseStoreTag, deepFreeze, DuplicateCommand, StateConflict } from "./CaseStore.js"
 import { VersionConflict } from "./Errors.js"
 import type { Envelope } from "./Event.js"
 import { aggregate, matches } from "./internal/evaluate.js"
@@ -51,19 +51,6 @@ interface Centre {
 
 interface Tx {
   readonly undo: Array<() => void>
-}
-
-/** Freezes what is not frozen yet; unchanged parts of a new snapshot are shared with the old, already frozen. */
-const deepFreeze = <A>(value: A): A => {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    const record = value as Record<string, unknown>
-    for (const k in record) {
-      const v = record[k]
-      if (typeof v === "object" && v !== null) deepFreeze(v)
-    }
-  }
-  return value
 }
 
 /**

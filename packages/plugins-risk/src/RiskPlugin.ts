@@ -22,7 +22,7 @@
  *
  * @since 0.1.0
  */
-import { type Actor, type Case, type CenterConfig, Errors, Plugin, Policy, Primitives } from "@fengqiao/core"
+import { type Actor, Case, type CenterConfig, Deadline, Errors, Plugin, Policy, Primitives } from "@fengqiao/core"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -265,18 +265,9 @@ const regradeCommandId = (caseId: string, incidentId: string) => {
     : `risk:regrade:${createHash("sha256").update(`${caseId}:${incidentId}`).digest("hex")}`
 }
 
-const isOpen = (c: Case.Case) =>
-  c.status === "registered" || c.status === "accepted" || c.status === "assessed" || c.status === "dispatched" ||
-  c.status === "sentBack" || c.status === "handling" || c.status === "escalated"
-
 const asIncidents = (
   value: unknown
 ): ReadonlyArray<Rules.Incident> => (Array.isArray(value) ? (value as Array<Rules.Incident>) : [])
-
-const endOfDay = (at: string, offset: number, plusDays: number) => {
-  const day = Math.floor((Date.parse(at) + offset * 60_000) / 86_400_000) + plusDays
-  return new Date((day + 1) * 86_400_000 - offset * 60_000 - 1).toISOString()
-}
 
 /**
  * The plugin's resolved settings.
@@ -644,7 +635,7 @@ export const riskPlugin = (options: RiskOptions = {}) =>
         const key = `w/${path}${c.id}`
         const existing = yield* ctx.state.get(key)
         const rank = s.rank(c.risk.level)
-        if (!isOpen(c) || rank === 0) {
+        if (!Case.isOpen(c) || rank === 0) {
           if (existing !== undefined) yield* ctx.state.put(key, existing.version, undefined)
           return
         }
@@ -659,9 +650,9 @@ export const riskPlugin = (options: RiskOptions = {}) =>
         const offset = ctx.centre.utcOffsetMinutes
         const windowEnd = (window: typeof Window.Type, from: string) =>
           window._tag === "SameDay"
-            ? endOfDay(from, offset, 0)
+            ? Deadline.endOfCivilDay(from, offset, 0)
             : window._tag === "Days"
-            ? endOfDay(from, offset, window.days)
+            ? Deadline.endOfCivilDay(from, offset, window.days)
             : new Date(Date.parse(from) + window.hours * 3_600_000).toISOString()
         // a level's window, but never later than a lower level's would be: red within 2 hours, raised at 23:30, is
         // due at the end of the day with orange's "same day", not at 01:30 the next morning
@@ -705,7 +696,8 @@ export const riskPlugin = (options: RiskOptions = {}) =>
         const path = ctx.centre.tree.get(c.place)?.path ?? `/${c.place}/`
         const warning = (yield* ctx.state.get(`w/${path}${c.id}`))?.value as Warning | undefined
         if (
-          warning?.suggestion?.mode === "automatic" && isOpen(c) && c.status !== "registered" && c.status !== "accepted"
+          warning?.suggestion?.mode === "automatic" && Case.isOpen(c) && c.status !== "registered" &&
+          c.status !== "accepted"
         ) {
           yield* Effect.ignore(ctx.execute({
             _tag: "Escalate",

@@ -124,17 +124,6 @@ export const causeText: (cause: unknown) => string = InternalErrors.causeText
 
 const decodeCase = ParseResult.decodeUnknownEither(Case.Case)
 
-const deepFreeze = <A>(value: A): A => {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    const record = value as Record<string, unknown>
-    for (const k in record) {
-      const v = record[k]
-      if (typeof v === "object" && v !== null) deepFreeze(v)
-    }
-  }
-  return value
-}
 const decodeEnvelope = ParseResult.decodeUnknownEither(Event.Envelope)
 const knownEvents: ReadonlySet<string> = new Set(Event.eventNames)
 
@@ -297,7 +286,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
     const remember = (centre: string, json: string, decoded: Case.Case) => {
       const key = `${centre}\u0000${decoded.id}`
       snapshots.delete(key)
-      snapshots.set(key, { json, decoded: deepFreeze(decoded) })
+      snapshots.set(key, { json, decoded: CaseStore.deepFreeze(decoded) })
       if (snapshots.size > 20_000) snapshots.delete(snapshots.keys().next().value!)
     }
 
