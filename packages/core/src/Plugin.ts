@@ -29,10 +29,10 @@ import type { AggregateRequest, AggregateRow, Condition, StateConflict, StateEnt
 import type { Resolved } from "./CenterConfig.js"
 import type { Command, CommandName } from "./Command.js"
 import { InvalidConfig as InvalidConfigError } from "./Errors.js"
-import type { InvalidConfig, StoreError } from "./Errors.js"
+import type { InvalidConfig, InvalidInput, StoreError } from "./Errors.js"
 import type { Envelope, EventName } from "./Event.js"
 import { hookShapes } from "./internal/options.js"
-import { decodeConfig, invalidConfig } from "./internal/parse.js"
+import { decodeConfig, decodeWithSchema, invalidConfig, invalidInput as invalidInputOf } from "./internal/parse.js"
 
 /**
  * A plugin's view of its own state.
@@ -521,3 +521,36 @@ export type PromiseApi<A extends Api> = {
 export type PromiseApis<P extends ReadonlyArray<Any>> = {
   readonly [K in P[number] as K["id"]]: K extends Plugin<string, any, any, infer A> ? PromiseApi<A> : never
 }
+
+/**
+ * The decoder of a plugin's input (an API handler's, or any value a plugin reads from outside): decodes with
+ * `schema`, every problem collected and a field the schema does not know refused (a misspelt field is reported,
+ * not dropped). A bad input is an `InvalidInput` naming each field and what was expected there, as the centre's
+ * own inputs are (see `Errors.invalidInputFromParseError`). The result is an `Either`, which `yield*` reads inside
+ * `Effect.gen`.
+ *
+ * @example
+ * ```ts
+ * import { Plugin } from "@fengqiao/core"
+ * import * as Schema from "effect/Schema"
+ *
+ * const decodeQuery = Plugin.decodeInput(Schema.Struct({ limit: Schema.Int }))
+ * // decodeQuery({ limit: "10" }): Left(InvalidInput { field: "limit", expected: "number, actual \"10\"" … })
+ * ```
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeInput: <A, I>(schema: Schema.Schema<A, I, never>) => (input: unknown) => Either.Either<
+  A,
+  InvalidInput
+> = decodeWithSchema
+
+/**
+ * An `InvalidInput` about one field: its path (`levels.2`) and what was expected there. For the checks a schema
+ * cannot make (a risk level the centre does not have, a node outside its tree).
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const invalidInput: (field: string, expected: string) => InvalidInput = invalidInputOf

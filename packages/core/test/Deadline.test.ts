@@ -160,3 +160,30 @@ describe("Deadline.dueWithBasis (时限依据)", () => {
     expect(extended.latestDueAt! >= extended.dueAt).toBe(true)
   })
 })
+
+describe("Deadline.endOfCivilDay", () => {
+  it("is the last millisecond of the civil day in the offset, plusDays later", () => {
+    // 17:00Z on 3 March is 01:00 on 4 March in China
+    expect(Deadline.endOfCivilDay("2025-03-03T17:00:00.000Z", 480)).toBe("2025-03-04T15:59:59.999Z")
+    expect(Deadline.endOfCivilDay("2025-03-03T17:00:00.000Z", 0)).toBe("2025-03-03T23:59:59.999Z")
+    expect(Deadline.endOfCivilDay("2025-03-03T09:00:00.000Z", 480, 7)).toBe("2025-03-10T15:59:59.999Z")
+  })
+
+  it("gives what the risk plugin's own formula gave (it replaced that copy)", () => {
+    const former = (at: string, offset: number, plusDays: number) => {
+      const day = Math.floor((Date.parse(at) + offset * 60_000) / 86_400_000) + plusDays
+      return new Date((day + 1) * 86_400_000 - offset * 60_000 - 1).toISOString()
+    }
+    FastCheck.assert(
+      FastCheck.property(
+        FastCheck.date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z") }),
+        FastCheck.integer({ min: -720, max: 840 }),
+        FastCheck.integer({ min: 0, max: 400 }),
+        (date, offset, plusDays) => {
+          const at = date.toISOString()
+          expect(Deadline.endOfCivilDay(at, offset, plusDays)).toBe(former(at, offset, plusDays))
+        }
+      )
+    )
+  })
+})

@@ -559,3 +559,40 @@ describe("plugin queries", () => {
     }
   })
 })
+
+describe("Plugin.decodeInput and Plugin.invalidInput", () => {
+  const decode = Plugin.decodeInput(
+    Schema.Struct({ limit: Schema.Int, levels: Schema.optional(Schema.Array(Schema.String)) })
+  )
+
+  it("decodes a valid input", () => {
+    expect(decode({ limit: 10 })).toEqual(Either.right({ limit: 10 }))
+  })
+
+  it("names every bad field, and refuses a field the schema does not know", () => {
+    const result = decode({ limit: "10", levels: [1], lmit: 3 })
+    expect(Either.isLeft(result)).toBe(true)
+    const error = Either.getLeft(result).pipe(Option.getOrThrow)
+    expect(error).toBeInstanceOf(Errors.InvalidInput)
+    expect(error.issues.map((i) => i.field)).toEqual(expect.arrayContaining(["levels.0", "limit", "lmit"]))
+  })
+
+  it("makes the same error as Errors.invalidInputFromParseError", () => {
+    const schema = Schema.Struct({ limit: Schema.Int })
+    const input = { limit: 1.5 }
+    const direct = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(input)
+    expect(Plugin.decodeInput(schema)(input)).toEqual(
+      Either.mapLeft(direct, (e) => Errors.invalidInputFromParseError(e))
+    )
+  })
+
+  it("makes an InvalidInput about one field", () => {
+    const error = Plugin.invalidInput("levels.2", "a risk level of the centre")
+    expect(error).toBeInstanceOf(Errors.InvalidInput)
+    expect({ field: error.field, expected: error.expected, issues: error.issues }).toEqual({
+      field: "levels.2",
+      expected: "a risk level of the centre",
+      issues: [{ field: "levels.2", expected: "a risk level of the centre" }]
+    })
+  })
+})

@@ -311,18 +311,6 @@ export const settings = (config: RiskConfig, centre: CenterConfig.Resolved): Set
   }
 }
 
-const parseOptions = { errors: "all", onExcessProperty: "error" } as const
-
-const invalidInput = (field: string, expected: string) =>
-  new Errors.InvalidInput({ field, expected, issues: [{ field, expected }] })
-
-/** Decodes an API input; a bad field is an `InvalidInput` naming it (the host has checked `actor`). */
-const decodeInput = <A, I>(schema: Schema.Schema<A, I>, input: unknown): Effect.Effect<A, Errors.InvalidInput> =>
-  Either.match(ParseResult.decodeUnknownEither(schema, parseOptions)(input), {
-    onLeft: (issue) => Effect.fail(Errors.invalidInputFromParseError(issue)),
-    onRight: Effect.succeed
-  })
-
 /**
  * The early-warning list's query: a jurisdiction subtree (the caller's by default), levels of the centre, a due
  * time (with its time zone; compared as a time), unacknowledged warnings only, and at most `limit` (1–10 000,
@@ -759,17 +747,17 @@ export const riskPlugin = (options: RiskOptions = {}) =>
         /** 预警清单: open warnings in a jurisdiction subtree (the caller's by default), most urgent first. */
         earlyWarnings: (input: EarlyWarningsInput, caller: Plugin.Caller) =>
           Effect.gen(function*() {
-            const q = yield* decodeInput(EarlyWarningsQuery, input)
+            const q = yield* Plugin.decodeInput(EarlyWarningsQuery)(input)
             const unknown = (q.levels ?? []).findIndex((l) => !ctx.centre.riskLevels.has(l))
             if (unknown >= 0) {
-              return yield* invalidInput(
+              return yield* Plugin.invalidInput(
                 `levels.${unknown}`,
                 `a risk level of the centre (${[...ctx.centre.riskLevels.keys()].join(", ")})`
               )
             }
             const node = ctx.centre.tree.get(q.jurisdiction ?? caller.actor.jurisdiction)
             if (node === undefined) {
-              return yield* invalidInput("jurisdiction", "the code of a node in the centre's jurisdiction tree")
+              return yield* Plugin.invalidInput("jurisdiction", "the code of a node in the centre's jurisdiction tree")
             }
             const entries = yield* ctx.state.scan(`w/${node.path}`, { limit: 100_000 })
             const warnings = entries.map((e) => e.value as Warning).filter((w) =>
@@ -788,7 +776,7 @@ export const riskPlugin = (options: RiskOptions = {}) =>
         /** The case's grade with its factors, and its open warning if any. */
         explain: (input: ExplainInput, caller: Plugin.Caller) =>
           Effect.gen(function*() {
-            const q = yield* decodeInput(ExplainQuery, input)
+            const q = yield* Plugin.decodeInput(ExplainQuery)(input)
             const c = yield* readable(caller, q.caseId)
             const path = ctx.centre.tree.get(c.place)?.path ?? `/${c.place}/`
             const warning = (yield* ctx.state.get(`w/${path}${c.id}`))?.value as Warning | undefined
@@ -801,7 +789,7 @@ export const riskPlugin = (options: RiskOptions = {}) =>
          */
         acknowledge: (input: AcknowledgeInput, caller: Plugin.Caller) =>
           Effect.gen(function*() {
-            const q = yield* decodeInput(AcknowledgeQuery, input)
+            const q = yield* Plugin.decodeInput(AcknowledgeQuery)(input)
             const roles = ctx.config.acknowledgeRoles
             if (!caller.actor.roles.some((r) => roles.includes(r))) {
               return yield* new Errors.Forbidden({
@@ -816,7 +804,7 @@ export const riskPlugin = (options: RiskOptions = {}) =>
             const path = ctx.centre.tree.get(c.place)?.path ?? `/${c.place}/`
             const key = `w/${path}${c.id}`
             const entry = yield* ctx.state.get(key)
-            if (entry === undefined) return yield* invalidInput("caseId", "a case with an open warning")
+            if (entry === undefined) return yield* Plugin.invalidInput("caseId", "a case with an open warning")
             const warning: Warning = {
               ...(entry.value as Warning),
               acknowledged: {
@@ -837,7 +825,7 @@ export const riskPlugin = (options: RiskOptions = {}) =>
          */
         pruneIncidents: (input: PruneIncidentsInput, caller: Plugin.Caller) =>
           Effect.gen(function*() {
-            yield* decodeInput(PruneIncidentsQuery, input)
+            yield* Plugin.decodeInput(PruneIncidentsQuery)(input)
             const roles = ctx.config.retentionRoles
             const refusal = !caller.actor.roles.some((r) => roles.includes(r))
               ? `none of the roles [${caller.actor.roles.join(", ")}] may prune the incident index (${

@@ -10,12 +10,11 @@
  *
  * @since 0.1.0
  */
-import { Actor, CaseStore, type CenterConfig, Errors, Policy, Primitives, Query } from "@fengqiao/core"
+import { Actor, CaseStore, type CenterConfig, Errors, Plugin, Policy, Primitives, Query } from "@fengqiao/core"
 import * as Arr from "effect/Array"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
+import type * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Kpi from "./Kpi.js"
 import * as Labels from "./Labels.js"
@@ -190,22 +189,16 @@ export const fromStore = (store: CaseStore.CaseStore, centre: CenterConfig.Resol
   parallelReads: store.capabilities.parallelReads
 })
 
-const parseOptions = { errors: "all", onExcessProperty: "error" } as const
-
-const invalid = (field: string, expected: string) =>
-  new Errors.InvalidInput({ field, expected, issues: [{ field, expected }] })
-
 /**
  * Decodes a dashboard input (actor and query); a bad field is an `InvalidInput` naming it.
  *
  * @since 0.1.0
  * @category decoding
  */
-export const decodeInput = (input: unknown): Either.Either<typeof DashboardInput.Type, Errors.InvalidInput> =>
-  Either.mapLeft(
-    ParseResult.decodeUnknownEither(DashboardInput, parseOptions)(input),
-    (issue) => Errors.invalidInputFromParseError(issue)
-  )
+export const decodeInput: (input: unknown) => Either.Either<typeof DashboardInput.Type, Errors.InvalidInput> = Plugin
+  .decodeInput(DashboardInput)
+
+const decodeKpiOptions = Plugin.decodeInput(Kpi.KpiOptions)
 
 /**
  * Decodes KPI options; a bad field is an `InvalidInput` naming it.
@@ -214,10 +207,7 @@ export const decodeInput = (input: unknown): Either.Either<typeof DashboardInput
  * @category decoding
  */
 export const decodeOptions = (input: unknown): Either.Either<Kpi.KpiOptions, Errors.InvalidInput> =>
-  Either.mapLeft(
-    ParseResult.decodeUnknownEither(Kpi.KpiOptions, parseOptions)(input ?? {}),
-    (issue) => Errors.invalidInputFromParseError(issue)
-  )
+  decodeKpiOptions(input ?? {})
 
 const within = (from: string, to: string): CaseStore.Condition => ({
   _tag: "And",
@@ -279,12 +269,12 @@ export const compute = (
     const centre = source.centre
     const node = centre.tree.get(query.jurisdiction ?? focus)
     if (node === undefined) {
-      return yield* invalid("jurisdiction", "the code of a node in the centre's jurisdiction tree")
+      return yield* Plugin.invalidInput("jurisdiction", "the code of a node in the centre's jurisdiction tree")
     }
     // the plugin checks its configuration when the centre starts; a direct call checks it here (an unknown level
     // would otherwise count 小事不出村 at the deepest level without a word)
     const tierProblem = Kpi.optionsProblem(centre, options)
-    if (tierProblem !== undefined) return yield* invalid(tierProblem.field, tierProblem.expected)
+    if (tierProblem !== undefined) return yield* Plugin.invalidInput(tierProblem.field, tierProblem.expected)
     const kpi: Kpi.KpiOptions = query.decimals === undefined ? options : { ...options, decimals: query.decimals }
     const locale = query.locale ?? "zh-Hans"
     const asOf = new Date(Date.parse(query.asOf ?? now)).toISOString()

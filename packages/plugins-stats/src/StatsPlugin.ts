@@ -17,7 +17,7 @@
  *
  * @since 0.1.0
  */
-import { Errors, Plugin } from "@fengqiao/core"
+import { type Errors, Plugin } from "@fengqiao/core"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Export from "./Export.js"
@@ -83,10 +83,7 @@ export const statsPlugin = (options: StatsOptions = {}) =>
         report: (input: ReportInput, caller: Plugin.Caller) => {
           const { title, ...rest } = input
           if (title !== undefined && (typeof title !== "string" || title.length > 200)) {
-            const expected = "a text of at most 200 characters"
-            return Effect.fail(
-              new Errors.InvalidInput({ field: "title", expected, issues: [{ field: "title", expected }] })
-            )
+            return Effect.fail(Plugin.invalidInput("title", "a text of at most 200 characters"))
           }
           return Effect.map(board(rest, caller), (d) => Report.toHtml(d, { centre: ctx.centre, title }))
         }

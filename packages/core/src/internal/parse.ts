@@ -100,6 +100,17 @@ export const decodeInput = <A, I>(schema: Schema.Schema<A, I, never>) => {
   }
 }
 
+/**
+ * Decodes unknown input with the schema alone (no fast path, nothing caught) into `Either<A, InvalidInput>`,
+ * excess properties refused: the decoder plugins use (`Plugin.decodeInput`).
+ * @internal
+ */
+export const decodeWithSchema = <A, I>(schema: Schema.Schema<A, I, never>) => {
+  const decode = ParseResult.decodeUnknownEither(schema, parseOptions)
+  return (input: unknown): Either.Either<A, InvalidInput> =>
+    Either.mapLeft(decode(input), (e) => invalidInputFromParseError(e))
+}
+
 /** @internal */
 export const decodeConfig = <A, I>(schema: Schema.Schema<A, I, never>) => {
   const decode = ParseResult.decodeUnknownEither(schema, parseOptions)
