@@ -27,21 +27,9 @@ const keyColumns: ReadonlyArray<CaseStore.Column> = [
   "mergedInto"
 ]
 
-const numberColumns: ReadonlyArray<CaseStore.Column> = [
-  "riskRank",
-  "handlingTier",
-  "headcount",
-  "amountAtStake",
-  "reopenCount",
-  "escalationCount",
-  "dispatchCount",
-  "sendBackCount",
-  "followUpCount",
-  "supervisionCount",
-  "pendingSupervisionCount"
-]
-
 const summable: ReadonlyArray<CaseStore.SummableColumn> = Summary.SummableColumn.literals
+
+const numberColumns: ReadonlyArray<CaseStore.Column> = ["riskRank", "handlingTier", ...summable]
 
 /**
  * Arbitraries over a centre's vocabulary.
