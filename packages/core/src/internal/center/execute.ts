@@ -1,0 +1,361 @@
+/**
+ * A centre's command path (执行命令): validate, authorise, decide with the lifecycle, and append atomically,
+ * retrying on version conflicts and answering a repeated command id with its first result. Benchmarked: no layer
+ * or service look-up is added here; everything is built once, by `make`.
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import type { Case } from "../../Case.js"
+import type { DuplicateCommand } from "../../CaseStore.js"
+import { Command } from "../../Command.js"
+import { type CommandNotAllowed, type Forbidden, type GuardFailed, StoreError, VersionConflict } from "../../Errors.js"
+import type { Envelope } from "../../Event.js"
+import * as Lifecycle from "../../Lifecycle.js"
+import * as Privacy from "../../Privacy.js"
+import * as Summary from "../../Summary.js"
+import { committedResult } from "../committed.js"
+import { civilDateOf } from "../dates.js"
+import { makeKeyedLock } from "../keyedLock.js"
+import { decodeInput, invalidInput } from "../parse.js"
+import { stamp } from "../trustedTime.js"
+import { forbidden, fromEither } from "./access.js"
+import type { CenterContext, CommandResult, ExecuteError } from "./context.js"
+
+/** The version the sender of a command on a case decided on, if it named one (`expectedVersion`). */
+export const expectedVersionOf = (command: Command): number | undefined =>
+  "expectedVersion" in command ? command.expectedVersion : undefined
+
+/** A command whose sender decided on another version of the case than `state`'s: the conflict to refuse it with. */
+export const staleVersion = (
+  command: Command,
+  caseId: string,
+  state: Case | undefined
+): VersionConflict | undefined => {
+  const expectedVersion = expectedVersionOf(command)
+  const actualVersion = state?.version ?? 0
+  return expectedVersion === undefined || expectedVersion === actualVersion
+    ? undefined
+    : new VersionConflict({ caseId, expectedVersion, actualVersion })
+}
+
+/** @internal */
+export const decodeCommand = decodeInput(Command)
+
+const maskResult = (r: CommandResult): CommandResult => ({
+  ...r,
+  case: Privacy.maskCase(r.case),
+  events: r.events.map(Privacy.maskEnvelope)
+})
+
+/**
+ * `execute` of a centre: its closures (the lock of each case, the retry schedule, the afterCommit hooks waiting
+ * for their command) are made once, here.
+ * @internal
+ */
+export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effect<CommandResult, ExecuteError> => {
+  const { centre, config, host, ids, loadCase, policy, readable, retries, store, tracing } = ctx
+  // Commands on one case run one at a time in this process; conflicts with other processes are retried with a
+  // jittered exponential backoff.
+  const sameCase = makeKeyedLock()
+  const retrySchedule = Schedule.exponential("2 millis").pipe(
+    Schedule.jittered,
+    Schedule.either(Schedule.spaced("200 millis")),
+    Schedule.intersect(Schedule.recurs(retries - 1)),
+    Schedule.whileInput((e: ExecuteError) => e._tag === "VersionConflict")
+  )
+  /** afterCommit hooks of committed commands, run by `execute` after the case's lock is released. */
+  const afterCommits = new WeakMap<CommandResult, Effect.Effect<void>>()
+
+  const firstResult = (commandId: string, command: Command) =>
+    Effect.gen(function*() {
+      const { actor, caseId } = command
+      const rec = yield* store.findCommand(centre, commandId)
+      if (Option.isNone(rec)) return Option.none<CommandResult>()
+      const r = rec.value
+      // a repeat is the same command: the same id on another case is a mistake, not a repeat to answer
+      if (caseId !== undefined && caseId !== r.caseId) {
+        return yield* invalidInput("commandId", "a command id not used before for another case")
+      }
+      const history = yield* store.readEvents(centre, r.caseId, { toVersion: r.toVersion })
+      const events = history.filter((e) => e.version >= r.fromVersion)
+      // … and the same id for another kind of command too: answering an Accept with the result of the Register
+      // that used its id would tell the caller the case was accepted
+      const recorded = events[0]?.event._tag
+      if (recorded !== undefined && recorded !== Lifecycle.firstEventOf[command._tag]) {
+        return yield* invalidInput(
+          "commandId",
+          `a command id not used before for another command (it recorded ${recorded}, not ${
+            Lifecycle.firstEventOf[command._tag]
+          })`
+        )
+      }
+      // The sender of the command had its first result, so a retry is answered even when the command took the
+      // case out of the sender's reach (an escalation leaves a township's jurisdiction); anyone else sending the
+      // same id must be able to read the case now
+      if (events[0]?.actor.id !== actor.id) yield* readable(actor, yield* loadCase(r.caseId))
+      // the case as the command left it, as the first result gave it — not what later commands made of it; the
+      // stored case when retention has purged the events
+      const asLeft = Lifecycle.replay(history)
+      const c = asLeft !== undefined && asLeft.version === r.toVersion ? asLeft : yield* loadCase(r.caseId)
+      return Option.some<CommandResult>({
+        caseId: c.id,
+        code: c.code,
+        version: c.version,
+        case: c,
+        events,
+        duplicate: true
+      })
+    })
+
+  const appendDecided = (
+    command: Command,
+    state: Case | undefined,
+    ctx: Lifecycle.DecideContext & { readonly enteredLate?: boolean },
+    correlationId: string
+  ): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> => {
+    const decide = (): Either.Either<{ readonly envelopes: Array<Envelope>; readonly case: Case }, ExecuteError> => {
+      const decided = Lifecycle.decide(ctx, state, command)
+      if (Either.isLeft(decided)) return Either.left(decided.left)
+      const base = state?.version ?? 0
+      const late = ctx.enteredLate === true ? { enteredLate: true as const } : {}
+      const envelopes: Array<Envelope> = decided.right.map((event, i) => ({
+        caseId: ctx.caseId,
+        centre,
+        version: base + i + 1,
+        at: ctx.at,
+        ...(ctx.now !== undefined ? { recordedAt: ctx.now } : {}),
+        ...late,
+        actor: command.actor,
+        commandId: ctx.commandId,
+        correlationId,
+        event
+      }))
+      let snapshot = state
+      for (const env of envelopes) snapshot = Lifecycle.evolve(snapshot, env)
+      return Either.right({ envelopes, case: snapshot! })
+    }
+    const write = (envelopes: ReadonlyArray<Envelope>, s: Case) =>
+      Effect.as(
+        store.append({
+          centre,
+          caseId: ctx.caseId,
+          expectedVersion: state?.version ?? 0,
+          commandId: ctx.commandId,
+          events: envelopes,
+          snapshot: s,
+          summary: Summary.ofCase(config, s),
+          // every command runs in a transaction of its own (`attempt`), rolled back whenever the append fails
+          callerRollsBack: true
+        }),
+        { caseId: s.id, code: s.code, version: s.version, case: s, events: envelopes, duplicate: false }
+      )
+    if (!host.active && !host.hasAfterCommit) {
+      // no plugins: the lean path
+      const decided = decide()
+      return Either.isLeft(decided) ? Effect.fail(decided.left) : write(decided.right.envelopes, decided.right.case)
+    }
+    const inside = Effect.gen(function*() {
+      yield* host.guards(command, state)
+      const decided = yield* fromEither(decide())
+      const final = yield* host.inline(command, state, decided.envelopes, decided.case)
+      return yield* write(final.envelopes, final.case)
+    })
+    // guards, graders and projections read and write plugin state in the command's transaction: all of it commits
+    // or rolls back with the events
+    return inside.pipe(
+      Effect.tap((result) =>
+        Effect.sync(() => {
+          if (host.hasAfterCommit) {
+            afterCommits.set(result, host.afterCommit(command, state, result.events, result.case))
+          }
+        })
+      )
+    )
+  }
+
+  const register = (
+    command: Extract<Command, { _tag: "Register" }>,
+    commandId: string,
+    correlationId: string,
+    nowMs: number
+  ) =>
+    Effect.gen(function*() {
+      yield* forbidden(policy.authorizeCommand(config, command.actor, command._tag, undefined, command), undefined)
+      const time = yield* fromEither(stamp(config, command.actor, command.at, nowMs, undefined))
+      // a case id the centre makes is new; one the caller gives may exist already
+      const caseId = command.caseId ?? (yield* ids.next)
+      const existing = command.caseId === undefined
+        ? undefined
+        : Option.getOrUndefined(yield* store.load(centre, caseId))
+      if (existing !== undefined) yield* readable(command.actor, existing)
+      const { at, enteredLate, now } = time
+      // the code's number is taken in the command's transaction, so a refused command gives it back
+      let code: string | undefined
+      if (existing === undefined) {
+        const year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
+        code = config.formatCode(year, yield* store.nextSequence(centre, `caseCode:${year}`))
+      }
+      return yield* appendDecided(
+        command,
+        existing,
+        { config, caseId, commandId, at, now, enteredLate, code },
+        correlationId
+      )
+    })
+
+  const onCase = (
+    command: Exclude<Command, { _tag: "Register" }>,
+    commandId: string,
+    correlationId: string,
+    nowMs: number
+  ) =>
+    Effect.flatMap(loadCase(command.caseId), (state) => {
+      const refusal = policy.authorizeCommand(config, command.actor, command._tag, state, command)
+      if (refusal !== undefined) return Effect.fail(refusal)
+      // after the policy, so that the version of a case the sender may not act on is not told
+      const stale = staleVersion(command, state.id, state)
+      if (stale !== undefined) return Effect.fail(stale)
+      const time = stamp(config, command.actor, command.at, nowMs, state.updatedAt)
+      if (Either.isLeft(time)) return Effect.fail(time.left)
+      const { at, enteredLate, now } = time.right
+      const ctx = { config, caseId: state.id, commandId, at, now, enteredLate }
+      if (command._tag !== "Merge" || command.into === command.caseId) {
+        return appendDecided(command, state, ctx, correlationId)
+      }
+      return Effect.flatMap(store.load(centre, command.into), (target) => {
+        const mergeTarget = Option.getOrUndefined(target)
+        const denied = mergeTarget === undefined
+          ? undefined
+          : policy.authorizeRead(config, command.actor, mergeTarget)
+        return denied !== undefined
+          ? Effect.fail(denied)
+          : appendDecided(command, state, { ...ctx, mergeTarget }, correlationId)
+      })
+    })
+
+  /** One attempt; `checkPrior` when the caller chose the command id (a centre-made id cannot repeat). */
+  const attempt = (
+    command: Command,
+    commandId: string,
+    correlationId: string,
+    checkPrior: boolean
+  ): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> => {
+    const fresh = Effect.flatMap(Clock.currentTimeMillis, (ms) =>
+      command._tag === "Register"
+        ? register(command, commandId, correlationId, ms)
+        : onCase(command, commandId, correlationId, ms))
+    // one transaction per command: the read, the decision and the write (and plugin state) see one state, and
+    // take one connection
+    return store.withTransaction(
+      checkPrior
+        ? Effect.flatMap(
+          firstResult(commandId, command),
+          (prior): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> =>
+            Option.isSome(prior) ? Effect.succeed(prior.value) : fresh
+        )
+        : fresh
+    )
+  }
+
+  const execute = (input: unknown): Effect.Effect<CommandResult, ExecuteError> =>
+    Effect.suspend(() => {
+      const decoded = decodeCommand(input)
+      if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
+      const command = decoded.right
+      // `import:<case id>` records a bulk import: a command taking it would make that import fail as a duplicate
+      if (command.commandId?.startsWith("import:") === true) {
+        return Effect.fail(
+          invalidInput("commandId", "a command id not starting with \"import:\" (kept for importCases)")
+        )
+      }
+      // a node that is not in the tree is bad input naming its field, before any policy can call it "outside the
+      // actor's jurisdiction"
+      const unknownNode = Lifecycle.unknownNode(config, command)
+      if (unknownNode !== undefined) return Effect.fail(unknownNode)
+      // the actor's jurisdiction and roles first: a refusal here reads and writes nothing
+      const refused = policy.authorizeActor?.(config, command.actor, command._tag)
+      if (refused !== undefined) {
+        return Effect.fail(refused)
+      }
+      const run = (commandId: string, given: boolean): Effect.Effect<CommandResult, ExecuteError> => {
+        const once = attempt(command, commandId, command.correlationId ?? commandId, given).pipe(
+          // the same command id won a race: answer with its result
+          Effect.catchTag("DuplicateCommand", () =>
+            Effect.flatMap(firstResult(commandId, command), (o) =>
+              Option.isSome(o)
+                ? Effect.succeed(o.value)
+                : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` }))))
+        )
+        // a caller's command id applied by another writer after the idempotency check was decided against a state
+        // that already holds its effect, and refused: answer with the first result instead
+        const answered = given
+          ? Effect.catchIf(
+            once,
+            (e): e is GuardFailed | CommandNotAllowed | Forbidden =>
+              e._tag === "GuardFailed" || e._tag === "CommandNotAllowed" || e._tag === "Forbidden",
+            (e) =>
+              Effect.flatMap(
+                firstResult(commandId, command),
+                (o): Effect.Effect<CommandResult, ExecuteError> =>
+                  Option.isSome(o) ? Effect.succeed(o.value) : Effect.fail(e)
+              )
+          )
+          : once
+        // Register has no case id unless the caller gave one; a fresh UUIDv7 cannot collide
+        const locked = command.caseId === undefined ? answered : sameCase(command.caseId, answered)
+        // the retry schedule is built only after a first conflict, off the hot path
+        // … and not when the sender named the version it decided on: the case has moved on, which a retry cannot undo
+        const retried = retries === 0 || expectedVersionOf(command) !== undefined
+          ? locked
+          : Effect.catchTag(locked, "VersionConflict", () =>
+            Effect.retry(locked, retrySchedule))
+        return retried
+      }
+      // once the command is committed it stands: the rest runs uninterruptibly — an interruption (an aborted
+      // Promise call) arriving meanwhile neither cuts the plugins' afterCommit hooks short nor loses the result
+      const once = command.commandId !== undefined
+        ? run(command.commandId, true)
+        : Effect.flatMap(ids.next, (id) =>
+          run(id, false))
+      const result = Effect.flatMap(FiberRef.get(committedResult), (tell) =>
+        // nothing to finish after the commit and nobody to tell: the lean path
+        tell === undefined && !host.hasAfterCommit ?
+          Effect.map(once, maskResult) :
+          Effect.uninterruptibleMask((restore) =>
+            Effect.flatMap(
+              // commands that plugins execute inside this one are not the one to tell about
+              restore(tell === undefined ? once : Effect.locally(once, committedResult, undefined)),
+              (committed) => {
+                const done = Effect.sync(() => {
+                  const masked = maskResult(committed)
+                  tell?.(masked)
+                  return masked
+                })
+                const after = host.hasAfterCommit ? afterCommits.get(committed) : undefined
+                if (after === undefined) {
+                  return done
+                }
+                afterCommits.delete(committed)
+                // plugins' afterCommit hooks run once the case's lock is released, so they may execute commands on
+                // it (their results are not this command's); in a fiber of their own, interruptible by their timeout
+                // but not by this command's caller, which waits for them
+                return Effect.zipRight(
+                  Effect.flatMap(
+                    Effect.forkDaemon(Effect.interruptible(Effect.locally(after, committedResult, undefined))),
+                    Fiber.join
+                  ),
+                  done
+                )
+              }
+            )
+          ))
+      return tracing ? Effect.withSpan(result, "Center.execute", { captureStackTrace: false }) : result
+    })
+  return execute
+}
