@@ -170,7 +170,11 @@ export const plan = (
     for (const t of matched) {
       if (!reasons.has(`${t.suite}/${t.name}`)) reasons.set(`${t.suite}/${t.name}`, reason)
     }
-    console.info(`[${adapter.name}] conformance: ${matched.length} test(s) of ${name} skipped: ${reason}`)
+    console.info(
+      `[${adapter.name}] conformance: skipping ${JSON.stringify(name)} (${matched.length} test${
+        matched.length === 1 ? "" : "s"
+      }): ${reason}`
+    )
   }
   return all.map((t) => ({ ...t, skipped: reasons.get(`${t.suite}/${t.name}`) }))
 }
