@@ -26,6 +26,9 @@ export default tseslint.config(
     },
     plugins: { "@effect": effect },
     rules: {
+      // a public model may be an interface naming an internal one (`interface CommandResult extends internal.…`),
+      // so that declarations users emit name the public module
+      "@typescript-eslint/no-empty-object-type": ["error", { allowInterfaces: "with-single-extends" }],
       "@effect/dprint": [
         "error",
         {

@@ -55,7 +55,7 @@ import type * as Query from "./Query.js"
  * @since 0.1.0
  * @category models
  */
-export type CommandResult = internal.CommandResult
+export interface CommandResult extends internal.CommandResult {}
 
 /**
  * A page of a list.
@@ -63,7 +63,7 @@ export type CommandResult = internal.CommandResult
  * @since 0.1.0
  * @category models
  */
-export type Page = internal.Page
+export interface Page extends internal.Page {}
 
 /**
  * Errors a command can fail with.
@@ -79,7 +79,7 @@ export type ExecuteError = internal.ExecuteError
  * @since 0.1.0
  * @category models
  */
-export type RetentionResult = internal.RetentionResult
+export interface RetentionResult extends internal.RetentionResult {}
 
 /**
  * What {@link Center.recomputeDeadlines} did: the cases whose deadlines moved, each with its changes, and how many
@@ -88,7 +88,7 @@ export type RetentionResult = internal.RetentionResult
  * @since 0.2.0
  * @category models
  */
-export type RecomputeResult = internal.RecomputeResult
+export interface RecomputeResult extends internal.RecomputeResult {}
 
 /**
  * The retention rule of a centre (保存期限): archived cases are due `afterDays` days after archiving.
@@ -96,7 +96,7 @@ export type RecomputeResult = internal.RecomputeResult
  * @since 0.1.0
  * @category models
  */
-export type RetentionOptions = internal.RetentionOptions
+export interface RetentionOptions extends internal.RetentionOptions {}
 
 /**
  * Errors a query can fail with.
@@ -203,7 +203,7 @@ export type EffectApis<P extends ReadonlyArray<Plugin.Any>> = {
  * @since 0.1.0
  * @category models
  */
-export type ImportInput = internal.ImportInput
+export interface ImportInput extends internal.ImportInput {}
 
 /**
  * What {@link Center.importCases} returns: the imported cases, in input order.
@@ -211,7 +211,7 @@ export type ImportInput = internal.ImportInput
  * @since 0.1.0
  * @category models
  */
-export type ImportResult = internal.ImportResult
+export interface ImportResult extends internal.ImportResult {}
 
 /**
  * The tag of the centre service.
