@@ -26,6 +26,20 @@ export interface CaseEvents {
   readonly events: ReadonlyArray<Event.Envelope>
 }
 
+/** The values of an events row: the event's index columns, its envelope and its audit-trail hash. @internal */
+export const eventValues = (centre: string, e: Event.Envelope, hash: string): ReadonlyArray<unknown> => [
+  centre,
+  e.caseId,
+  e.version,
+  e.event._tag,
+  Date.parse(e.at),
+  e.actor.id,
+  e.commandId,
+  e.correlationId,
+  JSON.stringify(e),
+  hash
+]
+
 /** @internal */
 export const makeAppend = (ctx: Context, reading: Read) => {
   const { dialect, insertChunks, inTransactionOr, prefix, q, subscriptions, t, withTransaction } = ctx
@@ -49,20 +63,7 @@ export const makeAppend = (ctx: Context, reading: Read) => {
     insertChunks(
       `INSERT INTO ${t.events} (${eventColumns})`,
       eventPlaceholders,
-      cases.flatMap((c) =>
-        c.events.map((e, i): ReadonlyArray<unknown> => [
-          c.centre,
-          e.caseId,
-          e.version,
-          e.event._tag,
-          Date.parse(e.at),
-          e.actor.id,
-          e.commandId,
-          e.correlationId,
-          JSON.stringify(e),
-          c.hashes[i]!
-        ])
-      ),
+      cases.flatMap((c) => c.events.map((e, i) => eventValues(c.centre, e, c.hashes[i]!))),
       perChunk
     )
 
@@ -102,31 +103,19 @@ export const makeAppend = (ctx: Context, reading: Read) => {
         const h = yield* currentHead(req.centre, req.caseId)
         previous = h.hash
       }
+      const updateCase = (from: string, chained: ReadonlyArray<string>) =>
+        q(updateCaseSql, [...row, chained.at(-1) ?? from, req.centre, req.caseId, req.expectedVersion, from])
       let hashes = AuditTrail.chain(previous, req.events)
       let written = req.expectedVersion === 0
         ? yield* q(insertCaseSql, [req.centre, ...row, hashes.at(-1) ?? previous])
-        : yield* q(updateCaseSql, [
-          ...row,
-          hashes.at(-1) ?? previous,
-          req.centre,
-          req.caseId,
-          req.expectedVersion,
-          previous
-        ])
+        : yield* updateCase(previous, hashes)
       if (written.length === 0 && req.expectedVersion > 0) {
         // a stale head (the row is at the expected version with another head): chain from the real one
         const h = yield* currentHead(req.centre, req.caseId)
         if (h.version === req.expectedVersion && h.hash !== previous) {
           previous = h.hash
           hashes = AuditTrail.chain(previous, req.events)
-          written = yield* q(updateCaseSql, [
-            ...row,
-            hashes.at(-1) ?? previous,
-            req.centre,
-            req.caseId,
-            req.expectedVersion,
-            previous
-          ])
+          written = yield* updateCase(previous, hashes)
         }
       }
       if (written.length === 0) {
