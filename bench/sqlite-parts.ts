@@ -132,7 +132,8 @@ export const make = async (): Promise<Benchmark> => {
       },
       {
         name: DECODE,
-        note: "ParseResult.decodeUnknownEither(Case.Case), as SqlStore.ts decodes every loaded snapshot",
+        note:
+          "ParseResult.decodeUnknownEither(Case.Case), as the SQL store (internal/store/read.ts) decodes every loaded snapshot",
         run: () => {
           for (const json of decodes) if (Either.isLeft(decodeCase(json))) throw new Error("snapshot does not decode")
           return decodes.length

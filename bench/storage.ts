@@ -4,7 +4,7 @@
  * - a deterministic id generator, so a centre run twice on the same inputs writes byte-identical rows;
  * - `capture`: runs a workload through a centre on the in-memory store and records every `AppendRequest` (and the
  *   case-code sequence taken for it), which is exactly what the SQL store is asked to write;
- * - the SQL text of the store's statements, built the way `packages/sql/src/SqlStore.ts` builds it (same columns,
+ * - the SQL text of the store's statements, built the way `packages/sql/src/internal/store/append.ts` builds it (same columns,
  *   same `caseRow`, same placeholders), and raw writers that issue those statements straight to better-sqlite3 or
  *   `pg`, one transaction per command (or per import batch);
  * - table dumps, to check that a raw writer and the adapter leave the same rows behind;
@@ -27,6 +27,7 @@ import { isDeepStrictEqual } from "node:util"
 import pg from "pg"
 import { caseColumns, caseRow } from "../packages/sql/src/internal/columns.js"
 import { finish } from "../packages/sql/src/internal/query.js"
+import { eventValues } from "../packages/sql/src/internal/store/append.js"
 import { OpCounter } from "./center.js"
 import { countyConfig } from "./fixtures.js"
 
@@ -107,19 +108,8 @@ export const capture = async (
 
 // ---- rows --------------------------------------------------------------------------------------------------------
 
-/** The values of an events row, as `SqlStore.ts` computes them (`eventValues`), with its audit-trail hash. */
-export const eventRow = (c: string, e: Event.Envelope, hash: string): ReadonlyArray<unknown> => [
-  c,
-  e.caseId,
-  e.version,
-  e.event._tag,
-  Date.parse(e.at),
-  e.actor.id,
-  e.commandId,
-  e.correlationId,
-  JSON.stringify(e),
-  hash
-]
+/** The values of an events row, with its audit-trail hash: the store's own `eventValues` (`internal/store/append.ts`). */
+export const eventRow: (c: string, e: Event.Envelope, hash: string) => ReadonlyArray<unknown> = eventValues
 
 /**
  * The serialised values one append writes: the cases row (summary columns + snapshot JSON), the events rows with
@@ -167,7 +157,7 @@ export const jsonBytes = (r: CaseStore.AppendRequest): number =>
 
 const eventColumns = "centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash"
 
-/** The store's statements for a dialect and table prefix, with the same text `SqlStore.ts` sends. */
+/** The store's statements for a dialect and table prefix, with the same text the SQL store (`packages/sql/src/internal/store/`) sends. */
 export const statementsOf = (dialect: Dialect.Dialect, prefix: string) => {
   const t = Migrations.tables(prefix)
   const f = (text: string) => finish(dialect, text)
@@ -203,7 +193,7 @@ export const statementsOf = (dialect: Dialect.Dialect, prefix: string) => {
   }
 }
 
-/** Chunk sizes of `appendBatch` in `SqlStore.ts` (rows per multi-row INSERT). */
+/** Chunk sizes of `appendBatch` in `internal/store/append.ts` (rows per multi-row INSERT). */
 export const bulkChunks = { commands: 1000, cases: 200, events: 1000 } as const
 
 const chunks = <A>(xs: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> =>

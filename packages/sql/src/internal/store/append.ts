@@ -1,0 +1,204 @@
+/**
+ * Writing cases: `append` (the command id, the case row with its expected-version and head checks, the events and
+ * the outbox rows, in one transaction) and `appendBatch` (new cases in multi-row inserts). `insertEvents` and
+ * `insertOutbox` are the only writers of the events and outbox tables (retention's `redact` uses them too).
+ *
+ * @internal
+ */
+import type { SqlError } from "@effect/sql/SqlError"
+import { AuditTrail, CaseStore, Errors, type Event } from "@fengqiao/core"
+import * as Effect from "effect/Effect"
+import { caseColumns, caseRow } from "../columns.js"
+import { type Context, storeError } from "./migrate.js"
+import type { Read } from "./read.js"
+
+/** The events of one case with the hash of each, for {@link makeAppend}'s `insertEvents`. @internal */
+export interface ChainedEvents {
+  readonly centre: string
+  readonly events: ReadonlyArray<Event.Envelope>
+  readonly hashes: ReadonlyArray<string>
+}
+
+/** The events of one case, for {@link makeAppend}'s `insertOutbox`. @internal */
+export interface CaseEvents {
+  readonly centre: string
+  readonly caseId: string
+  readonly events: ReadonlyArray<Event.Envelope>
+}
+
+/** The values of an events row: the event's index columns, its envelope and its audit-trail hash. @internal */
+export const eventValues = (centre: string, e: Event.Envelope, hash: string): ReadonlyArray<unknown> => [
+  centre,
+  e.caseId,
+  e.version,
+  e.event._tag,
+  Date.parse(e.at),
+  e.actor.id,
+  e.commandId,
+  e.correlationId,
+  JSON.stringify(e),
+  hash
+]
+
+/** @internal */
+export const makeAppend = (ctx: Context, reading: Read) => {
+  const { dialect, insertChunks, inTransactionOr, prefix, q, subscriptions, t, withTransaction } = ctx
+  const { currentHead, currentVersion, heads, remember, rememberHead } = reading
+  const casePlaceholders = `(?, ${
+    caseColumns.map((c) => (c === "snapshot" ? dialect.jsonParameter("?") : "?")).join(", ")
+  }, ?)`
+  const insertCaseSql = `INSERT INTO ${t.cases} (centre, ${
+    caseColumns.join(", ")
+  }, head_hash) VALUES ${casePlaceholders} ON CONFLICT DO NOTHING RETURNING version`
+  // the head it chained from must still be the row's: see `heads`
+  const updateCaseSql = `UPDATE ${t.cases} SET ${
+    caseColumns.map((c) => `${c} = ${c === "snapshot" ? dialect.jsonParameter("?") : "?"}`).join(", ")
+  }, head_hash = ? WHERE centre = ? AND id = ? AND version = ? AND COALESCE(head_hash, '') = ? RETURNING version`
+  const eventColumns = "centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash"
+  const eventPlaceholders = `(?, ?, ?, ?, ?, ?, ?, ?, ${dialect.jsonParameter("?")}, ?)`
+  const outboxPlaceholders = `(?, ?, ?, ?, ${dialect.jsonParameter("?")}, ?)`
+
+  /** The events of the cases, in that order, `perChunk` rows per statement. */
+  const insertEvents = (cases: ReadonlyArray<ChainedEvents>, perChunk: number) =>
+    insertChunks(
+      `INSERT INTO ${t.events} (${eventColumns})`,
+      eventPlaceholders,
+      cases.flatMap((c) => c.events.map((e, i) => eventValues(c.centre, e, c.hashes[i]!))),
+      perChunk
+    )
+
+  /** One outbox row per subscription and event (subscription by subscription); nothing without subscriptions. */
+  const insertOutbox = (cases: ReadonlyArray<CaseEvents>, perChunk: number) => {
+    if (subscriptions.length === 0) return Effect.void
+    const now = Date.now()
+    return insertChunks(
+      `INSERT INTO ${t.outbox} (centre, subscription, case_id, version, envelope, created_ms)`,
+      outboxPlaceholders,
+      subscriptions.flatMap((s) =>
+        cases.flatMap((c) => c.events.map((e) => [c.centre, s, c.caseId, e.version, JSON.stringify(e), now]))
+      ),
+      perChunk
+    )
+  }
+
+  const writeOne = (req: CaseStore.AppendRequest) =>
+    Effect.gen(function*() {
+      // ON CONFLICT … DO NOTHING: a clash is an empty RETURNING, never an error (PostgreSQL would abort the
+      // whole transaction on an error)
+      const claimed = yield* q(
+        `INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING command_id`,
+        [req.centre, req.commandId, req.caseId, req.expectedVersion + 1, req.expectedVersion + req.events.length]
+      )
+      if (claimed.length === 0) return yield* new CaseStore.DuplicateCommand({ commandId: req.commandId })
+      const snapshotJson = JSON.stringify(req.snapshot)
+      const row = caseRow(req.summary, snapshotJson)
+      // the audit trail: chained from the head the case is at (known from the load that preceded the append)
+      const known = heads.get(`${req.centre}\u0000${req.caseId}`)
+      let previous = req.expectedVersion === 0
+        ? AuditTrail.genesis
+        : known !== undefined && known.version === req.expectedVersion
+        ? known.hash
+        : undefined
+      if (previous === undefined) {
+        const h = yield* currentHead(req.centre, req.caseId)
+        previous = h.hash
+      }
+      const updateCase = (from: string, chained: ReadonlyArray<string>) =>
+        q(updateCaseSql, [...row, chained.at(-1) ?? from, req.centre, req.caseId, req.expectedVersion, from])
+      let hashes = AuditTrail.chain(previous, req.events)
+      let written = req.expectedVersion === 0
+        ? yield* q(insertCaseSql, [req.centre, ...row, hashes.at(-1) ?? previous])
+        : yield* updateCase(previous, hashes)
+      if (written.length === 0 && req.expectedVersion > 0) {
+        // a stale head (the row is at the expected version with another head): chain from the real one
+        const h = yield* currentHead(req.centre, req.caseId)
+        if (h.version === req.expectedVersion && h.hash !== previous) {
+          previous = h.hash
+          hashes = AuditTrail.chain(previous, req.events)
+          written = yield* updateCase(previous, hashes)
+        }
+      }
+      if (written.length === 0) {
+        const actual = yield* currentVersion(req.centre, req.caseId)
+        if (req.expectedVersion === 0 && actual === 0) {
+          return yield* new Errors.StoreError({
+            operation: "append",
+            reason: `case code ${req.snapshot.code} is already used by another case`
+          })
+        }
+        return yield* new Errors.VersionConflict({
+          caseId: req.caseId,
+          expectedVersion: req.expectedVersion,
+          actualVersion: actual
+        })
+      }
+      yield* insertEvents([{ centre: req.centre, events: req.events, hashes }], 500)
+      // whether or not this transaction commits, the text decides: a later read only reuses it if the row holds it
+      remember(req.centre, snapshotJson, req.snapshot)
+      rememberHead(req.centre, req.caseId, req.expectedVersion + req.events.length, hashes.at(-1) ?? previous)
+      yield* insertOutbox([req], 500)
+    })
+
+  const notify = dialect.notify !== undefined && subscriptions.length > 0
+    ? q(dialect.notify(`${prefix}outbox`))
+    : Effect.void
+
+  const writeError = (operation: string) =>
+  <A>(
+    effect: Effect.Effect<A, SqlError | Errors.StoreError | Errors.VersionConflict | CaseStore.DuplicateCommand>
+  ): Effect.Effect<A, Errors.StoreError | Errors.VersionConflict | CaseStore.DuplicateCommand> =>
+    Effect.catchIf(
+      effect,
+      (e): e is SqlError => e._tag === "SqlError",
+      (e) => Effect.fail(storeError(operation)(e))
+    )
+
+  const append = (req: CaseStore.AppendRequest) => {
+    const body = Effect.zipRight(writeOne(req), notify)
+    return (req.callerRollsBack === true
+      // the caller's transaction is all or nothing around this append: no savepoint of its own
+      ? inTransactionOr(body, withTransaction(body))
+      : withTransaction(body)).pipe(writeError("append"))
+  }
+
+  /** New cases in bulk: multi-row inserts; anything else goes through `writeOne`. */
+  const appendBatch = (reqs: ReadonlyArray<CaseStore.AppendRequest>) =>
+    withTransaction(Effect.gen(function*() {
+      const fresh = reqs.filter((r) => r.expectedVersion === 0)
+      if (fresh.length !== reqs.length || new Set(reqs.map((r) => r.caseId)).size !== reqs.length) {
+        for (const r of reqs) yield* writeOne(r)
+        return
+      }
+      const chains = reqs.map((r) => AuditTrail.chain(AuditTrail.genesis, r.events))
+      yield* Effect.all([
+        insertChunks(
+          `INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version)`,
+          "(?, ?, ?, ?, ?)",
+          reqs.map((r) => [r.centre, r.commandId, r.caseId, 1, r.events.length]),
+          1000
+        ),
+        insertChunks(
+          `INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")}, head_hash)`,
+          casePlaceholders,
+          reqs.map((r, i) => [
+            r.centre,
+            ...caseRow(r.summary, JSON.stringify(r.snapshot)),
+            chains[i]!.at(-1) ?? AuditTrail.genesis
+          ]),
+          200
+        )
+      ], { discard: true })
+      yield* insertEvents(reqs.map((r, i) => ({ centre: r.centre, events: r.events, hashes: chains[i]! })), 1000)
+      yield* insertOutbox(reqs, 1000)
+      yield* notify
+    })).pipe(
+      Effect.catchIf(
+        (e): e is SqlError => e._tag === "SqlError" && dialect.isUniqueViolation(e),
+        // a unique violation in the bulk path: replay the batch one by one inside a fresh transaction to name it
+        () => withTransaction(Effect.forEach(reqs, writeOne, { discard: true }))
+      ),
+      writeError("appendBatch")
+    )
+
+  return { insertEvents, insertOutbox, append, appendBatch }
+}

@@ -1,0 +1,227 @@
+/**
+ * The store's context: how its statements run (the dialect's final text, straight on a transaction's connection,
+ * the schema checked before anything is prepared) and the schema migrations that context depends on.
+ *
+ * @internal
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import { SqlError } from "@effect/sql/SqlError"
+import { Errors } from "@fengqiao/core"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type { Dialect } from "../../Dialect.js"
+import * as Migrations from "../../Migrations.js"
+import * as InternalErrors from "../errors.js"
+import * as Q from "../query.js"
+import { makeWithTransaction } from "../transaction.js"
+
+/** @internal */
+export const storeError = (operation: string) => (cause: SqlError) =>
+  new Errors.StoreError({ operation, reason: cause.message + InternalErrors.describeCause(cause.cause), cause })
+
+/** @internal */
+export const parseJson = (dialect: Dialect, value: unknown): Either.Either<unknown, string> => {
+  try {
+    return Either.right(dialect.readJson(value))
+  } catch (e) {
+    return Either.left(`invalid JSON (${e instanceof Error ? e.message : String(e)})`)
+  }
+}
+
+/** A statement's rows. @internal */
+export type Run = <A extends object = Record<string, unknown>>(
+  text: string,
+  params?: ReadonlyArray<unknown>
+) => Effect.Effect<ReadonlyArray<A>, SqlError>
+
+/** What every part of the store shares. @internal */
+export interface Context {
+  readonly dialect: Dialect
+  readonly prefix: string
+  readonly t: Migrations.Tables
+  readonly subscriptions: ReadonlyArray<string>
+  readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | SqlError, R>
+  /** A statement in the dialect's final text, straight on the transaction's connection when one is open. */
+  readonly raw: Run
+  /** As {@link raw}, once the schema is known to be complete. */
+  readonly q: Run
+  /** A statistics query: on the reader where there is one and no transaction is open, else as {@link q}. */
+  readonly read: (
+    text: string,
+    params: ReadonlyArray<unknown>
+  ) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, SqlError>
+  /** `inside` when a transaction is open (on this fiber), else `outside`. */
+  readonly inTransactionOr: <A, E>(inside: Effect.Effect<A, E>, outside: Effect.Effect<A, E>) => Effect.Effect<A, E>
+  /** Multi-row `INSERT`s of `perChunk` rows each. */
+  readonly insertChunks: (
+    head: string,
+    placeholders: string,
+    rows: ReadonlyArray<ReadonlyArray<unknown>>,
+    perChunk: number
+  ) => Effect.Effect<void, SqlError>
+  readonly migrate: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
+  readonly appliedMigrations: Effect.Effect<ReadonlyArray<number>, SqlError>
+  readonly ensureMigrated: Effect.Effect<void, SqlError>
+}
+
+/** @internal */
+export const makeContext = (sql: SqlClient.SqlClient, options: {
+  readonly dialect: Dialect
+  readonly prefix: string
+  readonly subscriptions: ReadonlyArray<string>
+  readonly reader?: {
+    readonly query: (
+      text: string,
+      params: ReadonlyArray<unknown>
+    ) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, SqlError>
+  } | undefined
+}): Context => {
+  const { dialect, prefix } = options
+  const t = Migrations.tables(prefix)
+  const withTransaction = makeWithTransaction(sql, dialect.beginTransaction)
+  // the dialect's final text of each statement, computed once
+  const finished = new Map<string, string>()
+  const final = (text: string) => {
+    let f = finished.get(text)
+    if (f === undefined) {
+      f = Q.finish(dialect, text)
+      if (finished.size < 10_000) finished.set(text, f)
+    }
+    return f
+  }
+  /**
+   * Inside a transaction, statements go straight to its connection (prepared and cached by the driver): the
+   * statement builder, its span and a connection acquisition per statement cost far more than the statement.
+   */
+  const raw = <A extends object = Record<string, unknown>>(
+    text: string,
+    params: ReadonlyArray<unknown> = []
+  ): Effect.Effect<ReadonlyArray<A>, SqlError> =>
+    Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (tx) =>
+      tx._tag === "Some"
+        ? tx.value[0].execute(final(text), params, undefined) as Effect.Effect<ReadonlyArray<A>, SqlError>
+        : sql.unsafe<A>(final(text), params))
+  // No statement may be prepared before its table exists: @effect/sql-sqlite-node caches a failed prepare (for 10
+  // minutes), so a query run before `migrate` (with `autoMigrate: false`) would go on failing after it. Until the
+  // schema is complete, every query first checks it, and fails without preparing anything if it is not.
+  let migrated = false
+  const ensureMigrated: Effect.Effect<void, SqlError> = Effect.suspend(() =>
+    migrated ? Effect.void : Effect.flatMap(appliedMigrations, (ids) => {
+      const newer = newerSchema(ids)
+      if (newer !== undefined) return Effect.fail(newer)
+      if (all.every((m) => ids.includes(m.id))) {
+        migrated = true
+        return Effect.void
+      }
+      return Effect.fail(new SqlError({ message: "the database is not migrated: run migrate first" }))
+    })
+  )
+  const q = <A extends object = Record<string, unknown>>(
+    text: string,
+    params: ReadonlyArray<unknown> = []
+  ): Effect.Effect<ReadonlyArray<A>, SqlError> =>
+    migrated ? raw<A>(text, params) : Effect.zipRight(ensureMigrated, raw<A>(text, params))
+  const inTransactionOr = <A, E>(inside: Effect.Effect<A, E>, outside: Effect.Effect<A, E>) =>
+    Effect.flatMap(
+      Effect.serviceOption(SqlClient.TransactionConnection),
+      (tx) => tx._tag === "Some" ? inside : outside
+    )
+  const reader = options.reader
+  const read = (
+    text: string,
+    params: ReadonlyArray<unknown>
+  ): Effect.Effect<ReadonlyArray<Record<string, unknown>>, SqlError> =>
+    reader === undefined
+      ? q(text, params)
+      : inTransactionOr(q(text, params), Effect.zipRight(ensureMigrated, reader.query(final(text), params)))
+  const insertChunks = (
+    head: string,
+    placeholders: string,
+    rows: ReadonlyArray<ReadonlyArray<unknown>>,
+    perChunk: number
+  ) =>
+    Effect.forEach(
+      Array.from(
+        { length: Math.ceil(rows.length / perChunk) },
+        (_, i) => rows.slice(i * perChunk, (i + 1) * perChunk)
+      ),
+      (chunk) => q(`${head} VALUES ${chunk.map(() => placeholders).join(", ")}`, chunk.flat()),
+      { discard: true }
+    )
+
+  // ---- migrations ------------------------------------------------------------------------------------------
+  const all = Migrations.migrations(dialect, prefix)
+  const latest = Math.max(...all.map((m) => m.id))
+  /**
+   * A database migrated by a newer SDK (a recorded id above the last this SDK knows) may have tables and columns
+   * this version would write wrongly: refused, before anything is read or written.
+   */
+  const newerSchema = (ids: Iterable<number>): SqlError | undefined => {
+    const highest = Math.max(0, ...ids)
+    return highest > latest
+      ? new SqlError({
+        message:
+          `the database schema is at migration ${highest}, newer than this SDK's ${latest}; upgrade @fengqiao/sql`
+      })
+      : undefined
+  }
+  // The migrations table is read only once it exists, so reading it never fails to prepare. Reading creates and
+  // locks nothing: a role with no right to create tables (the schema migrated by its owner, `autoMigrate: false`)
+  // can use the store. Only `migrate` creates the table, under the migration lock.
+  const migrationLock = dialect.migrationLock === undefined ? Effect.void : raw(dialect.migrationLock(t.migrations))
+  const createMigrationsTable = raw(
+    `CREATE TABLE IF NOT EXISTS ${t.migrations} (id ${dialect.types.int} PRIMARY KEY, name ${dialect.types.text} NOT NULL, applied_at ${dialect.types.text} NOT NULL)`
+  )
+  const tableExists = dialect.tableExists
+  const migrationsTableExists: Effect.Effect<boolean, SqlError> = tableExists === undefined
+    // a dialect that cannot tell: created first, as `migrate` does
+    ? Effect.as(withTransaction(Effect.zipRight(migrationLock, createMigrationsTable)), true)
+    : Effect.map(raw<{ present: unknown }>(tableExists, [t.migrations]), (rows) => Number(rows[0]?.present) === 1)
+  const selectMigrations = Effect.map(
+    raw<{ id: number | string }>(`SELECT id FROM ${t.migrations} ORDER BY id`),
+    (rows): ReadonlyArray<number> => rows.map((r) => Number(r.id))
+  )
+  const appliedMigrations: Effect.Effect<ReadonlyArray<number>, SqlError> = Effect.flatMap(
+    migrationsTableExists,
+    (exists) => (exists ? selectMigrations : Effect.succeed([]))
+  )
+  const migrate = withTransaction(Effect.gen(function*() {
+    yield* migrationLock
+    // not created when it exists: with nothing to apply, `migrate` needs no right to create tables
+    if (!(yield* migrationsTableExists)) yield* createMigrationsTable
+    const done = new Set(
+      (yield* raw<{ id: number | string }>(`SELECT id FROM ${t.migrations}`)).map((r) => Number(r.id))
+    )
+    const newer = newerSchema(done)
+    if (newer !== undefined) return yield* newer
+    const applied: Array<number> = []
+    for (const m of all) {
+      if (done.has(m.id)) continue
+      for (const statement of m.statements) yield* raw(statement)
+      yield* raw(`INSERT INTO ${t.migrations} (id, name, applied_at) VALUES (?, ?, ?)`, [
+        m.id,
+        m.name,
+        new Date().toISOString()
+      ])
+      applied.push(m.id)
+    }
+    migrated = true
+    return applied as ReadonlyArray<number>
+  })).pipe(Effect.mapError(storeError("migrate")))
+
+  return {
+    dialect,
+    prefix,
+    t,
+    subscriptions: options.subscriptions,
+    withTransaction,
+    raw,
+    q,
+    read,
+    inTransactionOr,
+    insertChunks,
+    migrate,
+    appliedMigrations,
+    ensureMigrated
+  }
+}
