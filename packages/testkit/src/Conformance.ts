@@ -44,7 +44,7 @@ import { transactions } from "./suites/transactions.js"
  * @since 0.1.0
  * @category models
  */
-export type Adapter = internal.Adapter
+export interface Adapter extends internal.Adapter {}
 
 /**
  * The name of a suite of the conformance kit.
@@ -79,7 +79,7 @@ export type Skippable = internal.Skippable
  * @since 0.2.0
  * @category models
  */
-export type Options = internal.Options
+export interface Options extends internal.Options {}
 
 /**
  * `skip` names a suite or a test that does not exist; the message lists what it could name.
