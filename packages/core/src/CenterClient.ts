@@ -17,7 +17,7 @@
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
-import * as Clock from "effect/Clock"
+import type * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -34,6 +34,7 @@ import { type CommandName, commandNames } from "./Command.js"
 import type * as ConfigKeys from "./ConfigKeys.js"
 import { Aborted, StoreError } from "./Errors.js"
 import type { Envelope } from "./Event.js"
+import { readingClock } from "./internal/clock.js"
 import { committedResult } from "./internal/committed.js"
 import * as checkOptions from "./internal/options.js"
 import { invalidConfig, invalidInput, unreadable } from "./internal/parse.js"
@@ -193,23 +194,13 @@ const describe = (u: unknown): string => {
  * A clock reading the time from a function (epoch milliseconds or a Date); sleeping is the system clock's. A
  * function that throws or gives no valid time is a defect, reported as such.
  */
-const functionClock = (now: () => Date | number): Clock.Clock => {
-  const system = Clock.make()
-  const millis = (): number => {
+const functionClock = (now: () => Date | number): Clock.Clock =>
+  readingClock(() => {
     const t = now()
     const ms = typeof t === "number" ? t : t instanceof Date ? t.getTime() : Number.NaN
     if (!Number.isFinite(ms)) throw new TypeError(`the clock option gave ${String(t)}, not a time`)
     return Math.floor(ms)
-  }
-  return {
-    [Clock.ClockTypeId]: Clock.ClockTypeId,
-    unsafeCurrentTimeMillis: millis,
-    unsafeCurrentTimeNanos: () => BigInt(millis()) * 1_000_000n,
-    currentTimeMillis: Effect.sync(millis),
-    currentTimeNanos: Effect.sync(() => BigInt(millis()) * 1_000_000n),
-    sleep: (duration) => system.sleep(duration)
-  }
-}
+  })
 
 const isLayer = (u: unknown): u is StoreLayer => Layer.isLayer(u)
 

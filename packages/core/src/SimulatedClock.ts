@@ -8,12 +8,13 @@
  *
  * @since 0.2.0
  */
-import * as Clock from "effect/Clock"
+import type * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Center from "./Center.js"
 import { type CenterClient, createCenter, type CreateCenterOptions } from "./CenterClient.js"
+import { readingClock } from "./internal/clock.js"
 import type * as Plugin from "./Plugin.js"
 
 /**
@@ -47,17 +48,8 @@ const millisOf = (time: string | number | Date): number => {
  */
 export const make = (start: string | number | Date): SimulatedClock => {
   let current = millisOf(start)
-  const system = Clock.make()
-  const clock: Clock.Clock = {
-    [Clock.ClockTypeId]: Clock.ClockTypeId,
-    unsafeCurrentTimeMillis: () => current,
-    unsafeCurrentTimeNanos: () => BigInt(current) * 1_000_000n,
-    currentTimeMillis: Effect.sync(() => current),
-    currentTimeNanos: Effect.sync(() => BigInt(current) * 1_000_000n),
-    sleep: (duration) => system.sleep(duration)
-  }
   return {
-    clock,
+    clock: readingClock(() => current),
     now: () => current,
     set: (time) => {
       current = millisOf(time)
