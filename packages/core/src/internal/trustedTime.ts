@@ -20,6 +20,13 @@ const minute = 60_000
 const day = 86_400_000
 
 /**
+ * The latest time a caller may give at the centre's `nowMs`: `aheadMinutes` after it.
+ * @internal
+ */
+export const latestAccepted = (config: Resolved, nowMs: number): string =>
+  new Date(nowMs + config.config.time.aheadMinutes * minute).toISOString()
+
+/**
  * The times of a command sent at the centre's `now`: the caller's `at` when it lies inside the window (not more
  * than `aheadMinutes` after `now`, not more than `backDays` before it unless the actor holds a backdate role), the
  * centre's time otherwise — or the case's last event time when the clock is behind it. A time before the case's
@@ -38,7 +45,7 @@ export const stamp = (
     return Either.right({ at: previous !== undefined && now < previous ? previous : now, now, enteredLate: false })
   }
   const { aheadMinutes, backDays, backdateRoles } = config.config.time
-  const latest = new Date(nowMs + aheadMinutes * minute).toISOString()
+  const latest = latestAccepted(config, nowMs)
   const earliest = new Date(nowMs - backDays * day).toISOString()
   const range = `a time from ${earliest} to ${latest}: at most ${backDays} day(s) before the centre's clock (${now})` +
     ` and ${aheadMinutes} minute(s) after it`

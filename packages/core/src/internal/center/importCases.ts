@@ -17,6 +17,7 @@ import * as Privacy from "../../Privacy.js"
 import * as Summary from "../../Summary.js"
 import { civilDateOf } from "../dates.js"
 import { invalidInput } from "../parse.js"
+import { latestAccepted } from "../trustedTime.js"
 import type { CenterContext, ImportInput, ImportResult } from "./context.js"
 import { decodeCommand, staleVersion } from "./execute.js"
 
@@ -90,7 +91,7 @@ export const importCases = (ctx: CenterContext) => {
           : store.load(centre, caseId).pipe(Effect.catchTag("CorruptRecord", (e) => Effect.fail(refuse(i, j, e))))
       const nowMs = yield* Clock.currentTimeMillis
       const now = new Date(nowMs).toISOString()
-      const importLatest = new Date(nowMs + config.config.time.aheadMinutes * 60_000).toISOString()
+      const importLatest = latestAccepted(config, nowMs)
       const prepared: Array<
         { readonly request: CaseStore.AppendRequest; readonly year: number; readonly last: Command }
       > = []
