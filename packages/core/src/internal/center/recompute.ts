@@ -47,10 +47,15 @@ export const recomputeDeadlines = (
         const page = yield* store.list(centre, { where: runningStates, limit: 500, order: "asc", after })
         after = page.next
         for (const c of page.items) {
+          // past the limit the rest is left for another run, neither changed nor counted as unchanged
+          if (recomputed.length >= limit) {
+            after = undefined
+            break
+          }
           if (
             !runningDeadlines(c).some(([, d]) => Deadline.basisOf(d) === "predicted")
           ) continue
-          if (recomputedChanges(config, c).length === 0 || recomputed.length >= limit) {
+          if (recomputedChanges(config, c).length === 0) {
             unchanged++
             continue
           }
