@@ -413,13 +413,15 @@ export const endOfCivilDay = (at: string, utcOffsetMinutes: number, plusDays = 0
 export const basisOf = (deadline: Deadline): Basis => deadline.basis ?? "official"
 
 /**
- * The latest instant a deadline can fall due: `latestDueAt` for a predicted one, else its due instant. A window
- * that is a party's right (司法确认, 复查) closes only after it.
+ * The latest instant a deadline (or a {@link Due}) can fall due: `latestDueAt` for a predicted one, else its due
+ * instant. A window that is a party's right (司法确认, 复查) closes only after it.
  *
  * @since 0.2.0
  * @category utils
  */
-export const latestDueOf = (deadline: Deadline): string => deadline.latestDueAt ?? deadline.dueAt
+export const latestDueOf = (
+  deadline: { readonly dueAt: string; readonly latestDueAt?: string | undefined }
+): string => deadline.latestDueAt ?? deadline.dueAt
 
 /**
  * The due instant of a running deadline after an extension of `amount` more units (延期).

@@ -328,7 +328,7 @@ const judicialWindowDue = (config: Resolved, s: Case): Either.Either<string | un
     ? Either.right(undefined)
     : Either.map(
       Deadline.dueWithBasis(config.calendar, config.utcOffsetMinutes, s.outcome.agreement.effectiveAt, rule.duration),
-      (d) => d.latestDueAt ?? d.dueAt
+      Deadline.latestDueOf
     )
 }
 
