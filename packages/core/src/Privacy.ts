@@ -117,6 +117,36 @@ const identifierFields: Readonly<Record<string, true | undefined>> = Object.assi
 const maskRecord = (value: unknown, depth: number): unknown => {
   if (typeof value === "string") return maskText(value)
   if (typeof value !== "object" || value === null || depth > 64) return value
+  if (depth > cachedDepth) {
+    subtreeFrozen = false
+    return maskObject(value, depth)
+  }
+  const known = masked.get(value)
+  if (known !== undefined) return known
+  const outer = subtreeFrozen
+  subtreeFrozen = Object.isFrozen(value)
+  const m = maskObject(value, depth)
+  // only what cannot change under us (frozen all the way down): a mutable input's copy would go stale
+  if (subtreeFrozen) masked.set(value, m)
+  subtreeFrozen = outer && subtreeFrozen
+  return m
+}
+
+/** While masking: whether every object met so far below the one being masked is frozen. */
+let subtreeFrozen = true
+
+/**
+ * The masked form of each frozen object already masked (itself when nothing in it needed masking). A case shares
+ * all but the parts a command changed with the case before it, and the stores hand out frozen objects: masking the
+ * result of every command then walks only what the command changed, not the whole case again (which grows with
+ * its history). Weak: an entry goes with the object it was made for.
+ */
+const masked = new WeakMap<object, unknown>()
+
+/** Objects this deep or deeper are masked without the cache (cases and events are far shallower). */
+const cachedDepth = 16
+
+const maskObject = (value: object, depth: number): unknown => {
   if (Array.isArray(value)) {
     let out: Array<unknown> | undefined
     for (let i = 0; i < value.length; i++) {

@@ -264,8 +264,12 @@ export const withoutKeys = (inner: CaseStore): CaseStore => {
     }
     return Effect.succeed(cs)
   }
-  const checkOption = (operation: string) => (o: Option.Option<Case>): Effect.Effect<Option.Option<Case>, StoreError> =>
-    Option.isNone(o) ? Effect.succeed(o) : Effect.as(checkCases(operation, [o.value]), o)
+  const checkOption =
+    (operation: string) => (o: Option.Option<Case>): Effect.Effect<Option.Option<Case>, StoreError> => {
+      // on every command's load: checked in place, without a second effect
+      const s = Option.isNone(o) ? undefined : sealedParty(o.value.parties)
+      return s === undefined ? Effect.succeed(o) : Effect.fail(noKey(operation, (o as Option.Some<Case>).value.id, s))
+    }
   const checkEvents = (es: ReadonlyArray<Envelope>): Effect.Effect<ReadonlyArray<Envelope>, StoreError> => {
     for (const e of es) {
       if (e.event._tag !== "Registered") continue

@@ -5,10 +5,10 @@
  * @internal
  */
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
-import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import type { Case } from "../../Case.js"
@@ -63,6 +63,10 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
   // Commands on one case run one at a time in this process; conflicts with other processes are retried with a
   // jittered exponential backoff.
   const sameCase = makeKeyedLock()
+  // A store without concurrent writers (the in-memory store, SQLite) runs one transaction at a time, and every
+  // command is one transaction: commands on a case are already one at a time, and a lock of the centre's own would
+  // only cost instructions.
+  const lockCases = store.capabilities.concurrentWriters
   const retrySchedule = Schedule.exponential("2 millis").pipe(
     Schedule.jittered,
     Schedule.either(Schedule.spaced("200 millis")),
@@ -246,10 +250,13 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
     correlationId: string,
     checkPrior: boolean
   ): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> => {
-    const fresh = Effect.flatMap(Clock.currentTimeMillis, (ms) =>
-      command._tag === "Register"
+    // the centre's clock, read when the attempt runs (after any wait for the case), in the same instruction
+    const fresh = Effect.withFiberRuntime<CommandResult, ExecuteError | DuplicateCommand>((fiber) => {
+      const ms = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+      return command._tag === "Register"
         ? register(command, commandId, correlationId, ms)
-        : onCase(command, commandId, correlationId, ms))
+        : onCase(command, commandId, correlationId, ms)
+    })
     // one transaction per command: the read, the decision and the write (and plugin state) see one state, and
     // take one connection
     return store.withTransaction(
@@ -264,7 +271,7 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
   }
 
   const execute = (input: unknown): Effect.Effect<CommandResult, ExecuteError> =>
-    Effect.suspend(() => {
+    Effect.withFiberRuntime<CommandResult, ExecuteError>((fiber) => {
       const decoded = decodeCommand(input)
       if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
       const command = decoded.right
@@ -286,11 +293,14 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       const run = (commandId: string, given: boolean): Effect.Effect<CommandResult, ExecuteError> => {
         const once = attempt(command, commandId, command.correlationId ?? commandId, given).pipe(
           // the same command id won a race: answer with its result
-          Effect.catchTag("DuplicateCommand", () =>
-            Effect.flatMap(firstResult(commandId, command), (o) =>
-              Option.isSome(o)
-                ? Effect.succeed(o.value)
-                : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` }))))
+          Effect.catchTag(
+            "DuplicateCommand",
+            () =>
+              Effect.flatMap(firstResult(commandId, command), (o) =>
+                Option.isSome(o)
+                  ? Effect.succeed(o.value)
+                  : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` })))
+          )
         )
         // a caller's command id applied by another writer after the idempotency check was decided against a state
         // that already holds its effect, and refused: answer with the first result instead
@@ -308,22 +318,21 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
           )
           : once
         // Register has no case id unless the caller gave one; a fresh UUIDv7 cannot collide
-        const locked = command.caseId === undefined ? answered : sameCase(command.caseId, answered)
+        const locked = command.caseId === undefined || !lockCases ? answered : sameCase(command.caseId, answered)
         // the retry schedule is built only after a first conflict, off the hot path
         // … and not when the sender named the version it decided on: the case has moved on, which a retry cannot undo
         const retried = retries === 0 || expectedVersionOf(command) !== undefined
           ? locked
-          : Effect.catchTag(locked, "VersionConflict", () =>
-            Effect.retry(locked, retrySchedule))
+          : Effect.catchTag(locked, "VersionConflict", () => Effect.retry(locked, retrySchedule))
         return retried
       }
       // once the command is committed it stands: the rest runs uninterruptibly — an interruption (an aborted
       // Promise call) arriving meanwhile neither cuts the plugins' afterCommit hooks short nor loses the result
       const once = command.commandId !== undefined
         ? run(command.commandId, true)
-        : Effect.flatMap(ids.next, (id) =>
-          run(id, false))
-      const result = Effect.flatMap(FiberRef.get(committedResult), (tell) =>
+        : Effect.flatMap(ids.next, (id) => run(id, false))
+      const tell = fiber.getFiberRef(committedResult)
+      const result =
         // nothing to finish after the commit and nobody to tell: the lean path
         tell === undefined && !host.hasAfterCommit ?
           Effect.map(once, maskResult) :
@@ -354,7 +363,7 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
                 )
               }
             )
-          ))
+          )
       return tracing ? Effect.withSpan(result, "Center.execute", { captureStackTrace: false }) : result
     })
   return execute
