@@ -47,6 +47,17 @@ export const staleVersion = (
 /** @internal */
 export const decodeCommand = decodeInput(Command)
 
+/**
+ * What one attempt of a command gives the pipeline: its result, and the plugins' afterCommit hooks still to run
+ * for it (none for a repeated command answered with its first result).
+ */
+interface Attempted {
+  readonly result: CommandResult
+  readonly afterCommit?: Effect.Effect<void> | undefined
+}
+
+const repeated = (result: CommandResult): Attempted => ({ result })
+
 const maskResult = (r: CommandResult): CommandResult => ({
   ...r,
   case: Privacy.maskCase(r.case),
@@ -54,8 +65,9 @@ const maskResult = (r: CommandResult): CommandResult => ({
 })
 
 /**
- * `execute` of a centre: its closures (the lock of each case, the retry schedule, the afterCommit hooks waiting
- * for their command) are made once, here.
+ * `execute` of a centre: its closures (the lock of each case, the retry schedule) are made once, here. The path of
+ * a command runs one way: decode → authorise → (lock) → transaction [load → policy → trusted time → plugin guards →
+ * decide → evolve → plugin inline hooks → append] → afterCommit hooks → masked result.
  * @internal
  */
 export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effect<CommandResult, ExecuteError> => {
@@ -73,9 +85,6 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
     Schedule.intersect(Schedule.recurs(retries - 1)),
     Schedule.whileInput((e: ExecuteError) => e._tag === "VersionConflict")
   )
-  /** afterCommit hooks of committed commands, run by `execute` after the case's lock is released. */
-  const afterCommits = new WeakMap<CommandResult, Effect.Effect<void>>()
-
   const firstResult = (commandId: string, command: Command) =>
     Effect.gen(function*() {
       const { actor, caseId } = command
@@ -122,7 +131,7 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
     state: Case | undefined,
     ctx: Lifecycle.DecideContext & { readonly enteredLate?: boolean },
     correlationId: string
-  ): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> => {
+  ): Effect.Effect<Attempted, ExecuteError | DuplicateCommand> => {
     const decide = (): Either.Either<{ readonly envelopes: Array<Envelope>; readonly case: Case }, ExecuteError> => {
       const decided = Lifecycle.decide(ctx, state, command)
       if (Either.isLeft(decided)) return Either.left(decided.left)
@@ -157,30 +166,26 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
           // every command runs in a transaction of its own (`attempt`), rolled back whenever the append fails
           callerRollsBack: true
         }),
-        { caseId: s.id, code: s.code, version: s.version, case: s, events: envelopes, duplicate: false }
+        { result: { caseId: s.id, code: s.code, version: s.version, case: s, events: envelopes, duplicate: false } }
       )
     if (!host.active && !host.hasAfterCommit) {
       // no plugins: the lean path
       const decided = decide()
       return Either.isLeft(decided) ? Effect.fail(decided.left) : write(decided.right.envelopes, decided.right.case)
     }
-    const inside = Effect.gen(function*() {
+    // guards, graders and projections read and write plugin state in the command's transaction: all of it commits
+    // or rolls back with the events; the afterCommit hooks go back to the pipeline with the result, to run once the
+    // transaction is over
+    return Effect.gen(function*() {
       yield* host.guards(command, state)
       const decided = yield* fromEither(decide())
       const final = yield* host.inline(command, state, decided.envelopes, decided.case)
-      return yield* write(final.envelopes, final.case)
+      const { result } = yield* write(final.envelopes, final.case)
+      return {
+        result,
+        afterCommit: host.hasAfterCommit ? host.afterCommit(command, state, result.events, result.case) : undefined
+      }
     })
-    // guards, graders and projections read and write plugin state in the command's transaction: all of it commits
-    // or rolls back with the events
-    return inside.pipe(
-      Effect.tap((result) =>
-        Effect.sync(() => {
-          if (host.hasAfterCommit) {
-            afterCommits.set(result, host.afterCommit(command, state, result.events, result.case))
-          }
-        })
-      )
-    )
   }
 
   const register = (
@@ -249,9 +254,9 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
     commandId: string,
     correlationId: string,
     checkPrior: boolean
-  ): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> => {
+  ): Effect.Effect<Attempted, ExecuteError | DuplicateCommand> => {
     // the centre's clock, read when the attempt runs (after any wait for the case), in the same instruction
-    const fresh = Effect.withFiberRuntime<CommandResult, ExecuteError | DuplicateCommand>((fiber) => {
+    const fresh = Effect.withFiberRuntime<Attempted, ExecuteError | DuplicateCommand>((fiber) => {
       const ms = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
       return command._tag === "Register"
         ? register(command, commandId, correlationId, ms)
@@ -263,8 +268,8 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       checkPrior
         ? Effect.flatMap(
           firstResult(commandId, command),
-          (prior): Effect.Effect<CommandResult, ExecuteError | DuplicateCommand> =>
-            Option.isSome(prior) ? Effect.succeed(prior.value) : fresh
+          (prior): Effect.Effect<Attempted, ExecuteError | DuplicateCommand> =>
+            Option.isSome(prior) ? Effect.succeed(repeated(prior.value)) : fresh
         )
         : fresh
     )
@@ -290,7 +295,7 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       if (refused !== undefined) {
         return Effect.fail(refused)
       }
-      const run = (commandId: string, given: boolean): Effect.Effect<CommandResult, ExecuteError> => {
+      const run = (commandId: string, given: boolean): Effect.Effect<Attempted, ExecuteError> => {
         const once = attempt(command, commandId, command.correlationId ?? commandId, given).pipe(
           // the same command id won a race: answer with its result
           Effect.catchTag(
@@ -298,7 +303,7 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
             () =>
               Effect.flatMap(firstResult(commandId, command), (o) =>
                 Option.isSome(o)
-                  ? Effect.succeed(o.value)
+                  ? Effect.succeed(repeated(o.value))
                   : Effect.fail(new StoreError({ operation: "execute", reason: `command ${commandId} vanished` })))
           )
         )
@@ -312,8 +317,8 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
             (e) =>
               Effect.flatMap(
                 firstResult(commandId, command),
-                (o): Effect.Effect<CommandResult, ExecuteError> =>
-                  Option.isSome(o) ? Effect.succeed(o.value) : Effect.fail(e)
+                (o): Effect.Effect<Attempted, ExecuteError> =>
+                  Option.isSome(o) ? Effect.succeed(repeated(o.value)) : Effect.fail(e)
               )
           )
           : once
@@ -335,22 +340,20 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       const result =
         // nothing to finish after the commit and nobody to tell: the lean path
         tell === undefined && !host.hasAfterCommit ?
-          Effect.map(once, maskResult) :
+          Effect.map(once, (a) => maskResult(a.result)) :
           Effect.uninterruptibleMask((restore) =>
             Effect.flatMap(
               // commands that plugins execute inside this one are not the one to tell about
               restore(tell === undefined ? once : Effect.locally(once, committedResult, undefined)),
-              (committed) => {
+              ({ afterCommit: after, result: committed }) => {
                 const done = Effect.sync(() => {
                   const masked = maskResult(committed)
                   tell?.(masked)
                   return masked
                 })
-                const after = host.hasAfterCommit ? afterCommits.get(committed) : undefined
                 if (after === undefined) {
                   return done
                 }
-                afterCommits.delete(committed)
                 // plugins' afterCommit hooks run once the case's lock is released, so they may execute commands on
                 // it (their results are not this command's); in a fiber of their own, interruptible by their timeout
                 // but not by this command's caller, which waits for them
