@@ -9,13 +9,19 @@ import {
   AuditTrail,
   Calendar,
   type Case,
+  CaseStore,
   Center,
   type CenterClient,
   CenterConfig,
   Command,
   createCenter,
+  type Event,
+  Lifecycle,
   MemoryStore,
-  SimulatedClock
+  Policy,
+  Privacy,
+  SimulatedClock,
+  Summary
 } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -26,6 +32,7 @@ import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as RuntimeFlagsPatch from "effect/RuntimeFlagsPatch"
 import * as Supervisor from "effect/Supervisor"
 import { decodeInput } from "../packages/core/src/internal/parse.js"
+import { stamp } from "../packages/core/src/internal/trustedTime.js"
 import { reduce } from "./baseline.js"
 import { checkReplay, replayer, timesOf } from "./clock.js"
 import { commandCount, countyConfig, mix, workload } from "./fixtures.js"
@@ -97,6 +104,8 @@ export const make = async (): Promise<Benchmark> => {
     })
   })
   const eventCount = envelopes.reduce((n, c) => n + c.reduce((m, es) => m + es.length, 0), 0)
+  // the straight line: the centre's resolved configuration and default policy
+  const resolved = { config: steps[0]![0]!.ctx.config, policy: Policy.defaultPolicy }
   // untimed: the centre takes every command at its own time and records the events the lifecycle decides
   await checkReplay(
     await Effect.runPromise(Effect.provide(Center.make(options), MemoryStore.layer)),
@@ -167,6 +176,68 @@ export const make = async (): Promise<Benchmark> => {
         teardown: ({ client }: { client: CenterClient.CenterClient }) => client.dispose()
       },
       {
+        name: "straight line: Center's work without Effect",
+        note: "per command, plain calls in one loop: the compiled decode, the default policy, trusted time, " +
+          "Lifecycle.decide + envelopes + evolve, Summary.ofCase, deepFreeze + AuditTrail.chain into a Map, and the " +
+          "masked result (Privacy.maskCase/maskEnvelope); no Effect, no store service: what Center does, minus its " +
+          "plumbing. Center / straight line is the cost of the Effect pipeline and the store port",
+        run: () => {
+          const cases = new Map<string, { state: Case.Case; head: string }>()
+          let versions = 0
+          for (let k = 0; k < inputs.length; k++) {
+            const decoded = decode(inputs[k])
+            if (Either.isLeft(decoded)) throw new Error("workload input does not decode")
+            const command = decoded.right
+            if (resolved.policy.authorizeActor?.(resolved.config, command.actor, command._tag) !== undefined) {
+              throw new Error("straight line: refused by the policy")
+            }
+            // the fixtures name every case, its Register included
+            const caseId = command.caseId!
+            const entry = cases.get(caseId)
+            const state = entry?.state
+            if (resolved.policy.authorizeCommand(resolved.config, command.actor, command._tag, state, command)) {
+              throw new Error("straight line: refused by the policy")
+            }
+            const time = stamp(resolved.config, command.actor, command.at, times[k]!, state?.updatedAt)
+            if (Either.isLeft(time)) throw time.left
+            const { at, enteredLate, now } = time.right
+            const commandId = `cmd-${k}`
+            const ctx: Lifecycle.DecideContext = command._tag === "Register"
+              ? { config: resolved.config, caseId, commandId, at, now, code: `code-${k}` }
+              : { config: resolved.config, caseId, commandId, at, now }
+            const decided = Lifecycle.decide(ctx, state, command)
+            if (Either.isLeft(decided)) throw decided.left
+            const base = state?.version ?? 0
+            const envelopes = decided.right.map((event, i): Event.Envelope => ({
+              caseId,
+              centre: resolved.config.id,
+              version: base + i + 1,
+              at,
+              recordedAt: now,
+              ...(enteredLate ? { enteredLate } : {}),
+              actor: command.actor,
+              commandId,
+              correlationId: command.correlationId ?? commandId,
+              event
+            }))
+            let next = state
+            for (const env of envelopes) next = Lifecycle.evolve(next, env)
+            const summary = Summary.ofCase(resolved.config, next!)
+            CaseStore.deepFreeze(summary)
+            const frozen = CaseStore.deepFreeze(next!)
+            const head = AuditTrail.chain(entry?.head ?? AuditTrail.genesis, envelopes.map(CaseStore.deepFreeze)).at(
+              -1
+            )!
+            cases.set(caseId, { state: frozen, head })
+            Privacy.maskCase(frozen)
+            envelopes.map(Privacy.maskEnvelope)
+            versions += envelopes.length
+          }
+          if (versions !== eventCount) throw new Error(`straight line: ${versions} events, not ${eventCount}`)
+          return commands
+        }
+      },
+      {
         name: "floor: decode + reducer + audit hashes",
         note: "per command: the compiled decode, the hand-written reducer of bench/baseline.ts, AuditTrail.chain of " +
           "its events; no policy, summary, store or Effect: no implementation of Center can be faster",
@@ -210,6 +281,16 @@ export const make = async (): Promise<Benchmark> => {
       }
     ],
     ratios: [
+      {
+        name: "Center / straight line",
+        numerator: "Center (Effect, one fiber)",
+        denominator: "straight line: Center's work without Effect"
+      },
+      {
+        name: "straight line / floor",
+        numerator: "straight line: Center's work without Effect",
+        denominator: "floor: decode + reducer + audit hashes"
+      },
       {
         name: "Center / floor",
         numerator: "Center (Effect, one fiber)",

@@ -47,12 +47,14 @@ export const stamp = (
   const { aheadMinutes, backDays, backdateRoles } = config.config.time
   const latest = latestAccepted(config, nowMs)
   const earliest = new Date(nowMs - backDays * day).toISOString()
-  const range = `a time from ${earliest} to ${latest}: at most ${backDays} day(s) before the centre's clock (${now})` +
+  // the window in words, only for a refusal (every command passes here)
+  const range = () =>
+    `a time from ${earliest} to ${latest}: at most ${backDays} day(s) before the centre's clock (${now})` +
     ` and ${aheadMinutes} minute(s) after it`
-  if (given > latest) return Either.left(invalidInput("at", range))
+  if (given > latest) return Either.left(invalidInput("at", range()))
   if (given >= earliest) return Either.right({ at: given, now, enteredLate: false })
   const mayBackdate = backdateRoles.length > 0 && actor.roles.some((r) => backdateRoles.includes(r))
   return mayBackdate
     ? Either.right({ at: given, now, enteredLate: true })
-    : Either.left(invalidInput("at", `${range}; older history is entered by importCases or a backdate role`))
+    : Either.left(invalidInput("at", `${range()}; older history is entered by importCases or a backdate role`))
 }
