@@ -30,12 +30,15 @@ import * as Schema from "effect/Schema"
 import { expect } from "vitest"
 
 /**
- * A command as a specification writes it: without actor, case id or time (they may still be given).
+ * A command as a specification writes it: without actor, case id or time (they may still be given). It is decoded
+ * with `Command.Command`, so a command the schema refuses throws its `ParseError`.
  *
  * @since 0.3.0
  * @category models
  */
-export type CommandSpec = Record<string, unknown> & { readonly _tag: Command.CommandName }
+export type CommandSpec =
+  | { readonly _tag: Command.CommandName; readonly [field: string]: unknown }
+  | Readonly<Record<string, unknown>>
 
 /**
  * How one command is sent: its time, its actor, and what the centre would know besides (the time on its clock,
@@ -202,7 +205,7 @@ const givenOf = (t: Track): Given => ({
   history: t.history,
   run: (command, options = {}) => {
     const { result, track } = send(t, command, options)
-    if (Either.isLeft(result)) throw new Error(`setup: ${command._tag} was refused: ${result.left.message}`)
+    if (Either.isLeft(result)) throw new Error(`setup: ${String(command._tag)} was refused: ${result.left.message}`)
     return givenOf(track)
   },
   when: (command, options = {}) => whenOf(send(t, command, options), command)
@@ -214,7 +217,7 @@ const whenOf = (
 ): When => {
   const accepted = (): Lifecycle.Stepped => {
     if (Either.isLeft(sent.result)) {
-      throw new Error(`${command._tag} was refused (${sent.result.left._tag}): ${sent.result.left.message}`)
+      throw new Error(`${String(command._tag)} was refused (${sent.result.left._tag}): ${sent.result.left.message}`)
     }
     return sent.result.right
   }
@@ -230,7 +233,7 @@ const whenOf = (
     thenFails: (tag, detail = {}) => {
       if (Either.isRight(sent.result)) {
         throw new Error(
-          `${command._tag} was accepted, expected ${tag}: ${
+          `${String(command._tag)} was accepted, expected ${tag}: ${
             JSON.stringify(sent.result.right.events.map((e) => e.event))
           }`
         )
