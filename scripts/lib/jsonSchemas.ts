@@ -7,6 +7,7 @@
  */
 import * as JSONSchema from "effect/JSONSchema"
 import type * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import { Case, Command, Event, I18n, Query } from "../../packages/core/src/index.js"
 
 /**
@@ -26,6 +27,13 @@ const make = (schema: Schema.Schema.Any, title: string, description: string): ob
   return { $schema, title, description, ...rest }
 }
 
+/** The members of a union of tagged structs, by tag (every command and event, named export or not). */
+const byTag = (members: ReadonlyArray<Schema.Schema.Any>): ReadonlyMap<unknown, Schema.Schema.Any> =>
+  new Map(members.map((m) => {
+    const tag = SchemaAST.getPropertySignatures(m.ast).find((p) => p.name === "_tag")?.type
+    return [tag !== undefined && SchemaAST.isLiteral(tag) ? tag.literal : undefined, m]
+  }))
+
 const commandLabel = (name: string) => `${name} (${I18n.label(`command.${name}`)})`
 
 /**
@@ -35,13 +43,13 @@ const commandLabel = (name: string) => `${name} (${I18n.label(`command.${name}`)
  */
 export const documents = (): ReadonlyArray<SchemaDocument> => {
   const out: Array<SchemaDocument> = []
-  const commands = Command as unknown as Record<string, Schema.Schema.Any>
+  const commands = byTag(Command.Command.members)
   for (const name of Command.commandNames) {
     out.push({
       path: `commands/${name}.json`,
       title: commandLabel(name),
       group: "command",
-      schema: make(commands[name]!, commandLabel(name), `The ${name} command, as JSON.`)
+      schema: make(commands.get(name)!, commandLabel(name), `The ${name} command, as JSON.`)
     })
   }
   out.push({
@@ -50,13 +58,13 @@ export const documents = (): ReadonlyArray<SchemaDocument> => {
     group: "command",
     schema: make(Command.Command, "Command (指令)", "Any command, told apart by _tag.")
   })
-  const events = Event as unknown as Record<string, Schema.Schema.Any>
+  const events = byTag(Event.CaseEvent.members)
   for (const name of Event.eventNames) {
     out.push({
       path: `events/${name}.json`,
       title: name,
       group: "event",
-      schema: make(events[name]!, name, `The payload of the ${name} event (inside an EventEnvelope).`)
+      schema: make(events.get(name)!, name, `The payload of the ${name} event (inside an EventEnvelope).`)
     })
   }
   out.push({

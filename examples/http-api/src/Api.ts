@@ -19,7 +19,7 @@ import {
   HttpApiSecurity,
   OpenApi
 } from "@effect/platform"
-import { type Actor, Case, Command, Errors, Event } from "@fengqiao/core"
+import { type Actor, Case, Command, Errors, Event, Lifecycle } from "@fengqiao/core"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
 
@@ -188,7 +188,9 @@ export const RegisterBody = Schema.Struct(Command.Register.fields).omit("_tag", 
   identifier: "RegisterBody"
 })
 
-const commandSchemas = Command as unknown as Record<string, Schema.Struct<Schema.Struct.Fields>>
+/** Each command's schema, from its command module (every command, named export in `Command` or not). */
+const commandSchema = (name: Command.CommandName) =>
+  Lifecycle.definitionOf(name).command as unknown as Schema.Struct<Schema.Struct.Fields>
 
 /**
  * The body of `POST /cases/{caseId}/commands`: any command other than `Register`, with its `_tag`, without the
@@ -199,7 +201,7 @@ const commandSchemas = Command as unknown as Record<string, Schema.Struct<Schema
  */
 export const CommandBody: Schema.Schema<CommandBody, CommandBody> = Schema.Union(
   ...Command.commandNames.filter((name) => name !== "Register").map((name) =>
-    commandSchemas[name]!.omit("actor", "caseId").annotations({ identifier: `${name}Body` })
+    commandSchema(name).omit("actor", "caseId").annotations({ identifier: `${name}Body` })
   )
 ).annotations({ identifier: "CommandBody" }) as unknown as Schema.Schema<CommandBody, CommandBody>
 

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { commandLabels } from "./lifecycle/registry.js"
 import type { Labels, Locale } from "./Primitives.js"
 
 const l = (zhHans: string, zhHant: string, en: string, ko: string): Labels => ({
@@ -15,7 +16,8 @@ const l = (zhHans: string, zhHant: string, en: string, ko: string): Labels => ({
 })
 
 /**
- * Labels of the lifecycle vocabulary, by key (`status.handling`, `command.Dispatch`, `rating.satisfied` …).
+ * Labels of the lifecycle vocabulary, by key (`status.handling`, `command.Dispatch`, `rating.satisfied` …). The
+ * commands' labels come from their command modules (`defineCommand({ labels })`).
  *
  * @since 0.1.0
  * @category constants
@@ -35,36 +37,7 @@ export const builtInLabels: Readonly<Record<string, Labels>> = {
   "status.merged": l("已并单", "已併單", "Merged", "병합됨"),
   "status.withdrawn": l("已撤回", "已撤回", "Withdrawn", "철회됨"),
 
-  "command.Register": l("登记", "登記", "Register", "등록"),
-  "command.Accept": l("受理", "受理", "Accept", "접수"),
-  "command.Reject": l("不予受理", "不予受理", "Decline to accept", "불수리"),
-  "command.Merge": l("并单", "併單", "Merge", "병합"),
-  "command.Assess": l("研判", "研判", "Assess", "연구판단"),
-  "command.Dispatch": l("分流交办", "分流交辦", "Dispatch", "배정·교부"),
-  "command.SendBack": l("退单", "退單", "Send back", "반송"),
-  "command.Redispatch": l("改派", "改派", "Re-dispatch", "재배정"),
-  "command.StartHandling": l("开始办理", "開始辦理", "Start handling", "처리 시작"),
-  "command.RecordMediationSession": l("记录调解", "記錄調解", "Record mediation session", "조정 기록"),
-  "command.ConveneConsultation": l("联合会商", "聯合會商", "Convene joint consultation", "합동 협의"),
-  "command.SummonDepartment": l("吹哨", "吹哨", "Summon a department", "부문 호출"),
-  "command.RecordReport": l("报到", "報到", "Record report-in", "출석 보고"),
-  "command.Escalate": l("上报", "上報", "Escalate", "상급 보고"),
-  "command.ExtendDeadline": l("延期", "延期", "Extend deadline", "기한 연장"),
-  "command.RecordOutcome": l("办结", "辦結", "Record outcome", "처리 결과 기록"),
-  "command.RequestJudicialConfirmation": l(
-    "申请司法确认",
-    "申請司法確認",
-    "Request judicial confirmation",
-    "사법확인 신청"
-  ),
-  "command.GiveFeedback": l("反馈评价", "反饋評價", "Give feedback", "피드백·평가"),
-  "command.RecordFollowUp": l("回访", "回訪", "Record follow-up visit", "사후 방문"),
-  "command.Archive": l("归档销号", "歸檔銷號", "Archive", "보관·종결"),
-  "command.Withdraw": l("撤回", "撤回", "Withdraw", "철회"),
-  "command.Regrade": l("风险复评", "風險複評", "Re-grade risk", "위험 재평가"),
-  "command.RecomputeCaseDeadlines": l("时限重算", "時限重算", "Recompute deadlines", "기한 재계산"),
-  "command.IssueSupervision": l("督办", "督辦", "Issue supervision", "독촉 지시"),
-  "command.AnswerSupervision": l("督办回复", "督辦回覆", "Answer supervision", "독촉 회신"),
+  ...commandLabels,
 
   "basis.official": l(
     "依据法定节假日安排",

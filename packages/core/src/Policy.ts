@@ -12,6 +12,7 @@ import type { Condition } from "./CaseStore.js"
 import type { Resolved } from "./CenterConfig.js"
 import type { Command, CommandName } from "./Command.js"
 import { Forbidden } from "./Errors.js"
+import * as registry from "./lifecycle/registry.js"
 
 /**
  * An access policy. Each check returns `undefined` to allow, or the {@link Forbidden} error to fail with.
@@ -81,34 +82,15 @@ export const defaultGrants: Readonly<Record<Permission, ReadonlyArray<string>>> 
 export const Policy: Context.Tag<Policy, Policy> = Context.GenericTag<Policy>("@fengqiao/core/Policy")
 
 /**
- * The commands each built-in role may issue (`*`: all). A role with an empty list may read but not write; an
- * actor none of whose roles is listed may neither read nor write.
+ * The commands each built-in role may issue (`*`: all), derived from the command modules (`defineCommand({
+ * permissions })`), in lifecycle order. A role with an empty list may read but not write; an actor none of whose
+ * roles is listed may neither read nor write.
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultPermissions: Readonly<Record<string, ReadonlyArray<CommandName> | "*">> = {
-  admin: "*",
-  intake: ["Register", "Accept", "Reject", "Merge", "Withdraw"],
-  gridWorker: ["Register"],
-  dispatcher: ["Assess", "Dispatch", "Redispatch", "Escalate", "Merge", "Regrade"],
-  handler: [
-    "SendBack",
-    "StartHandling",
-    "RecordMediationSession",
-    "ConveneConsultation",
-    "SummonDepartment",
-    "RecordReport",
-    "Escalate",
-    "RecordOutcome",
-    "RequestJudicialConfirmation",
-    "AnswerSupervision"
-  ],
-  supervisor: ["IssueSupervision", "ExtendDeadline", "RecomputeCaseDeadlines"],
-  followUp: ["GiveFeedback", "RecordFollowUp"],
-  archivist: ["Archive"],
-  viewer: []
-}
+export const defaultPermissions: Readonly<Record<string, ReadonlyArray<CommandName> | "*">> =
+  registry.defaultPermissions
 
 /**
  * Options of the default policy.

@@ -1,10 +1,19 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
+import * as SchemaAST from "effect/SchemaAST"
 import type { Case } from "../src/Case.js"
-import { Command } from "../src/Command.js"
+import { Command, type CommandName, commandNames } from "../src/Command.js"
 import * as Deadline from "../src/Deadline.js"
+import { eventNames } from "../src/Event.js"
+import * as I18n from "../src/I18n.js"
 import * as Lifecycle from "../src/Lifecycle.js"
+import * as Closing from "../src/lifecycle/closing.js"
+import * as Handling from "../src/lifecycle/handling.js"
+import * as Intake from "../src/lifecycle/intake.js"
+import * as Routing from "../src/lifecycle/routing.js"
+import * as Supervision from "../src/lifecycle/supervision.js"
+import * as Policy from "../src/Policy.js"
 import { admin, applicant, respondent, townshipIntake } from "./fixtures.js"
 import { registerInput, resolved, Scenario } from "./harness.js"
 
@@ -18,12 +27,53 @@ describe("Lifecycle table", () => {
   it("every command has a row, every row leads to known states, and Register is the only way in", () => {
     const names = new Set(Lifecycle.transitions.map((t) => t.command))
     expect(names.size).toBe(Lifecycle.transitions.length)
+    // every command of the Command union has exactly one row, in the union's order, and nothing else has one
+    expect(Lifecycle.transitions.map((t) => t.command)).toEqual(commandNames)
+    const tagOf = (ast: SchemaAST.AST) => {
+      const t = SchemaAST.getPropertySignatures(ast).find((p) => p.name === "_tag")?.type
+      return t !== undefined && SchemaAST.isLiteral(t) ? t.literal : undefined
+    }
+    expect(Command.members.map((m) => tagOf(m.ast))).toEqual(commandNames)
     for (const t of Lifecycle.transitions) {
       expect(t.from.length).toBeGreaterThan(0)
       for (const g of t.guards) expect(Lifecycle.guards[g]).toBeDefined()
       if (t.command !== "Register") expect(t.from).not.toContain("none")
     }
     expect(Lifecycle.transition("none", "Register")?.to).toEqual(["registered"])
+  })
+
+  it("every command module is complete: a first event it records, evolvers, labels and default roles", () => {
+    const events = new Set<string>(eventNames)
+    const owned: Array<string> = []
+    for (const d of Lifecycle.definitions) {
+      expect(d.eventNames.length, d.name).toBeGreaterThan(0)
+      expect(Lifecycle.firstEventOf[d.name as CommandName]).toBe(d.eventNames[0])
+      for (const e of d.eventNames) {
+        expect(events.has(e), `${d.name} records ${e}`).toBe(true)
+        expect(typeof (d.evolve as Record<string, unknown>)[e], `${d.name} evolves ${e}`).toBe("function")
+        owned.push(e)
+      }
+      for (const locale of ["zh-Hans", "zh-Hant", "en", "ko"] as const) {
+        expect(I18n.label(`command.${d.name}`, locale), `${d.name} ${locale}`).toBe(d.labels[locale])
+      }
+      const roles = Object.entries(Policy.defaultPermissions)
+        .filter(([role, p]) => role !== "admin" && p !== "*" && p.includes(d.name as CommandName))
+      expect(roles.length, `${d.name} has a role besides admin`).toBeGreaterThan(0)
+    }
+    // each event is owned by one command, except RiskGraded, which plugins record after any command
+    expect(new Set(owned).size).toBe(owned.length)
+    expect(eventNames.filter((e) => !owned.includes(e))).toEqual(["RiskGraded"])
+  })
+
+  it("every definition of a phase file is in the registry (a module left out of its phase's list would be lost)", () => {
+    const inRegistry = new Set<unknown>(Lifecycle.definitions)
+    for (const phase of [Intake, Routing, Handling, Closing, Supervision]) {
+      for (const value of Object.values(phase)) {
+        if (typeof value === "object" && value !== null && (value as { _kind?: unknown })._kind === "command") {
+          expect(inRegistry.has(value), (value as { name: string }).name).toBe(true)
+        }
+      }
+    }
   })
 
   it("nothing is allowed after archive", () => {

@@ -50,42 +50,54 @@ export class Scenario {
     return this
   }
 
-  /** Decides a command (given as a partial object) without applying it. */
-  decide(
+  /** The command (given as a partial object) and its context, as `Lifecycle.step` takes them. */
+  private prepare(
     partial: Record<string, unknown> & { readonly _tag: string },
-    options: { readonly actor?: Actor; readonly at?: string } = {}
-  ): Either.Either<ReadonlyArray<CaseEvent>, Lifecycle.DecideError> {
+    options: { readonly actor?: Actor; readonly at?: string }
+  ): { readonly command: Command; readonly ctx: Lifecycle.StepContext } {
     const at = options.at ?? new Date(this.clock).toISOString()
     const command = decodeCommand({
       actor: options.actor ?? admin,
       ...(partial._tag === "Register" ? {} : { caseId: this.caseId }),
       ...partial
     })
-    return Lifecycle.decide(
-      {
+    const commandId = `cmd-${++this.seq}`
+    return {
+      command,
+      ctx: {
         config: resolved,
         caseId: this.caseId,
-        commandId: `cmd-${++this.seq}`,
+        commandId,
         at,
         code: "222403-2025-000001",
-        mergeTarget: command._tag === "Merge" ? this.others.get(command.into) : undefined
-      },
-      this.state,
-      command
-    )
+        mergeTarget: command._tag === "Merge" ? this.others.get(command.into) : undefined,
+        centre: resolved.id,
+        correlationId: commandId
+      }
+    }
   }
 
-  /** Decides and applies; throws if refused. */
+  /** Decides a command (given as a partial object) without applying it. */
+  decide(
+    partial: Record<string, unknown> & { readonly _tag: string },
+    options: { readonly actor?: Actor; readonly at?: string } = {}
+  ): Either.Either<ReadonlyArray<CaseEvent>, Lifecycle.DecideError> {
+    const { command, ctx } = this.prepare(partial, options)
+    return Lifecycle.decide(ctx, this.state, command)
+  }
+
+  /** Decides and applies (`Lifecycle.step`); throws if refused. */
   run(
     partial: Record<string, unknown> & { readonly _tag: string },
     options: { readonly actor?: Actor; readonly at?: string } = {}
   ): ReadonlyArray<CaseEvent> {
     this.clock += 3_600_000
-    const at = options.at ?? new Date(this.clock).toISOString()
-    const r = this.decide(partial, { ...options, at })
+    const { command, ctx } = this.prepare(partial, options)
+    const r = Lifecycle.step(this.state, command, ctx)
     if (Either.isLeft(r)) throw new Error(`${partial._tag} refused: ${r.left.message}`)
-    this.apply(r.right, at, options.actor ?? admin)
-    return r.right
+    this.history.push(...r.right.events)
+    this.state = r.right.state
+    return r.right.events.map((e) => e.event)
   }
 
   /** Decides; returns the error (throws if the command was accepted). */
@@ -96,23 +108,6 @@ export class Scenario {
     const r = this.decide(partial, options)
     if (Either.isRight(r)) throw new Error(`${partial._tag} was accepted: ${JSON.stringify(r.right)}`)
     return r.left
-  }
-
-  private apply(events: ReadonlyArray<CaseEvent>, at: string, actor: Actor) {
-    for (const event of events) {
-      const env: Envelope = {
-        caseId: this.caseId,
-        centre: resolved.id,
-        version: (this.state?.version ?? 0) + 1,
-        at,
-        actor,
-        commandId: `cmd-${this.seq}`,
-        correlationId: `cmd-${this.seq}`,
-        event
-      }
-      this.history.push(env)
-      this.state = Lifecycle.evolve(this.state, env)
-    }
   }
 
   get case(): Case {

@@ -7,7 +7,9 @@
  * @since 0.1.0
  */
 import { type Actor, type Case, type CenterConfig, Command, Lifecycle } from "@fengqiao/core"
+import * as Arbitrary from "effect/Arbitrary"
 import * as FastCheck from "effect/FastCheck"
+import * as Schema from "effect/Schema"
 
 /**
  * How a step picks its command.
@@ -245,6 +247,32 @@ const payload = (
       }
     case "AnswerSupervision":
       return { orderId: `o${Math.abs(n(0)) % 3}`, answer: "已办理" }
+    default:
+      // a command without a hand-tuned payload yet: a sample of its schema (from its command module)
+      return sampled(tag, n(0))
+  }
+}
+
+/** The fields every command carries, which the walk sets itself. */
+const metaFields: ReadonlySet<string> = new Set([
+  "_tag",
+  "actor",
+  "commandId",
+  "at",
+  "correlationId",
+  "caseId",
+  "expectedVersion"
+])
+
+/** A payload sampled from a command's schema, deterministic in the seed (empty when sampling fails). */
+const sampled = (tag: Command.CommandName, seed: number): Record<string, unknown> => {
+  try {
+    const schema = Lifecycle.definitionOf(tag).command as Schema.Schema<any, any>
+    const [value] = FastCheck.sample(Arbitrary.make(schema), { seed, numRuns: 1 })
+    const encoded = Schema.encodeSync(schema)(value) as Record<string, unknown>
+    return Object.fromEntries(Object.entries(encoded).filter(([k]) => !metaFields.has(k)))
+  } catch {
+    return {}
   }
 }
 
