@@ -106,6 +106,11 @@ export interface StepContext extends DecideContext {
   readonly correlationId: string
   /** Marks the events as history entered late (imported, or backdated by a role allowed to). */
   readonly enteredLate?: boolean | undefined
+  /**
+   * When the centre records the events (`recordedAt`): `now` by default. Imported history is decided at its own
+   * times (no `now`) but recorded when it is entered.
+   */
+  readonly recordedAt?: string | undefined
 }
 
 /** What `step` returns when the command is accepted: the events in their envelopes, and the case after them. */
@@ -123,12 +128,13 @@ export const step = (
   Either.map(decide(ctx, state, command), (decided) => {
     const base = state?.version ?? 0
     const late = ctx.enteredLate === true ? { enteredLate: true as const } : {}
+    const recordedAt = ctx.recordedAt ?? ctx.now
     const events: Array<Envelope> = decided.map((event, i) => ({
       caseId: ctx.caseId,
       centre: ctx.centre,
       version: base + i + 1,
       at: ctx.at,
-      ...(ctx.now !== undefined ? { recordedAt: ctx.now } : {}),
+      ...(recordedAt !== undefined ? { recordedAt } : {}),
       ...late,
       actor: command.actor,
       commandId: ctx.commandId,

@@ -132,27 +132,7 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
     ctx: Lifecycle.DecideContext & { readonly enteredLate?: boolean },
     correlationId: string
   ): Effect.Effect<Attempted, ExecuteError | DuplicateCommand> => {
-    const decide = (): Either.Either<{ readonly envelopes: Array<Envelope>; readonly case: Case }, ExecuteError> => {
-      const decided = Lifecycle.decide(ctx, state, command)
-      if (Either.isLeft(decided)) return Either.left(decided.left)
-      const base = state?.version ?? 0
-      const late = ctx.enteredLate === true ? { enteredLate: true as const } : {}
-      const envelopes: Array<Envelope> = decided.right.map((event, i) => ({
-        caseId: ctx.caseId,
-        centre,
-        version: base + i + 1,
-        at: ctx.at,
-        ...(ctx.now !== undefined ? { recordedAt: ctx.now } : {}),
-        ...late,
-        actor: command.actor,
-        commandId: ctx.commandId,
-        correlationId,
-        event
-      }))
-      let snapshot = state
-      for (const env of envelopes) snapshot = Lifecycle.evolve(snapshot, env)
-      return Either.right({ envelopes, case: snapshot! })
-    }
+    const stepCtx: Lifecycle.StepContext = { ...ctx, centre, correlationId }
     const write = (envelopes: ReadonlyArray<Envelope>, s: Case) =>
       Effect.as(
         store.append({
@@ -170,16 +150,16 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       )
     if (!host.active && !host.hasAfterCommit) {
       // no plugins: the lean path
-      const decided = decide()
-      return Either.isLeft(decided) ? Effect.fail(decided.left) : write(decided.right.envelopes, decided.right.case)
+      const stepped = Lifecycle.step(state, command, stepCtx)
+      return Either.isLeft(stepped) ? Effect.fail(stepped.left) : write(stepped.right.events, stepped.right.state)
     }
     // guards, graders and projections read and write plugin state in the command's transaction: all of it commits
     // or rolls back with the events; the afterCommit hooks go back to the pipeline with the result, to run once the
     // transaction is over
     return Effect.gen(function*() {
       yield* host.guards(command, state)
-      const decided = yield* fromEither(decide())
-      const final = yield* host.inline(command, state, decided.envelopes, decided.case)
+      const stepped = yield* fromEither(Lifecycle.step(state, command, stepCtx))
+      const final = yield* host.inline(command, state, stepped.events, stepped.state)
       const { result } = yield* write(final.envelopes, final.case)
       return {
         result,

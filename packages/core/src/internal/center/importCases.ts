@@ -170,29 +170,22 @@ export const importCases = (ctx: CenterContext) => {
             : policy.authorizeRead(config, command.actor, mergeTarget)
           if (hidden !== undefined) return yield* refuse(i, j, hidden)
           // the code is patched in once the year's numbers are reserved
-          const decided = Lifecycle.decide(
-            { config, caseId, commandId, at, code: "", mergeTarget },
-            state,
-            command
-          )
-          if (Either.isLeft(decided)) return yield* refuse(i, j, decided.left)
-          for (const event of decided.right) {
-            // history entered now: the centre records when, and timeliness can tell it apart
-            const env: Envelope = {
-              caseId,
-              centre,
-              version: envelopes.length + 1,
-              at,
-              recordedAt: now,
-              enteredLate: true,
-              actor: command.actor,
-              commandId,
-              correlationId: command.correlationId ?? commandId,
-              event
-            }
-            envelopes.push(env)
-            state = Lifecycle.evolve(state, env)
-          }
+          // decided at its own time (no `now`), recorded as history entered now: timeliness can tell it apart
+          const stepped = Lifecycle.step(state, command, {
+            config,
+            caseId,
+            commandId,
+            at,
+            code: "",
+            mergeTarget,
+            centre,
+            correlationId: command.correlationId ?? commandId,
+            enteredLate: true,
+            recordedAt: now
+          })
+          if (Either.isLeft(stepped)) return yield* refuse(i, j, stepped.left)
+          envelopes.push(...stepped.right.events)
+          state = stepped.right.state
         }
         if (state === undefined) {
           return yield* refuse(i, 0, invalidInput(`cases.${i}.commands`, "at least a Register command"))
