@@ -9,6 +9,7 @@ import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
 import type { CommandInput } from "../src/Command.js"
 import * as Errors from "../src/Errors.js"
+import * as Grading from "../src/Grading.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
 import { admin, applicant, countyConfig, otherTownship, registerInput } from "./fixtures.js"
@@ -73,7 +74,8 @@ describe("installing plugins", () => {
     expect(field([{ id: "fake" }])).toBe("plugins.0")
     expect(field([plain("Bad Id")])).toBe("plugins.0.id")
     const policy = () => undefined
-    expect(field([plain("p", { riskPolicy: policy }), plain("q", { riskPolicy: policy })])).toBe("plugins.1.riskPolicy")
+    const withPolicy = (id: string) => plain(id, { contributes: [Grading.riskPolicy(policy)] })
+    expect(field([withPolicy("p"), withPolicy("q")])).toBe("plugins.1.contributes.0")
   })
 
   it("decodes each plugin's config with its Schema; a bad value names the field", () => {
@@ -199,7 +201,7 @@ describe("plugin hooks around a command", () => {
         ["guard throws", { guards: [{ name: "throws", commands: ["Register"], check: boom }] }],
         ["projection throws", { projections: [{ name: "throws", apply: boom }] }],
         ["onEvents", { onEvents: boom }],
-        ["grader throws", { riskGraders: [{ id: "throws", grade: boom }] }]
+        ["grader throws", { contributes: [Grading.grader({ id: "throws", grade: boom })] }]
       ]
       for (const [hook, extra] of hooks) {
         yield* withCenter({ plugins: [plain("thrower", extra)] }, (center, store) =>
@@ -385,7 +387,7 @@ describe("plugin hooks around a command", () => {
 })
 
 describe("risk graders", () => {
-  const byHeadcount: Plugin.RiskGrader<undefined> = {
+  const byHeadcount: Grading.Grader<undefined> = {
     id: "headcount",
     grade: (ctx) =>
       Effect.succeed(
@@ -394,14 +396,14 @@ describe("risk graders", () => {
           : { score: 0, level: "none", factors: [] }
       )
   }
-  const onRebound: Plugin.RiskGrader<undefined> = {
+  const onRebound: Grading.Grader<undefined> = {
     id: "rebound",
     triggers: ["Reopened"],
     grade: () => Effect.succeed({ score: 60, level: "red", factors: [{ id: "rebound", contribution: 60 }] })
   }
 
   it.effect("grade after triggering events and record a RiskGraded event when the grade changes", () =>
-    withCenter({ plugins: [plain("grading", { riskGraders: [byHeadcount] })] }, (center) =>
+    withCenter({ plugins: [plain("grading", { contributes: [Grading.grader(byHeadcount)] })] }, (center) =>
       Effect.gen(function*() {
         const small = yield* center.execute(registration())
         expect(small.events.map((e) => e.event._tag)).toEqual(["Registered", "RiskGraded"])
@@ -424,7 +426,7 @@ describe("risk graders", () => {
 
   it.effect("the highest level wins, and a manual level is never lowered by graders", () =>
     withCenter(
-      { plugins: [plain("grading", { riskGraders: [byHeadcount, onRebound] })] },
+      { plugins: [plain("grading", { contributes: [Grading.grader(byHeadcount), Grading.grader(onRebound)] })] },
       (center) =>
         Effect.gen(function*() {
           const at = (h: number) => `2025-03-0${4 + Math.floor(h / 24)}T${String(h % 24).padStart(2, "0")}:00:00+08:00`
@@ -441,13 +443,13 @@ describe("risk graders", () => {
     ))
 
   it.effect("a grader not triggered this time keeps its last grade when the grades are combined again", () => {
-    const onRegistration: Plugin.RiskGrader<undefined> = {
+    const onRegistration: Grading.Grader<undefined> = {
       id: "watch-list",
       triggers: ["Registered"],
       grade: () => Effect.succeed({ score: 60, level: "red", factors: [{ id: "watchList", contribution: 60 }] })
     }
     return withCenter(
-      { plugins: [plain("grading", { riskGraders: [byHeadcount, onRegistration] })] },
+      { plugins: [plain("grading", { contributes: [Grading.grader(byHeadcount), Grading.grader(onRegistration)] })] },
       (center) =>
         Effect.gen(function*() {
           const { case: registered, caseId } = yield* center.execute(registration())
@@ -472,11 +474,11 @@ describe("risk graders", () => {
 
   it.effect("a manual level raised by a grader falls back to the manual level, never below it", () => {
     let level = "none"
-    const desk: Plugin.RiskGrader<undefined> = {
+    const desk: Grading.Grader<undefined> = {
       id: "desk",
       grade: () => Effect.succeed({ score: 0, level, factors: [] })
     }
-    return withCenter({ plugins: [plain("grading", { riskGraders: [desk] })] }, (center) =>
+    return withCenter({ plugins: [plain("grading", { contributes: [Grading.grader(desk)] })] }, (center) =>
       Effect.gen(function*() {
         const at = (day: number) => `2025-03-0${day}T09:00:00+08:00`
         const assessed = yield* assessedWithManualLevel(center, {
