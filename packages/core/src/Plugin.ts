@@ -33,7 +33,7 @@ import type { Resolved } from "./CenterConfig.js"
 import type { Command, CommandName } from "./Command.js"
 import { InvalidConfig as InvalidConfigError } from "./Errors.js"
 import type { InvalidConfig, InvalidInput, PluginFailed, StoreError } from "./Errors.js"
-import type { Envelope, Event, EventName } from "./Event.js"
+import type { CaseEvent, Envelope, EventName } from "./Event.js"
 import { hookShapes } from "./internal/options.js"
 import { decodeConfig, decodeWithSchema, invalidConfig, invalidInput as invalidInputOf } from "./internal/parse.js"
 
@@ -108,7 +108,9 @@ export interface ExtensionPoint<T> {
    * Checks a contributed value when the centre is made: a problem is an `InvalidConfig` naming
    * `plugins.<index>.contributes.<j>.<field>` (or `hooks.contributes.<j>.<field>`).
    */
-  readonly check?: ((value: unknown) => { readonly field?: string | undefined; readonly expected: string } | undefined) | undefined
+  readonly check?:
+    | ((value: unknown) => { readonly field?: string | undefined; readonly expected: string } | undefined)
+    | undefined
   /** A contribution of `value` to this point, for a plugin's `contributes`. */
   readonly of: <C = any>(value: T) => Contribution<C>
 }
@@ -380,7 +382,7 @@ export interface Definition<Id extends string, C, CI, A extends Api> {
    * first) is a `VersionConflict`, which the centre retries, and a `StoreError` stays one.
    */
   readonly followUp?:
-    | ((ctx: EventsContext<C>) => Effect.Effect<ReadonlyArray<Event> | undefined, unknown>)
+    | ((ctx: EventsContext<C>) => Effect.Effect<ReadonlyArray<CaseEvent> | undefined, unknown>)
     | undefined
   /** Values given to other plugins' {@link ExtensionPoint}s. */
   readonly contributes?: ReadonlyArray<Contribution<C>> | undefined

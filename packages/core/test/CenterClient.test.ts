@@ -125,7 +125,15 @@ describe("createCenter (the Promise API)", () => {
       [{ hooks: { afterCommit: "later" } }, "hooks.afterCommit"],
       // names that would never match: a misspelt event or command
       [
-        { hooks: { contributes: [Grading.grader({ id: "g", grade: () => undefined as never, triggers: ["Nope" as never] })] } },
+        {
+          hooks: {
+            contributes: [Grading.grader({
+              id: "g",
+              grade: () => undefined as never,
+              triggers: ["Nope" as never]
+            })]
+          }
+        },
         "hooks.contributes.0.triggers"
       ],
       [

@@ -403,26 +403,29 @@ describe("risk graders", () => {
   }
 
   it.effect("grade after triggering events and record a RiskGraded event when the grade changes", () =>
-    withCenter({ plugins: [plain("grading", { contributes: [Grading.grader(byHeadcount)] })] }, (center) =>
-      Effect.gen(function*() {
-        const small = yield* center.execute(registration())
-        expect(small.events.map((e) => e.event._tag)).toEqual(["Registered", "RiskGraded"])
-        expect(small.case.risk).toMatchObject({ level: "none", source: "grader", score: 0 })
-        const group = yield* center.execute(registration({ headcount: 30 }))
-        expect(group.case.risk).toMatchObject({
-          level: "yellow",
-          score: 40,
-          factors: [{ id: "groupCase", contribution: 40, grader: "grading/headcount" }]
+    withCenter(
+      { plugins: [plain("grading", { contributes: [Grading.grader(byHeadcount)] })] },
+      (center) =>
+        Effect.gen(function*() {
+          const small = yield* center.execute(registration())
+          expect(small.events.map((e) => e.event._tag)).toEqual(["Registered", "RiskGraded"])
+          expect(small.case.risk).toMatchObject({ level: "none", source: "grader", score: 0 })
+          const group = yield* center.execute(registration({ headcount: 30 }))
+          expect(group.case.risk).toMatchObject({
+            level: "yellow",
+            score: 40,
+            factors: [{ id: "groupCase", contribution: 40, grader: "grading/headcount" }]
+          })
+          // not triggered by Accept: no new grade
+          const accepted = yield* center.execute({
+            _tag: "Accept",
+            actor: admin,
+            caseId: group.caseId,
+            at: "2025-03-03T10:00:00+08:00"
+          })
+          expect(accepted.events.map((e) => e.event._tag)).toEqual(["Accepted"])
         })
-        // not triggered by Accept: no new grade
-        const accepted = yield* center.execute({
-          _tag: "Accept",
-          actor: admin,
-          caseId: group.caseId,
-          at: "2025-03-03T10:00:00+08:00"
-        })
-        expect(accepted.events.map((e) => e.event._tag)).toEqual(["Accepted"])
-      })))
+    ))
 
   it.effect("the highest level wins, and a manual level is never lowered by graders", () =>
     withCenter(
@@ -478,33 +481,36 @@ describe("risk graders", () => {
       id: "desk",
       grade: () => Effect.succeed({ score: 0, level, factors: [] })
     }
-    return withCenter({ plugins: [plain("grading", { contributes: [Grading.grader(desk)] })] }, (center) =>
-      Effect.gen(function*() {
-        const at = (day: number) => `2025-03-0${day}T09:00:00+08:00`
-        const assessed = yield* assessedWithManualLevel(center, {
-          risk: { level: "yellow", reason: "情绪激动" },
-          acceptedAt: at(4),
-          assessedAt: at(5)
+    return withCenter(
+      { plugins: [plain("grading", { contributes: [Grading.grader(desk)] })] },
+      (center) =>
+        Effect.gen(function*() {
+          const at = (day: number) => `2025-03-0${day}T09:00:00+08:00`
+          const assessed = yield* assessedWithManualLevel(center, {
+            risk: { level: "yellow", reason: "情绪激动" },
+            acceptedAt: at(4),
+            assessedAt: at(5)
+          })
+          const { caseId } = assessed
+          expect(assessed.case.risk).toMatchObject({ level: "yellow", source: "manual" })
+          const regrade = (day: number) =>
+            center.execute({ _tag: "Regrade", actor: admin, caseId, reason: "复评", at: at(day) })
+          level = "red"
+          const raised = yield* regrade(6)
+          expect(raised.case.risk).toMatchObject({ level: "red", source: "grader" })
+          // the manual level it was raised from is kept with it
+          expect(raised.case.risk.factors).toContainEqual({ id: "manualLevel", contribution: 0, detail: "yellow" })
+          level = "none"
+          const lowered = yield* regrade(7)
+          expect(lowered.case.risk).toMatchObject({
+            level: "yellow",
+            source: "manual",
+            factors: [{ id: "manual", contribution: 0, detail: "情绪激动" }]
+          })
+          // and it stays there while the graders say less
+          expect((yield* regrade(8)).events.map((e) => e.event._tag)).toEqual(["RegradeRequested"])
         })
-        const { caseId } = assessed
-        expect(assessed.case.risk).toMatchObject({ level: "yellow", source: "manual" })
-        const regrade = (day: number) =>
-          center.execute({ _tag: "Regrade", actor: admin, caseId, reason: "复评", at: at(day) })
-        level = "red"
-        const raised = yield* regrade(6)
-        expect(raised.case.risk).toMatchObject({ level: "red", source: "grader" })
-        // the manual level it was raised from is kept with it
-        expect(raised.case.risk.factors).toContainEqual({ id: "manualLevel", contribution: 0, detail: "yellow" })
-        level = "none"
-        const lowered = yield* regrade(7)
-        expect(lowered.case.risk).toMatchObject({
-          level: "yellow",
-          source: "manual",
-          factors: [{ id: "manual", contribution: 0, detail: "情绪激动" }]
-        })
-        // and it stays there while the graders say less
-        expect((yield* regrade(8)).events.map((e) => e.event._tag)).toEqual(["RegradeRequested"])
-      }))
+    )
   })
 })
 

@@ -574,8 +574,16 @@ describe("the retention rule and plugins (onRetention)", () => {
     id: "graders",
     version: "1.0.0",
     contributes: [
-      Grading.grader({ id: "intake", triggers: ["Registered"], grade: () => Effect.succeed({ score: 1, factors: [] }) }),
-      Grading.grader({ id: "follow", triggers: ["FollowUpRecorded"], grade: () => Effect.succeed({ score: 2, factors: [] }) })
+      Grading.grader({
+        id: "intake",
+        triggers: ["Registered"],
+        grade: () => Effect.succeed({ score: 1, factors: [] })
+      }),
+      Grading.grader({
+        id: "follow",
+        triggers: ["FollowUpRecorded"],
+        grade: () => Effect.succeed({ score: 2, factors: [] })
+      })
     ]
   })
   const seen: Array<{ mode: string; id: string; before: string; after: string }> = []

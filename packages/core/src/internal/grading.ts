@@ -247,7 +247,9 @@ const followUp = (ctx: Plugin.EventsContext<unknown>) =>
         "riskPolicy",
         () => Effect.sync(() => owner.value(grades, { ...owner.context, command, before, case: current, events }))
       )
-    const risk = combined === undefined ? undefined : keepManual(ctx.centre, combined, manualOf(ctx.centre, current.risk))
+    const risk = combined === undefined
+      ? undefined
+      : keepManual(ctx.centre, combined, manualOf(ctx.centre, current.risk))
     return risk !== undefined && !sameRisk(risk, current.risk) ? [{ _tag: "RiskGraded" as const, risk }] : undefined
   })
 

@@ -18,12 +18,12 @@ import type { Resolved } from "../CenterConfig.js"
 import type { Command } from "../Command.js"
 import { Forbidden, GuardFailed, type InvalidInput, PluginFailed, StoreError, VersionConflict } from "../Errors.js"
 import type { Envelope, EventName } from "../Event.js"
-import { budgeted, paused } from "./budget.js"
+import { decodeInput } from "../internal/parse.js"
 import * as Lifecycle from "../Lifecycle.js"
-import * as Plugin from "../Plugin.js"
+import type * as Plugin from "../Plugin.js"
 import type * as Policy from "../Policy.js"
 import { lookupHash, maskText } from "../Privacy.js"
-import { decodeInput } from "../internal/parse.js"
+import { budgeted, paused } from "./budget.js"
 
 /** @internal */
 export interface HostOptions {
