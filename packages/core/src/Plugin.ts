@@ -122,7 +122,7 @@ export interface ExtensionPoint<T> {
  * @since 0.3.0
  * @category models
  */
-export interface Contribution<in C = any> {
+export interface Contribution<C = any> {
   readonly _tag: "Contribution"
   readonly point: ExtensionPoint<any>
   readonly value: unknown
