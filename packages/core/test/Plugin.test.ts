@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Logger from "effect/Logger"
@@ -511,6 +512,105 @@ describe("risk graders", () => {
           expect((yield* regrade(8)).events.map((e) => e.event._tag)).toEqual(["RegradeRequested"])
         })
     )
+  })
+})
+
+describe("the generic contract: followUp and extension points", () => {
+  it.effect("followUp appends events to the command's: versioned, evolved, seen by projections and onEvents", () => {
+    const seen: Array<string> = []
+    return withCenter({
+      plugins: [
+        plain("flagger", {
+          followUp: (ctx) =>
+            Effect.succeed(
+              ctx.events.some((e) => e.event._tag === "Registered")
+                ? [{ _tag: "RiskGraded" as const, risk: { level: "yellow", source: "grader" as const } }]
+                : undefined
+            )
+        }),
+        plain("watcher", {
+          onEvents: (ctx) => Effect.sync(() => void seen.push(ctx.events.map((e) => e.event._tag).join()))
+        })
+      ]
+    }, (center, store) =>
+      Effect.gen(function*() {
+        const r = yield* center.execute(registration({ caseId: "f1" }))
+        expect(r.events.map((e) => [e.event._tag, e.version])).toEqual([["Registered", 1], ["RiskGraded", 2]])
+        expect(r.case).toMatchObject({ version: 2, risk: { level: "yellow", source: "grader" } })
+        expect(yield* store.readEvents("dunhua", "f1")).toHaveLength(2)
+        expect(seen).toEqual(["Registered,RiskGraded"])
+      }))
+  })
+
+  it.effect("the owner of a point reads what others contribute, in plugin order; it is installed when contributed to", () => {
+    const read: Array<string> = []
+    const owner = plain("collector", {
+      onEvents: (ctx) =>
+        Effect.sync(() => void read.push(ctx.contributions(words).map((c) => `${c.plugin}:${c.value}`).join()))
+    })
+    const words: Plugin.ExtensionPoint<string> = Plugin.extensionPoint<string>("test/words", { owner: () => owner })
+    const installed = Plugin.install([
+      plain("late", { dependsOn: ["early"], contributes: [words.of("b")] }),
+      plain("early", { contributes: [words.of("a"), words.of("c")] })
+    ])
+    expect(Either.isRight(installed) && installed.right.map((i) => i.plugin.id)).toEqual(["early", "late", "collector"])
+    return withCenter(
+      { plugins: [plain("early", { contributes: [words.of("a")] }), owner] },
+      (center) =>
+        Effect.gen(function*() {
+          yield* center.execute(registration())
+          expect(read).toEqual(["early:a"])
+        })
+    )
+  })
+
+  it("a single point takes one contribution among the plugins; a point checks what it is given", () => {
+    const field = (plugins: ReadonlyArray<unknown>) => {
+      const r = Plugin.install(plugins)
+      return Either.isLeft(r) ? [r.left.field, r.left.expected] : []
+    }
+    const one = Plugin.extensionPoint<number>("test/one", { single: true })
+    expect(field([plain("p", { contributes: [one.of(1)] }), plain("q", { contributes: [one.of(2)] })])).toEqual([
+      "plugins.1.contributes.0",
+      "one contribution to test/one per centre (p has one)"
+    ])
+    const checked = Plugin.extensionPoint<{ readonly n: number }>("test/checked", {
+      check: (u) => (typeof (u as { n?: unknown }).n === "number" ? undefined : { field: "n", expected: "a number" })
+    })
+    expect(field([plain("p", { contributes: [checked.of({ n: "x" as never })] })])).toEqual([
+      "plugins.0.contributes.0.n",
+      "a number"
+    ])
+    expect(field([plain("p", { contributes: [{ point: checked, value: 1 } as never] })])[0]).toBe(
+      "plugins.0.contributes.0._tag"
+    )
+  })
+
+  it.live("a contribution the owner runs is timed and blamed as its contributor's, and its time is not the owner's", () => {
+    const slow = Plugin.extensionPoint<Duration.DurationInput>("test/slow")
+    const owner = plain("runner", {
+      followUp: (ctx) =>
+        Effect.as(
+          Effect.forEach(ctx.contributions(slow), (c) => c.run("nap", () => Effect.sleep(c.value)), { discard: true }),
+          undefined
+        )
+    })
+    const run = (naps: ReadonlyArray<Duration.DurationInput>) =>
+      withCenter({
+        pluginTimeout: "500 millis",
+        plugins: [owner, ...naps.map((nap, i) => plain(`napper-${i}`, { contributes: [slow.of(nap)] }))]
+      }, (center) => Effect.either(center.execute(registration())))
+    return Effect.gen(function*() {
+      // three naps of 300 ms: 900 ms in the owner's hook, each within its own limit
+      expect(Either.isRight(yield* run(["300 millis", "300 millis", "300 millis"]))).toBe(true)
+      // one nap over the limit: the napper's failure, not the owner's
+      const failed = yield* run(["10 millis", "2 seconds"])
+      expect(Either.getLeft(failed).pipe(Option.getOrThrow)).toMatchObject({
+        _tag: "PluginFailed",
+        plugin: "napper-1",
+        hook: "nap"
+      })
+    }).pipe(Effect.provide(Logger.remove(Logger.defaultLogger)))
   })
 })
 

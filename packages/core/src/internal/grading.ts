@@ -13,27 +13,39 @@ import type { EventName } from "../Event.js"
 import * as Plugin from "../Plugin.js"
 import { members } from "./options.js"
 
-/** @internal */
+/**
+ * A risk grade: a score, an optional level, and the factors that add up to the score (`Grading.Grade`).
+ * @internal
+ */
 export interface Grade {
   readonly score: number
   readonly level?: string | undefined
   readonly factors: ReadonlyArray<RiskFactor>
 }
 
-/** @internal */
+/**
+ * A risk grader, run after a command whose events include one of its triggers (`Grading.Grader`).
+ * @internal
+ */
 export interface Grader<C> {
   readonly id: string
   readonly triggers?: ReadonlyArray<EventName> | undefined
   readonly grade: (ctx: Plugin.EventsContext<C>) => Effect.Effect<Grade | undefined, StoreError>
 }
 
-/** @internal */
+/**
+ * Turns the grades of every grader into the case's risk (`Grading.Policy`).
+ * @internal
+ */
 export type Policy<C> = (
   grades: ReadonlyArray<{ readonly grader: string; readonly grade: Grade }>,
   ctx: Plugin.EventsContext<C>
 ) => Case["risk"] | undefined
 
-/** @internal */
+/**
+ * The event types after which graders run by default.
+ * @internal
+ */
 export const defaultTriggers: ReadonlyArray<EventName> = [
   "Registered",
   "RegradeRequested",
@@ -44,16 +56,26 @@ export const defaultTriggers: ReadonlyArray<EventName> = [
   "FollowUpRecorded"
 ]
 
-/** The grading plugin's id, and so the namespace of its state: the last grades it remembers, by case id. */
+/**
+ * The grading plugin's id, and so the namespace of its state: the last grades it remembers, by case id. Not a
+ * plugin id an installer may give (it has a colon), so no plugin can take it.
+ * @internal
+ */
 export const ownerId = "fengqiao:grades"
 
-/** @internal */
+/**
+ * The extension point of graders: each checked at start-up for its id, function and triggers.
+ * @internal
+ */
 export const graders: Plugin.ExtensionPoint<Grader<any>> = Plugin.extensionPoint<Grader<any>>("grading/graders", {
   owner: () => owner,
   check: members({ id: "text", grade: "function", triggers: "events" })
 })
 
-/** @internal */
+/**
+ * The extension point of the risk policy: one per centre among the plugins.
+ * @internal
+ */
 export const policy: Plugin.ExtensionPoint<Policy<any>> = Plugin.extensionPoint<Policy<any>>("grading/policy", {
   single: true,
   owner: () => owner,

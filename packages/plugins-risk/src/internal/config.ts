@@ -8,7 +8,10 @@ import * as Schema from "effect/Schema"
 import * as Presets from "../Presets.js"
 import * as Rules from "../Rules.js"
 
-/** @internal */
+/**
+ * A reporting window: the same day, a number of days (to the end of the last), or a number of hours.
+ * @internal
+ */
 export const Window = Schema.Union(
   Schema.TaggedStruct("SameDay", {}),
   Schema.TaggedStruct("Days", { days: Schema.Int.pipe(Schema.between(1, 365)) }),
