@@ -101,7 +101,11 @@ export interface ExtensionPoint<T> {
   readonly id: string
   /** At most one contribution per centre among the plugins (the centre's own hooks may add one, the plugin's wins). */
   readonly single: boolean
-  /** The plugin that reads the point, installed when something contributes to it. */
+  /**
+   * The plugin that reads the point, installed (after every other plugin) when something contributes to it and no
+   * plugin with its id is installed. Installed this way, it is taken as it is: its `options` are its config (not
+   * decoded nor validated) and its `dependsOn` is not read — install it yourself when it needs either.
+   */
   readonly owner?: (() => Any) | undefined
   /**
    * Checks a contributed value when the centre is made: a problem is an `InvalidConfig` naming

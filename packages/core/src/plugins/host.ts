@@ -102,6 +102,13 @@ export const makeHost = (o: HostOptions) => {
         Effect.catchAllCause((cause) => {
           const failure = Cause.failureOption(cause)
           if (failure._tag === "Some" && passed?.(failure.value) === true) return Effect.failCause(cause)
+          // a contribution run by this hook failed: its own guard logged it, naming its plugin
+          if (
+            passed !== undefined && failure._tag === "Some" && failure.value instanceof PluginFailed &&
+            failure.value.plugin !== plugin
+          ) {
+            return Effect.fail(failure.value)
+          }
           const error = failure._tag === "Some" && failure.value instanceof PluginFailed
             ? failure.value
             : new PluginFailed({ plugin, hook, reason: describe(cause) })
