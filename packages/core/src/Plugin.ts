@@ -136,8 +136,8 @@ export interface Contribution<C = any> {
 /**
  * A contribution as the owner of a point reads it: the value, the contributing plugin's id and context (its config,
  * its state), and `run`, which runs the contributor's code as the contributor's hook: its own time limit, its id
- * on logs and spans, a failure a `PluginFailed` naming it and `hook`. While it runs, the owner's own hook time
- * limit does not count.
+ * on logs and spans, a failure a `PluginFailed` naming it and `hook`. While it runs inside the owner's `followUp`,
+ * the owner's own time limit does not count (the grading plugin runs every grader so).
  *
  * @since 0.3.0
  * @category models
