@@ -37,10 +37,10 @@ import * as queries from "./internal/center/queries.js"
 import { recomputeDeadlines } from "./internal/center/recompute.js"
 import { applyRetention } from "./internal/center/retention.js"
 import { verify } from "./internal/center/verify.js"
-import { makeHost } from "./internal/host.js"
 import * as checkOptions from "./internal/options.js"
 import { makeSealing, withoutKeys } from "./internal/sealing.js"
 import * as Plugin from "./Plugin.js"
+import { makeHost } from "./plugins/host.js"
 import * as Policy from "./Policy.js"
 import type { Locale } from "./Primitives.js"
 import * as Privacy from "./Privacy.js"
@@ -229,7 +229,7 @@ export const Center: Context.Tag<Center, Center> = Context.GenericTag<Center>("@
  */
 export type Hooks = Pick<
   Plugin.Definition<"centre", undefined, undefined, Plugin.NoApi>,
-  // "guards" | "onEvents" | "projections" | "afterCommit" | "riskGraders" | "riskPolicy": the names the options
+  // "guards" | "onEvents" | "projections" | "afterCommit" | "followUp" | "contributes": the names the options
   // check accepts, so that the type and the check cannot drift apart
   (typeof checkOptions.centreHooks)[number]
 >

@@ -9,7 +9,10 @@
  * - `afterCommit`: runs after the commit — a failure is logged with the plugin id and the command stands;
  * - `onRetention`: runs when the retention rule (保存期限) anonymises or purges a case, inside that case's
  *   transaction, so that the plugin forgets the personal data it derived from the case (a failure keeps the case);
- * - `riskGraders` (and one `riskPolicy` per centre): grade cases when their events change a factor;
+ * - `followUp`: runs inside the append transaction, before projections and `onEvents`, and may append follow-up
+ *   events to the command's (the host gives them their versions and evolves the case with them);
+ * - `contributes`: values given to another plugin's {@link ExtensionPoint} (a risk grader to `Grading.graders`,
+ *   say); the point's owner reads them from its context with `contributions(point)`;
  * - `api`: queries and commands, exposed on the Effect and the Promise API with their full types;
  * - `migrations`: steps over the plugin's state, applied once, recorded in their own table.
  *
@@ -21,18 +24,17 @@
  * @since 0.1.0
  */
 import type * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import type * as Either from "effect/Either"
 import type * as Schema from "effect/Schema"
 import type { Actor } from "./Actor.js"
-import type { Case, RiskFactor } from "./Case.js"
+import type { Case } from "./Case.js"
 import type { AggregateRequest, AggregateRow, Condition, StateConflict, StateEntry } from "./CaseStore.js"
 import type { Resolved } from "./CenterConfig.js"
 import type { Command, CommandName } from "./Command.js"
-import { InvalidConfig as InvalidConfigError } from "./Errors.js"
-import type { InvalidConfig, InvalidInput, StoreError } from "./Errors.js"
-import type { Envelope, EventName } from "./Event.js"
-import { hookShapes } from "./internal/options.js"
-import { decodeConfig, decodeWithSchema, invalidConfig, invalidInput as invalidInputOf } from "./internal/parse.js"
+import type { InvalidConfig, InvalidInput, PluginFailed, StoreError } from "./Errors.js"
+import type { CaseEvent, Envelope, EventName } from "./Event.js"
+import { decodeWithSchema, invalidInput as invalidInputOf } from "./internal/parse.js"
+import { install as installPlugins } from "./plugins/install.js"
 
 /**
  * A plugin's view of its own state.
@@ -77,6 +79,123 @@ export interface Context<C> {
    * centre's lookup key); without, plain SHA-256 (see `Privacy.lookupHash`).
    */
   readonly lookupHash: (kind: string, value: string) => string
+  /**
+   * What the installed plugins (and the centre's own hooks) contribute to an extension point, in plugin order:
+   * how the owner of a point reads it.
+   */
+  readonly contributions: <T>(point: ExtensionPoint<T>) => ReadonlyArray<Contributed<T>>
+}
+
+/**
+ * A typed extension point: a plugin declares one with {@link extensionPoint}, other plugins contribute values to it
+ * (`contributes: [point.of(value)]`), and the plugin that reads them (its owner) gets them from its context with
+ * `contributions(point)`. A point with an `owner` installs that plugin when something contributes to it and it is
+ * not installed (so a grader works without installing the grading plugin by hand).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface ExtensionPoint<T> {
+  readonly _tag: "ExtensionPoint"
+  /** Its id, unique among the points of a centre (`grading/graders`). */
+  readonly id: string
+  /** At most one contribution per centre among the plugins (the centre's own hooks may add one, the plugin's wins). */
+  readonly single: boolean
+  /**
+   * The plugin that reads the point, installed (after every other plugin) when something contributes to it and no
+   * plugin with its id is installed. Installed this way, it is taken as it is: its `options` are its config (not
+   * decoded nor validated) and its `dependsOn` is not read — install it yourself when it needs either.
+   */
+  readonly owner?: (() => Any) | undefined
+  /**
+   * Checks a contributed value when the centre is made: a problem is an `InvalidConfig` naming
+   * `plugins.<index>.contributes.<j>.<field>` (or `hooks.contributes.<j>.<field>`).
+   */
+  readonly check?:
+    | ((value: unknown) => { readonly field?: string | undefined; readonly expected: string } | undefined)
+    | undefined
+  /** A contribution of `value` to this point, for a plugin's `contributes`. */
+  readonly of: <C = any>(value: T) => Contribution<C>
+}
+
+/**
+ * A value given to an {@link ExtensionPoint}, made with its `of`. `C` is the config of the contributing plugin (so
+ * that a contribution whose functions read the config is typed by it).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Contribution<C = any> {
+  readonly _tag: "Contribution"
+  readonly point: ExtensionPoint<any>
+  readonly value: unknown
+  /** @internal a phantom: the contributing plugin's config */
+  readonly _C?: ((config: C) => void) | undefined
+}
+
+/**
+ * A contribution as the owner of a point reads it: the value, the contributing plugin's id and context (its config,
+ * its state), and `run`, which runs the contributor's code as the contributor's hook: its own time limit, its id
+ * on logs and spans, a failure a `PluginFailed` naming it and `hook`. While it runs inside the owner's `followUp`,
+ * the owner's own time limit does not count (the grading plugin runs every grader so).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Contributed<T> {
+  readonly plugin: string
+  readonly value: T
+  readonly context: Context<unknown>
+  readonly run: <A>(hook: string, f: () => Effect.Effect<A, unknown>) => Effect.Effect<A, PluginFailed>
+}
+
+/**
+ * Declares an extension point with values of type `T`.
+ *
+ * @example
+ * ```ts
+ * import { Plugin } from "@fengqiao/core"
+ * import * as Effect from "effect/Effect"
+ *
+ * // the owner declares the point and reads it
+ * export const templates = Plugin.extensionPoint<{ readonly id: string; readonly text: string }>("sms/templates")
+ * export const sms = Plugin.definePlugin({
+ *   id: "sms",
+ *   version: "1.0.0",
+ *   afterCommit: (ctx) => {
+ *     const all = ctx.contributions(templates).map((c) => c.value)
+ *     return Effect.log(`${all.length} templates`)
+ *   }
+ * })
+ * // another plugin contributes to it
+ * export const mediationTexts = Plugin.definePlugin({
+ *   id: "mediation-texts",
+ *   version: "1.0.0",
+ *   dependsOn: ["sms"],
+ *   contributes: [templates.of({ id: "session", text: "您的调解定于……" })]
+ * })
+ * ```
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const extensionPoint = <T>(
+  id: string,
+  options: {
+    readonly single?: boolean | undefined
+    readonly owner?: (() => Any) | undefined
+    readonly check?: ExtensionPoint<T>["check"]
+  } = {}
+): ExtensionPoint<T> => {
+  const point: ExtensionPoint<T> = {
+    _tag: "ExtensionPoint",
+    id,
+    single: options.single ?? false,
+    owner: options.owner,
+    check: options.check,
+    of: (value) => ({ _tag: "Contribution", point, value })
+  }
+  return point
 }
 
 /**
@@ -91,8 +210,8 @@ export interface CommandContext<C> extends Context<C> {
 }
 
 /**
- * What `onEvents`, projections, graders and `afterCommit` see: the command, the case before and after, the new
- * events.
+ * What `followUp`, `onEvents`, projections, graders and `afterCommit` see: the command, the case before and after,
+ * the new events.
  *
  * @since 0.1.0
  * @category models
@@ -153,63 +272,6 @@ export interface Projection<C> {
   readonly events?: ReadonlyArray<EventName> | undefined
   readonly apply: (ctx: EventsContext<C>) => Effect.Effect<void, unknown>
 }
-
-/**
- * A risk grade: a score, an optional level, and the factors that add up to the score.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Grade {
-  readonly score: number
-  readonly level?: string | undefined
-  readonly factors: ReadonlyArray<RiskFactor>
-}
-
-/**
- * A risk grader. It runs after a command whose events include one of its `triggers`.
- *
- * @since 0.1.0
- * @category models
- */
-export interface RiskGrader<C> {
-  /**
-   * Its id. Factors and the risk policy name the grader `<plugin id>/<id>` (`risk/rules`), or the plugin's id alone
-   * when the grader's is the same (`night-visits`, as a plugin made with `defineRiskGrader` has).
-   */
-  readonly id: string
-  /** The event types after which the case is graded again (default: {@link defaultTriggers}). */
-  readonly triggers?: ReadonlyArray<EventName> | undefined
-  readonly grade: (ctx: EventsContext<C>) => Effect.Effect<Grade | undefined, StoreError>
-}
-
-/**
- * The event types after which graders run by default.
- *
- * @since 0.1.0
- * @category constants
- */
-export const defaultTriggers: ReadonlyArray<EventName> = [
-  "Registered",
-  "RegradeRequested",
-  "Assessed",
-  "MediationSessionRecorded",
-  "Escalated",
-  "Reopened",
-  "FollowUpRecorded"
-]
-
-/**
- * Turns the grades of every grader into the case's risk. At most one plugin of a centre defines it; without one,
- * the highest level any grader gave wins (a manual level set at assessment is never lowered).
- *
- * @since 0.1.0
- * @category models
- */
-export type RiskPolicy<C> = (
-  grades: ReadonlyArray<{ readonly grader: string; readonly grade: Grade }>,
-  ctx: EventsContext<C>
-) => Case["risk"] | undefined
 
 /**
  * The identity and access of whoever calls a plugin query or command: the actor, the condition selecting the
@@ -316,8 +378,17 @@ export interface Definition<Id extends string, C, CI, A extends Api> {
    * and leaves that case as it was.
    */
   readonly onRetention?: ((ctx: RetentionContext<C>) => Effect.Effect<void, unknown>) | undefined
-  readonly riskGraders?: ReadonlyArray<RiskGrader<C>> | undefined
-  readonly riskPolicy?: RiskPolicy<C> | undefined
+  /**
+   * Inside the append transaction, after the command's events and before every plugin's projections and `onEvents`
+   * (which see the follow-up events too): the events to append to the command's, or `undefined`. A failure or
+   * timeout is a `PluginFailed` and rolls the command back; a `StateConflict` (another command on the case committed
+   * first) is a `VersionConflict`, which the centre retries, and a `StoreError` stays one.
+   */
+  readonly followUp?:
+    | ((ctx: EventsContext<C>) => Effect.Effect<ReadonlyArray<CaseEvent> | undefined, unknown>)
+    | undefined
+  /** Values given to other plugins' {@link ExtensionPoint}s. */
+  readonly contributes?: ReadonlyArray<Contribution<C>> | undefined
   readonly api?: ((ctx: ApiContext<C>) => A) | undefined
   readonly migrations?: ReadonlyArray<Migration<C>> | undefined
 }
@@ -390,11 +461,10 @@ export interface Installed {
   readonly config: unknown
 }
 
-const idPattern = /^[a-z][a-z0-9-]{0,63}$/
-
 /**
  * Checks and orders the plugins of a centre: unique ids, known dependencies, no cycles, valid configs, at most one
- * risk policy. Order: dependencies first, array order breaking ties.
+ * contribution to a `single` extension point. Order: the centre's own hooks, then the plugins (dependencies first,
+ * array order breaking ties), then the owners of extension points contributed to that were not installed.
  *
  * @since 0.1.0
  * @category constructors
@@ -403,92 +473,7 @@ export const install = (
   plugins: ReadonlyArray<unknown>,
   centre?: Resolved,
   own?: Any
-): Either.Either<ReadonlyArray<Installed>, InvalidConfig> => {
-  const byId = new Map<string, { readonly plugin: Any; readonly index: number }>()
-  for (const [i, p] of plugins.entries()) {
-    if (typeof p !== "object" || p === null || (p as { _tag?: unknown })._tag !== "Plugin") {
-      return Either.left(invalidConfig(`plugins.${i}`, "a plugin made with definePlugin"))
-    }
-    const plugin = p as Any
-    if (typeof plugin.id !== "string" || !idPattern.test(plugin.id)) {
-      return Either.left(
-        invalidConfig(`plugins.${i}.id`, "an id of lower-case letters, digits and '-', starting with a letter")
-      )
-    }
-    if (byId.has(plugin.id) || plugin.id === own?.id) {
-      return Either.left(invalidConfig(`plugins.${i}.id`, `a unique plugin id ("${plugin.id}" repeats or is reserved)`))
-    }
-    const badHook = hookShapes(plugin as unknown as Record<string, unknown>, `plugins.${i}`)
-    if (badHook !== undefined) return Either.left(badHook)
-    byId.set(plugin.id, { plugin, index: i })
-  }
-  for (const { plugin, index } of byId.values()) {
-    for (const [j, dep] of (plugin.dependsOn ?? []).entries()) {
-      if (!byId.has(dep)) {
-        return Either.left(
-          invalidConfig(`plugins.${index}.dependsOn.${j}`, `an installed plugin ("${dep}" is missing)`)
-        )
-      }
-    }
-  }
-  // topological order (Kahn), taking the lowest array index first
-  const remaining = new Map([...byId.values()].map(({ plugin }) => [plugin.id, new Set(plugin.dependsOn ?? [])]))
-  const ordered: Array<Any> = []
-  while (remaining.size > 0) {
-    const ready = [...remaining.entries()].filter(([, deps]) => deps.size === 0).map(([id]) => byId.get(id)!)
-    if (ready.length === 0) {
-      const cycle = [...remaining.keys()].join(" → ")
-      const first = byId.get([...remaining.keys()][0]!)!
-      return Either.left(
-        invalidConfig(`plugins.${first.index}.dependsOn`, `no dependency cycle (found among ${cycle})`)
-      )
-    }
-    const next = ready.sort((a, b) => a.index - b.index)[0]!.plugin
-    ordered.push(next)
-    remaining.delete(next.id)
-    for (const deps of remaining.values()) deps.delete(next.id)
-  }
-  const policies = ordered.filter((p) => p.riskPolicy !== undefined)
-  if (policies.length > 1) {
-    return Either.left(
-      invalidConfig(
-        `plugins.${byId.get(policies[1]!.id)!.index}.riskPolicy`,
-        `one risk policy per centre (${policies[0]!.id} has one)`
-      )
-    )
-  }
-  const installed: Array<Installed> = []
-  for (const plugin of ordered) {
-    const index = byId.get(plugin.id)!.index
-    if (plugin.config === undefined) {
-      installed.push({ plugin, config: plugin.options })
-      continue
-    }
-    const decode = decodeConfig(plugin.config as Schema.Schema<unknown, unknown>)
-    const field = `plugins.${index}.options`
-    let decoded = decode(plugin.options, field)
-    // no options given: a config whose fields all have defaults is decoded from `{}` (no `options: {}` needed); a
-    // config with a required field names that field rather than saying the options are missing
-    if (Either.isLeft(decoded) && plugin.options === undefined) {
-      const fromEmpty = decode({}, field)
-      if (Either.isRight(fromEmpty) || fromEmpty.left.field !== field) decoded = fromEmpty
-    }
-    if (Either.isLeft(decoded)) return Either.left(decoded.left)
-    installed.push({ plugin, config: decoded.right })
-  }
-  if (centre !== undefined) {
-    for (const { config, plugin } of installed) {
-      const problems = plugin.validate?.(config, centre) ?? []
-      if (problems.length > 0) {
-        const index = byId.get(plugin.id)?.index ?? -1
-        const issues = problems.map((p) => ({ field: `plugins.${index}.options.${p.field}`, expected: p.expected }))
-        return Either.left(new InvalidConfigError({ field: issues[0]!.field, expected: issues[0]!.expected, issues }))
-      }
-    }
-  }
-  // the centre's own hooks come first, before every plugin
-  return Either.right(own === undefined ? installed : [{ plugin: own, config: undefined }, ...installed])
-}
+): Either.Either<ReadonlyArray<Installed>, InvalidConfig> => installPlugins<Any>(plugins, centre, own)
 
 /**
  * The APIs of a list of plugins, by plugin id, with each handler's Effect type.

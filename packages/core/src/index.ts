@@ -81,6 +81,11 @@ export * as Event from "./Event.js"
 export * as Examples from "./Examples.js"
 
 /**
+ * @since 0.3.0
+ */
+export * as Grading from "./Grading.js"
+
+/**
  * @since 0.1.0
  */
 export * as I18n from "./I18n.js"

@@ -6,6 +6,7 @@ import * as Calendar from "../src/Calendar.js"
 import { CaseStore } from "../src/CaseStore.js"
 import { createCenter } from "../src/CenterClient.js"
 import * as Errors from "../src/Errors.js"
+import * as Grading from "../src/Grading.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
 import * as Policy from "../src/Policy.js"
@@ -117,13 +118,23 @@ describe("createCenter (the Promise API)", () => {
       [{ hooks: { guards: [{}] } }, "hooks.guards.0.name"],
       [{ hooks: { guards: [{ name: "g", check: 1 }] } }, "hooks.guards.0.check"],
       [{ hooks: { guards: [{ name: "g", check: () => undefined, commands: "Register" }] } }, "hooks.guards.0.commands"],
-      [{ hooks: { riskGraders: [null] } }, "hooks.riskGraders.0"],
+      [{ hooks: { contributes: [null] } }, "hooks.contributes.0"],
+      // the hooks risk grading had before it became contributions (Grading.grader, Grading.riskPolicy)
+      [{ hooks: { riskGraders: [] } }, "hooks.riskGraders"],
       [{ hooks: { projections: [{ name: "p" }] } }, "hooks.projections.0.apply"],
       [{ hooks: { afterCommit: "later" } }, "hooks.afterCommit"],
       // names that would never match: a misspelt event or command
       [
-        { hooks: { riskGraders: [{ id: "g", grade: () => undefined, triggers: ["Nope"] }] } },
-        "hooks.riskGraders.0.triggers"
+        {
+          hooks: {
+            contributes: [Grading.grader({
+              id: "g",
+              grade: () => undefined as never,
+              triggers: ["Nope" as never]
+            })]
+          }
+        },
+        "hooks.contributes.0.triggers"
       ],
       [
         { hooks: { projections: [{ name: "p", apply: () => undefined, events: ["Registred"] }] } },

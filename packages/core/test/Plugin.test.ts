@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Logger from "effect/Logger"
@@ -9,6 +10,7 @@ import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
 import type { CommandInput } from "../src/Command.js"
 import * as Errors from "../src/Errors.js"
+import * as Grading from "../src/Grading.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
 import { admin, applicant, countyConfig, otherTownship, registerInput } from "./fixtures.js"
@@ -73,7 +75,8 @@ describe("installing plugins", () => {
     expect(field([{ id: "fake" }])).toBe("plugins.0")
     expect(field([plain("Bad Id")])).toBe("plugins.0.id")
     const policy = () => undefined
-    expect(field([plain("p", { riskPolicy: policy }), plain("q", { riskPolicy: policy })])).toBe("plugins.1.riskPolicy")
+    const withPolicy = (id: string) => plain(id, { contributes: [Grading.riskPolicy(policy)] })
+    expect(field([withPolicy("p"), withPolicy("q")])).toBe("plugins.1.contributes.0")
   })
 
   it("decodes each plugin's config with its Schema; a bad value names the field", () => {
@@ -199,7 +202,7 @@ describe("plugin hooks around a command", () => {
         ["guard throws", { guards: [{ name: "throws", commands: ["Register"], check: boom }] }],
         ["projection throws", { projections: [{ name: "throws", apply: boom }] }],
         ["onEvents", { onEvents: boom }],
-        ["grader throws", { riskGraders: [{ id: "throws", grade: boom }] }]
+        ["grader throws", { contributes: [Grading.grader({ id: "throws", grade: boom })] }]
       ]
       for (const [hook, extra] of hooks) {
         yield* withCenter({ plugins: [plain("thrower", extra)] }, (center, store) =>
@@ -385,7 +388,7 @@ describe("plugin hooks around a command", () => {
 })
 
 describe("risk graders", () => {
-  const byHeadcount: Plugin.RiskGrader<undefined> = {
+  const byHeadcount: Grading.Grader<undefined> = {
     id: "headcount",
     grade: (ctx) =>
       Effect.succeed(
@@ -394,37 +397,40 @@ describe("risk graders", () => {
           : { score: 0, level: "none", factors: [] }
       )
   }
-  const onRebound: Plugin.RiskGrader<undefined> = {
+  const onRebound: Grading.Grader<undefined> = {
     id: "rebound",
     triggers: ["Reopened"],
     grade: () => Effect.succeed({ score: 60, level: "red", factors: [{ id: "rebound", contribution: 60 }] })
   }
 
   it.effect("grade after triggering events and record a RiskGraded event when the grade changes", () =>
-    withCenter({ plugins: [plain("grading", { riskGraders: [byHeadcount] })] }, (center) =>
-      Effect.gen(function*() {
-        const small = yield* center.execute(registration())
-        expect(small.events.map((e) => e.event._tag)).toEqual(["Registered", "RiskGraded"])
-        expect(small.case.risk).toMatchObject({ level: "none", source: "grader", score: 0 })
-        const group = yield* center.execute(registration({ headcount: 30 }))
-        expect(group.case.risk).toMatchObject({
-          level: "yellow",
-          score: 40,
-          factors: [{ id: "groupCase", contribution: 40, grader: "grading/headcount" }]
+    withCenter(
+      { plugins: [plain("grading", { contributes: [Grading.grader(byHeadcount)] })] },
+      (center) =>
+        Effect.gen(function*() {
+          const small = yield* center.execute(registration())
+          expect(small.events.map((e) => e.event._tag)).toEqual(["Registered", "RiskGraded"])
+          expect(small.case.risk).toMatchObject({ level: "none", source: "grader", score: 0 })
+          const group = yield* center.execute(registration({ headcount: 30 }))
+          expect(group.case.risk).toMatchObject({
+            level: "yellow",
+            score: 40,
+            factors: [{ id: "groupCase", contribution: 40, grader: "grading/headcount" }]
+          })
+          // not triggered by Accept: no new grade
+          const accepted = yield* center.execute({
+            _tag: "Accept",
+            actor: admin,
+            caseId: group.caseId,
+            at: "2025-03-03T10:00:00+08:00"
+          })
+          expect(accepted.events.map((e) => e.event._tag)).toEqual(["Accepted"])
         })
-        // not triggered by Accept: no new grade
-        const accepted = yield* center.execute({
-          _tag: "Accept",
-          actor: admin,
-          caseId: group.caseId,
-          at: "2025-03-03T10:00:00+08:00"
-        })
-        expect(accepted.events.map((e) => e.event._tag)).toEqual(["Accepted"])
-      })))
+    ))
 
   it.effect("the highest level wins, and a manual level is never lowered by graders", () =>
     withCenter(
-      { plugins: [plain("grading", { riskGraders: [byHeadcount, onRebound] })] },
+      { plugins: [plain("grading", { contributes: [Grading.grader(byHeadcount), Grading.grader(onRebound)] })] },
       (center) =>
         Effect.gen(function*() {
           const at = (h: number) => `2025-03-0${4 + Math.floor(h / 24)}T${String(h % 24).padStart(2, "0")}:00:00+08:00`
@@ -441,13 +447,13 @@ describe("risk graders", () => {
     ))
 
   it.effect("a grader not triggered this time keeps its last grade when the grades are combined again", () => {
-    const onRegistration: Plugin.RiskGrader<undefined> = {
+    const onRegistration: Grading.Grader<undefined> = {
       id: "watch-list",
       triggers: ["Registered"],
       grade: () => Effect.succeed({ score: 60, level: "red", factors: [{ id: "watchList", contribution: 60 }] })
     }
     return withCenter(
-      { plugins: [plain("grading", { riskGraders: [byHeadcount, onRegistration] })] },
+      { plugins: [plain("grading", { contributes: [Grading.grader(byHeadcount), Grading.grader(onRegistration)] })] },
       (center) =>
         Effect.gen(function*() {
           const { case: registered, caseId } = yield* center.execute(registration())
@@ -472,37 +478,139 @@ describe("risk graders", () => {
 
   it.effect("a manual level raised by a grader falls back to the manual level, never below it", () => {
     let level = "none"
-    const desk: Plugin.RiskGrader<undefined> = {
+    const desk: Grading.Grader<undefined> = {
       id: "desk",
       grade: () => Effect.succeed({ score: 0, level, factors: [] })
     }
-    return withCenter({ plugins: [plain("grading", { riskGraders: [desk] })] }, (center) =>
+    return withCenter(
+      { plugins: [plain("grading", { contributes: [Grading.grader(desk)] })] },
+      (center) =>
+        Effect.gen(function*() {
+          const at = (day: number) => `2025-03-0${day}T09:00:00+08:00`
+          const assessed = yield* assessedWithManualLevel(center, {
+            risk: { level: "yellow", reason: "情绪激动" },
+            acceptedAt: at(4),
+            assessedAt: at(5)
+          })
+          const { caseId } = assessed
+          expect(assessed.case.risk).toMatchObject({ level: "yellow", source: "manual" })
+          const regrade = (day: number) =>
+            center.execute({ _tag: "Regrade", actor: admin, caseId, reason: "复评", at: at(day) })
+          level = "red"
+          const raised = yield* regrade(6)
+          expect(raised.case.risk).toMatchObject({ level: "red", source: "grader" })
+          // the manual level it was raised from is kept with it
+          expect(raised.case.risk.factors).toContainEqual({ id: "manualLevel", contribution: 0, detail: "yellow" })
+          level = "none"
+          const lowered = yield* regrade(7)
+          expect(lowered.case.risk).toMatchObject({
+            level: "yellow",
+            source: "manual",
+            factors: [{ id: "manual", contribution: 0, detail: "情绪激动" }]
+          })
+          // and it stays there while the graders say less
+          expect((yield* regrade(8)).events.map((e) => e.event._tag)).toEqual(["RegradeRequested"])
+        })
+    )
+  })
+})
+
+describe("the generic contract: followUp and extension points", () => {
+  it.effect("followUp appends events to the command's: versioned, evolved, seen by projections and onEvents", () => {
+    const seen: Array<string> = []
+    return withCenter({
+      plugins: [
+        plain("flagger", {
+          followUp: (ctx) =>
+            Effect.succeed(
+              ctx.events.some((e) => e.event._tag === "Registered")
+                ? [{ _tag: "RiskGraded" as const, risk: { level: "yellow", source: "grader" as const } }]
+                : undefined
+            )
+        }),
+        plain("watcher", {
+          onEvents: (ctx) => Effect.sync(() => void seen.push(ctx.events.map((e) => e.event._tag).join()))
+        })
+      ]
+    }, (center, store) =>
       Effect.gen(function*() {
-        const at = (day: number) => `2025-03-0${day}T09:00:00+08:00`
-        const assessed = yield* assessedWithManualLevel(center, {
-          risk: { level: "yellow", reason: "情绪激动" },
-          acceptedAt: at(4),
-          assessedAt: at(5)
-        })
-        const { caseId } = assessed
-        expect(assessed.case.risk).toMatchObject({ level: "yellow", source: "manual" })
-        const regrade = (day: number) =>
-          center.execute({ _tag: "Regrade", actor: admin, caseId, reason: "复评", at: at(day) })
-        level = "red"
-        const raised = yield* regrade(6)
-        expect(raised.case.risk).toMatchObject({ level: "red", source: "grader" })
-        // the manual level it was raised from is kept with it
-        expect(raised.case.risk.factors).toContainEqual({ id: "manualLevel", contribution: 0, detail: "yellow" })
-        level = "none"
-        const lowered = yield* regrade(7)
-        expect(lowered.case.risk).toMatchObject({
-          level: "yellow",
-          source: "manual",
-          factors: [{ id: "manual", contribution: 0, detail: "情绪激动" }]
-        })
-        // and it stays there while the graders say less
-        expect((yield* regrade(8)).events.map((e) => e.event._tag)).toEqual(["RegradeRequested"])
+        const r = yield* center.execute(registration({ caseId: "f1" }))
+        expect(r.events.map((e) => [e.event._tag, e.version])).toEqual([["Registered", 1], ["RiskGraded", 2]])
+        expect(r.case).toMatchObject({ version: 2, risk: { level: "yellow", source: "grader" } })
+        expect(yield* store.readEvents("dunhua", "f1")).toHaveLength(2)
+        expect(seen).toEqual(["Registered,RiskGraded"])
       }))
+  })
+
+  it.effect("the owner of a point reads what others contribute, in plugin order; it is installed when contributed to", () => {
+    const read: Array<string> = []
+    const owner = plain("collector", {
+      onEvents: (ctx) =>
+        Effect.sync(() => void read.push(ctx.contributions(words).map((c) => `${c.plugin}:${c.value}`).join()))
+    })
+    const words: Plugin.ExtensionPoint<string> = Plugin.extensionPoint<string>("test/words", { owner: () => owner })
+    const installed = Plugin.install([
+      plain("late", { dependsOn: ["early"], contributes: [words.of("b")] }),
+      plain("early", { contributes: [words.of("a"), words.of("c")] })
+    ])
+    expect(Either.isRight(installed) && installed.right.map((i) => i.plugin.id)).toEqual(["early", "late", "collector"])
+    return withCenter(
+      { plugins: [plain("early", { contributes: [words.of("a")] }), owner] },
+      (center) =>
+        Effect.gen(function*() {
+          yield* center.execute(registration())
+          expect(read).toEqual(["early:a"])
+        })
+    )
+  })
+
+  it("a single point takes one contribution among the plugins; a point checks what it is given", () => {
+    const field = (plugins: ReadonlyArray<unknown>) => {
+      const r = Plugin.install(plugins)
+      return Either.isLeft(r) ? [r.left.field, r.left.expected] : []
+    }
+    const one = Plugin.extensionPoint<number>("test/one", { single: true })
+    expect(field([plain("p", { contributes: [one.of(1)] }), plain("q", { contributes: [one.of(2)] })])).toEqual([
+      "plugins.1.contributes.0",
+      "one contribution to test/one per centre (p has one)"
+    ])
+    const checked = Plugin.extensionPoint<{ readonly n: number }>("test/checked", {
+      check: (u) => (typeof (u as { n?: unknown }).n === "number" ? undefined : { field: "n", expected: "a number" })
+    })
+    expect(field([plain("p", { contributes: [checked.of({ n: "x" as never })] })])).toEqual([
+      "plugins.0.contributes.0.n",
+      "a number"
+    ])
+    expect(field([plain("p", { contributes: [{ point: checked, value: 1 } as never] })])[0]).toBe(
+      "plugins.0.contributes.0._tag"
+    )
+  })
+
+  it.live("a contribution the owner runs is timed and blamed as its contributor's, and its time is not the owner's", () => {
+    const slow = Plugin.extensionPoint<Duration.DurationInput>("test/slow")
+    const owner = plain("runner", {
+      followUp: (ctx) =>
+        Effect.as(
+          Effect.forEach(ctx.contributions(slow), (c) => c.run("nap", () => Effect.sleep(c.value)), { discard: true }),
+          undefined
+        )
+    })
+    const run = (naps: ReadonlyArray<Duration.DurationInput>) =>
+      withCenter({
+        pluginTimeout: "500 millis",
+        plugins: [owner, ...naps.map((nap, i) => plain(`napper-${i}`, { contributes: [slow.of(nap)] }))]
+      }, (center) => Effect.either(center.execute(registration())))
+    return Effect.gen(function*() {
+      // three naps of 300 ms: 900 ms in the owner's hook, each within its own limit
+      expect(Either.isRight(yield* run(["300 millis", "300 millis", "300 millis"]))).toBe(true)
+      // one nap over the limit: the napper's failure, not the owner's
+      const failed = yield* run(["10 millis", "2 seconds"])
+      expect(Either.getLeft(failed).pipe(Option.getOrThrow)).toMatchObject({
+        _tag: "PluginFailed",
+        plugin: "napper-1",
+        hook: "nap"
+      })
+    }).pipe(Effect.provide(Logger.remove(Logger.defaultLogger)))
   })
 })
 

@@ -17,6 +17,7 @@ import { createHash, randomBytes } from "node:crypto"
 import * as AuditTrail from "../src/AuditTrail.js"
 import { CaseStore } from "../src/CaseStore.js"
 import type * as Center from "../src/Center.js"
+import * as Grading from "../src/Grading.js"
 import { makeSealing } from "../src/internal/sealing.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
@@ -572,9 +573,17 @@ describe("the retention rule and plugins (onRetention)", () => {
   const graders = Plugin.definePlugin({
     id: "graders",
     version: "1.0.0",
-    riskGraders: [
-      { id: "intake", triggers: ["Registered"], grade: () => Effect.succeed({ score: 1, factors: [] }) },
-      { id: "follow", triggers: ["FollowUpRecorded"], grade: () => Effect.succeed({ score: 2, factors: [] }) }
+    contributes: [
+      Grading.grader({
+        id: "intake",
+        triggers: ["Registered"],
+        grade: () => Effect.succeed({ score: 1, factors: [] })
+      }),
+      Grading.grader({
+        id: "follow",
+        triggers: ["FollowUpRecorded"],
+        grade: () => Effect.succeed({ score: 2, factors: [] })
+      })
     ]
   })
   const seen: Array<{ mode: string; id: string; before: string; after: string }> = []

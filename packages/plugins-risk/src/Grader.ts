@@ -19,7 +19,7 @@
  *
  * @since 0.1.0
  */
-import { type Event, Plugin } from "@fengqiao/core"
+import { type Event, Grading, Plugin } from "@fengqiao/core"
 import type * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 
@@ -45,11 +45,12 @@ export interface GraderDefinition<Id extends string, C, CI> {
    */
   readonly levels?: ReadonlyArray<string> | undefined
   /** Grades the case: a finite, non-negative score and contributions (the risk plugin refuses any other). */
-  readonly grade: (ctx: Plugin.EventsContext<C>) => Effect.Effect<Plugin.Grade | undefined, never>
+  readonly grade: (ctx: Plugin.EventsContext<C>) => Effect.Effect<Grading.Grade | undefined, never>
 }
 
 /**
- * Makes a plugin that contributes one risk grader.
+ * Makes a plugin that contributes one risk grader (`contributes: [Grading.grader(…)]`, the grader's id the
+ * plugin's).
  *
  * @since 0.1.0
  * @category constructors
@@ -80,7 +81,13 @@ export const defineRiskGrader = <const Id extends string, C = undefined, CI = C>
       )
     },
     // the grader's id is the plugin's: its factors name it once (`night-visits`, not `night-visits/night-visits`)
-    riskGraders: [{ id: d.id as string, triggers: d.triggers, grade: d.grade as GraderDefinition<Id, C, CI>["grade"] }]
+    contributes: [
+      Grading.grader<C>({
+        id: d.id as string,
+        triggers: d.triggers,
+        grade: d.grade as GraderDefinition<Id, C, CI>["grade"]
+      })
+    ]
   }
   // `options` was checked against the config's requirement where the caller wrote it
   return Plugin.definePlugin<Id, C, CI, Plugin.NoApi>(plugin as typeof plugin & Plugin.OptionsRequirement<CI>)

@@ -4,6 +4,7 @@ import {
   type Center,
   type createCenter,
   Examples,
+  type Grading,
   MemoryStore,
   type Plugin,
   SimulatedClock
@@ -531,7 +532,7 @@ describe("the risk plugin", () => {
   it.effect("a grade the case cannot keep is refused, never written: a factor's detail not text, JSON it cannot hold", () =>
     Effect.gen(function*() {
       const giving = (grade: unknown) =>
-        defineRiskGrader({ id: "odd", version: "1.0.0", grade: () => Effect.succeed(grade as Plugin.Grade) })
+        defineRiskGrader({ id: "odd", version: "1.0.0", grade: () => Effect.succeed(grade as Grading.Grade) })
       const cases: ReadonlyArray<readonly [unknown, string, RegExp]> = [
         [
           { score: 5, factors: [{ id: "x", contribution: 5, detail: 7 }] },
@@ -570,7 +571,7 @@ describe("the risk plugin", () => {
 
   it.effect("weighted: each grader's score counts, a level it names is a floor, and a sum beyond a number is refused", () =>
     Effect.gen(function*() {
-      const giving = (id: string, grade: Plugin.Grade) =>
+      const giving = (id: string, grade: Grading.Grade) =>
         defineRiskGrader({ id, version: "1.0.0", grade: () => Effect.succeed(grade) })
       // a score without factors: counted (under "max" it would give red as well)
       const bare = yield* centerWith({ combine: { weighted: {} } }, [giving("bare", { score: 80, factors: [] })])

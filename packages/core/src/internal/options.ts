@@ -99,8 +99,8 @@ export const centreHooks = [
   "onEvents",
   "projections",
   "afterCommit",
-  "riskGraders",
-  "riskPolicy"
+  "followUp",
+  "contributes"
 ] as const
 
 const isText = (u: unknown): boolean => typeof u === "string" && u.length > 0
@@ -116,6 +116,22 @@ const namesOf = (known: ReadonlyArray<string>) => {
 const commandList: Check = [namesOf(commandNames), `a list of command names (${commandNames.slice(0, 3).join(", ")} …)`]
 const eventList: Check = [namesOf(eventNames), `a list of event names (${eventNames.slice(0, 3).join(", ")} …)`]
 
+/**
+ * The members a list of a plugin (a guard, a projection, a risk grader …) must have, as an extension point's
+ * `check` reports them: the first bad member, named, with what it must be. @internal
+ */
+export const members = (
+  spec: Readonly<Record<string, "text" | "function" | "events">>
+) =>
+(value: unknown): { readonly field?: string; readonly expected: string } | undefined => {
+  if (!isObject(value)) return { expected: "an object" }
+  for (const [member, kind] of Object.entries(spec)) {
+    const [ok, expected] = kind === "text" ? [isText, "an id"] as const : kind === "function" ? fn : eventList
+    if (!ok(value[member])) return { field: member, expected }
+  }
+  return undefined
+}
+
 type Check = readonly [ok: (u: unknown) => boolean, expected: string]
 
 const name: Check = [isText, "a name"]
@@ -125,7 +141,10 @@ const fn: Check = [isFunction, "a function"]
 const lists: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
   guards: { name, check: fn, commands: commandList },
   projections: { name, apply: fn, events: eventList },
-  riskGraders: { id: [isText, "an id"], grade: fn, triggers: eventList },
+  contributes: {
+    _tag: [(u) => u === "Contribution", "a contribution made with an extension point's `of`"],
+    point: [(u) => isObject(u) && u._tag === "ExtensionPoint" && isText(u.id), "an extension point"]
+  },
   migrations: { id: [Number.isSafeInteger, "a whole number"], name, up: fn }
 }
 
@@ -136,7 +155,7 @@ const lists: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
  * @internal
  */
 export const hookShapes = (hooks: Record<string, unknown>, prefix: string): InvalidConfig | undefined => {
-  for (const k of ["onEvents", "afterCommit", "onRetention", "riskPolicy", "api", "validate"]) {
+  for (const k of ["onEvents", "followUp", "afterCommit", "onRetention", "api", "validate"]) {
     if (hooks[k] !== undefined && !isFunction(hooks[k])) return invalidConfig(`${prefix}.${k}`, "a function")
   }
   if (!names(hooks.dependsOn)) return invalidConfig(`${prefix}.dependsOn`, "a list of plugin ids")
@@ -148,6 +167,17 @@ export const hookShapes = (hooks: Record<string, unknown>, prefix: string): Inva
       if (!isObject(item)) return invalidConfig(`${prefix}.${list}.${i}`, "an object")
       for (const [member, [ok, expected]] of Object.entries(members)) {
         if (!ok(item[member])) return invalidConfig(`${prefix}.${list}.${i}.${member}`, expected)
+      }
+      // a contribution's value, as its point checks it (a grader's id, function and triggers)
+      if (list === "contributes") {
+        const check = (item.point as { readonly check?: unknown }).check
+        const problem = isFunction(check)
+          ? (check as (u: unknown) => { readonly field?: string; readonly expected: string } | undefined)(item.value)
+          : undefined
+        if (problem !== undefined) {
+          const at = `${prefix}.${list}.${i}`
+          return invalidConfig(problem.field === undefined ? at : `${at}.${problem.field}`, problem.expected)
+        }
       }
     }
   }

@@ -23,9 +23,9 @@ import type {
 } from "../../Errors.js"
 import type { CaseEvent, Envelope } from "../../Event.js"
 import type { IdGenerator } from "../../IdGenerator.js"
+import type { makeHost } from "../../plugins/host.js"
 import type * as Policy from "../../Policy.js"
 import type * as Privacy from "../../Privacy.js"
-import type { makeHost } from "../host.js"
 
 /** @internal */
 export interface CommandResult {
