@@ -21,7 +21,7 @@ import type { Case } from "./Case.js"
 import type { CenterConfigInput, Resolved } from "./CenterConfig.js"
 import type { Command, CommandName } from "./Command.js"
 import type { InvalidInput } from "./Errors.js"
-import type { Envelope, EventName } from "./Event.js"
+import type { CaseEvent, Envelope, EventName } from "./Event.js"
 import { civilDateOf } from "./internal/dates.js"
 import type * as define from "./lifecycle/define.js"
 import * as guardsModule from "./lifecycle/guards.js"
@@ -212,6 +212,16 @@ export const step: (
   command: Command,
   ctx: StepContext
 ) => Either.Either<Stepped, DecideError> = machine.step
+
+/**
+ * A {@link step} followed by more events of the same command — a plugin's follow-up (`Plugin.Definition.followUp`),
+ * such as a new risk grade: each in an envelope like the step's last (same case, time, actor and ids) at the next
+ * version, and evolved into the case.
+ *
+ * @since 0.3.0
+ * @category lifecycle
+ */
+export const followWith: (stepped: Stepped, events: ReadonlyArray<CaseEvent>) => Stepped = machine.followWith
 
 /**
  * A command module: its schema, events, row, guards, `decide`, evolvers, labels and default permissions.

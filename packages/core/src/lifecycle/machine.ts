@@ -145,3 +145,20 @@ export const step = (
     for (const env of events) next = evolve(next, env)
     return { events, state: next! }
   })
+
+/**
+ * A step followed by more events of the same command (a plugin's follow-up, such as a new risk grade): each in an
+ * envelope like the step's last (same case, time, actor and ids), at the next version, and evolved into the case.
+ */
+export const followWith = (stepped: Stepped, events: ReadonlyArray<CaseEvent>): Stepped => {
+  if (events.length === 0) return stepped
+  const all = stepped.events.slice()
+  let state = stepped.state
+  for (const event of events) {
+    const last = all[all.length - 1]!
+    const env: Envelope = { ...last, version: last.version + 1, event }
+    all.push(env)
+    state = evolve(state, env)
+  }
+  return { events: all, state }
+}

@@ -217,12 +217,9 @@ export const makeHost = (o: HostOptions) => {
               )
           )
         ) as Effect.Effect<ReadonlyArray<Envelope["event"]> | undefined, PluginFailed | StoreError | VersionConflict>
-        for (const event of events ?? []) {
-          const last = all[all.length - 1]!
-          const env: Envelope = { ...last, version: last.version + 1, event }
-          all = [...all, env]
-          current = Lifecycle.evolve(current, env)
-        }
+        const followed = Lifecycle.followWith({ events: all, state: current }, events ?? [])
+        all = followed.events
+        current = followed.state
       }
       const finalTags = new Set<EventName>(all.map((e) => e.event._tag))
       for (const { context, plugin } of contexts) {
