@@ -8,12 +8,11 @@
  * @since 0.1.0
  */
 import type { CenterConfig, Primitives } from "@fengqiao/core"
+import { barChart, esc, lineChart, palette } from "./internal/charts.js"
+import { threeRateNames, threeRateSources } from "./internal/definitions.js"
 import * as Kpi from "./Kpi.js"
 import * as Labels from "./Labels.js"
 import type { Dashboard, Row } from "./Stats.js"
-
-const esc = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;")
 
 const fmtPercent = (v: number | null, decimals: number): string => (v === null ? "—" : `${v.toFixed(decimals)}%`)
 
@@ -26,157 +25,6 @@ const fmtDuration = (ms: number | null | undefined, locale: Primitives.Locale): 
   return h >= 48
     ? `${Kpi.roundHalfUp(h / 24, 1)} ${Labels.pick(Labels.words.days, locale)}`
     : `${Kpi.roundHalfUp(h, 1)} ${Labels.pick(Labels.words.hours, locale)}`
-}
-
-/** An axis label: whole numbers, or one decimal on a small scale. */
-const tick = (v: number, max: number): string => (max >= 10 ? String(Math.round(v)) : String(Kpi.roundHalfUp(v, 1)))
-
-const palette = ["#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#c62828", "#5d4037", "#455a64"]
-
-interface Series {
-  readonly name: string
-  readonly color: string
-  readonly values: ReadonlyArray<number>
-  /** A colour per point, overriding `color`. */
-  readonly colors?: ReadonlyArray<string | undefined> | undefined
-}
-
-/** Grouped vertical bars: one group per key, one bar per series. */
-const barChart = (
-  id: string,
-  title: string,
-  keys: ReadonlyArray<{ readonly key: string; readonly label: string }>,
-  series: ReadonlyArray<Series>,
-  noData: string
-): string => {
-  const width = Math.max(360, 40 + keys.length * (18 * series.length + 14))
-  const height = 240
-  const top = 16
-  const bottom = 56
-  const left = 44
-  const plot = height - top - bottom
-  const max = Math.max(1, ...series.flatMap((s) => s.values))
-  const step = keys.length === 0 ? 0 : (width - left - 10) / keys.length
-  const barWidth = Math.max(4, Math.min(28, (step - 8) / Math.max(1, series.length)))
-  const parts: Array<string> = []
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}" data-chart="${id}" data-points="${
-      keys.length * series.length
-    }" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}">`
-  )
-  parts.push(`<title>${esc(title)}</title>`)
-  parts.push(
-    `<line x1="${left}" y1="${top + plot}" x2="${width - 4}" y2="${top + plot}" stroke="#888" stroke-width="1"/>`
-  )
-  for (const t of [0, 0.5, 1]) {
-    const y = top + plot - t * plot
-    parts.push(
-      `<text x="${left - 6}" y="${y + 4}" font-size="10" text-anchor="end" fill="#555">${tick(max * t, max)}</text>`
-    )
-  }
-  if (keys.length === 0) {
-    parts.push(`<text x="${width / 2}" y="${top + plot / 2}" text-anchor="middle" fill="#888">${esc(noData)}</text>`)
-  }
-  keys.forEach((k, i) => {
-    const x0 = left + i * step + (step - barWidth * series.length) / 2
-    series.forEach((s, j) => {
-      const v = s.values[i] ?? 0
-      const h = (v / max) * plot
-      parts.push(
-        `<rect class="bar" data-series="${esc(s.name)}" data-key="${esc(k.key)}" data-value="${v}" x="${
-          (x0 + j * barWidth).toFixed(1)
-        }" y="${(top + plot - h).toFixed(1)}" width="${(barWidth - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${
-          s.colors?.[i] ?? s.color
-        }"><title>${esc(`${k.label} · ${s.name}: ${v}`)}</title></rect>`
-      )
-    })
-    const lx = left + i * step + step / 2
-    parts.push(
-      `<text x="${lx.toFixed(1)}" y="${top + plot + 14}" font-size="10" text-anchor="end" transform="rotate(-35 ${
-        lx.toFixed(1)
-      } ${top + plot + 14})" fill="#333">${esc(k.label)}</text>`
-    )
-  })
-  parts.push("</svg>")
-  const legend = series.length > 1
-    ? `<div class="legend">${
-      series.map((s) => `<span><i style="background:${s.color}"></i>${esc(s.name)}</span>`).join("")
-    }</div>`
-    : ""
-  return `<figure><figcaption>${esc(title)}</figcaption>${parts.join("")}${legend}</figure>`
-}
-
-/** A line per series over ordered keys, with a dot per point. */
-const lineChart = (
-  id: string,
-  title: string,
-  keys: ReadonlyArray<string>,
-  series: ReadonlyArray<Series>,
-  noData: string
-): string => {
-  const width = Math.max(480, 60 + keys.length * 36)
-  const height = 240
-  const top = 16
-  const bottom = 40
-  const left = 44
-  const plot = height - top - bottom
-  const max = Math.max(1, ...series.flatMap((s) => s.values))
-  const dx = keys.length <= 1 ? 0 : (width - left - 20) / (keys.length - 1)
-  const xAt = (i: number) => left + 10 + i * dx
-  const yAt = (v: number) => top + plot - (v / max) * plot
-  const parts: Array<string> = []
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}" data-chart="${id}" data-points="${
-      keys.length * series.length
-    }" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}">`
-  )
-  parts.push(`<title>${esc(title)}</title>`)
-  parts.push(
-    `<line x1="${left}" y1="${top + plot}" x2="${width - 4}" y2="${top + plot}" stroke="#888" stroke-width="1"/>`
-  )
-  for (const t of [0, 0.5, 1]) {
-    parts.push(
-      `<text x="${left - 6}" y="${yAt(max * t) + 4}" font-size="10" text-anchor="end" fill="#555">${
-        tick(max * t, max)
-      }</text>`
-    )
-  }
-  if (keys.length === 0) {
-    parts.push(`<text x="${width / 2}" y="${top + plot / 2}" text-anchor="middle" fill="#888">${esc(noData)}</text>`)
-  }
-  for (const s of series) {
-    if (keys.length > 1) {
-      const points = s.values.map((v, i) => `${xAt(i).toFixed(1)},${yAt(v).toFixed(1)}`).join(" ")
-      parts.push(
-        `<polyline class="line" data-series="${
-          esc(s.name)
-        }" points="${points}" fill="none" stroke="${s.color}" stroke-width="2"/>`
-      )
-    }
-    s.values.forEach((v, i) => {
-      parts.push(
-        `<circle class="point" data-series="${esc(s.name)}" data-key="${esc(keys[i]!)}" data-value="${v}" cx="${
-          xAt(i).toFixed(1)
-        }" cy="${yAt(v).toFixed(1)}" r="3.5" fill="${s.color}"><title>${
-          esc(`${keys[i]!} · ${s.name}: ${v}`)
-        }</title></circle>`
-      )
-    })
-  }
-  const every = Math.max(1, Math.ceil(keys.length / 16))
-  keys.forEach((k, i) => {
-    if (i % every !== 0) return
-    parts.push(
-      `<text x="${xAt(i).toFixed(1)}" y="${top + plot + 16}" font-size="10" text-anchor="middle" fill="#333">${
-        esc(k)
-      }</text>`
-    )
-  })
-  parts.push("</svg>")
-  const legend = `<div class="legend">${
-    series.map((s) => `<span><i style="background:${s.color}"></i>${esc(s.name)}</span>`).join("")
-  }</div>`
-  return `<figure><figcaption>${esc(title)}</figcaption>${parts.join("")}${legend}</figure>`
 }
 
 /**
@@ -272,9 +120,9 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
   }).join("")
 
   const three = t.threeRates
-  const threeRows = (["response", "resolution", "satisfaction"] as const).map((k) => {
+  const threeRows = threeRateNames.map((k) => {
     const rate = three[k]
-    const name = p(Labels.rates[k === "resolution" ? "hotlineResolution" : k])
+    const name = p(Labels.rates[threeRateSources[k]])
     return `<tr><td>${esc(name)}</td><td>${esc(fmtPercent(rate.percent, d))}</td><td>${three.weights[k]}</td></tr>`
   }).join("")
   const threeTable = `<table><thead><tr><th></th><th>%</th><th>${esc(p(Labels.words.weights))}</th></tr></thead>` +
