@@ -27,6 +27,53 @@ const fmtDuration = (ms: number | null | undefined, locale: Primitives.Locale): 
     : `${Kpi.roundHalfUp(h, 1)} ${Labels.pick(Labels.words.hours, locale)}`
 }
 
+/** A figure shown in a card or a column: a count or a rate. */
+type Shown = { readonly count: Kpi.CountName; readonly rate?: undefined } | {
+  readonly rate: Kpi.RateName
+  readonly count?: undefined
+}
+
+/** The headline cards, in order. */
+const headline: ReadonlyArray<Shown> = [
+  { count: "accepted" },
+  { count: "closed" },
+  { rate: "closure" },
+  { count: "resolved" },
+  { rate: "resolution" },
+  { rate: "satisfaction" },
+  { rate: "response" },
+  { rate: "followUp" },
+  { rate: "rebound" },
+  { count: "overdue" },
+  { rate: "overdue" },
+  { rate: "escalation" },
+  { rate: "lowTier" },
+  { count: "warnings" }
+]
+
+/** The columns of a breakdown's table, after its label. */
+const tableColumns: ReadonlyArray<Shown> = [
+  { count: "accepted" },
+  { count: "closed" },
+  { rate: "closure" },
+  { count: "resolved" },
+  { rate: "resolution" },
+  { rate: "satisfaction" },
+  { count: "warnings" }
+]
+
+/** The counts the trend draws, a line each. */
+const trendCounts: ReadonlyArray<Kpi.CountName> = ["accepted", "closed"]
+
+/** The counts the bars by tier and by category draw, a bar each. */
+const barCounts: ReadonlyArray<Kpi.CountName> = ["accepted", "closed", "resolved"]
+
+/** The bar charts of breakdowns by counts: their id, heading and breakdown. */
+const barCharts = [
+  { id: "by-tier", heading: "byTier", breakdown: "tier" },
+  { id: "by-category", heading: "byCategory", breakdown: "category" }
+] as const
+
 /**
  * What the report's charts draw, for checking a rendered report: chart id → number of data points (bars or dots).
  *
@@ -35,9 +82,11 @@ const fmtDuration = (ms: number | null | undefined, locale: Primitives.Locale): 
  */
 export const chartPoints = (dashboard: Dashboard): Readonly<Record<string, number>> => {
   const out: Record<string, number> = {}
-  if (dashboard.trend !== undefined) out["trend"] = dashboard.trend.rows.length * 2
-  if (dashboard.breakdowns.tier !== undefined) out["by-tier"] = dashboard.breakdowns.tier.length * 3
-  if (dashboard.breakdowns.category !== undefined) out["by-category"] = dashboard.breakdowns.category.length * 3
+  if (dashboard.trend !== undefined) out["trend"] = dashboard.trend.rows.length * trendCounts.length
+  for (const { breakdown, id } of barCharts) {
+    const rows = dashboard.breakdowns[breakdown]
+    if (rows !== undefined) out[id] = rows.length * barCounts.length
+  }
   if (dashboard.breakdowns.riskLevel !== undefined) out["by-risk"] = dashboard.breakdowns.riskLevel.length
   return out
 }
@@ -74,23 +123,8 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
     ? `${dashboard.from ?? "…"} – ${dashboard.to ?? "…"}`
     : p(Labels.words.allTime)
 
-  const headline: ReadonlyArray<{ readonly rate?: Kpi.RateName; readonly count?: Kpi.CountName }> = [
-    { count: "accepted" },
-    { count: "closed" },
-    { rate: "closure" },
-    { count: "resolved" },
-    { rate: "resolution" },
-    { rate: "satisfaction" },
-    { rate: "response" },
-    { rate: "followUp" },
-    { rate: "rebound" },
-    { count: "overdue" },
-    { rate: "overdue" },
-    { rate: "escalation" },
-    { rate: "lowTier" },
-    { count: "warnings" }
-  ]
-  const compareText = (c: { readonly rate?: Kpi.RateName; readonly count?: Kpi.CountName }) => {
+  const nameOf = (c: Shown) => c.count !== undefined ? p(Labels.counts[c.count]) : p(Labels.rates[c.rate])
+  const compareText = (c: Shown) => {
     const out: Array<string> = []
     for (
       const [label, cmp] of [
@@ -100,7 +134,7 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
     ) {
       if (cmp === undefined) continue
       const v = c.count !== undefined ? fmtSigned(cmp.counts[c.count], d, "%") : fmtSigned(
-        cmp.rates[c.rate!],
+        cmp.rates[c.rate],
         d,
         ` ${p(Labels.words.points)}`
       )
@@ -109,8 +143,8 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
     return out.length === 0 ? "" : `<div class="cmp">${out.join(" · ")}</div>`
   }
   const cards = headline.map((c) => {
-    const name = c.count !== undefined ? p(Labels.counts[c.count]) : p(Labels.rates[c.rate!])
-    const value = c.count !== undefined ? String(t.counts[c.count]) : fmtPercent(t.rates[c.rate!].percent, d)
+    const name = nameOf(c)
+    const value = c.count !== undefined ? String(t.counts[c.count]) : fmtPercent(t.rates[c.rate].percent, d)
     const detail = c.rate !== undefined
       ? `<div class="sub">${t.rates[c.rate].numerator} / ${t.rates[c.rate].denominator}</div>`
       : ""
@@ -142,35 +176,33 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
 
   const noData = p(Labels.words.noData)
   const charts: Array<string> = []
+  const countSeries = (counts: ReadonlyArray<Kpi.CountName>, rows: ReadonlyArray<Row>) =>
+    counts.map((c, i) => ({
+      name: p(Labels.counts[c]),
+      color: palette[i]!,
+      values: rows.map((r) => r.figures.counts[c])
+    }))
   if (dashboard.trend !== undefined) {
     const rows = dashboard.trend.rows
     charts.push(lineChart(
       "trend",
       `${p(Labels.words.trendByMonth)} (${p(Labels.units[dashboard.trend.unit])})`,
       rows.map((r) => String(r.key)),
-      [
-        { name: p(Labels.counts.accepted), color: palette[0]!, values: rows.map((r) => r.figures.counts.accepted) },
-        { name: p(Labels.counts.closed), color: palette[1]!, values: rows.map((r) => r.figures.counts.closed) }
-      ],
+      countSeries(trendCounts, rows),
       noData
     ))
   }
-  const bars = (id: string, heading: string, rows: ReadonlyArray<Row> | undefined) => {
-    if (rows === undefined) return
+  for (const { breakdown, heading, id } of barCharts) {
+    const rows = dashboard.breakdowns[breakdown]
+    if (rows === undefined) continue
     charts.push(barChart(
       id,
-      heading,
+      p(Labels.words[heading]),
       rows.map((r) => ({ key: String(r.key), label: r.label })),
-      [
-        { name: p(Labels.counts.accepted), color: palette[0]!, values: rows.map((r) => r.figures.counts.accepted) },
-        { name: p(Labels.counts.closed), color: palette[1]!, values: rows.map((r) => r.figures.counts.closed) },
-        { name: p(Labels.counts.resolved), color: palette[2]!, values: rows.map((r) => r.figures.counts.resolved) }
-      ],
+      countSeries(barCounts, rows),
       noData
     ))
   }
-  bars("by-tier", p(Labels.words.byTier), dashboard.breakdowns.tier)
-  bars("by-category", p(Labels.words.byCategory), dashboard.breakdowns.category)
   const risk = dashboard.breakdowns.riskLevel
   if (risk !== undefined) {
     charts.push(barChart(
@@ -188,26 +220,17 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
     ))
   }
 
+  const head = tableColumns.map((c) => `<th>${esc(nameOf(c))}</th>`).join("")
+  const cell = (f: Kpi.Figures, c: Shown) =>
+    `<td>${c.count !== undefined ? f.counts[c.count] : esc(fmtPercent(f.rates[c.rate].percent, d))}</td>`
   const tables = Object.entries(dashboard.breakdowns).map(([name, rows]) => {
     if (rows === undefined) return ""
     const body = rows.map((r) =>
-      `<tr><td>${esc(r.label)}</td><td>${r.figures.counts.accepted}</td><td>${r.figures.counts.closed}</td><td>${
-        esc(fmtPercent(r.figures.rates.closure.percent, d))
-      }</td><td>${r.figures.counts.resolved}</td><td>${
-        esc(fmtPercent(r.figures.rates.resolution.percent, d))
-      }</td><td>${
-        esc(fmtPercent(r.figures.rates.satisfaction.percent, d))
-      }</td><td>${r.figures.counts.warnings}</td></tr>`
+      `<tr><td>${esc(r.label)}</td>${tableColumns.map((c) => cell(r.figures, c)).join("")}</tr>`
     ).join("")
     return `<h3>${
       esc(p(Labels.dimensions[name as Labels.BreakdownName]))
-    }</h3><table data-breakdown="${name}"><thead><tr><th></th><th>${esc(p(Labels.counts.accepted))}</th><th>${
-      esc(p(Labels.counts.closed))
-    }</th><th>${esc(p(Labels.rates.closure))}</th><th>${esc(p(Labels.counts.resolved))}</th><th>${
-      esc(p(Labels.rates.resolution))
-    }</th><th>${esc(p(Labels.rates.satisfaction))}</th><th>${
-      esc(p(Labels.counts.warnings))
-    }</th></tr></thead><tbody>${body}</tbody></table>`
+    }</h3><table data-breakdown="${name}"><thead><tr><th></th>${head}</tr></thead><tbody>${body}</tbody></table>`
   }).join("")
 
   const lang = locale === "zh-Hans" ? "zh-CN" : locale === "zh-Hant" ? "zh-TW" : locale
