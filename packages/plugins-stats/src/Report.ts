@@ -33,14 +33,19 @@ type Shown = { readonly count: Kpi.CountName; readonly rate?: undefined } | {
   readonly count?: undefined
 }
 
-/** The headline cards, in order. */
-const headline: ReadonlyArray<Shown> = [
+/** The figures every view of the report starts with: 受理, 办结, 办结率, 化解, 化解率, 满意度. */
+const leading: ReadonlyArray<Shown> = [
   { count: "accepted" },
   { count: "closed" },
   { rate: "closure" },
   { count: "resolved" },
   { rate: "resolution" },
-  { rate: "satisfaction" },
+  { rate: "satisfaction" }
+]
+
+/** The headline cards, in order. */
+const headline: ReadonlyArray<Shown> = [
+  ...leading,
   { rate: "response" },
   { rate: "followUp" },
   { rate: "rebound" },
@@ -52,15 +57,7 @@ const headline: ReadonlyArray<Shown> = [
 ]
 
 /** The columns of a breakdown's table, after its label. */
-const tableColumns: ReadonlyArray<Shown> = [
-  { count: "accepted" },
-  { count: "closed" },
-  { rate: "closure" },
-  { count: "resolved" },
-  { rate: "resolution" },
-  { rate: "satisfaction" },
-  { count: "warnings" }
-]
+const tableColumns: ReadonlyArray<Shown> = [...leading, { count: "warnings" }]
 
 /** The counts the trend draws, a line each. */
 const trendCounts: ReadonlyArray<Kpi.CountName> = ["accepted", "closed"]
