@@ -3,7 +3,6 @@
  * timed steps, the hotline three rates and the breakdowns. The public modules (`Kpi`, `Stats`, `Labels`) expose
  * them; planning, computing and presentation read them from here.
  *
- * @since 0.1.0
  * @internal
  */
 import type { CenterConfig, Primitives, Summary } from "@fengqiao/core"
@@ -12,7 +11,6 @@ import * as Schema from "effect/Schema"
 /**
  * Every count, in display order: the one list `Kpi.CountName` is made from.
  *
- * @since 0.1.0
  * @internal
  */
 export const countNames = [
@@ -42,7 +40,6 @@ export const countNames = [
 /**
  * A count.
  *
- * @since 0.1.0
  * @internal
  */
 export type CountName = typeof countNames[number]
@@ -50,7 +47,6 @@ export type CountName = typeof countNames[number]
 /**
  * Each rate's numerator and denominator, in display order: the one list `Kpi.RateName` is made from.
  *
- * @since 0.1.0
  * @internal
  */
 export const rateDefinitions = {
@@ -69,7 +65,6 @@ export const rateDefinitions = {
 /**
  * A rate.
  *
- * @since 0.1.0
  * @internal
  */
 export type RateName = keyof typeof rateDefinitions
@@ -77,7 +72,6 @@ export type RateName = keyof typeof rateDefinitions
 /**
  * Every rate, in display order.
  *
- * @since 0.1.0
  * @internal
  */
 export const rateNames: ReadonlyArray<RateName> = Object.keys(rateDefinitions) as Array<RateName>
@@ -86,7 +80,6 @@ export const rateNames: ReadonlyArray<RateName> = Object.keys(rateDefinitions) a
  * Each timed step: the time it starts at and the time it ends at, in loop order: the one list `Kpi.StepName` is
  * made from.
  *
- * @since 0.1.0
  * @internal
  */
 export const stepDefinitions = {
@@ -103,7 +96,6 @@ export const stepDefinitions = {
 /**
  * A timed step.
  *
- * @since 0.1.0
  * @internal
  */
 export type StepName = keyof typeof stepDefinitions
@@ -111,7 +103,6 @@ export type StepName = keyof typeof stepDefinitions
 /**
  * Every step, in loop order.
  *
- * @since 0.1.0
  * @internal
  */
 export const stepNames: ReadonlyArray<StepName> = Object.keys(stepDefinitions) as Array<StepName>
@@ -119,7 +110,6 @@ export const stepNames: ReadonlyArray<StepName> = Object.keys(stepDefinitions) a
 /**
  * The statistics of a step's durations, and the suffix of the aggregate value each is named by.
  *
- * @since 0.1.0
  * @internal
  */
 export const stepStatSuffixes = { count: "n", avg: "avg", sum: "sum", median: "median" } as const
@@ -127,7 +117,6 @@ export const stepStatSuffixes = { count: "n", avg: "avg", sum: "sum", median: "m
 /**
  * A statistic of a step's durations.
  *
- * @since 0.1.0
  * @internal
  */
 export type StepStat = keyof typeof stepStatSuffixes
@@ -136,7 +125,6 @@ export type StepStat = keyof typeof stepStatSuffixes
  * The name of the aggregate value of a step's statistic: `acceptance_n`, `acceptance_avg`, `acceptance_sum`,
  * `acceptance_median`.
  *
- * @since 0.1.0
  * @internal
  */
 export const stepValue = (step: StepName, stat: StepStat): string => `${step}_${stepStatSuffixes[stat]}`
@@ -144,7 +132,6 @@ export const stepValue = (step: StepName, stat: StepStat): string => `${step}_${
 /**
  * The hotline three rates (三率), in display order, each with the rate it is: 响应率, 解决率 and 满意率.
  *
- * @since 0.1.0
  * @internal
  */
 export const threeRateSources = {
@@ -156,7 +143,6 @@ export const threeRateSources = {
 /**
  * One of the hotline three rates.
  *
- * @since 0.1.0
  * @internal
  */
 export type ThreeRateName = keyof typeof threeRateSources
@@ -164,7 +150,6 @@ export type ThreeRateName = keyof typeof threeRateSources
 /**
  * The three rates, in display order.
  *
- * @since 0.1.0
  * @internal
  */
 export const threeRateNames: ReadonlyArray<ThreeRateName> = Object.keys(threeRateSources) as Array<ThreeRateName>
@@ -172,7 +157,6 @@ export const threeRateNames: ReadonlyArray<ThreeRateName> = Object.keys(threeRat
 /**
  * A breakdown (分组维度): the one list `Stats.BreakdownName` and `Labels.BreakdownName` are made from.
  *
- * @since 0.1.0
  * @internal
  */
 export const BreakdownName = Schema.Literal(
@@ -189,7 +173,6 @@ export const BreakdownName = Schema.Literal(
 /**
  * A breakdown.
  *
- * @since 0.1.0
  * @internal
  */
 export type BreakdownName = typeof BreakdownName.Type
@@ -197,7 +180,6 @@ export type BreakdownName = typeof BreakdownName.Type
 /**
  * The summary column each breakdown groups by (the jurisdiction groups by the place's ancestors instead).
  *
- * @since 0.1.0
  * @internal
  */
 export const breakdownColumns: Readonly<Record<Exclude<BreakdownName, "jurisdiction">, Summary.Column>> = {
@@ -213,7 +195,6 @@ export const breakdownColumns: Readonly<Record<Exclude<BreakdownName, "jurisdict
 /**
  * The breakdowns whose keys are entries of one of the centre's taxonomies.
  *
- * @since 0.1.0
  * @internal
  */
 export type TaxonomyBreakdown = Exclude<BreakdownName, "tier" | "jurisdiction" | "department">
@@ -221,7 +202,6 @@ export type TaxonomyBreakdown = Exclude<BreakdownName, "tier" | "jurisdiction" |
 /**
  * The taxonomy of each such breakdown, in a centre's configuration.
  *
- * @since 0.1.0
  * @internal
  */
 export const taxonomyOf: Readonly<
