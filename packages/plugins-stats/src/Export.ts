@@ -25,6 +25,35 @@ const cell = (value: string | number | boolean | null | undefined): string => {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, "\"\"")}"` : s
 }
 
+const hours = (ms: number | null | undefined): number | null =>
+  ms === null || ms === undefined ? null : Kpi.roundHalfUp(ms / 3_600_000, 2)
+
+/** A column of figures: its heading (given a label picker) and its value in a group's figures. */
+interface FigureColumn {
+  readonly heading: (p: (l: Primitives.Labels) => string) => string
+  readonly value: (f: Kpi.Figures) => number | null
+}
+
+/** Every column of figures, in order: the one list the header and the lines are made from. */
+const figureColumns: ReadonlyArray<FigureColumn> = [
+  ...Kpi.countNames.map((c): FigureColumn => ({ heading: (p) => p(Labels.counts[c]), value: (f) => f.counts[c] })),
+  ...Kpi.rateNames.map((r): FigureColumn => ({
+    heading: (p) => `${p(Labels.rates[r])} (%)`,
+    value: (f) => f.rates[r].percent
+  })),
+  { heading: (p) => `${p(Labels.words.threeRates)} (%)`, value: (f) => f.threeRates.score },
+  ...Kpi.stepNames.flatMap((s): ReadonlyArray<FigureColumn> => [
+    {
+      heading: (p) => `${p(Labels.steps[s])} ${p(Labels.words.average)} (${p(Labels.words.hours)})`,
+      value: (f) => hours(f.durations[s].averageMs)
+    },
+    {
+      heading: (p) => `${p(Labels.steps[s])} ${p(Labels.words.median)} (${p(Labels.words.hours)})`,
+      value: (f) => hours(f.durations[s].medianMs)
+    }
+  ])
+]
+
 /**
  * The columns of the CSV export, for a locale: section, key, label, then every count, every rate in percent, the
  * three-rate score, and each step's average (and median) duration in hours.
@@ -38,29 +67,12 @@ export const csvHeader = (locale: Primitives.Locale): ReadonlyArray<string> => {
     p(Labels.words.dimension),
     p(Labels.words.key),
     p(Labels.words.label),
-    ...Kpi.countNames.map((c) => p(Labels.counts[c])),
-    ...Kpi.rateNames.map((r) => `${p(Labels.rates[r])} (%)`),
-    `${p(Labels.words.threeRates)} (%)`,
-    ...Kpi.stepNames.flatMap((s) => [
-      `${p(Labels.steps[s])} ${p(Labels.words.average)} (${p(Labels.words.hours)})`,
-      `${p(Labels.steps[s])} ${p(Labels.words.median)} (${p(Labels.words.hours)})`
-    ])
+    ...figureColumns.map((c) => c.heading(p))
   ]
 }
 
-const hours = (ms: number | null | undefined): number | null =>
-  ms === null || ms === undefined ? null : Kpi.roundHalfUp(ms / 3_600_000, 2)
-
 const line = (section: string, key: string | number | boolean | null, label: string, f: Kpi.Figures) =>
-  [
-    section,
-    key,
-    label,
-    ...Kpi.countNames.map((c) => f.counts[c]),
-    ...Kpi.rateNames.map((r) => f.rates[r].percent),
-    f.threeRates.score,
-    ...Kpi.stepNames.flatMap((s) => [hours(f.durations[s].averageMs), hours(f.durations[s].medianMs)])
-  ].map(cell).join(",")
+  [section, key, label, ...figureColumns.map((c) => c.value(f))].map(cell).join(",")
 
 /**
  * The dashboard as CSV text (RFC 4180, CRLF line ends, UTF-8 with a byte-order mark): the totals, the 同比 and 环比

@@ -6,7 +6,8 @@
  * @since 0.1.0
  */
 import { type CenterConfig, I18n, type Primitives } from "@fengqiao/core"
-import type { CountName, RateName, StepName } from "./Kpi.js"
+import * as definitions from "./internal/definitions.js"
+import type { CountName, RateName, StepName } from "./internal/definitions.js"
 import type { Unit } from "./Period.js"
 
 const l = (zhHans: string, zhHant: string, en: string, ko: string): Primitives.Labels => ({
@@ -93,15 +94,7 @@ export const steps: Readonly<Record<StepName, Primitives.Labels>> = {
  * @since 0.1.0
  * @category models
  */
-export type BreakdownName =
-  | "tier"
-  | "jurisdiction"
-  | "department"
-  | "category"
-  | "channel"
-  | "mediationType"
-  | "riskLevel"
-  | "kind"
+export type BreakdownName = definitions.BreakdownName
 
 /**
  * Labels of the period units (the trend's step).
@@ -212,17 +205,9 @@ export const keyLabel = (
       return centre.tree.get(k)?.name ?? k
     case "department":
       return centre.departments.get(k)?.name ?? k
-    case "category":
-      return fromEntry(centre.categories.get(k))
-    case "channel":
-      return fromEntry(centre.channels.get(k))
-    case "mediationType":
-      return fromEntry(centre.mediationTypes.get(k))
-    case "riskLevel":
-      return fromEntry(centre.riskLevels.get(k))
-    case "kind":
-      return fromEntry(centre.caseKinds.get(k))
     case "trend":
       return k
+    default:
+      return fromEntry(definitions.taxonomyOf[dimension](centre).get(k))
   }
 }

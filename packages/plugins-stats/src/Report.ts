@@ -8,12 +8,11 @@
  * @since 0.1.0
  */
 import type { CenterConfig, Primitives } from "@fengqiao/core"
+import { barChart, esc, lineChart, palette } from "./internal/charts.js"
+import { threeRateNames, threeRateSources } from "./internal/definitions.js"
 import * as Kpi from "./Kpi.js"
 import * as Labels from "./Labels.js"
 import type { Dashboard, Row } from "./Stats.js"
-
-const esc = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;")
 
 const fmtPercent = (v: number | null, decimals: number): string => (v === null ? "—" : `${v.toFixed(decimals)}%`)
 
@@ -28,156 +27,49 @@ const fmtDuration = (ms: number | null | undefined, locale: Primitives.Locale): 
     : `${Kpi.roundHalfUp(h, 1)} ${Labels.pick(Labels.words.hours, locale)}`
 }
 
-/** An axis label: whole numbers, or one decimal on a small scale. */
-const tick = (v: number, max: number): string => (max >= 10 ? String(Math.round(v)) : String(Kpi.roundHalfUp(v, 1)))
-
-const palette = ["#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#c62828", "#5d4037", "#455a64"]
-
-interface Series {
-  readonly name: string
-  readonly color: string
-  readonly values: ReadonlyArray<number>
-  /** A colour per point, overriding `color`. */
-  readonly colors?: ReadonlyArray<string | undefined> | undefined
+/** A figure shown in a card or a column: a count or a rate. */
+type Shown = { readonly count: Kpi.CountName; readonly rate?: undefined } | {
+  readonly rate: Kpi.RateName
+  readonly count?: undefined
 }
 
-/** Grouped vertical bars: one group per key, one bar per series. */
-const barChart = (
-  id: string,
-  title: string,
-  keys: ReadonlyArray<{ readonly key: string; readonly label: string }>,
-  series: ReadonlyArray<Series>,
-  noData: string
-): string => {
-  const width = Math.max(360, 40 + keys.length * (18 * series.length + 14))
-  const height = 240
-  const top = 16
-  const bottom = 56
-  const left = 44
-  const plot = height - top - bottom
-  const max = Math.max(1, ...series.flatMap((s) => s.values))
-  const step = keys.length === 0 ? 0 : (width - left - 10) / keys.length
-  const barWidth = Math.max(4, Math.min(28, (step - 8) / Math.max(1, series.length)))
-  const parts: Array<string> = []
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}" data-chart="${id}" data-points="${
-      keys.length * series.length
-    }" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}">`
-  )
-  parts.push(`<title>${esc(title)}</title>`)
-  parts.push(
-    `<line x1="${left}" y1="${top + plot}" x2="${width - 4}" y2="${top + plot}" stroke="#888" stroke-width="1"/>`
-  )
-  for (const t of [0, 0.5, 1]) {
-    const y = top + plot - t * plot
-    parts.push(
-      `<text x="${left - 6}" y="${y + 4}" font-size="10" text-anchor="end" fill="#555">${tick(max * t, max)}</text>`
-    )
-  }
-  if (keys.length === 0) {
-    parts.push(`<text x="${width / 2}" y="${top + plot / 2}" text-anchor="middle" fill="#888">${esc(noData)}</text>`)
-  }
-  keys.forEach((k, i) => {
-    const x0 = left + i * step + (step - barWidth * series.length) / 2
-    series.forEach((s, j) => {
-      const v = s.values[i] ?? 0
-      const h = (v / max) * plot
-      parts.push(
-        `<rect class="bar" data-series="${esc(s.name)}" data-key="${esc(k.key)}" data-value="${v}" x="${
-          (x0 + j * barWidth).toFixed(1)
-        }" y="${(top + plot - h).toFixed(1)}" width="${(barWidth - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${
-          s.colors?.[i] ?? s.color
-        }"><title>${esc(`${k.label} · ${s.name}: ${v}`)}</title></rect>`
-      )
-    })
-    const lx = left + i * step + step / 2
-    parts.push(
-      `<text x="${lx.toFixed(1)}" y="${top + plot + 14}" font-size="10" text-anchor="end" transform="rotate(-35 ${
-        lx.toFixed(1)
-      } ${top + plot + 14})" fill="#333">${esc(k.label)}</text>`
-    )
-  })
-  parts.push("</svg>")
-  const legend = series.length > 1
-    ? `<div class="legend">${
-      series.map((s) => `<span><i style="background:${s.color}"></i>${esc(s.name)}</span>`).join("")
-    }</div>`
-    : ""
-  return `<figure><figcaption>${esc(title)}</figcaption>${parts.join("")}${legend}</figure>`
-}
+/** The figures every view of the report starts with: 受理, 办结, 办结率, 化解, 化解率, 满意度. */
+const leading: ReadonlyArray<Shown> = [
+  { count: "accepted" },
+  { count: "closed" },
+  { rate: "closure" },
+  { count: "resolved" },
+  { rate: "resolution" },
+  { rate: "satisfaction" }
+]
 
-/** A line per series over ordered keys, with a dot per point. */
-const lineChart = (
-  id: string,
-  title: string,
-  keys: ReadonlyArray<string>,
-  series: ReadonlyArray<Series>,
-  noData: string
-): string => {
-  const width = Math.max(480, 60 + keys.length * 36)
-  const height = 240
-  const top = 16
-  const bottom = 40
-  const left = 44
-  const plot = height - top - bottom
-  const max = Math.max(1, ...series.flatMap((s) => s.values))
-  const dx = keys.length <= 1 ? 0 : (width - left - 20) / (keys.length - 1)
-  const xAt = (i: number) => left + 10 + i * dx
-  const yAt = (v: number) => top + plot - (v / max) * plot
-  const parts: Array<string> = []
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}" data-chart="${id}" data-points="${
-      keys.length * series.length
-    }" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}">`
-  )
-  parts.push(`<title>${esc(title)}</title>`)
-  parts.push(
-    `<line x1="${left}" y1="${top + plot}" x2="${width - 4}" y2="${top + plot}" stroke="#888" stroke-width="1"/>`
-  )
-  for (const t of [0, 0.5, 1]) {
-    parts.push(
-      `<text x="${left - 6}" y="${yAt(max * t) + 4}" font-size="10" text-anchor="end" fill="#555">${
-        tick(max * t, max)
-      }</text>`
-    )
-  }
-  if (keys.length === 0) {
-    parts.push(`<text x="${width / 2}" y="${top + plot / 2}" text-anchor="middle" fill="#888">${esc(noData)}</text>`)
-  }
-  for (const s of series) {
-    if (keys.length > 1) {
-      const points = s.values.map((v, i) => `${xAt(i).toFixed(1)},${yAt(v).toFixed(1)}`).join(" ")
-      parts.push(
-        `<polyline class="line" data-series="${
-          esc(s.name)
-        }" points="${points}" fill="none" stroke="${s.color}" stroke-width="2"/>`
-      )
-    }
-    s.values.forEach((v, i) => {
-      parts.push(
-        `<circle class="point" data-series="${esc(s.name)}" data-key="${esc(keys[i]!)}" data-value="${v}" cx="${
-          xAt(i).toFixed(1)
-        }" cy="${yAt(v).toFixed(1)}" r="3.5" fill="${s.color}"><title>${
-          esc(`${keys[i]!} · ${s.name}: ${v}`)
-        }</title></circle>`
-      )
-    })
-  }
-  const every = Math.max(1, Math.ceil(keys.length / 16))
-  keys.forEach((k, i) => {
-    if (i % every !== 0) return
-    parts.push(
-      `<text x="${xAt(i).toFixed(1)}" y="${top + plot + 16}" font-size="10" text-anchor="middle" fill="#333">${
-        esc(k)
-      }</text>`
-    )
-  })
-  parts.push("</svg>")
-  const legend = `<div class="legend">${
-    series.map((s) => `<span><i style="background:${s.color}"></i>${esc(s.name)}</span>`).join("")
-  }</div>`
-  return `<figure><figcaption>${esc(title)}</figcaption>${parts.join("")}${legend}</figure>`
-}
+/** The headline cards, in order. */
+const headline: ReadonlyArray<Shown> = [
+  ...leading,
+  { rate: "response" },
+  { rate: "followUp" },
+  { rate: "rebound" },
+  { count: "overdue" },
+  { rate: "overdue" },
+  { rate: "escalation" },
+  { rate: "lowTier" },
+  { count: "warnings" }
+]
+
+/** The columns of a breakdown's table, after its label. */
+const tableColumns: ReadonlyArray<Shown> = [...leading, { count: "warnings" }]
+
+/** The counts the trend draws, a line each. */
+const trendCounts: ReadonlyArray<Kpi.CountName> = ["accepted", "closed"]
+
+/** The counts the bars by tier and by category draw, a bar each. */
+const barCounts: ReadonlyArray<Kpi.CountName> = ["accepted", "closed", "resolved"]
+
+/** The bar charts of breakdowns by counts: their id, heading and breakdown. */
+const barCharts = [
+  { id: "by-tier", heading: "byTier", breakdown: "tier" },
+  { id: "by-category", heading: "byCategory", breakdown: "category" }
+] as const
 
 /**
  * What the report's charts draw, for checking a rendered report: chart id → number of data points (bars or dots).
@@ -187,9 +79,11 @@ const lineChart = (
  */
 export const chartPoints = (dashboard: Dashboard): Readonly<Record<string, number>> => {
   const out: Record<string, number> = {}
-  if (dashboard.trend !== undefined) out["trend"] = dashboard.trend.rows.length * 2
-  if (dashboard.breakdowns.tier !== undefined) out["by-tier"] = dashboard.breakdowns.tier.length * 3
-  if (dashboard.breakdowns.category !== undefined) out["by-category"] = dashboard.breakdowns.category.length * 3
+  if (dashboard.trend !== undefined) out["trend"] = dashboard.trend.rows.length * trendCounts.length
+  for (const { breakdown, id } of barCharts) {
+    const rows = dashboard.breakdowns[breakdown]
+    if (rows !== undefined) out[id] = rows.length * barCounts.length
+  }
   if (dashboard.breakdowns.riskLevel !== undefined) out["by-risk"] = dashboard.breakdowns.riskLevel.length
   return out
 }
@@ -226,23 +120,8 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
     ? `${dashboard.from ?? "…"} – ${dashboard.to ?? "…"}`
     : p(Labels.words.allTime)
 
-  const headline: ReadonlyArray<{ readonly rate?: Kpi.RateName; readonly count?: Kpi.CountName }> = [
-    { count: "accepted" },
-    { count: "closed" },
-    { rate: "closure" },
-    { count: "resolved" },
-    { rate: "resolution" },
-    { rate: "satisfaction" },
-    { rate: "response" },
-    { rate: "followUp" },
-    { rate: "rebound" },
-    { count: "overdue" },
-    { rate: "overdue" },
-    { rate: "escalation" },
-    { rate: "lowTier" },
-    { count: "warnings" }
-  ]
-  const compareText = (c: { readonly rate?: Kpi.RateName; readonly count?: Kpi.CountName }) => {
+  const nameOf = (c: Shown) => c.count !== undefined ? p(Labels.counts[c.count]) : p(Labels.rates[c.rate])
+  const compareText = (c: Shown) => {
     const out: Array<string> = []
     for (
       const [label, cmp] of [
@@ -252,7 +131,7 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
     ) {
       if (cmp === undefined) continue
       const v = c.count !== undefined ? fmtSigned(cmp.counts[c.count], d, "%") : fmtSigned(
-        cmp.rates[c.rate!],
+        cmp.rates[c.rate],
         d,
         ` ${p(Labels.words.points)}`
       )
@@ -261,8 +140,8 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
     return out.length === 0 ? "" : `<div class="cmp">${out.join(" · ")}</div>`
   }
   const cards = headline.map((c) => {
-    const name = c.count !== undefined ? p(Labels.counts[c.count]) : p(Labels.rates[c.rate!])
-    const value = c.count !== undefined ? String(t.counts[c.count]) : fmtPercent(t.rates[c.rate!].percent, d)
+    const name = nameOf(c)
+    const value = c.count !== undefined ? String(t.counts[c.count]) : fmtPercent(t.rates[c.rate].percent, d)
     const detail = c.rate !== undefined
       ? `<div class="sub">${t.rates[c.rate].numerator} / ${t.rates[c.rate].denominator}</div>`
       : ""
@@ -272,9 +151,9 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
   }).join("")
 
   const three = t.threeRates
-  const threeRows = (["response", "resolution", "satisfaction"] as const).map((k) => {
+  const threeRows = threeRateNames.map((k) => {
     const rate = three[k]
-    const name = p(Labels.rates[k === "resolution" ? "hotlineResolution" : k])
+    const name = p(Labels.rates[threeRateSources[k]])
     return `<tr><td>${esc(name)}</td><td>${esc(fmtPercent(rate.percent, d))}</td><td>${three.weights[k]}</td></tr>`
   }).join("")
   const threeTable = `<table><thead><tr><th></th><th>%</th><th>${esc(p(Labels.words.weights))}</th></tr></thead>` +
@@ -294,35 +173,33 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
 
   const noData = p(Labels.words.noData)
   const charts: Array<string> = []
+  const countSeries = (counts: ReadonlyArray<Kpi.CountName>, rows: ReadonlyArray<Row>) =>
+    counts.map((c, i) => ({
+      name: p(Labels.counts[c]),
+      color: palette[i]!,
+      values: rows.map((r) => r.figures.counts[c])
+    }))
   if (dashboard.trend !== undefined) {
     const rows = dashboard.trend.rows
     charts.push(lineChart(
       "trend",
       `${p(Labels.words.trendByMonth)} (${p(Labels.units[dashboard.trend.unit])})`,
       rows.map((r) => String(r.key)),
-      [
-        { name: p(Labels.counts.accepted), color: palette[0]!, values: rows.map((r) => r.figures.counts.accepted) },
-        { name: p(Labels.counts.closed), color: palette[1]!, values: rows.map((r) => r.figures.counts.closed) }
-      ],
+      countSeries(trendCounts, rows),
       noData
     ))
   }
-  const bars = (id: string, heading: string, rows: ReadonlyArray<Row> | undefined) => {
-    if (rows === undefined) return
+  for (const { breakdown, heading, id } of barCharts) {
+    const rows = dashboard.breakdowns[breakdown]
+    if (rows === undefined) continue
     charts.push(barChart(
       id,
-      heading,
+      p(Labels.words[heading]),
       rows.map((r) => ({ key: String(r.key), label: r.label })),
-      [
-        { name: p(Labels.counts.accepted), color: palette[0]!, values: rows.map((r) => r.figures.counts.accepted) },
-        { name: p(Labels.counts.closed), color: palette[1]!, values: rows.map((r) => r.figures.counts.closed) },
-        { name: p(Labels.counts.resolved), color: palette[2]!, values: rows.map((r) => r.figures.counts.resolved) }
-      ],
+      countSeries(barCounts, rows),
       noData
     ))
   }
-  bars("by-tier", p(Labels.words.byTier), dashboard.breakdowns.tier)
-  bars("by-category", p(Labels.words.byCategory), dashboard.breakdowns.category)
   const risk = dashboard.breakdowns.riskLevel
   if (risk !== undefined) {
     charts.push(barChart(
@@ -340,26 +217,17 @@ export const toHtml = (dashboard: Dashboard, options: ReportOptions = {}): strin
     ))
   }
 
+  const head = tableColumns.map((c) => `<th>${esc(nameOf(c))}</th>`).join("")
+  const cell = (f: Kpi.Figures, c: Shown) =>
+    `<td>${c.count !== undefined ? f.counts[c.count] : esc(fmtPercent(f.rates[c.rate].percent, d))}</td>`
   const tables = Object.entries(dashboard.breakdowns).map(([name, rows]) => {
     if (rows === undefined) return ""
     const body = rows.map((r) =>
-      `<tr><td>${esc(r.label)}</td><td>${r.figures.counts.accepted}</td><td>${r.figures.counts.closed}</td><td>${
-        esc(fmtPercent(r.figures.rates.closure.percent, d))
-      }</td><td>${r.figures.counts.resolved}</td><td>${
-        esc(fmtPercent(r.figures.rates.resolution.percent, d))
-      }</td><td>${
-        esc(fmtPercent(r.figures.rates.satisfaction.percent, d))
-      }</td><td>${r.figures.counts.warnings}</td></tr>`
+      `<tr><td>${esc(r.label)}</td>${tableColumns.map((c) => cell(r.figures, c)).join("")}</tr>`
     ).join("")
     return `<h3>${
       esc(p(Labels.dimensions[name as Labels.BreakdownName]))
-    }</h3><table data-breakdown="${name}"><thead><tr><th></th><th>${esc(p(Labels.counts.accepted))}</th><th>${
-      esc(p(Labels.counts.closed))
-    }</th><th>${esc(p(Labels.rates.closure))}</th><th>${esc(p(Labels.counts.resolved))}</th><th>${
-      esc(p(Labels.rates.resolution))
-    }</th><th>${esc(p(Labels.rates.satisfaction))}</th><th>${
-      esc(p(Labels.counts.warnings))
-    }</th></tr></thead><tbody>${body}</tbody></table>`
+    }</h3><table data-breakdown="${name}"><thead><tr><th></th>${head}</tr></thead><tbody>${body}</tbody></table>`
   }).join("")
 
   const lang = locale === "zh-Hans" ? "zh-CN" : locale === "zh-Hant" ? "zh-TW" : locale

@@ -66,16 +66,7 @@ export const checkDashboard = (d: Stats.Dashboard): void => {
   }
 }
 
-const every = [
-  "tier",
-  "jurisdiction",
-  "department",
-  "category",
-  "channel",
-  "mediationType",
-  "riskLevel",
-  "kind"
-] as const
+const every = Stats.BreakdownName.literals
 
 /**
  * The dashboards the store checks compute: all time and a month with comparisons, another actor's week, and two
