@@ -86,12 +86,6 @@ export interface AppendRequest {
   readonly events: ReadonlyArray<Envelope>
   readonly snapshot: Case
   readonly summary: CaseSummary
-  /**
-   * The caller rolls its enclosing transaction back whenever this append fails (the centre's own command
-   * transaction does): inside a transaction, the store may then write without a savepoint of its own, which saves
-   * two statements per command on an SQL store. Outside a transaction the append is atomic either way.
-   */
-  readonly callerRollsBack?: boolean | undefined
 }
 
 /**

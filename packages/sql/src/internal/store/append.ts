@@ -7,8 +7,10 @@
  */
 import type { SqlError } from "@effect/sql/SqlError"
 import { AuditTrail, CaseStore, Errors, type Event } from "@fengqiao/core"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import { caseColumns, caseRow } from "../columns.js"
+import { doom } from "../transaction.js"
 import { type Context, storeError } from "./migrate.js"
 import type { Read } from "./read.js"
 
@@ -39,6 +41,10 @@ export const eventValues = (centre: string, e: Event.Envelope, hash: string): Re
   JSON.stringify(e),
   hash
 ]
+
+/** Whether a failure is only one of the append's refusals, which leave nothing written (see `writeOne`). */
+const refusal = (cause: Cause.Cause<unknown>): boolean =>
+  Cause.isFailType(cause) && (cause.error as { readonly _tag?: unknown })._tag !== "SqlError"
 
 /** @internal */
 export const makeAppend = (ctx: Context, reading: Read) => {
@@ -81,7 +87,12 @@ export const makeAppend = (ctx: Context, reading: Read) => {
     )
   }
 
-  const writeOne = (req: CaseStore.AppendRequest) =>
+  /**
+   * One append. With `undo` (inside a caller's transaction, without a savepoint), a refused append removes the
+   * command id it claimed before it fails, so that it leaves nothing behind: the refusals come from the first two
+   * statements, and the claim is the only write before them.
+   */
+  const writeOne = (req: CaseStore.AppendRequest, undo: boolean) =>
     Effect.gen(function*() {
       // ON CONFLICT … DO NOTHING: a clash is an empty RETURNING, never an error (PostgreSQL would abort the
       // whole transaction on an error)
@@ -120,6 +131,9 @@ export const makeAppend = (ctx: Context, reading: Read) => {
       }
       if (written.length === 0) {
         const actual = yield* currentVersion(req.centre, req.caseId)
+        if (undo) {
+          yield* q(`DELETE FROM ${t.commands} WHERE centre = ? AND command_id = ?`, [req.centre, req.commandId])
+        }
         if (req.expectedVersion === 0 && actual === 0) {
           return yield* new Errors.StoreError({
             operation: "append",
@@ -153,20 +167,24 @@ export const makeAppend = (ctx: Context, reading: Read) => {
       (e) => Effect.fail(storeError(operation)(e))
     )
 
-  const append = (req: CaseStore.AppendRequest) => {
-    const body = Effect.zipRight(writeOne(req), notify)
-    return (req.callerRollsBack === true
-      // the caller's transaction is all or nothing around this append: no savepoint of its own
-      ? inTransactionOr(body, withTransaction(body))
-      : withTransaction(body)).pipe(writeError("append"))
-  }
+  /**
+   * Inside a transaction, an append takes no savepoint of its own (two statements, on PostgreSQL two round trips,
+   * per command): a refusal undoes its claim (see `writeOne`), and any other failure, which may leave part of the
+   * append written, dooms the transaction (its commit becomes a rollback), so that nothing half-written commits
+   * even when the caller catches the failure and goes on.
+   */
+  const append = (req: CaseStore.AppendRequest) =>
+    inTransactionOr(
+      Effect.onError(Effect.zipRight(writeOne(req, true), notify), (cause) => refusal(cause) ? Effect.void : doom),
+      withTransaction(Effect.zipRight(writeOne(req, false), notify))
+    ).pipe(writeError("append"))
 
   /** New cases in bulk: multi-row inserts; anything else goes through `writeOne`. */
   const appendBatch = (reqs: ReadonlyArray<CaseStore.AppendRequest>) =>
     withTransaction(Effect.gen(function*() {
       const fresh = reqs.filter((r) => r.expectedVersion === 0)
       if (fresh.length !== reqs.length || new Set(reqs.map((r) => r.caseId)).size !== reqs.length) {
-        for (const r of reqs) yield* writeOne(r)
+        for (const r of reqs) yield* writeOne(r, false)
         return
       }
       const chains = reqs.map((r) => AuditTrail.chain(AuditTrail.genesis, r.events))
@@ -195,7 +213,7 @@ export const makeAppend = (ctx: Context, reading: Read) => {
       Effect.catchIf(
         (e): e is SqlError => e._tag === "SqlError" && dialect.isUniqueViolation(e),
         // a unique violation in the bulk path: replay the batch one by one inside a fresh transaction to name it
-        () => withTransaction(Effect.forEach(reqs, writeOne, { discard: true }))
+        () => withTransaction(Effect.forEach(reqs, (r) => writeOne(r, false), { discard: true }))
       ),
       writeError("appendBatch")
     )
