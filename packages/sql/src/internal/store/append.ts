@@ -48,28 +48,52 @@ const refusal = (cause: Cause.Cause<unknown>): boolean =>
 
 /** @internal */
 export const makeAppend = (ctx: Context, reading: Read) => {
-  const { dialect, insertChunks, inTransactionOr, prefix, q, subscriptions, t, withTransaction } = ctx
+  const { dialect, inTransactionOr, insertRows, json, prefix, run, sql, subscriptions, tf, withTransaction } = ctx
   const { currentHead, currentVersion, heads, remember, rememberHead } = reading
-  const casePlaceholders = `(?, ${
-    caseColumns.map((c) => (c === "snapshot" ? dialect.jsonParameter("?") : "?")).join(", ")
-  }, ?)`
-  const insertCaseSql = `INSERT INTO ${t.cases} (centre, ${
-    caseColumns.join(", ")
-  }, head_hash) VALUES ${casePlaceholders} ON CONFLICT DO NOTHING RETURNING version`
+  const caseColumnList = sql.literal(caseColumns.join(", "))
+  /** A cases row: `centre`, then {@link caseRow}'s values (the snapshot JSON last), then the head hash. */
+  const caseTuple = (centre: string, row: ReadonlyArray<unknown>, head: string) =>
+    sql`(${
+      sql.csv([
+        sql`${centre}`,
+        ...row.map((v, i) => (i === row.length - 1 ? sql`${json(v as string)}` : sql`${v}`)),
+        sql`${head}`
+      ])
+    })`
+  const insertCase = (centre: string, row: ReadonlyArray<unknown>, head: string) =>
+    run(
+      sql<{ version: unknown }>`INSERT INTO ${tf.cases} (centre, ${caseColumnList}, head_hash) VALUES ${
+        caseTuple(centre, row, head)
+      } ON CONFLICT DO NOTHING RETURNING version`
+    )
+  const setCaseColumns = caseColumns.map((c) => sql.literal(`${c} = `))
   // the head it chained from must still be the row's: see `heads`
-  const updateCaseSql = `UPDATE ${t.cases} SET ${
-    caseColumns.map((c) => `${c} = ${c === "snapshot" ? dialect.jsonParameter("?") : "?"}`).join(", ")
-  }, head_hash = ? WHERE centre = ? AND id = ? AND version = ? AND COALESCE(head_hash, '') = ? RETURNING version`
-  const eventColumns = "centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash"
-  const eventPlaceholders = `(?, ?, ?, ?, ?, ?, ?, ?, ${dialect.jsonParameter("?")}, ?)`
-  const outboxPlaceholders = `(?, ?, ?, ?, ${dialect.jsonParameter("?")}, ?)`
+  const updateCase = (
+    req: CaseStore.AppendRequest,
+    row: ReadonlyArray<unknown>,
+    head: string,
+    from: string
+  ) =>
+    run(
+      sql<{ version: unknown }>`UPDATE ${tf.cases} SET ${
+        sql.csv(row.map((v, i) => sql`${setCaseColumns[i]!}${i === row.length - 1 ? json(v as string) : v}`))
+      }, head_hash = ${head} WHERE centre = ${req.centre} AND id = ${req.caseId} AND version = ${req.expectedVersion} AND COALESCE(head_hash, '') = ${from} RETURNING version`
+    )
+  const eventsHead = sql`INSERT INTO ${tf.events} (centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash)`
+  const outboxHead = sql`INSERT INTO ${tf.outbox} (centre, subscription, case_id, version, envelope, created_ms)`
 
   /** The events of the cases, in that order, `perChunk` rows per statement. */
   const insertEvents = (cases: ReadonlyArray<ChainedEvents>, perChunk: number) =>
-    insertChunks(
-      `INSERT INTO ${t.events} (${eventColumns})`,
-      eventPlaceholders,
-      cases.flatMap((c) => c.events.map((e, i) => eventValues(c.centre, e, c.hashes[i]!))),
+    insertRows(
+      eventsHead,
+      cases.flatMap((c) =>
+        c.events.map((e, i) => {
+          const v = eventValues(c.centre, e, c.hashes[i]!)
+          return sql`(${v[0]}, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}, ${v[5]}, ${v[6]}, ${v[7]}, ${
+            json(v[8] as string)
+          }, ${v[9]})`
+        })
+      ),
       perChunk
     )
 
@@ -77,28 +101,25 @@ export const makeAppend = (ctx: Context, reading: Read) => {
   const insertOutbox = (cases: ReadonlyArray<CaseEvents>, perChunk: number) => {
     if (subscriptions.length === 0) return Effect.void
     const now = Date.now()
-    return insertChunks(
-      `INSERT INTO ${t.outbox} (centre, subscription, case_id, version, envelope, created_ms)`,
-      outboxPlaceholders,
+    return insertRows(
+      outboxHead,
       subscriptions.flatMap((s) =>
-        cases.flatMap((c) => c.events.map((e) => [c.centre, s, c.caseId, e.version, JSON.stringify(e), now]))
+        cases.flatMap((c) =>
+          c.events.map((e) => sql`(${c.centre}, ${s}, ${c.caseId}, ${e.version}, ${json(JSON.stringify(e))}, ${now})`)
+        )
       ),
       perChunk
     )
   }
 
-  /**
-   * One append. With `undo` (inside a caller's transaction, without a savepoint), a refused append removes the
-   * command id it claimed before it fails, so that it leaves nothing behind: the refusals come from the first two
-   * statements, and the claim is the only write before them.
-   */
   const writeOne = (req: CaseStore.AppendRequest, undo: boolean) =>
     Effect.gen(function*() {
       // ON CONFLICT … DO NOTHING: a clash is an empty RETURNING, never an error (PostgreSQL would abort the
       // whole transaction on an error)
-      const claimed = yield* q(
-        `INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING command_id`,
-        [req.centre, req.commandId, req.caseId, req.expectedVersion + 1, req.expectedVersion + req.events.length]
+      const claimed = yield* run(
+        sql`INSERT INTO ${tf.commands} (centre, command_id, case_id, from_version, to_version) VALUES (${req.centre}, ${req.commandId}, ${req.caseId}, ${
+          req.expectedVersion + 1
+        }, ${req.expectedVersion + req.events.length}) ON CONFLICT DO NOTHING RETURNING command_id`
       )
       if (claimed.length === 0) return yield* new CaseStore.DuplicateCommand({ commandId: req.commandId })
       const snapshotJson = JSON.stringify(req.snapshot)
@@ -114,25 +135,25 @@ export const makeAppend = (ctx: Context, reading: Read) => {
         const h = yield* currentHead(req.centre, req.caseId)
         previous = h.hash
       }
-      const updateCase = (from: string, chained: ReadonlyArray<string>) =>
-        q(updateCaseSql, [...row, chained.at(-1) ?? from, req.centre, req.caseId, req.expectedVersion, from])
+      const update = (from: string, chained: ReadonlyArray<string>) =>
+        updateCase(req, row, chained.at(-1) ?? from, from)
       let hashes = AuditTrail.chain(previous, req.events)
       let written = req.expectedVersion === 0
-        ? yield* q(insertCaseSql, [req.centre, ...row, hashes.at(-1) ?? previous])
-        : yield* updateCase(previous, hashes)
+        ? yield* insertCase(req.centre, row, hashes.at(-1) ?? previous)
+        : yield* update(previous, hashes)
       if (written.length === 0 && req.expectedVersion > 0) {
         // a stale head (the row is at the expected version with another head): chain from the real one
         const h = yield* currentHead(req.centre, req.caseId)
         if (h.version === req.expectedVersion && h.hash !== previous) {
           previous = h.hash
           hashes = AuditTrail.chain(previous, req.events)
-          written = yield* updateCase(previous, hashes)
+          written = yield* update(previous, hashes)
         }
       }
       if (written.length === 0) {
         const actual = yield* currentVersion(req.centre, req.caseId)
         if (undo) {
-          yield* q(`DELETE FROM ${t.commands} WHERE centre = ? AND command_id = ?`, [req.centre, req.commandId])
+          yield* run(sql`DELETE FROM ${tf.commands} WHERE centre = ${req.centre} AND command_id = ${req.commandId}`)
         }
         if (req.expectedVersion === 0 && actual === 0) {
           return yield* new Errors.StoreError({
@@ -154,7 +175,7 @@ export const makeAppend = (ctx: Context, reading: Read) => {
     })
 
   const notify = dialect.notify !== undefined && subscriptions.length > 0
-    ? q(dialect.notify(`${prefix}outbox`))
+    ? run(sql.unsafe(dialect.notify(`${prefix}outbox`)))
     : Effect.void
 
   const writeError = (operation: string) =>
@@ -189,20 +210,20 @@ export const makeAppend = (ctx: Context, reading: Read) => {
       }
       const chains = reqs.map((r) => AuditTrail.chain(AuditTrail.genesis, r.events))
       yield* Effect.all([
-        insertChunks(
-          `INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version)`,
-          "(?, ?, ?, ?, ?)",
-          reqs.map((r) => [r.centre, r.commandId, r.caseId, 1, r.events.length]),
+        insertRows(
+          sql`INSERT INTO ${tf.commands} (centre, command_id, case_id, from_version, to_version)`,
+          reqs.map((r) => sql`(${r.centre}, ${r.commandId}, ${r.caseId}, ${1}, ${r.events.length})`),
           1000
         ),
-        insertChunks(
-          `INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")}, head_hash)`,
-          casePlaceholders,
-          reqs.map((r, i) => [
-            r.centre,
-            ...caseRow(r.summary, JSON.stringify(r.snapshot)),
-            chains[i]!.at(-1) ?? AuditTrail.genesis
-          ]),
+        insertRows(
+          sql`INSERT INTO ${tf.cases} (centre, ${caseColumnList}, head_hash)`,
+          reqs.map((r, i) =>
+            caseTuple(
+              r.centre,
+              caseRow(r.summary, JSON.stringify(r.snapshot)),
+              chains[i]!.at(-1) ?? AuditTrail.genesis
+            )
+          ),
           200
         )
       ], { discard: true })

@@ -6,6 +6,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
+import type * as Statement from "@effect/sql/Statement"
 import { Errors } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -34,11 +35,39 @@ export type Run = <A extends object = Record<string, unknown>>(
   params?: ReadonlyArray<unknown>
 ) => Effect.Effect<ReadonlyArray<A>, SqlError>
 
+/** The store's tables as fragments of `@effect/sql` statements (their names as they are, not quoted). @internal */
+export type TableFragments = { readonly [K in keyof Migrations.Tables]: Statement.Fragment }
+
 /** What every part of the store shares. @internal */
 export interface Context {
   readonly dialect: Dialect
   readonly prefix: string
   readonly t: Migrations.Tables
+  /**
+   * `@effect/sql`'s statement constructor: the store's statements are built with it (`sql\`…\``, `sql.in`,
+   * `sql.and`, `sql.csv`), so its compiler writes the dialect's placeholders and binds every value.
+   */
+  readonly sql: Statement.Constructor
+  /** {@link t} as fragments, for {@link sql}'s templates. */
+  readonly tf: TableFragments
+  /** A JSON parameter in a {@link sql} template, wrapped as the dialect asks ({@link Dialect.jsonParameter}). */
+  readonly json: (text: string) => string | Statement.Fragment
+  /**
+   * Runs a statement built with {@link sql}: compiled by `@effect/sql`'s compiler, then run as {@link q} runs text
+   * (straight on the transaction's connection when one is open, once the schema is complete). The store's own
+   * fast path, for the statements of a command: `@effect/sql`'s execution adds a span, a fiber-runtime step and a
+   * scoped connection acquisition per statement (see `bench/README.md`, "Reading the storage figures").
+   */
+  readonly run: <A extends object = Record<string, unknown>>(
+    statement: Statement.Statement<A>
+  ) => Effect.Effect<ReadonlyArray<A>, SqlError>
+  /**
+   * Runs a statement built with {@link sql} through `@effect/sql`'s own execution, with its `sql.execute` span,
+   * once the schema is complete: for the statements off a command's path (state, retention, verification).
+   */
+  readonly exec: <A extends object = Record<string, unknown>>(
+    statement: Statement.Statement<A>
+  ) => Effect.Effect<ReadonlyArray<A>, SqlError>
   readonly subscriptions: ReadonlyArray<string>
   readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | SqlError, R>
   /** A statement in the dialect's final text, straight on the transaction's connection when one is open. */
@@ -52,11 +81,10 @@ export interface Context {
   ) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, SqlError>
   /** `inside` when a transaction is open (on this fiber), else `outside`. */
   readonly inTransactionOr: <A, E>(inside: Effect.Effect<A, E>, outside: Effect.Effect<A, E>) => Effect.Effect<A, E>
-  /** Multi-row `INSERT`s of `perChunk` rows each. */
-  readonly insertChunks: (
-    head: string,
-    placeholders: string,
-    rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  /** Multi-row `INSERT`s (`head VALUES row, row …`) of `perChunk` rows each, built with {@link sql}. */
+  readonly insertRows: (
+    head: Statement.Fragment,
+    rows: ReadonlyArray<Statement.Fragment>,
     perChunk: number
   ) => Effect.Effect<void, SqlError>
   readonly migrate: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
@@ -121,6 +149,27 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     params: ReadonlyArray<unknown> = []
   ): Effect.Effect<ReadonlyArray<A>, SqlError> =>
     migrated ? raw<A>(text, params) : Effect.zipRight(ensureMigrated, raw<A>(text, params))
+  const direct = <A extends object>(text: string, params: ReadonlyArray<unknown>) =>
+    Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (tx) =>
+      tx._tag === "Some"
+        ? tx.value[0].execute(text, params, undefined) as Effect.Effect<ReadonlyArray<A>, SqlError>
+        : sql.unsafe<A>(text, params))
+  const run = <A extends object = Record<string, unknown>>(
+    statement: Statement.Statement<A>
+  ): Effect.Effect<ReadonlyArray<A>, SqlError> => {
+    const [text, params] = statement.compile()
+    return migrated ? direct<A>(text, params) : Effect.zipRight(ensureMigrated, direct<A>(text, params))
+  }
+  const exec = <A extends object = Record<string, unknown>>(
+    statement: Statement.Statement<A>
+  ): Effect.Effect<ReadonlyArray<A>, SqlError> => migrated ? statement : Effect.zipRight(ensureMigrated, statement)
+  const tf = Object.fromEntries(
+    Object.entries(t).map(([k, name]) => [k, sql.literal(name)])
+  ) as unknown as TableFragments
+  const [jsonBefore, jsonAfter] = dialect.jsonParameter("\u0000").split("\u0000") as [string, string | undefined]
+  const json = jsonBefore === "" && (jsonAfter ?? "") === ""
+    ? (text: string): string | Statement.Fragment => text
+    : (text: string): string | Statement.Fragment => sql`${sql.literal(jsonBefore)}${text}${sql.literal(jsonAfter ?? "")}`
   const inTransactionOr = <A, E>(inside: Effect.Effect<A, E>, outside: Effect.Effect<A, E>) =>
     Effect.flatMap(
       Effect.serviceOption(SqlClient.TransactionConnection),
@@ -134,10 +183,9 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     reader === undefined
       ? q(text, params)
       : inTransactionOr(q(text, params), Effect.zipRight(ensureMigrated, reader.query(final(text), params)))
-  const insertChunks = (
-    head: string,
-    placeholders: string,
-    rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  const insertRows = (
+    head: Statement.Fragment,
+    rows: ReadonlyArray<Statement.Fragment>,
     perChunk: number
   ) =>
     Effect.forEach(
@@ -145,7 +193,7 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
         { length: Math.ceil(rows.length / perChunk) },
         (_, i) => rows.slice(i * perChunk, (i + 1) * perChunk)
       ),
-      (chunk) => q(`${head} VALUES ${chunk.map(() => placeholders).join(", ")}`, chunk.flat()),
+      (chunk) => run(sql`${head} VALUES ${sql.csv(chunk)}`),
       { discard: true }
     )
 
@@ -214,12 +262,17 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     prefix,
     t,
     subscriptions: options.subscriptions,
+    sql,
+    tf,
+    json,
+    run,
+    exec,
     withTransaction,
     raw,
     q,
     read,
     inTransactionOr,
-    insertChunks,
+    insertRows,
     migrate,
     appliedMigrations,
     ensureMigrated
