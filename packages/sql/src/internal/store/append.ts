@@ -42,6 +42,8 @@ export const eventValues = (centre: string, e: Event.Envelope, hash: string): Re
   hash
 ]
 
+type AppendError = Errors.StoreError | Errors.VersionConflict | CaseStore.DuplicateCommand
+
 /** Whether a failure is only one of the append's refusals, which leave nothing written (see `writeOne`). */
 const refusal = (cause: Cause.Cause<unknown>): boolean =>
   Cause.isFailType(cause) && (cause.error as { readonly _tag?: unknown })._tag !== "SqlError"
@@ -196,9 +198,18 @@ export const makeAppend = (ctx: Context, reading: Read) => {
    */
   const append = (req: CaseStore.AppendRequest) =>
     inTransactionOr(
-      Effect.onError(Effect.zipRight(writeOne(req, true), notify), (cause) => refusal(cause) ? Effect.void : doom),
-      withTransaction(Effect.zipRight(writeOne(req, false), notify))
-    ).pipe(writeError("append"))
+      Effect.catchAllCause(Effect.zipRight(writeOne(req, true), notify), (cause): Effect.Effect<never, AppendError> => {
+        if (refusal(cause)) return Effect.failCause(cause as Cause.Cause<AppendError>)
+        const failure = Cause.failureOption(cause)
+        return Effect.zipRight(
+          doom,
+          failure._tag === "Some" && failure.value._tag === "SqlError"
+            ? Effect.fail(storeError("append")(failure.value))
+            : Effect.failCause(cause as Cause.Cause<AppendError>)
+        )
+      }),
+      writeError("append")(withTransaction(Effect.zipRight(writeOne(req, false), notify)))
+    )
 
   /** New cases in bulk: multi-row inserts; anything else goes through `writeOne`. */
   const appendBatch = (reqs: ReadonlyArray<CaseStore.AppendRequest>) =>
