@@ -225,8 +225,9 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     // a dialect that cannot tell: created first, as `migrate` does
     ? Effect.as(withTransaction(Effect.zipRight(migrationLock, createMigrationsTable)), true)
     : Effect.map(raw<{ present: unknown }>(tableExists, [t.migrations]), (rows) => Number(rows[0]?.present) === 1)
+  const migrationsTable = sql.literal(t.migrations)
   const selectMigrations = Effect.map(
-    raw<{ id: number | string }>(`SELECT id FROM ${t.migrations} ORDER BY id`),
+    sql<{ id: number | string }>`SELECT id FROM ${migrationsTable} ORDER BY id`,
     (rows): ReadonlyArray<number> => rows.map((r) => Number(r.id))
   )
   const appliedMigrations: Effect.Effect<ReadonlyArray<number>, SqlError> = Effect.flatMap(
@@ -238,7 +239,7 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     // not created when it exists: with nothing to apply, `migrate` needs no right to create tables
     if (!(yield* migrationsTableExists)) yield* createMigrationsTable
     const done = new Set(
-      (yield* raw<{ id: number | string }>(`SELECT id FROM ${t.migrations}`)).map((r) => Number(r.id))
+      (yield* sql<{ id: number | string }>`SELECT id FROM ${migrationsTable}`).map((r) => Number(r.id))
     )
     const newer = newerSchema(done)
     if (newer !== undefined) return yield* newer
@@ -246,11 +247,9 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     for (const m of all) {
       if (done.has(m.id)) continue
       for (const statement of m.statements) yield* raw(statement)
-      yield* raw(`INSERT INTO ${t.migrations} (id, name, applied_at) VALUES (?, ?, ?)`, [
-        m.id,
-        m.name,
+      yield* sql`INSERT INTO ${migrationsTable} (id, name, applied_at) VALUES (${m.id}, ${m.name}, ${
         new Date().toISOString()
-      ])
+      })`
       applied.push(m.id)
     }
     migrated = true
