@@ -149,7 +149,9 @@ export const make = (centre: string): Effect.Effect<Outbox, never, SqlStore | Sq
       new Errors.StoreError({ operation, reason: e.message, cause: e })
 
     const claim = (subscription: string, limit: number) =>
-      sql<{ seq: unknown; case_id: string; version: unknown; envelope: unknown }>`SELECT seq, case_id, version, envelope FROM ${outbox} o
+      sql<
+        { seq: unknown; case_id: string; version: unknown; envelope: unknown }
+      >`SELECT seq, case_id, version, envelope FROM ${outbox} o
 WHERE o.centre = ${centre} AND o.subscription = ${subscription} AND o.delivered_ms IS NULL AND o.parked_ms IS NULL
   AND NOT EXISTS (
     SELECT 1 FROM ${outbox} p
@@ -255,7 +257,9 @@ ORDER BY o.seq LIMIT ${limit}${sql.literal(dialect.skipLocked)}`
       run,
       pending: (subscription) =>
         q(
-          sql<{ n: unknown }>`SELECT COUNT(*) AS n FROM ${outbox} WHERE centre = ${centre} AND subscription = ${subscription} AND delivered_ms IS NULL`
+          sql<
+            { n: unknown }
+          >`SELECT COUNT(*) AS n FROM ${outbox} WHERE centre = ${centre} AND subscription = ${subscription} AND delivered_ms IS NULL`
         ).pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)), Effect.mapError(fail("outbox.pending"))),
       parked: (subscription) =>
         q(

@@ -81,7 +81,8 @@ export const makeAppend = (ctx: Context, reading: Read) => {
         sql.csv(row.map((v, i) => sql`${setCaseColumns[i]!}${i === row.length - 1 ? json(v as string) : v}`))
       }, head_hash = ${head} WHERE centre = ${req.centre} AND id = ${req.caseId} AND version = ${req.expectedVersion} AND COALESCE(head_hash, '') = ${from} RETURNING version`
     )
-  const eventsHead = sql`INSERT INTO ${tf.events} (centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash)`
+  const eventsHead =
+    sql`INSERT INTO ${tf.events} (centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash)`
   const outboxHead = sql`INSERT INTO ${tf.outbox} (centre, subscription, case_id, version, envelope, created_ms)`
 
   /** The events of the cases, in that order, `perChunk` rows per statement. */

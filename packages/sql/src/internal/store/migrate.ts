@@ -169,7 +169,8 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
   const [jsonBefore, jsonAfter] = dialect.jsonParameter("\u0000").split("\u0000") as [string, string | undefined]
   const json = jsonBefore === "" && (jsonAfter ?? "") === ""
     ? (text: string): string | Statement.Fragment => text
-    : (text: string): string | Statement.Fragment => sql`${sql.literal(jsonBefore)}${text}${sql.literal(jsonAfter ?? "")}`
+    : (text: string): string | Statement.Fragment =>
+      sql`${sql.literal(jsonBefore)}${text}${sql.literal(jsonAfter ?? "")}`
   const inTransactionOr = <A, E>(inside: Effect.Effect<A, E>, outside: Effect.Effect<A, E>) =>
     Effect.flatMap(
       Effect.serviceOption(SqlClient.TransactionConnection),

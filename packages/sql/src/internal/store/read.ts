@@ -144,7 +144,11 @@ export const makeRead = (ctx: Context) => {
 
   const currentHead = (centre: string, caseId: string) =>
     Effect.map(
-      run(sql<{ version: unknown; head_hash: unknown }>`SELECT version, head_hash FROM ${tf.cases} WHERE centre = ${centre} AND id = ${caseId}`),
+      run(
+        sql<
+          { version: unknown; head_hash: unknown }
+        >`SELECT version, head_hash FROM ${tf.cases} WHERE centre = ${centre} AND id = ${caseId}`
+      ),
       (rows) =>
         rows.length === 0
           ? { version: 0, hash: AuditTrail.genesis }
@@ -161,7 +165,9 @@ export const makeRead = (ctx: Context) => {
     range?: { readonly fromVersion?: number | undefined; readonly toVersion?: number | undefined }
   ) =>
     run(
-      sql<{ version: unknown; type: unknown; envelope: unknown }>`SELECT version, type, envelope FROM ${tf.events} WHERE ${
+      sql<
+        { version: unknown; type: unknown; envelope: unknown }
+      >`SELECT version, type, envelope FROM ${tf.events} WHERE ${
         sql.and([
           sql`centre = ${centre}`,
           sql`case_id = ${caseId}`,
@@ -191,7 +197,9 @@ export const makeRead = (ctx: Context) => {
 
   const findCommand = (centre: string, commandId: string) =>
     run(
-      sql<{ case_id: string; from_version: unknown; to_version: unknown }>`SELECT case_id, from_version, to_version FROM ${tf.commands} WHERE centre = ${centre} AND command_id = ${commandId}`
+      sql<
+        { case_id: string; from_version: unknown; to_version: unknown }
+      >`SELECT case_id, from_version, to_version FROM ${tf.commands} WHERE centre = ${centre} AND command_id = ${commandId}`
     ).pipe(
       Effect.mapError(storeError("findCommand")),
       Effect.map((rows) =>

@@ -16,7 +16,7 @@ export const makeRedact = (
   ctx: Context,
   reading: Read,
   writing: Pick<ReturnType<typeof makeAppend>, "insertEvents">
-): CaseStore.CaseStore["redact"] => {
+): CaseStore.Audit["redact"] => {
   const { exec, json, sql, tf, withTransaction } = ctx
   const { currentVersion, remember, rememberHead } = reading
   const { insertEvents } = writing

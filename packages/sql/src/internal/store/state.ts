@@ -42,7 +42,9 @@ export const makeState = (
       const text = JSON.stringify(value)
       const written = expectedVersion === 0
         ? yield* run(
-          sql<{ version: unknown }>`INSERT INTO ${tf.pluginState} (centre, namespace, key, version, value, updated_ms) VALUES (${centre}, ${namespace}, ${key}, 1, ${
+          sql<
+            { version: unknown }
+          >`INSERT INTO ${tf.pluginState} (centre, namespace, key, version, value, updated_ms) VALUES (${centre}, ${namespace}, ${key}, 1, ${
             json(text)
           }, ${Date.now()}) ON CONFLICT DO NOTHING RETURNING version`
         )
@@ -72,7 +74,9 @@ export const makeState = (
   return {
     nextSequence: (centre, scope, count = 1) =>
       run(
-        sql<{ value: unknown }>`INSERT INTO ${tf.sequences} (centre, scope, value) VALUES (${centre}, ${scope}, ${count}) ON CONFLICT (centre, scope) DO UPDATE SET value = ${tf.sequences}.value + ${count} RETURNING value`
+        sql<
+          { value: unknown }
+        >`INSERT INTO ${tf.sequences} (centre, scope, value) VALUES (${centre}, ${scope}, ${count}) ON CONFLICT (centre, scope) DO UPDATE SET value = ${tf.sequences}.value + ${count} RETURNING value`
       ).pipe(
         Effect.map((rows) => Number(rows[0]!.value) - count + 1),
         Effect.mapError(storeError("nextSequence"))
@@ -110,7 +114,9 @@ export const makeState = (
     },
     readState: (centre, namespace, keys) =>
       keys.length === 0 ? Effect.succeed([]) : run(
-        sql<{ key: string; value: unknown; version: unknown }>`SELECT key, value, version FROM ${tf.pluginState} WHERE centre = ${centre} AND namespace = ${namespace} AND key IN ${
+        sql<
+          { key: string; value: unknown; version: unknown }
+        >`SELECT key, value, version FROM ${tf.pluginState} WHERE centre = ${centre} AND namespace = ${namespace} AND key IN ${
           sql.in(keys)
         }`
       ).pipe(
@@ -140,9 +146,9 @@ export const makeState = (
       }
       if (after !== undefined) clauses.push(sql`key > ${after}`)
       return run(
-        sql<{ key: string; value: unknown; version: unknown }>`SELECT key, value, version FROM ${tf.pluginState} WHERE ${
-          sql.and(clauses)
-        } ORDER BY key LIMIT ${limit}`
+        sql<
+          { key: string; value: unknown; version: unknown }
+        >`SELECT key, value, version FROM ${tf.pluginState} WHERE ${sql.and(clauses)} ORDER BY key LIMIT ${limit}`
       ).pipe(
         Effect.map(stateEntries),
         Effect.mapError(storeError("scanState"))
@@ -150,7 +156,9 @@ export const makeState = (
     },
     pluginMigrations: (centre, plugin) => {
       const select = exec(
-        sql<{ id: unknown }>`SELECT id FROM ${tf.pluginMigrations} WHERE centre = ${centre} AND plugin = ${plugin} ORDER BY id`
+        sql<
+          { id: unknown }
+        >`SELECT id FROM ${tf.pluginMigrations} WHERE centre = ${centre} AND plugin = ${plugin} ORDER BY id`
       )
       // inside a transaction, the store's migration lock first (held until it ends): a process applying a plugin
       // migration reads, applies and records it before another one reads (SQLite: BEGIN IMMEDIATE already did)
@@ -164,7 +172,9 @@ export const makeState = (
     },
     recordPluginMigration: (centre, plugin, id, name) =>
       exec(
-        sql`INSERT INTO ${tf.pluginMigrations} (centre, plugin, id, name, applied_at) VALUES (${centre}, ${plugin}, ${id}, ${name}, ${new Date().toISOString()})`
+        sql`INSERT INTO ${tf.pluginMigrations} (centre, plugin, id, name, applied_at) VALUES (${centre}, ${plugin}, ${id}, ${name}, ${
+          new Date().toISOString()
+        })`
       ).pipe(Effect.asVoid, Effect.mapError(storeError("recordPluginMigration")))
   }
 }

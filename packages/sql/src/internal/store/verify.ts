@@ -9,7 +9,7 @@ import * as Either from "effect/Either"
 import { type Context, parseJson, storeError } from "./migrate.js"
 
 /** @internal */
-export const makeVerify = (ctx: Context): CaseStore.CaseStore["verify"] => {
+export const makeVerify = (ctx: Context): CaseStore.Audit["verify"] => {
   const { dialect, exec, sql, tf } = ctx
   type EventRow = {
     case_id: string
@@ -63,9 +63,9 @@ export const makeVerify = (ctx: Context): CaseStore.CaseStore["verify"] => {
         if (caseId !== undefined) where.push(sql`id = ${caseId}`)
         else if (after !== undefined) where.push(sql`id > ${after}`)
         const page = yield* exec(
-          sql<{ id: string; version: unknown; head_hash: unknown; status: unknown }>`SELECT id, version, head_hash, status FROM ${tf.cases} WHERE ${
-            sql.and(where)
-          } ORDER BY id LIMIT 500`
+          sql<
+            { id: string; version: unknown; head_hash: unknown; status: unknown }
+          >`SELECT id, version, head_hash, status FROM ${tf.cases} WHERE ${sql.and(where)} ORDER BY id LIMIT 500`
         )
         const last = caseId ?? (page.length === 500 ? page.at(-1)!.id : undefined)
         // events of the page's id range: (after, last], so rows without a case row are found too
