@@ -50,53 +50,41 @@ const refusal = (cause: Cause.Cause<unknown>): boolean =>
 
 /** @internal */
 export const makeAppend = (ctx: Context, reading: Read) => {
-  const { dialect, inTransactionOr, insertRows, json, prefix, run, sql, subscriptions, tf, withTransaction } = ctx
+  const { dialect, inTransactionOr, insertRows, json, prefix, prepare, run, sql, subscriptions, tf, withTransaction } =
+    ctx
   const { currentHead, currentVersion, heads, remember, rememberHead } = reading
+  // stand-ins for the parameters of statements compiled once (see `Context.prepare`)
+  const p = null
+  const pj = json("")
   const caseColumnList = sql.literal(caseColumns.join(", "))
   /** A cases row: `centre`, then {@link caseRow}'s values (the snapshot JSON last), then the head hash. */
-  const caseTuple = (centre: string, row: ReadonlyArray<unknown>, head: string) =>
-    sql`(${
-      sql.csv([
-        sql`${centre}`,
-        ...row.map((v, i) => (i === row.length - 1 ? sql`${json(v as string)}` : sql`${v}`)),
-        sql`${head}`
-      ])
-    })`
-  const insertCase = (centre: string, row: ReadonlyArray<unknown>, head: string) =>
-    run(
-      sql<{ version: unknown }>`INSERT INTO ${tf.cases} (centre, ${caseColumnList}, head_hash) VALUES ${
-        caseTuple(centre, row, head)
-      } ON CONFLICT DO NOTHING RETURNING version`
-    )
-  const setCaseColumns = caseColumns.map((c) => sql.literal(`${c} = `))
+  const caseTuple = sql`(${
+    sql.csv([sql`${p}`, ...caseColumns.map((c) => (c === "snapshot" ? sql`${pj}` : sql`${p}`)), sql`${p}`])
+  })`
+  const insertCaseHead = sql`INSERT INTO ${tf.cases} (centre, ${caseColumnList}, head_hash)`
+  const insertCase = prepare(
+    sql<{ version: unknown }>`${insertCaseHead} VALUES ${caseTuple} ON CONFLICT DO NOTHING RETURNING version`
+  )
   // the head it chained from must still be the row's: see `heads`
-  const updateCase = (
-    req: CaseStore.AppendRequest,
-    row: ReadonlyArray<unknown>,
-    head: string,
-    from: string
-  ) =>
-    run(
-      sql<{ version: unknown }>`UPDATE ${tf.cases} SET ${
-        sql.csv(row.map((v, i) => sql`${setCaseColumns[i]!}${i === row.length - 1 ? json(v as string) : v}`))
-      }, head_hash = ${head} WHERE centre = ${req.centre} AND id = ${req.caseId} AND version = ${req.expectedVersion} AND COALESCE(head_hash, '') = ${from} RETURNING version`
-    )
+  const updateCase = prepare(
+    sql<{ version: unknown }>`UPDATE ${tf.cases} SET ${
+      sql.csv(caseColumns.map((c) => sql`${sql.literal(c)} = ${c === "snapshot" ? pj : p}`))
+    }, head_hash = ${p} WHERE centre = ${p} AND id = ${p} AND version = ${p} AND COALESCE(head_hash, '') = ${p} RETURNING version`
+  )
   const eventsHead =
     sql`INSERT INTO ${tf.events} (centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash)`
+  const eventRow = sql`(${p}, ${p}, ${p}, ${p}, ${p}, ${p}, ${p}, ${p}, ${pj}, ${p})`
   const outboxHead = sql`INSERT INTO ${tf.outbox} (centre, subscription, case_id, version, envelope, created_ms)`
+  const outboxRow = sql`(${p}, ${p}, ${p}, ${p}, ${pj}, ${p})`
+  const commandsHead = sql`INSERT INTO ${tf.commands} (centre, command_id, case_id, from_version, to_version)`
+  const commandRow = sql`(${p}, ${p}, ${p}, ${p}, ${p})`
 
   /** The events of the cases, in that order, `perChunk` rows per statement. */
   const insertEvents = (cases: ReadonlyArray<ChainedEvents>, perChunk: number) =>
     insertRows(
       eventsHead,
-      cases.flatMap((c) =>
-        c.events.map((e, i) => {
-          const v = eventValues(c.centre, e, c.hashes[i]!)
-          return sql`(${v[0]}, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}, ${v[5]}, ${v[6]}, ${v[7]}, ${
-            json(v[8] as string)
-          }, ${v[9]})`
-        })
-      ),
+      eventRow,
+      cases.flatMap((c) => c.events.map((e, i) => eventValues(c.centre, e, c.hashes[i]!))),
       perChunk
     )
 
@@ -106,23 +94,27 @@ export const makeAppend = (ctx: Context, reading: Read) => {
     const now = Date.now()
     return insertRows(
       outboxHead,
+      outboxRow,
       subscriptions.flatMap((s) =>
-        cases.flatMap((c) =>
-          c.events.map((e) => sql`(${c.centre}, ${s}, ${c.caseId}, ${e.version}, ${json(JSON.stringify(e))}, ${now})`)
-        )
+        cases.flatMap((c) => c.events.map((e) => [c.centre, s, c.caseId, e.version, JSON.stringify(e), now]))
       ),
       perChunk
     )
   }
 
+  /**
+   * One append. With `undo` (inside a caller's transaction, without a savepoint), a refused append removes the
+   * command id it claimed before it fails, so that it leaves nothing behind: the refusals come from the first two
+   * statements, and the claim is the only write before them.
+   */
   const writeOne = (req: CaseStore.AppendRequest, undo: boolean) =>
     Effect.gen(function*() {
       // ON CONFLICT … DO NOTHING: a clash is an empty RETURNING, never an error (PostgreSQL would abort the
       // whole transaction on an error)
       const claimed = yield* run(
-        sql`INSERT INTO ${tf.commands} (centre, command_id, case_id, from_version, to_version) VALUES (${req.centre}, ${req.commandId}, ${req.caseId}, ${
-          req.expectedVersion + 1
-        }, ${req.expectedVersion + req.events.length}) ON CONFLICT DO NOTHING RETURNING command_id`
+        sql`${commandsHead} VALUES (${req.centre}, ${req.commandId}, ${req.caseId}, ${req.expectedVersion + 1}, ${
+          req.expectedVersion + req.events.length
+        }) ON CONFLICT DO NOTHING RETURNING command_id`
       )
       if (claimed.length === 0) return yield* new CaseStore.DuplicateCommand({ commandId: req.commandId })
       const snapshotJson = JSON.stringify(req.snapshot)
@@ -139,10 +131,10 @@ export const makeAppend = (ctx: Context, reading: Read) => {
         previous = h.hash
       }
       const update = (from: string, chained: ReadonlyArray<string>) =>
-        updateCase(req, row, chained.at(-1) ?? from, from)
+        updateCase([...row, chained.at(-1) ?? from, req.centre, req.caseId, req.expectedVersion, from])
       let hashes = AuditTrail.chain(previous, req.events)
       let written = req.expectedVersion === 0
-        ? yield* insertCase(req.centre, row, hashes.at(-1) ?? previous)
+        ? yield* insertCase([req.centre, ...row, hashes.at(-1) ?? previous])
         : yield* update(previous, hashes)
       if (written.length === 0 && req.expectedVersion > 0) {
         // a stale head (the row is at the expected version with another head): chain from the real one
@@ -223,19 +215,19 @@ export const makeAppend = (ctx: Context, reading: Read) => {
       const chains = reqs.map((r) => AuditTrail.chain(AuditTrail.genesis, r.events))
       yield* Effect.all([
         insertRows(
-          sql`INSERT INTO ${tf.commands} (centre, command_id, case_id, from_version, to_version)`,
-          reqs.map((r) => sql`(${r.centre}, ${r.commandId}, ${r.caseId}, ${1}, ${r.events.length})`),
+          commandsHead,
+          commandRow,
+          reqs.map((r) => [r.centre, r.commandId, r.caseId, 1, r.events.length]),
           1000
         ),
         insertRows(
-          sql`INSERT INTO ${tf.cases} (centre, ${caseColumnList}, head_hash)`,
-          reqs.map((r, i) =>
-            caseTuple(
-              r.centre,
-              caseRow(r.summary, JSON.stringify(r.snapshot)),
-              chains[i]!.at(-1) ?? AuditTrail.genesis
-            )
-          ),
+          insertCaseHead,
+          caseTuple,
+          reqs.map((r, i) => [
+            r.centre,
+            ...caseRow(r.summary, JSON.stringify(r.snapshot)),
+            chains[i]!.at(-1) ?? AuditTrail.genesis
+          ]),
           200
         )
       ], { discard: true })

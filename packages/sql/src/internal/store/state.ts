@@ -15,6 +15,8 @@ export const makeState = (
   ctx: Context
 ): CaseStore.PluginState & Pick<CaseStore.EventLog, "nextSequence"> & Pick<CaseStore.CaseIndex, "registerCentre"> => {
   const { dialect, exec, inTransactionOr, insertRows, json, run, sql, tf, withTransaction } = ctx
+  const jurisdictionsHead = sql`INSERT INTO ${tf.jurisdictions} (centre, code, parent, level, tier, depth, name, path)`
+  const jurisdictionRow = sql`(${null}, ${null}, ${null}, ${null}, ${null}, ${null}, ${null}, ${null})`
   const entry = (centre: string, namespace: string, key: string) =>
     sql`centre = ${centre} AND namespace = ${namespace} AND key = ${key}`
   const stateVersion = (centre: string, namespace: string, key: string) =>
@@ -104,10 +106,18 @@ export const makeState = (
             exec(sql`DELETE FROM ${tf.jurisdictions} WHERE centre = ${centre}`)
           ),
         insertRows(
-          sql`INSERT INTO ${tf.jurisdictions} (centre, code, parent, level, tier, depth, name, path)`,
-          nodes.map((n: Jurisdiction.PlacedNode) =>
-            sql`(${centre}, ${n.code}, ${n.parent ?? null}, ${n.level}, ${n.tier}, ${n.depth}, ${n.name}, ${n.path})`
-          ),
+          jurisdictionsHead,
+          jurisdictionRow,
+          nodes.map((n: Jurisdiction.PlacedNode) => [
+            centre,
+            n.code,
+            n.parent ?? null,
+            n.level,
+            n.tier,
+            n.depth,
+            n.name,
+            n.path
+          ]),
           500
         )
       )).pipe(Effect.mapError(storeError("registerCentre")))
