@@ -50,12 +50,15 @@ export const makeWithTransaction =
       Effect.withFiberRuntime<A, E | SqlError, R>((fiber) => {
         const context = fiber.currentContext
         const current = Context.getOption(context, SqlClient.TransactionConnection)
+        // the transaction's connection in the fiber's context while the effect runs, and the context as it was
+        // after: set and reset by hand inside this uninterruptible region (`Effect.locally` would wrap the effect in
+        // an acquire-use-release of its own, a dozen more instructions on every command)
         const run = (conn: Connection, depth: number): Effect.Effect<Exit.Exit<A, E>, never, R> =>
-          Effect.exit(
-            Effect.locally(
-              restore(effect),
-              FiberRef.currentContext,
-              Context.add(context, SqlClient.TransactionConnection, [conn, depth])
+          Effect.zipRight(
+            FiberRef.set(FiberRef.currentContext, Context.add(context, SqlClient.TransactionConnection, [conn, depth])),
+            Effect.flatMap(
+              Effect.exit(restore(effect)),
+              (exit) => Effect.as(FiberRef.set(FiberRef.currentContext, context), exit)
             )
           )
         if (current._tag === "Some") {
