@@ -138,6 +138,48 @@ describe("the risk plugin", () => {
         .toMatchObject({ _tag: "Forbidden" })
     }))
 
+  it.effect("the early-warning list of a township's actor reads nothing of other townships' warnings (scope pushed down)", () =>
+    Effect.gen(function*() {
+      const inner = yield* MemoryStore.make
+      // a store that remembers which warnings and cases were read
+      const read = new Set<string>()
+      const store: CaseStore.CaseStore = {
+        ...inner,
+        load: (centre, caseId) => {
+          read.add(caseId)
+          return inner.load(centre, caseId)
+        },
+        readState: (centre, namespace, keys) =>
+          Effect.tap(inner.readState(centre, namespace, keys), (es) => es.forEach((e) => read.add(e.key))),
+        scanState: (centre, namespace, options) =>
+          Effect.tap(inner.scanState(centre, namespace, options), (es) => es.forEach((e) => read.add(e.key)))
+      }
+      const center = yield* scenarioMake({ config: countyConfig, plugins: [riskPlugin()] }).pipe(
+        Effect.provideService(CaseStore.CaseStore, store)
+      )
+      // red warnings in 大石头镇, yellow ones in 胜利街道 (the red ones come first in the county's list)
+      const mine: Array<string> = []
+      const theirs: Array<string> = []
+      for (let i = 0; i < 6; i++) {
+        mine.push((yield* register(center, { description: "扬言报复", category: "marriageFamily" })).caseId)
+        theirs.push((yield* register(center, {
+          description: "扬言上访",
+          place: "222403001001",
+          intakeNode: "222403001001"
+        })).caseId)
+      }
+      read.clear()
+      const asked = yield* center.plugins.risk.earlyWarnings({ actor: Examples.otherTownship, jurisdiction: "222403" })
+      // the same answer as before: its own township's warnings …
+      expect(asked.map((w) => w.caseId).sort()).toEqual([...theirs].sort())
+      // … found without reading another township's warning or case
+      const leaked = [...read].filter((k) => mine.some((id) => k.endsWith(id)))
+      expect(leaked).toEqual([])
+      // and the whole county for the county's admin, as before
+      const all = yield* center.plugins.risk.earlyWarnings({ actor: admin, limit: 1000 })
+      expect(all.map((w) => w.caseId).sort()).toEqual([...mine, ...theirs].sort())
+    }))
+
   it.effect("acknowledging a warning is a write: it needs a role that may re-grade (dispatcher, admin), not only reading", () =>
     Effect.gen(function*() {
       const center = yield* centerWith()
