@@ -162,11 +162,13 @@ describe("the risk plugin", () => {
       const theirs: Array<string> = []
       for (let i = 0; i < 6; i++) {
         mine.push((yield* register(center, { description: "扬言报复", category: "marriageFamily" })).caseId)
-        theirs.push((yield* register(center, {
-          description: "扬言上访",
-          place: "222403001001",
-          intakeNode: "222403001001"
-        })).caseId)
+        theirs.push(
+          (yield* register(center, {
+            description: "扬言上访",
+            place: "222403001001",
+            intakeNode: "222403001001"
+          })).caseId
+        )
       }
       read.clear()
       const asked = yield* center.plugins.risk.earlyWarnings({ actor: Examples.otherTownship, jurisdiction: "222403" })

@@ -148,20 +148,20 @@ export const queries: Suite = ({ adapter }) => [
         intakeNode: "222403001001"
       }))
       const outsider = Examples.otherTownship
-      const answer = <A>(effect: Effect.Effect<A, unknown>, id: string) =>
+      const answer = (effect: Effect.Effect<unknown, unknown>, id: string) =>
         Effect.map(Effect.flip(effect), (e) => {
           const error = e as { readonly _tag: string; readonly message: string }
           return { tag: error._tag, message: error.message.split(id).join("<id>") }
         })
       const at = "2025-03-03T12:00:00+08:00"
-      const doors = (id: string) => [
+      const doors = (id: string): ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown>]> => [
         ["get", center.get({ actor: outsider, caseId: id })],
         ["history", center.history({ actor: outsider, caseId: id })],
         ["asOf", center.asOf({ actor: outsider, caseId: id, at: "2030-01-01T00:00:00Z" })],
         ["enabledCommands", center.enabledCommands({ actor: outsider, caseId: id })],
         ["Accept", center.execute({ _tag: "Accept", actor: outsider, caseId: id, at })],
         ["Merge into", center.execute({ _tag: "Merge", actor: outsider, caseId: own.caseId, into: id, at })]
-      ] as const
+      ]
       const missing = doors("no-such-case")
       for (const [i, [door, effect]] of doors(hidden.caseId).entries()) {
         const told = yield* answer(effect, hidden.caseId)

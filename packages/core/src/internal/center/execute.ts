@@ -234,9 +234,10 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       return Effect.flatMap(store.load(centre, command.into), (target) => {
         const mergeTarget = Option.getOrUndefined(target)
         // a target the actor may not read is one that does not exist (the guard says it was not found)
-        const visible = mergeTarget !== undefined && policy.authorizeRead(config, command.actor, mergeTarget) === undefined
-          ? mergeTarget
-          : undefined
+        const visible =
+          mergeTarget !== undefined && policy.authorizeRead(config, command.actor, mergeTarget) === undefined
+            ? mergeTarget
+            : undefined
         return appendDecided(command, state, { ...ctx, mergeTarget: visible }, correlationId)
       })
     })
