@@ -1,8 +1,9 @@
 /**
  * Access: every entry point — commands, get, get by code, history, as-of, list, aggregate, enabled commands,
  * verify, retention, plugin queries — on both front doors, tried by an actor from another jurisdiction and by a
- * role without the permission: each is a typed `Forbidden`, and the store shows that nothing was written (and,
- * where the refusal depends only on the actor, that nothing was read).
+ * role without the permission: each is a typed `Forbidden` (or, for a case the actor may not read, the
+ * `CaseNotFound` a case that does not exist gets), and the store shows that nothing was written (and, where the
+ * refusal depends only on the actor, that nothing was read).
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -148,7 +149,8 @@ const check = async (
   subject: ReturnType<typeof counting>,
   list: ReadonlyArray<Entry>,
   actor: Actor,
-  nothingRead: boolean
+  nothingRead: boolean,
+  expected: (name: string) => string = () => "Forbidden"
 ) => {
   let n = 0
   for (const [name, run] of list) {
@@ -156,13 +158,25 @@ const check = async (
     const r = await outcome(() => run(actor))
     const label = `${door}: ${name} as ${actor.id}`
     expect(r, label).toHaveProperty("error")
-    expect((r as { error: { _tag?: string } }).error._tag, label).toBe("Forbidden")
+    expect((r as { error: { _tag?: string } }).error._tag, label).toBe(expected(name))
     expect(subject.writes(), `${label} wrote`).toBe(0)
     if (nothingRead) expect(subject.reads(), `${label} read`).toBe(0)
     n++
   }
   return n
 }
+
+/**
+ * What another township of the centre is told: a case it may not read is one that does not exist (`CaseNotFound`,
+ * issue 26: a refusal must not tell an outsider that a case exists); refusals that do not depend on the case
+ * (registering outside its jurisdiction, a plugin's own check) stay `Forbidden`.
+ */
+const outsider = (name: string) =>
+  ["command Accept", "get", "get (full personal data)", "getByCode", "history", "asOf", "enabledCommands"].includes(
+      name
+    )
+    ? "CaseNotFound"
+    : "Forbidden"
 
 describe("every entry point enforces the actor policy", () => {
   it("the Effect front door", async () => {
@@ -177,7 +191,7 @@ describe("every entry point enforces the actor policy", () => {
     n += await check("Effect", subject, entries(door, r.caseId, r.code, false), foreign, true)
     n += await check("Effect", subject, entries(door, r.caseId, r.code, false), noRole, true)
     // another township of the centre: the case is not theirs; nothing is written or returned
-    n += await check("Effect", subject, entries(door, r.caseId, r.code, true), otherTownship, false)
+    n += await check("Effect", subject, entries(door, r.caseId, r.code, true), otherTownship, false, outsider)
     // a viewer: may read, but holds no command and no permission
     const viewerOnly: ReadonlyArray<Entry> = entries(door, r.caseId, r.code, false).filter(([name]) =>
       name.startsWith("command") || name.includes("full") || name.startsWith("verify") ||
@@ -214,7 +228,7 @@ describe("every entry point enforces the actor policy", () => {
       let n = 0
       n += await check("Promise", subject, entries(door, r.caseId, r.code, false), foreign, true)
       n += await check("Promise", subject, entries(door, r.caseId, r.code, false), noRole, true)
-      n += await check("Promise", subject, entries(door, r.caseId, r.code, true), otherTownship, false)
+      n += await check("Promise", subject, entries(door, r.caseId, r.code, true), otherTownship, false, outsider)
       expect(n).toBe(14 + 14 + 10)
     } finally {
       await center.dispose()

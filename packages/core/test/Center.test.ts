@@ -202,7 +202,8 @@ describe("Center", () => {
       const first = yield* exec(escalate)
       expect(first.case.handlingNode).toBe("222403")
       const center = yield* Center.Center
-      expect(yield* Effect.flip(center.get(on))).toMatchObject({ _tag: "Forbidden" })
+      // a case the township may no longer read is, to it, one that does not exist (issue 26)
+      expect(yield* Effect.flip(center.get(on))).toMatchObject({ _tag: "CaseNotFound", caseId })
       // the county goes on with the case
       yield* exec({
         _tag: "IssueSupervision",
@@ -220,9 +221,13 @@ describe("Center", () => {
       expect(again).toStrictEqual({ ...first, duplicate: true })
       const store = yield* CaseStore
       expect(yield* store.readEvents("dunhua", caseId)).toHaveLength(first.version + 1)
-      // anyone else sending the same id must be able to read the case now: a colleague at the township may not
+      // anyone else sending the same id must be able to read the case now: a colleague at the township may not,
+      // and is told nothing of the case, only that the command id is not one it may use (issue 26)
       const colleague = { ...otherTownship, id: "intake-sl-2" }
-      expect(yield* Effect.flip(exec({ ...escalate, actor: colleague }))).toMatchObject({ _tag: "Forbidden" })
+      expect(yield* Effect.flip(exec({ ...escalate, actor: colleague }))).toMatchObject({
+        _tag: "InvalidInput",
+        field: "commandId"
+      })
       expect(yield* exec({ ...escalate, actor: admin })).toStrictEqual({ ...first, duplicate: true })
     }).pipe(Effect.provide(centerLayer())))
 
@@ -365,9 +370,13 @@ describe("Center", () => {
       const act = yield* Effect.flip(
         exec({ _tag: "Accept", actor: otherTownship, caseId, at: "2025-03-03T10:00:00+08:00" })
       )
-      expect(act).toMatchObject({ _tag: "Forbidden", actorId: "intake-sl" })
-      expect(yield* Effect.flip(center.get({ actor: otherTownship, caseId }))).toMatchObject({ _tag: "Forbidden" })
-      expect(yield* Effect.flip(center.history({ actor: otherTownship, caseId }))).toMatchObject({ _tag: "Forbidden" })
+      // … and is told what it would be told of a case that does not exist (issue 26: not Forbidden, which would
+      // tell it the case exists)
+      expect(act).toMatchObject({ _tag: "CaseNotFound", caseId })
+      expect(yield* Effect.flip(center.get({ actor: otherTownship, caseId }))).toMatchObject({ _tag: "CaseNotFound" })
+      expect(yield* Effect.flip(center.history({ actor: otherTownship, caseId }))).toMatchObject({
+        _tag: "CaseNotFound"
+      })
       expect((yield* center.list({ actor: otherTownship })).items).toHaveLength(0)
       // registering outside one's own subtree is refused
       expect(yield* Effect.flip(register(otherTownship))).toMatchObject({ _tag: "Forbidden" })
@@ -810,7 +819,8 @@ describe("Center", () => {
         caseIndex: 1,
         error: "InvalidInput"
       })
-      // merging into a case the actor may not read is refused, as execute refuses it
+      // merging into a case the actor may not read is refused, as execute refuses it: as a target that does not
+      // exist (issue 26: not Forbidden, which would tell the importer the case exists)
       const intoHidden = yield* Effect.flip(center.importCases({
         cases: [{
           commands: [
@@ -819,7 +829,7 @@ describe("Center", () => {
           ]
         }]
       }))
-      expect(intoHidden).toMatchObject({ _tag: "ImportRefused", caseIndex: 0, commandIndex: 1, error: "Forbidden" })
+      expect(intoHidden).toMatchObject({ _tag: "ImportRefused", caseIndex: 0, commandIndex: 1, error: "GuardFailed" })
       // the import's own command ids (import:<case id>) cannot be taken by a command, which would block the import
       const squatter = yield* Effect.flip(register(admin, { commandId: "import:h7" }))
       expect(squatter).toMatchObject({ _tag: "InvalidInput", field: "commandId" })

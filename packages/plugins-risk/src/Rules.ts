@@ -212,16 +212,18 @@ export const grade = (
     // as long as they are inside it
     if (i.caseId !== c.id && near(i.at)) recent.set(i.caseId, i)
   }
+  // the other cases may lie anywhere in the centre, outside the jurisdiction of whoever reads this case: the
+  // grade counts them (it is the centre's), the texts say neither how many nor where they are
   add(
     "repeatIncidents",
     Math.min(rules.repeat.max, recent.size * rules.repeat.perIncident),
-    `${recent.size} other case(s) within ${rules.repeat.withinDays} days`
+    `other cases of the same people, phones or addresses within ${rules.repeat.withinDays} days`
   )
   const police = [...recent.values()].filter((i) => i.channel === "policeReferral").length
   add(
     "policeReferrals",
     Math.min(rules.repeat.maxPoliceReferrals, police * rules.repeat.perPoliceReferral),
-    `${police} prior police referral(s)`
+    "prior police referrals among them"
   )
   if (c.channel === "policeReferral") add("fromPolice", rules.repeat.thisCaseFromPolice)
   const text = compact(textsOf(c).join("\n"))

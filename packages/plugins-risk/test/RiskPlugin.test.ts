@@ -138,6 +138,50 @@ describe("the risk plugin", () => {
         .toMatchObject({ _tag: "Forbidden" })
     }))
 
+  it.effect("the early-warning list of a township's actor reads nothing of other townships' warnings (scope pushed down)", () =>
+    Effect.gen(function*() {
+      const inner = yield* MemoryStore.make
+      // a store that remembers which warnings and cases were read
+      const read = new Set<string>()
+      const store: CaseStore.CaseStore = {
+        ...inner,
+        load: (centre, caseId) => {
+          read.add(caseId)
+          return inner.load(centre, caseId)
+        },
+        readState: (centre, namespace, keys) =>
+          Effect.tap(inner.readState(centre, namespace, keys), (es) => es.forEach((e) => read.add(e.key))),
+        scanState: (centre, namespace, options) =>
+          Effect.tap(inner.scanState(centre, namespace, options), (es) => es.forEach((e) => read.add(e.key)))
+      }
+      const center = yield* scenarioMake({ config: countyConfig, plugins: [riskPlugin()] }).pipe(
+        Effect.provideService(CaseStore.CaseStore, store)
+      )
+      // red warnings in 大石头镇, yellow ones in 胜利街道 (the red ones come first in the county's list)
+      const mine: Array<string> = []
+      const theirs: Array<string> = []
+      for (let i = 0; i < 6; i++) {
+        mine.push((yield* register(center, { description: "扬言报复", category: "marriageFamily" })).caseId)
+        theirs.push(
+          (yield* register(center, {
+            description: "扬言上访",
+            place: "222403001001",
+            intakeNode: "222403001001"
+          })).caseId
+        )
+      }
+      read.clear()
+      const asked = yield* center.plugins.risk.earlyWarnings({ actor: Examples.otherTownship, jurisdiction: "222403" })
+      // the same answer as before: its own township's warnings …
+      expect(asked.map((w) => w.caseId).sort()).toEqual([...theirs].sort())
+      // … found without reading another township's warning or case
+      const leaked = [...read].filter((k) => mine.some((id) => k.endsWith(id)))
+      expect(leaked).toEqual([])
+      // and the whole county for the county's admin, as before
+      const all = yield* center.plugins.risk.earlyWarnings({ actor: admin, limit: 1000 })
+      expect(all.map((w) => w.caseId).sort()).toEqual([...mine, ...theirs].sort())
+    }))
+
   it.effect("acknowledging a warning is a write: it needs a role that may re-grade (dispatcher, admin), not only reading", () =>
     Effect.gen(function*() {
       const center = yield* centerWith()
@@ -218,6 +262,47 @@ describe("the risk plugin", () => {
       const history = yield* center.history({ actor: admin, caseId: first.caseId })
       expect(history.filter((e) => e.event._tag === "RegradeRequested")).toHaveLength(2)
       expect(history.at(-1)?.event._tag).toBe("RiskGraded")
+    }))
+
+  it.effect("a township's actor learns nothing of another township's cases from a grade; their re-grades are the system's", () =>
+    Effect.gen(function*() {
+      const center = yield* centerWith()
+      // three cases about the applicant in 胜利街道 (another township), registered by the county
+      const elsewhere: Array<string> = []
+      for (const day of ["01", "02", "03"]) {
+        const r = yield* register(center, {
+          parties: [applicant],
+          place: "222403001001",
+          intakeNode: "222403001001",
+          at: `2025-03-${day}T09:00:00+08:00`
+        })
+        elsewhere.push(r.caseId)
+      }
+      // 大石头镇's intake registers one about the same person in its own village
+      const mine = yield* register(center, {
+        actor: Examples.townshipIntake,
+        parties: [applicant],
+        at: "2025-03-04T09:00:00+08:00"
+      })
+      // the grade is the centre's (it counts them) …
+      expect(mine.case.risk.factors?.map((f) => f.id)).toContain("repeatIncidents")
+      // … but no text the actor sees tells how many there are
+      const seen = [
+        mine.case.risk,
+        (yield* center.get({ actor: Examples.townshipIntake, caseId: mine.caseId })).risk,
+        (yield* center.plugins.risk.explain({ actor: Examples.townshipIntake, caseId: mine.caseId })).risk
+      ]
+      for (const risk of seen) {
+        for (const f of risk.factors ?? []) expect(f.detail ?? "", f.id).not.toMatch(/\b3\b|\d+ (other|prior)/)
+      }
+      // the other township's cases were graded again by the system, never in the registering actor's name
+      for (const caseId of elsewhere) {
+        const history = yield* center.history({ actor: admin, caseId })
+        const regrades = history.filter((e) => e.event._tag === "RegradeRequested")
+        expect(regrades.length, caseId).toBeGreaterThan(0)
+        const later = history.filter((e) => e.commandId !== history[0]!.commandId)
+        for (const e of later) expect(e.actor.id, caseId).toBe("system:risk")
+      }
     }))
 
   it.effect("related cases with long ids are re-graded too (the re-grade's command id stays a valid id)", () =>
@@ -524,7 +609,8 @@ describe("the risk plugin", () => {
       expect(again.risk.factors).toContainEqual({
         id: "repeatIncidents",
         contribution: 10,
-        detail: "1 other case(s) within 90 days",
+        // no count in the text: the other cases may lie outside the reader's jurisdiction (issue 26)
+        detail: "other cases of the same people, phones or addresses within 90 days",
         grader: "risk/rules"
       })
     }))

@@ -3,7 +3,7 @@
  * Schemas of their inputs.
  * @internal
  */
-import { type Case, Errors, Plugin, Primitives } from "@fengqiao/core"
+import { type Case, type CaseStore, Errors, Plugin, Primitives } from "@fengqiao/core"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -110,6 +110,18 @@ export interface PruneIncidentsInput {
 }
 
 /**
+ * Whether a read scope holds every case placed in the subtree at `path` (a sufficient condition, read from the
+ * condition's shape: anything else is answered by the store).
+ * @internal
+ */
+export const covers = (scope: CaseStore.Condition, path: string): boolean =>
+  scope._tag === "And"
+    ? scope.conditions.every((c) => covers(c, path))
+    : scope._tag === "Or"
+    ? scope.conditions.some((c) => covers(c, path))
+    : scope._tag === "Within" && scope.field === "placePath" && path.startsWith(scope.path)
+
+/**
  * The handlers of the risk plugin's API.
  * @internal
  */
@@ -125,6 +137,37 @@ export const api = (ctx: Plugin.ApiContext<RiskConfig>) => {
             reason: `case ${caseId} is not visible`
           })
         ))
+  /**
+   * The warnings of a subtree that the caller may read. When its scope covers the whole subtree (the root's, or a
+   * township's own), the subtree's warnings are one prefix scan; otherwise the scope is pushed down to the store:
+   * the open cases of the subtree within it, then only their warnings by key, so that a township's actor asking
+   * about the county never reads the other townships' warnings (`mayRead` still checks each warning answered).
+   */
+  const candidates = (caller: Plugin.Caller, path: string) =>
+    Effect.gen(function*() {
+      if (covers(caller.scope, path)) return yield* ctx.state.scan(`w/${path}`, { limit: 100_000 })
+      const rows = yield* ctx.aggregate({
+        where: {
+          _tag: "And",
+          conditions: [
+            caller.scope,
+            { _tag: "Within", field: "placePath", path },
+            { _tag: "Eq", field: "open", value: true }
+          ]
+        },
+        groupBy: [{ _tag: "Column", field: "placeCode" }, { _tag: "Column", field: "id" }],
+        measures: [{ _tag: "Count", name: "cases" }],
+        utcOffsetMinutes: ctx.centre.utcOffsetMinutes
+      })
+      // the key `keepWarning` writes: `w/<place path><case id>`
+      const keys = rows.map(({ keys: [place, id] }) =>
+        `w/${ctx.centre.tree.get(String(place))?.path ?? `/${String(place)}/`}${String(id)}`
+      )
+      const chunks: Array<ReadonlyArray<string>> = []
+      for (let i = 0; i < keys.length; i += 500) chunks.push(keys.slice(i, i + 500))
+      const found = yield* Effect.forEach(chunks, (chunk) => ctx.state.getMany(chunk))
+      return found.flat()
+    })
   return {
     /** 预警清单: open warnings in a jurisdiction subtree (the caller's by default), most urgent first. */
     earlyWarnings: (input: EarlyWarningsInput, caller: Plugin.Caller) =>
@@ -141,7 +184,7 @@ export const api = (ctx: Plugin.ApiContext<RiskConfig>) => {
         if (node === undefined) {
           return yield* Plugin.invalidInput("jurisdiction", "the code of a node in the centre's jurisdiction tree")
         }
-        const entries = yield* ctx.state.scan(`w/${node.path}`, { limit: 100_000 })
+        const entries = yield* candidates(caller, node.path)
         const warnings = entries.map((e) => e.value as Warning).filter((w) =>
           (q.levels === undefined || q.levels.includes(w.level)) &&
           (q.dueBefore === undefined || w.dueAt < q.dueBefore) &&

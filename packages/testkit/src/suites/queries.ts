@@ -4,7 +4,7 @@
  * @internal
  */
 import { expect } from "@effect/vitest"
-import { type CaseStore } from "@fengqiao/core"
+import { type CaseStore, Examples } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { allPages, centre, open, reference, registerInput, type Suite, test } from "../internal/conformance.js"
@@ -135,5 +135,55 @@ export const queries: Suite = ({ adapter }) => [
           )
         }
       }
+    }))),
+  test("an actor is told the same of a case it may not read as of one that does not exist, and a replay only a reader", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { center } = yield* open(adapter.fresh())
+      // a case of 大石头镇, registered by the county with a command id of its choosing
+      const hidden = yield* center.execute(registerInput({ commandId: "reg-hidden" }))
+      // 胜利街道's own case, which it may merge
+      const own = yield* center.execute(registerInput({
+        actor: Examples.otherTownship,
+        place: "222403001001",
+        intakeNode: "222403001001"
+      }))
+      const outsider = Examples.otherTownship
+      const answer = (effect: Effect.Effect<unknown, unknown>, id: string) =>
+        Effect.map(Effect.flip(effect), (e) => {
+          const error = e as { readonly _tag: string; readonly message: string }
+          return { tag: error._tag, message: error.message.split(id).join("<id>") }
+        })
+      const at = "2025-03-03T12:00:00+08:00"
+      const doors = (id: string): ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown>]> => [
+        ["get", center.get({ actor: outsider, caseId: id })],
+        ["history", center.history({ actor: outsider, caseId: id })],
+        ["asOf", center.asOf({ actor: outsider, caseId: id, at: "2030-01-01T00:00:00Z" })],
+        ["enabledCommands", center.enabledCommands({ actor: outsider, caseId: id })],
+        ["Accept", center.execute({ _tag: "Accept", actor: outsider, caseId: id, at })],
+        ["Merge into", center.execute({ _tag: "Merge", actor: outsider, caseId: own.caseId, into: id, at })]
+      ]
+      const missing = doors("no-such-case")
+      for (const [i, [door, effect]] of doors(hidden.caseId).entries()) {
+        const told = yield* answer(effect, hidden.caseId)
+        expect(told, door).toStrictEqual(yield* answer(missing[i]![1], "no-such-case"))
+      }
+      const byCode = yield* answer(center.getByCode({ actor: outsider, code: hidden.code }), hidden.code)
+      expect(byCode).toStrictEqual(
+        yield* answer(center.getByCode({ actor: outsider, code: "222403-2025-999999" }), "222403-2025-999999")
+      )
+      // an actor of another township reusing the county admin's id and command id gets nothing of the case …
+      const impostor = { ...outsider, id: Examples.admin.id }
+      const replayed = yield* Effect.flip(center.execute(registerInput({
+        actor: impostor,
+        place: "222403001001",
+        intakeNode: "222403001001",
+        commandId: "reg-hidden"
+      })))
+      expect(replayed).toMatchObject({ _tag: "InvalidInput", field: "commandId" })
+      expect(JSON.stringify(replayed)).not.toContain(hidden.caseId)
+      expect(JSON.stringify(replayed)).not.toContain(hidden.code)
+      // … while the sender's own retry is answered with its first result
+      const again = yield* center.execute(registerInput({ commandId: "reg-hidden" }))
+      expect(again).toMatchObject({ duplicate: true, caseId: hidden.caseId })
     })))
 ]

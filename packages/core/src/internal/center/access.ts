@@ -36,7 +36,13 @@ export const makeAccess = ({ centre, config, ids, policy, store }: Base): Access
       (o) => Option.isSome(o) ? Effect.succeed(o.value) : Effect.fail(new CaseNotFound({ caseId }))
     )
 
-  const readable = (actor: Actor, c: Case) => forbidden(policy.authorizeRead(config, actor, c), c)
+  // a case the actor may not read is answered as one that does not exist (under the name the caller used: its id
+  // or its code), so that a refusal never tells an outsider that a case exists; refusals that do not depend on a
+  // case (the actor's roles or jurisdiction) are `mayRead`'s, checked before anything is read
+  const readable = (actor: Actor, c: Case, asked: string = c.id) =>
+    policy.authorizeRead(config, actor, c) === undefined
+      ? Effect.succeed(c)
+      : Effect.fail(new CaseNotFound({ caseId: asked }))
 
   /** The actor may read at all (its jurisdiction and roles), checked before anything is read. */
   const mayRead = (actor: Actor): Effect.Effect<Condition, Forbidden> => {

@@ -120,7 +120,11 @@ export interface Base {
 /** The checks of who may read and do what, shared by the operations (see `access.ts`). @internal */
 export interface Access {
   readonly loadCase: (caseId: string) => Effect.Effect<Case, CaseNotFound | StoreError | CorruptRecord>
-  readonly readable: (actor: Actor, c: Case) => Effect.Effect<Case, Forbidden>
+  /**
+   * The case if the actor may read it; `CaseNotFound` (naming the case as `asked`, by default its id) if not, as
+   * for a case that does not exist.
+   */
+  readonly readable: (actor: Actor, c: Case, asked?: string) => Effect.Effect<Case, CaseNotFound>
   /** The actor may read at all (its jurisdiction and roles), checked before anything is read. */
   readonly mayRead: (actor: Actor) => Effect.Effect<Condition, Forbidden>
   readonly permitted: (actor: Actor, permission: Policy.Permission) => Effect.Effect<void, Forbidden>

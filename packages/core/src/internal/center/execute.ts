@@ -91,12 +91,29 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       const rec = yield* store.findCommand(centre, commandId)
       if (Option.isNone(rec)) return Option.none<CommandResult>()
       const r = rec.value
+      const history = yield* store.readEvents(centre, r.caseId, { toVersion: r.toVersion })
+      const events = history.filter((e) => e.version >= r.fromVersion)
+      // the case as the command left it, as the first result gave it — not what later commands made of it; the
+      // stored case when retention has purged the events
+      const asLeft = Lifecycle.replay(history)
+      const c = asLeft !== undefined && asLeft.version === r.toVersion ? asLeft : yield* loadCase(r.caseId)
+      // A repeat is answered only to an actor who may read its result: the sender as the policy saw it (the same
+      // id, jurisdiction and roles: a command may take the case out of its reach, an escalation say, and a retry
+      // is still answered), or anyone who may read the case now. An id alone proves nothing: another township's
+      // actor reusing it learns nothing of the case, nor whether the command id names one (one answer for all)
+      const sender = events[0]?.actor
+      const same = sender !== undefined && sender.id === actor.id && sender.jurisdiction === actor.jurisdiction &&
+        sender.roles.length === actor.roles.length && sender.roles.every((role, i) => actor.roles[i] === role)
+      if (!same) {
+        const now = yield* Effect.option(loadCase(r.caseId))
+        if (Option.isNone(now) || policy.authorizeRead(config, actor, now.value) !== undefined) {
+          return yield* invalidInput("commandId", "a command id not used before")
+        }
+      }
       // a repeat is the same command: the same id on another case is a mistake, not a repeat to answer
       if (caseId !== undefined && caseId !== r.caseId) {
         return yield* invalidInput("commandId", "a command id not used before for another case")
       }
-      const history = yield* store.readEvents(centre, r.caseId, { toVersion: r.toVersion })
-      const events = history.filter((e) => e.version >= r.fromVersion)
       // … and the same id for another kind of command too: answering an Accept with the result of the Register
       // that used its id would tell the caller the case was accepted
       const recorded = events[0]?.event._tag
@@ -108,14 +125,6 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
           })`
         )
       }
-      // The sender of the command had its first result, so a retry is answered even when the command took the
-      // case out of the sender's reach (an escalation leaves a township's jurisdiction); anyone else sending the
-      // same id must be able to read the case now
-      if (events[0]?.actor.id !== actor.id) yield* readable(actor, yield* loadCase(r.caseId))
-      // the case as the command left it, as the first result gave it — not what later commands made of it; the
-      // stored case when retention has purged the events
-      const asLeft = Lifecycle.replay(history)
-      const c = asLeft !== undefined && asLeft.version === r.toVersion ? asLeft : yield* loadCase(r.caseId)
       return Option.some<CommandResult>({
         caseId: c.id,
         code: c.code,
@@ -180,7 +189,10 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       const existing = command.caseId === undefined
         ? undefined
         : Option.getOrUndefined(yield* store.load(centre, caseId))
-      if (existing !== undefined) yield* readable(command.actor, existing)
+      // an id taken by a case the actor may not read is refused without telling whose it is, or that it is a case
+      if (existing !== undefined && policy.authorizeRead(config, command.actor, existing) !== undefined) {
+        return yield* invalidInput("caseId", "a case id not in use")
+      }
       const { at, enteredLate, now } = time
       // the code's number is taken in the command's transaction, so a refused command gives it back
       let code: string | undefined
@@ -202,7 +214,9 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
     correlationId: string,
     nowMs: number
   ) =>
-    Effect.flatMap(loadCase(command.caseId), (state) => {
+    Effect.flatMap(Effect.flatMap(loadCase(command.caseId), (c) => readable(command.actor, c)), (state) => {
+      // a case the actor may not read is one that does not exist (`readable`); one it may read but not act on is
+      // Forbidden
       const refusal = policy.authorizeCommand(config, command.actor, command._tag, state, command)
       if (refusal !== undefined) return Effect.fail(refusal)
       // after the policy, so that the version of a case the sender may not act on is not told
@@ -217,12 +231,12 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       }
       return Effect.flatMap(store.load(centre, command.into), (target) => {
         const mergeTarget = Option.getOrUndefined(target)
-        const denied = mergeTarget === undefined
-          ? undefined
-          : policy.authorizeRead(config, command.actor, mergeTarget)
-        return denied !== undefined
-          ? Effect.fail(denied)
-          : appendDecided(command, state, { ...ctx, mergeTarget }, correlationId)
+        // a target the actor may not read is one that does not exist (the guard says it was not found)
+        const visible =
+          mergeTarget !== undefined && policy.authorizeRead(config, command.actor, mergeTarget) === undefined
+            ? mergeTarget
+            : undefined
+        return appendDecided(command, state, { ...ctx, mergeTarget: visible }, correlationId)
       })
     })
 

@@ -142,7 +142,8 @@ export const importCases = (ctx: CenterContext) => {
               return yield* refuse(
                 i,
                 j,
-                invalidInput(`cases.${i}.commands.0.caseId`, `a new case id (${caseId} exists)`)
+                // the same answer whoever's case holds the id: nothing about that case is told
+                invalidInput(`cases.${i}.commands.0.caseId`, "a case id not in use")
               )
             }
           }
@@ -161,14 +162,14 @@ export const importCases = (ctx: CenterContext) => {
             )
           }
           if (command._tag === "Register") year = Number(civilDateOf(at, config.utcOffsetMinutes).slice(0, 4))
-          const mergeTarget = command._tag === "Merge"
+          const found = command._tag === "Merge"
             ? known.get(command.into) ?? Option.getOrUndefined(yield* loadFor(i, j, command.into))
             : undefined
-          // as for execute: the actor must be allowed to read the case it merges into
-          const hidden = mergeTarget === undefined
-            ? undefined
-            : policy.authorizeRead(config, command.actor, mergeTarget)
-          if (hidden !== undefined) return yield* refuse(i, j, hidden)
+          // as for execute: a target the actor may not read is one that does not exist (the guard says it was not
+          // found)
+          const mergeTarget = found !== undefined && policy.authorizeRead(config, command.actor, found) === undefined
+            ? found
+            : undefined
           // the code is patched in once the year's numbers are reserved
           // decided at its own time (no `now`), recorded as history entered now: timeliness can tell it apart
           const stepped = Lifecycle.step(state, command, {

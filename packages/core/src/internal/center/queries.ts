@@ -131,7 +131,7 @@ export const getByCode = (ctx: CenterContext) => {
       if (Option.isNone(found)) {
         return yield* new CaseNotFound({ caseId: q.code })
       }
-      const c = yield* readable(q.actor, found.value)
+      const c = yield* readable(q.actor, found.value, q.code)
       return yield* reveal(q.actor, q.personalData, "getByCode", [c.id], c, Privacy.maskCase)
     })
 }
