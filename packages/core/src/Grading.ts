@@ -33,7 +33,7 @@
  * @since 0.3.0
  */
 import type * as Effect from "effect/Effect"
-import type { Case, RiskFactor } from "./Case.js"
+import type { RiskFactor } from "./Case.js"
 import type { StoreError } from "./Errors.js"
 import type { EventName } from "./Event.js"
 import * as internal from "./internal/grading.js"
@@ -75,10 +75,7 @@ export interface Grader<C> extends internal.Grader<C> {
  * @since 0.3.0
  * @category models
  */
-export type Policy<C> = (
-  grades: ReadonlyArray<{ readonly grader: string; readonly grade: Grade }>,
-  ctx: Plugin.EventsContext<C>
-) => Case["risk"] | undefined
+export type Policy<C> = internal.Policy<C>
 
 /**
  * The event types after which graders run by default.

@@ -10,7 +10,7 @@
 import type * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
-import { Actor } from "../Actor.js"
+import { Actor, type Role as ActorRole, roles as actorRoles } from "../Actor.js"
 import type { Case, Status } from "../Case.js"
 import type { Resolved } from "../CenterConfig.js"
 import type { CalendarYearNotCovered, CommandNotAllowed, GuardFailed, InvalidInput } from "../Errors.js"
@@ -88,23 +88,13 @@ export interface DecideContext {
 export type DecideError = CommandNotAllowed | GuardFailed | InvalidInput | CalendarYearNotCovered
 
 /**
- * The roles of the default policy, in the order `Policy.defaultPermissions` lists them. `admin` may send every
- * command; `viewer` none.
+ * The roles of the default policy (`Actor.roles`), in the order `Policy.defaultPermissions` lists them. `admin` may
+ * send every command; `viewer` none.
  *
  * @since 0.3.0
  * @category constants
  */
-export const roles = [
-  "admin",
-  "intake",
-  "gridWorker",
-  "dispatcher",
-  "handler",
-  "supervisor",
-  "followUp",
-  "archivist",
-  "viewer"
-] as const
+export const roles = actorRoles
 
 /**
  * A role of the default policy.
@@ -112,7 +102,7 @@ export const roles = [
  * @since 0.3.0
  * @category models
  */
-export type Role = typeof roles[number]
+export type Role = ActorRole
 
 /**
  * The roles (besides `admin`, who may send everything) that may send a command under the default policy: at least
