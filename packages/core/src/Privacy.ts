@@ -18,6 +18,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Equal from "effect/Equal"
+import * as HashMap from "effect/HashMap"
 import type * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
@@ -198,22 +199,39 @@ export const maskCase = (c: Case): Case => maskRecord(c, 0) as Case
  */
 export const maskEnvelope = (e: Envelope): Envelope => maskRecord(e, 0) as Envelope
 
-const maskMessage = (message: unknown): unknown =>
-  typeof message === "string"
-    ? maskText(message)
-    : Array.isArray(message)
-    ? message.map((m) => (typeof m === "string" ? maskText(m) : maskDeep(m)))
-    : maskDeep(message)
+/** A logged value masked: strings with {@link maskText}, parties and strings anywhere in it (see `maskIn`). */
+const maskLogged = (value: unknown): unknown => maskIn(value, 0, true)
+
+/** Log annotations (`commandId`, `caseId`, a reason …) masked; the same map when nothing changed. */
+const maskAnnotations = (
+  annotations: HashMap.HashMap<string, unknown>
+): HashMap.HashMap<string, unknown> => {
+  let changed = false
+  for (const [, v] of annotations) {
+    if (maskLogged(v) !== v) {
+      changed = true
+      break
+    }
+  }
+  return changed ? HashMap.map(annotations, maskLogged) : annotations
+}
 
 /**
- * A logger that masks resident ID numbers and phone numbers in messages (strings, and parties in logged values)
- * before handing them to `logger`.
+ * A logger that masks resident ID numbers and phone numbers before handing a line to `logger`: in its message
+ * (strings, and strings and parties in logged values) and in its annotations (`Effect.annotateLogs`: a command id
+ * or a case id supplied by a caller, a reason quoting a stored value …).
  *
  * @since 0.1.0
  * @category logging
  */
 export const maskingLogger = <O>(logger: Logger.Logger<unknown, O>): Logger.Logger<unknown, O> =>
-  Logger.mapInput(logger, maskMessage)
+  Logger.make((options) =>
+    logger.log({
+      ...options,
+      message: Array.isArray(options.message) ? options.message.map(maskLogged) : maskLogged(options.message),
+      annotations: maskAnnotations(options.annotations)
+    })
+  )
 
 /**
  * A layer that replaces the default logger with one that masks personal numbers (the Promise API installs it).

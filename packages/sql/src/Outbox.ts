@@ -9,7 +9,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
-import { Errors, Event } from "@fengqiao/core"
+import { Errors, Event, Privacy } from "@fengqiao/core"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -201,7 +201,8 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
               [Date.now(), reason, centre, Number(r.seq)]
             ).pipe(Effect.mapError(fail("outbox.park")))
             yield* Effect.logWarning(`outbox ${subscription}: parked entry ${Number(r.seq)}`).pipe(
-              Effect.annotateLogs({ caseId: r.case_id, version, reason })
+              // the case id is the caller's and the reason may quote the stored envelope: both masked in the log
+              Effect.annotateLogs({ caseId: Privacy.maskText(r.case_id), version, reason: Privacy.maskText(reason) })
             )
             continue
           }

@@ -15,6 +15,7 @@ import type { Envelope } from "../Event.js"
 import type { PartyRecord, Sealed } from "../Party.js"
 import type { KeyService } from "../Privacy.js"
 import { lookupHash } from "../Privacy.js"
+import { maskText } from "./masking.js"
 
 /** @internal */
 export const sealedName = "***"
@@ -129,7 +130,7 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
                   new CorruptRecord({
                     caseId,
                     version,
-                    reason: `sealed party ${i} cannot be decrypted with key ${s.keyId}: ${describe(e)}`
+                    reason: maskText(`sealed party ${i} cannot be decrypted with key ${s.keyId}: ${describe(e)}`)
                   })
                 )
               }
