@@ -10,12 +10,12 @@ import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as HashMap from "effect/HashMap"
 import * as Logger from "effect/Logger"
+import { CaseStore } from "../src/CaseStore.js"
 import { CorruptRecord } from "../src/Errors.js"
 import * as masking from "../src/internal/masking.js"
+import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
 import * as Privacy from "../src/Privacy.js"
-import { CaseStore } from "../src/CaseStore.js"
-import * as MemoryStore from "../src/MemoryStore.js"
 import { countyConfig, registerInput } from "./fixtures.js"
 import { makeScenario } from "./scenario.js"
 
@@ -136,7 +136,8 @@ describe("masking every spelling of a personal number (issue 26)", () => {
   })
 
   it("masks several numbers in one text, each in its own spelling, and keeps the rest", () => {
-    const text = "张三 １１０１０５１９９００１０１００２Ｘ，电话 138.1234.5678；李四 +86 139 8765 4321，案号 222403-2025-000017"
+    const text =
+      "张三 １１０１０５１９９００１０１００２Ｘ，电话 138.1234.5678；李四 +86 139 8765 4321，案号 222403-2025-000017"
     expect(Privacy.maskText(text)).toBe(
       "张三 110105********002X，电话 138****5678；李四 139****4321，案号 222403-2025-000017"
     )

@@ -225,7 +225,8 @@ export const maskAll = (input: string): string => {
   let work = uuidPattern.test(text) ? text.replace(uuids, (m: string, from: number) => hide(undefined, m, from)) : text
   work = work.replace(
     groupedIdPattern,
-    (m: string, a: string, s1: string, s2: string, b: string, from: number) => hide(`${a}${s1}********${s2}${b}`, m, from)
+    (m: string, a: string, s1: string, s2: string, b: string, from: number) =>
+      hide(`${a}${s1}********${s2}${b}`, m, from)
   )
   work = work.replace(mobilePattern, (m: string, number: string, _s: string, from: number) => {
     const digits = number.replace(/\D/g, "")
