@@ -38,13 +38,13 @@ import { recomputeDeadlines } from "./internal/center/recompute.js"
 import { applyRetention } from "./internal/center/retention.js"
 import { verify } from "./internal/center/verify.js"
 import * as checkOptions from "./internal/options.js"
-import { makeSealing, withoutKeys } from "./internal/sealing.js"
 import * as Plugin from "./Plugin.js"
 import { makeHost } from "./plugins/host.js"
 import * as Policy from "./Policy.js"
 import type { Locale } from "./Primitives.js"
 import * as Privacy from "./Privacy.js"
 import type * as Query from "./Query.js"
+import { makeSealing, withoutKeys } from "./sealing/sealedStore.js"
 
 /**
  * What a command returns: the case after it, and the events it appended. For a repeated command id, the first

@@ -18,10 +18,10 @@ import * as AuditTrail from "../src/AuditTrail.js"
 import { CaseStore } from "../src/CaseStore.js"
 import type * as Center from "../src/Center.js"
 import * as Grading from "../src/Grading.js"
-import { makeSealing } from "../src/internal/sealing.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import * as Plugin from "../src/Plugin.js"
 import * as Privacy from "../src/Privacy.js"
+import { makeSealing } from "../src/sealing/sealedStore.js"
 import {
   admin,
   applicant,
