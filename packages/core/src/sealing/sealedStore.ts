@@ -13,9 +13,9 @@ import type { AppendRequest, CaseStore, RedactRequest } from "../CaseStore.js"
 import { CorruptRecord, StoreError } from "../Errors.js"
 import type { Envelope } from "../Event.js"
 import type { PartyRecord, Sealed } from "../Party.js"
+import { maskText } from "../internal/masking.js"
 import type { KeyService } from "../Privacy.js"
 import { lookupHash } from "../Privacy.js"
-import { maskText } from "./masking.js"
 
 /** @internal */
 export const sealedName = "***"
