@@ -56,11 +56,17 @@ export const maskPhone = (phone: string): string => {
 
 /**
  * Masks every resident ID number and phone number found in a text (a log line, an error message, a note): ID
- * numbers whole or in groups (`220283 19900101 1234`), mobile numbers with or without `+86`, spaces or hyphens,
- * landlines with the area code (`0433-2512345`, `(0433) 251 2345`, `04332512345`), also written against a word
- * (`ID220283199001011234`, `tel13812345678`). Digits typed in full width (`１３８…`) are read as digits; the masked
- * text has them in half width. Case codes (`222403-2025-000017`), division codes, timestamps, amounts and dates,
- * UUIDs, and numbers inside longer runs of letters and digits (hashes) are left alone.
+ * numbers whole or in groups (`220283 19900101 1234`, `220283.1990.0101.1234`), mobile numbers with or without
+ * `+86`, `86` or `0086`, with spaces, hyphens, dashes, dots, slashes, underscores or middle dots between the digits
+ * (`138.1234.5678`, `1 3 8 1 2 3 4 5 6 7 8`), landlines with the area code (`0433-2512345`, `(0433) 251 2345`,
+ * `04332512345`), also written against a word (`ID220283199001011234`, `tel13812345678`).
+ *
+ * The text is normalised before matching, character by character: NFKC (full-width `１３８…` and mathematical
+ * `𝟏𝟑𝟖…` digits, full-width punctuation and check characters `Ｘ`), digits of any script read as ASCII digits
+ * (Arabic-Indic `١٣٨…`), and invisible characters (zero-width spaces and joiners, soft hyphens, byte-order marks,
+ * combining marks) dropped. Each number found is replaced by its masked form in ASCII; the text around it is kept
+ * exactly as it was. Case codes (`222403-2025-000017`), division codes, timestamps, amounts (`138123456.78`) and
+ * dates, UUIDs, and numbers inside longer runs of letters and digits (hashes) are left alone.
  *
  * @since 0.1.0
  * @category masking

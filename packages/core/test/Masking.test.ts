@@ -155,6 +155,19 @@ describe("masking every spelling of a personal number (issue 26)", () => {
     )
     for (const [spelling] of spellings) expect(masking.mayHoldNumber(sentence(spelling)), spelling).toBe(true)
   })
+
+  it("every character the quick scan passes over folds to one character that is not a digit", () => {
+    // the scan's contract, for every code point: what it does not stop at neither vanishes nor becomes a digit
+    const wrong: Array<string> = []
+    for (let cp = 0x80; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue
+      const ch = String.fromCodePoint(cp)
+      if (masking.mayHoldNumber(ch)) continue
+      const folded = masking.fold(ch).text
+      if (folded.length !== 1 || (folded >= "0" && folded <= "9")) wrong.push(cp.toString(16))
+    }
+    expect(wrong).toStrictEqual([])
+  })
 })
 
 describe("log lines and CorruptRecord messages (issue 26)", () => {

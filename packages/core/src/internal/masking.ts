@@ -60,6 +60,14 @@ const elevenDigits = (s: string, from: number): boolean => {
   return count === 11
 }
 
+const isMobileSecond = (c: number): boolean => c >= 51 && c <= 57
+/** At the `1` at `i`: `[3-9]` next, or after one character that is not a letter or digit. */
+const startsMobile = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i + 1)
+  if (c >= 48 && c <= 57) return isMobileSecond(c)
+  return c === c && !isLetter(c) && isMobileSecond(s.charCodeAt(i + 2))
+}
+
 /**
  * Characters that fold to nothing or to a digit: digits of any script (full-width, Arabic-Indic, mathematical …),
  * other numbers whose NFKC form is a digit (`²`, `①`), and invisible characters (default-ignorable code points:
@@ -107,8 +115,9 @@ export const mayHoldNumber = (s: string): boolean => {
     for (; i < n; i++) {
       const d = s.charCodeAt(i)
       if (d < 48 || d > 57) break
-      // a `1`: eleven digits from it (single separators between) may be a mobile number
-      if (d === 49 && elevenDigits(s, i)) return true
+      // a `1` and `[3-9]` after it, maybe after one separator: eleven digits from it (single separators between)
+      // may be a mobile number
+      if (d === 49 && startsMobile(s, i) && elevenDigits(s, i)) return true
     }
     const length = i - start
     if (length >= 14) return true
@@ -164,9 +173,9 @@ const foldCodePoint = (cp: number): string => {
 
 /**
  * The folded text, and for each of its characters the index in `input` of the code point it stands for (none when
- * the text is ASCII: it folds to itself).
+ * the text is ASCII: it folds to itself). @internal
  */
-const fold = (input: string): { readonly text: string; readonly starts: Array<number> | undefined } => {
+export const fold = (input: string): { readonly text: string; readonly starts: Array<number> | undefined } => {
   let i = 0
   while (i < input.length && input.charCodeAt(i) < 0x80) i++
   if (i === input.length) return { text: input, starts: undefined }
@@ -197,64 +206,73 @@ const uuidPattern =
   /(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Za-z])/
 const uuids = new RegExp(uuidPattern.source, "g")
 
-interface Found {
-  readonly from: number
-  readonly to: number
-  readonly masked: string
-}
-
 const countDigits = (s: string): number => {
   let count = 0
   for (let i = 0; i < s.length; i++) if (isDigitAt(s, i)) count++
   return count
 }
 
+/**
+ * The numbers found while masking one text (masking is synchronous: one text at a time), as triples: where each
+ * starts and ends in the folded text, and its masked form.
+ */
+let found: Array<number | string> = []
+
+/**
+ * Notes a number found (`masked`, or a UUID to leave alone when undefined) and hides it behind `*` of the same length,
+ * so that the next patterns do not see it and the positions in the folded text stay as they are.
+ */
+const hide = (masked: string | undefined, match: string, from: number): string => {
+  if (masked !== undefined) found.push(from, from + match.length, masked)
+  return "*".repeat(match.length)
+}
+const hideUuid = (m: string, from: number): string => hide(undefined, m, from)
+const hideGroupedId = (m: string, a: string, s1: string, s2: string, b: string, from: number): string =>
+  hide(`${a}${s1}********${s2}${b}`, m, from)
+const hideMobile = (m: string, number: string, _s: string, from: number): string => {
+  const digits = number.replace(/\D/g, "")
+  return hide(`${digits.slice(0, 3)}****${digits.slice(-4)}`, m, from)
+}
+const hideId = (m: string, a: string, b: string, from: number): string => hide(`${a}********${b}`, m, from)
+const hideLandline = (m: string, a: string, b: string, c: string, from: number): string =>
+  hide(`${a}${b.replace(/\d/g, "*")}${c}`, m, from)
+const hideBareLandline = (m: string, a: string, b: string, c: string, from: number): string =>
+  hide(`${a}${"*".repeat(b.length)}${c}`, m, from)
+
 /** The masking without the quick scan: every number found in `input` replaced by its masked form. @internal */
 export const maskAll = (input: string): string => {
   const { starts, text } = fold(input)
   // every number has 10 digits or more
   if (countDigits(text) < 10) return input
-  const found: Array<Found> = []
-  // each number found is hidden behind `*` of the same length, so that the next patterns do not see it and the
-  // positions in the folded text stay as they are; a UUID's groups can read as a landline (`…-0433-7123-8456-…`):
-  // UUIDs are hidden first
-  const hide = (masked: string | undefined, match: string, from: number): string => {
-    if (masked !== undefined) found.push({ from, to: from + match.length, masked })
-    return "*".repeat(match.length)
-  }
-  let work = uuidPattern.test(text) ? text.replace(uuids, (m: string, from: number) => hide(undefined, m, from)) : text
-  work = work.replace(
-    groupedIdPattern,
-    (m: string, a: string, s1: string, s2: string, b: string, from: number) =>
-      hide(`${a}${s1}********${s2}${b}`, m, from)
-  )
-  work = work.replace(mobilePattern, (m: string, number: string, _s: string, from: number) => {
-    const digits = number.replace(/\D/g, "")
-    return hide(`${digits.slice(0, 3)}****${digits.slice(-4)}`, m, from)
-  })
-  work = work.replace(idPattern, (m: string, a: string, b: string, from: number) => hide(`${a}********${b}`, m, from))
-  work = work.replace(
-    landlinePattern,
-    (m: string, a: string, b: string, c: string, from: number) => hide(`${a}${b.replace(/\d/g, "*")}${c}`, m, from)
-  )
-  work.replace(
-    bareLandlinePattern,
-    (m: string, a: string, b: string, c: string, from: number) => hide(`${a}${"*".repeat(b.length)}${c}`, m, from)
-  )
-  if (found.length === 0) return input
-  found.sort((x, y) => x.from - y.from)
+  found = []
+  // a UUID's groups can read as a landline (`…-0433-7123-8456-…`): UUIDs are hidden first
+  const work = uuidPattern.test(text) ? text.replace(uuids, hideUuid) : text
+  work.replace(groupedIdPattern, hideGroupedId)
+    .replace(mobilePattern, hideMobile)
+    .replace(idPattern, hideId)
+    .replace(landlinePattern, hideLandline)
+    .replace(bareLandlinePattern, hideBareLandline)
+  const numbers = found
+  found = []
+  if (numbers.length === 0) return input
+  // in the order of the text (each pattern finds its numbers in order, the patterns run one after another)
+  const order = Array.from({ length: numbers.length / 3 }, (_, k) => k * 3)
+  if (order.length > 1) order.sort((x, y) => (numbers[x] as number) - (numbers[y] as number))
   let out = ""
   let at = 0
-  for (const f of found) {
-    const from = starts === undefined ? f.from : starts[f.from]!
-    let to = f.to
+  for (const k of order) {
+    const from = numbers[k] as number
+    const to = numbers[k + 1] as number
+    let start = from
+    let end = to
     if (starts !== undefined) {
-      const last = starts[f.to - 1]!
+      start = starts[from]!
+      const last = starts[to - 1]!
       const c = input.charCodeAt(last)
-      to = last + (c >= 0xd800 && c <= 0xdbff ? 2 : 1)
+      end = last + (c >= 0xd800 && c <= 0xdbff ? 2 : 1)
     }
-    out += input.slice(at, from) + f.masked
-    at = to
+    out += input.slice(at, start) + (numbers[k + 2] as string)
+    at = end
   }
   return out + input.slice(at)
 }
