@@ -201,8 +201,12 @@ describe("SQLite: unreadable records", () => {
       })
       const { center, store } = yield* open({ filename })
       for (const read of [store.load(centre, "case-quoting"), center.get({ actor, caseId: "case-quoting" })]) {
-        const e = (yield* expectCorrupt(read, "case-quoting", 1, /snapshot does not match the Case schema/)) as
-          Errors.CorruptRecord
+        const e = (yield* expectCorrupt(
+          read,
+          "case-quoting",
+          1,
+          /snapshot does not match the Case schema/
+        )) as Errors.CorruptRecord
         expect(e.reason).toContain("138****5678")
         for (const text of [e.reason, e.message, JSON.stringify(e)]) {
           expect(text).not.toContain("13812345678")
