@@ -65,7 +65,7 @@ const isMobileSecond = (c: number): boolean => c >= 51 && c <= 57
 const startsMobile = (s: string, i: number): boolean => {
   const c = s.charCodeAt(i + 1)
   if (c >= 48 && c <= 57) return isMobileSecond(c)
-  return c === c && !isLetter(c) && isMobileSecond(s.charCodeAt(i + 2))
+  return i + 2 < s.length && !isLetter(c) && isMobileSecond(s.charCodeAt(i + 2))
 }
 
 /**
