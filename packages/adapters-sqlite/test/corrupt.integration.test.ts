@@ -200,7 +200,11 @@ describe("SQLite: unreadable records", () => {
         )
       })
       const { center, store } = yield* open({ filename })
-      for (const read of [store.load(centre, "case-quoting"), center.get({ actor, caseId: "case-quoting" })]) {
+      const reads: ReadonlyArray<Effect.Effect<unknown, unknown>> = [
+        store.load(centre, "case-quoting"),
+        center.get({ actor, caseId: "case-quoting" })
+      ]
+      for (const read of reads) {
         const e = (yield* expectCorrupt(
           read,
           "case-quoting",

@@ -14,6 +14,7 @@
  *
  * @since 0.1.0
  */
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -222,10 +223,21 @@ const maskAnnotations = (
   return changed ? HashMap.map(annotations, maskLogged) : annotations
 }
 
+/** A logged cause with its failures and defects masked ({@link maskError}); the same cause when it is empty. */
+const maskCause = (cause: Cause.Cause<unknown>): Cause.Cause<unknown> =>
+  Cause.isEmpty(cause) ? cause : Cause.match(cause, {
+    onEmpty: Cause.empty,
+    onFail: (error) => Cause.fail(maskError(error)),
+    onDie: (defect) => Cause.die(maskError(defect)),
+    onInterrupt: (fiberId) => Cause.interrupt(fiberId),
+    onSequential: (left, right) => Cause.sequential(left, right),
+    onParallel: (left, right) => Cause.parallel(left, right)
+  })
+
 /**
  * A logger that masks resident ID numbers and phone numbers before handing a line to `logger`: in its message
- * (strings, and strings and parties in logged values) and in its annotations (`Effect.annotateLogs`: a command id
- * or a case id supplied by a caller, a reason quoting a stored value …).
+ * (strings, and strings and parties in logged values), in its annotations (`Effect.annotateLogs`: a command id or a
+ * case id supplied by a caller, a reason quoting a stored value …) and in the errors and defects of a logged cause.
  *
  * @since 0.1.0
  * @category logging
@@ -235,7 +247,8 @@ export const maskingLogger = <O>(logger: Logger.Logger<unknown, O>): Logger.Logg
     logger.log({
       ...options,
       message: Array.isArray(options.message) ? options.message.map(maskLogged) : maskLogged(options.message),
-      annotations: maskAnnotations(options.annotations)
+      annotations: maskAnnotations(options.annotations),
+      cause: maskCause(options.cause)
     })
   )
 

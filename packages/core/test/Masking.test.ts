@@ -6,6 +6,7 @@
  * left alone. Log annotations and `CorruptRecord` messages are masked too.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as HashMap from "effect/HashMap"
@@ -193,6 +194,20 @@ describe("log lines and CorruptRecord messages (issue 26)", () => {
         caseId: "c-110105********0021",
         attempt: 2
       })
+    }))
+
+  it.effect("maskingLogger masks the errors and defects of a logged cause", () =>
+    Effect.gen(function*() {
+      const printed: Array<string> = []
+      const logger = Logger.make(({ cause }) => printed.push(Cause.pretty(cause)))
+      yield* Effect.logError(
+        "gateway",
+        Cause.sequential(Cause.die(new Error("SMS to 138.1234.5678 failed")), Cause.fail(`ID ${"11010519900101002X"}`))
+      ).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, Privacy.maskingLogger(logger))))
+      expect(printed).toHaveLength(1)
+      expect(printed[0]).toContain(`SMS to ${MOBILE} failed`)
+      expect(printed[0]).toContain(`ID ${ID}`)
+      expect(printed[0]).not.toMatch(/1234.5678|19900101/)
     }))
 
   it.live("a plugin's failure after the commit is logged with the command id masked, with any logger", () => {
