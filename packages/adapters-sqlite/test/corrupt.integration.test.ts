@@ -180,6 +180,45 @@ describe("SQLite: unreadable records", () => {
       yield* expectCorrupt(store.load(centre, "case-other"), "case-other", 2, /case-stale/)
     })))
 
+  it.live("a CorruptRecord quoting the stored value masks the personal numbers in it (issue 26)", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "quoting.db")
+      yield* Effect.scoped(Effect.gen(function*() {
+        const { center } = yield* open({ filename })
+        yield* center.execute(registerInput({ caseId: "case-quoting" }))
+      }))
+      withDatabase(filename, (db) => {
+        const snapshot = JSON.parse(
+          (db.prepare("SELECT snapshot FROM fq_cases WHERE id = ?").get("case-quoting") as { snapshot: string })
+            .snapshot
+        ) as Record<string, unknown>
+        // a damaged row: the schema error quotes the value it refused, here a phone number and an ID number
+        db.prepare("UPDATE fq_cases SET snapshot = ? WHERE id = ?").run(
+          JSON.stringify({ ...snapshot, status: "13812345678", priority: "110105199001010021" }),
+          "case-quoting"
+        )
+      })
+      const { center, store } = yield* open({ filename })
+      const reads: ReadonlyArray<Effect.Effect<unknown, unknown>> = [
+        store.load(centre, "case-quoting"),
+        center.get({ actor, caseId: "case-quoting" })
+      ]
+      for (const read of reads) {
+        const e = (yield* expectCorrupt(
+          read,
+          "case-quoting",
+          1,
+          /snapshot does not match the Case schema/
+        )) as Errors.CorruptRecord
+        expect(e.reason).toContain("138****5678")
+        for (const text of [e.reason, e.message, JSON.stringify(e)]) {
+          expect(text).not.toContain("13812345678")
+          expect(text).not.toContain("110105199001010021")
+        }
+      }
+    })))
+
   it.live("a missing event or one stored under another version is a CorruptRecord naming the missing version", () =>
     Effect.scoped(Effect.gen(function*() {
       const dir = yield* tempDir

@@ -291,7 +291,8 @@ export class StoreError extends Schema.TaggedError<StoreError>("@fengqiao/core/S
 
 /**
  * A stored event or snapshot could not be read: its type is unknown to this version of the SDK (written by a
- * newer one), or its content is corrupt.
+ * newer one), or its content is corrupt. The `reason` may quote the stored value: the stores mask the personal
+ * numbers in it, and the message masks them again (see `Privacy.maskText`).
  *
  * @since 0.1.0
  * @category errors
@@ -305,7 +306,7 @@ export class CorruptRecord extends Schema.TaggedError<CorruptRecord>("@fengqiao/
    * @since 0.1.0
    */
   override get message(): string {
-    return `Record of case ${this.caseId} at version ${this.version} cannot be read: ${this.reason}`
+    return maskText(`Record of case ${this.caseId} at version ${this.version} cannot be read: ${this.reason}`)
   }
 }
 

@@ -14,10 +14,12 @@
  *
  * @since 0.1.0
  */
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Equal from "effect/Equal"
+import * as HashMap from "effect/HashMap"
 import type * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
@@ -55,11 +57,17 @@ export const maskPhone = (phone: string): string => {
 
 /**
  * Masks every resident ID number and phone number found in a text (a log line, an error message, a note): ID
- * numbers whole or in groups (`220283 19900101 1234`), mobile numbers with or without `+86`, spaces or hyphens,
- * landlines with the area code (`0433-2512345`, `(0433) 251 2345`, `04332512345`), also written against a word
- * (`ID220283199001011234`, `tel13812345678`). Digits typed in full width (`１３８…`) are read as digits; the masked
- * text has them in half width. Case codes (`222403-2025-000017`), division codes, timestamps, amounts and dates,
- * UUIDs, and numbers inside longer runs of letters and digits (hashes) are left alone.
+ * numbers whole or in groups (`220283 19900101 1234`, `220283.1990.0101.1234`), mobile numbers with or without
+ * `+86`, `86` or `0086`, with spaces, hyphens, dashes, dots, slashes, underscores or middle dots between the digits
+ * (`138.1234.5678`, `1 3 8 1 2 3 4 5 6 7 8`), landlines with the area code (`0433-2512345`, `(0433) 251 2345`,
+ * `04332512345`), also written against a word (`ID220283199001011234`, `tel13812345678`).
+ *
+ * The text is normalised before matching, character by character: NFKC (full-width `１３８…` and mathematical
+ * `𝟏𝟑𝟖…` digits, full-width punctuation and check characters `Ｘ`), digits of any script read as ASCII digits
+ * (Arabic-Indic `١٣٨…`), and invisible characters (zero-width spaces and joiners, soft hyphens, byte-order marks,
+ * combining marks) dropped. Each number found is replaced by its masked form in ASCII; the text around it is kept
+ * exactly as it was. Case codes (`222403-2025-000017`), division codes, timestamps, amounts (`138123456.78`) and
+ * dates, UUIDs, and numbers inside longer runs of letters and digits (hashes) are left alone.
  *
  * @since 0.1.0
  * @category masking
@@ -198,22 +206,51 @@ export const maskCase = (c: Case): Case => maskRecord(c, 0) as Case
  */
 export const maskEnvelope = (e: Envelope): Envelope => maskRecord(e, 0) as Envelope
 
-const maskMessage = (message: unknown): unknown =>
-  typeof message === "string"
-    ? maskText(message)
-    : Array.isArray(message)
-    ? message.map((m) => (typeof m === "string" ? maskText(m) : maskDeep(m)))
-    : maskDeep(message)
+/** A logged value masked: strings with {@link maskText}, parties and strings anywhere in it (see `maskIn`). */
+const maskLogged = (value: unknown): unknown => maskIn(value, 0, true)
+
+/** Log annotations (`commandId`, `caseId`, a reason …) masked; the same map when nothing changed. */
+const maskAnnotations = (
+  annotations: HashMap.HashMap<string, unknown>
+): HashMap.HashMap<string, unknown> => {
+  let changed = false
+  for (const [, v] of annotations) {
+    if (maskLogged(v) !== v) {
+      changed = true
+      break
+    }
+  }
+  return changed ? HashMap.map(annotations, maskLogged) : annotations
+}
+
+/** A logged cause with its failures and defects masked ({@link maskError}); the same cause when it is empty. */
+const maskCause = (cause: Cause.Cause<unknown>): Cause.Cause<unknown> =>
+  Cause.isEmpty(cause) ? cause : Cause.match(cause, {
+    onEmpty: Cause.empty,
+    onFail: (error) => Cause.fail(maskError(error)),
+    onDie: (defect) => Cause.die(maskError(defect)),
+    onInterrupt: (fiberId) => Cause.interrupt(fiberId),
+    onSequential: (left, right) => Cause.sequential(left, right),
+    onParallel: (left, right) => Cause.parallel(left, right)
+  })
 
 /**
- * A logger that masks resident ID numbers and phone numbers in messages (strings, and parties in logged values)
- * before handing them to `logger`.
+ * A logger that masks resident ID numbers and phone numbers before handing a line to `logger`: in its message
+ * (strings, and strings and parties in logged values), in its annotations (`Effect.annotateLogs`: a command id or a
+ * case id supplied by a caller, a reason quoting a stored value …) and in the errors and defects of a logged cause.
  *
  * @since 0.1.0
  * @category logging
  */
 export const maskingLogger = <O>(logger: Logger.Logger<unknown, O>): Logger.Logger<unknown, O> =>
-  Logger.mapInput(logger, maskMessage)
+  Logger.make((options) =>
+    logger.log({
+      ...options,
+      message: Array.isArray(options.message) ? options.message.map(maskLogged) : maskLogged(options.message),
+      annotations: maskAnnotations(options.annotations),
+      cause: maskCause(options.cause)
+    })
+  )
 
 /**
  * A layer that replaces the default logger with one that masks personal numbers (the Promise API installs it).

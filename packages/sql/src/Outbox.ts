@@ -10,7 +10,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import type * as Statement from "@effect/sql/Statement"
-import { Errors, Event } from "@fengqiao/core"
+import { Errors, Event, Privacy } from "@fengqiao/core"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -203,7 +203,8 @@ ORDER BY o.seq LIMIT ${limit}${sql.literal(dialect.skipLocked)}`
               }`
             ).pipe(Effect.mapError(fail("outbox.park")))
             yield* Effect.logWarning(`outbox ${subscription}: parked entry ${Number(r.seq)}`).pipe(
-              Effect.annotateLogs({ caseId: r.case_id, version, reason })
+              // the case id is the caller's and the reason may quote the stored envelope: both masked in the log
+              Effect.annotateLogs({ caseId: Privacy.maskText(r.case_id), version, reason: Privacy.maskText(reason) })
             )
             continue
           }

@@ -12,6 +12,7 @@
  * @internal
  */
 import { SqlError } from "@effect/sql/SqlError"
+import { Privacy } from "@fengqiao/core"
 import type { SqlStore } from "@fengqiao/sql"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
@@ -99,7 +100,7 @@ const pool = (options: Options) => {
     warned = true
     job.done(Effect.zipRight(
       Effect.logWarning("SQLite reader threads unavailable: statistics run on the main connection").pipe(
-        Effect.annotateLogs({ cause: String(unavailable) })
+        Effect.annotateLogs({ cause: Privacy.maskText(String(unavailable)) })
       ),
       run
     ))

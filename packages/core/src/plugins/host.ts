@@ -249,7 +249,12 @@ export const makeHost = (o: HostOptions) => {
           ),
           (cause) =>
             Effect.logError(`plugin ${plugin.id} failed after commit; the command stands: ${describe(cause)}`).pipe(
-              Effect.annotateLogs({ plugin: plugin.id, hook: "afterCommit", commandId: envelopes[0]?.commandId ?? "" })
+              // the command id is the caller's: it may hold a number (logs go to any logger, masking or not)
+              Effect.annotateLogs({
+                plugin: plugin.id,
+                hook: "afterCommit",
+                commandId: maskText(envelopes[0]?.commandId ?? "")
+              })
             )
         ),
       { discard: true }

@@ -12,6 +12,7 @@ import type { Case } from "../Case.js"
 import type { AppendRequest, CaseStore, RedactRequest } from "../CaseStore.js"
 import { CorruptRecord, StoreError } from "../Errors.js"
 import type { Envelope } from "../Event.js"
+import { maskText } from "../internal/masking.js"
 import type { PartyRecord, Sealed } from "../Party.js"
 import type { KeyService } from "../Privacy.js"
 import { lookupHash } from "../Privacy.js"
@@ -129,7 +130,7 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
                   new CorruptRecord({
                     caseId,
                     version,
-                    reason: `sealed party ${i} cannot be decrypted with key ${s.keyId}: ${describe(e)}`
+                    reason: maskText(`sealed party ${i} cannot be decrypted with key ${s.keyId}: ${describe(e)}`)
                   })
                 )
               }

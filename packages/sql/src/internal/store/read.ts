@@ -4,13 +4,20 @@
  *
  * @internal
  */
-import { AuditTrail, Case, CaseStore, Errors, Event } from "@fengqiao/core"
+import { AuditTrail, Case, CaseStore, Errors, Event, Privacy } from "@fengqiao/core"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import { type Context, parseJson, storeError } from "./migrate.js"
+
+/**
+ * A `CorruptRecord`: its reason may quote the stored value (a schema error shows the value it refused), so the
+ * personal numbers in it are masked.
+ */
+const corruptRecord = (fields: { readonly caseId: string; readonly version: number; readonly reason: string }) =>
+  new Errors.CorruptRecord({ ...fields, reason: Privacy.maskText(fields.reason) })
 
 const decodeCase = ParseResult.decodeUnknownEither(Case.Case)
 const decodeEnvelope = ParseResult.decodeUnknownEither(Event.Envelope)
@@ -46,12 +53,12 @@ export const makeRead = (ctx: Context) => {
     const v = Number(version)
     const json = parseJson(dialect, raw)
     if (Either.isLeft(json)) {
-      return Effect.fail(new Errors.CorruptRecord({ caseId, version: v, reason: `snapshot: ${json.left}` }))
+      return Effect.fail(corruptRecord({ caseId, version: v, reason: `snapshot: ${json.left}` }))
     }
     const decoded = decodeCase(json.right)
     if (Either.isLeft(decoded)) {
       return Effect.fail(
-        new Errors.CorruptRecord({
+        corruptRecord({
           caseId,
           version: v,
           reason: `snapshot does not match the Case schema: ${ParseResult.TreeFormatter.formatIssueSync(decoded.left)}`
@@ -61,7 +68,7 @@ export const makeRead = (ctx: Context) => {
     // a snapshot of another case, or of another version than its row's, is not this row's state (as for events)
     if (decoded.right.id !== caseId || decoded.right.version !== v) {
       return Effect.fail(
-        new Errors.CorruptRecord({
+        corruptRecord({
           caseId,
           version: v,
           reason: `snapshot says case ${decoded.right.id} version ${decoded.right.version}`
@@ -77,7 +84,7 @@ export const makeRead = (ctx: Context) => {
     row: { readonly version: unknown; readonly type: unknown; readonly envelope: unknown }
   ): Either.Either<Event.Envelope, Errors.CorruptRecord> => {
     const version = Number(row.version)
-    const corrupt = (reason: string) => Either.left(new Errors.CorruptRecord({ caseId, version, reason }))
+    const corrupt = (reason: string) => Either.left(corruptRecord({ caseId, version, reason }))
     if (!knownEvents.has(String(row.type))) {
       return corrupt(`unknown event type "${String(row.type)}" (written by a newer version of the SDK?)`)
     }
@@ -186,7 +193,7 @@ export const makeRead = (ctx: Context) => {
           const expected = first + i
           if (Number(r.version) !== expected) {
             return Effect.fail(
-              new Errors.CorruptRecord({ caseId, version: expected, reason: `event ${expected} is missing` })
+              corruptRecord({ caseId, version: expected, reason: `event ${expected} is missing` })
             )
           }
           const e = envelopeOf(caseId, r)
