@@ -8,6 +8,9 @@ import * as Schema from "effect/Schema"
 import { Actor } from "./Actor.js"
 import { Status } from "./Case.js"
 import type { Column, Condition, Dimension, Measure } from "./CaseStore.js"
+import { defaultQueryLimits, type QueryLimits } from "./CenterConfig.js"
+import type { InvalidInput } from "./Errors.js"
+import { beyondLimits, conditionSize } from "./internal/querySize.js"
 import { CaseId, DivisionCode, isSaneInstant, Key, TimestampInput } from "./Primitives.js"
 import * as Summary from "./Summary.js"
 import type { TimeField } from "./Summary.js"
@@ -126,6 +129,26 @@ export const ConditionSchema: Schema.Schema<Condition, Condition> = Schema.Union
 ).pipe(
   Schema.filter((c) => depth(c) <= 8 || "a condition nested at most 8 levels deep")
 ).annotations({ identifier: "Condition" })
+
+/**
+ * Checks the size of a condition as given, before it is decoded: its terms once shared parts are expanded and the
+ * values it compares, against `limits` (the defaults of `CenterConfig.QueryLimits` if omitted). Counts each object
+ * of the input once, so a condition of a few objects referring to each other many times is refused in as many
+ * steps as it has objects. Returns the `InvalidInput` naming `field` and the limit, or `undefined` when it fits
+ * (or is not shaped like a condition: decoding refuses it then). Plugins that accept a caller's condition call it
+ * before decoding.
+ *
+ * @since 0.3.0
+ * @category validation
+ */
+export const checkConditionSize = (
+  condition: unknown,
+  field = "where",
+  limits: QueryLimits = defaultQueryLimits
+): InvalidInput | undefined =>
+  condition === undefined
+    ? undefined
+    : beyondLimits(limits, conditionSize(condition, Math.max(limits.maxTerms, limits.maxParameters)), field)
 
 const depth = (c: Condition): number =>
   c._tag === "And" || c._tag === "Or"

@@ -64,3 +64,18 @@ describe("one odd stored case", () => {
     }
   }
 })
+
+describe("a caller's condition on the dashboard", () => {
+  it.effect("is sized before it is decoded: shared references never expand", () =>
+    Effect.gen(function*() {
+      const center = yield* SimulatedClock.makeFollowing(
+        { config: Examples.countyConfig, plugins: [statsPlugin()] },
+        "2025-01-01T00:00:00Z"
+      ).pipe(Effect.provide(MemoryStore.layer))
+      let where: unknown = { _tag: "Eq", field: "kind", value: "dispute" }
+      for (let i = 0; i < 8; i++) where = { _tag: "And", conditions: Array.from({ length: 100 }, () => where) }
+      const e = yield* Effect.flip(center.plugins.stats.dashboard({ actor: Examples.admin, where } as never))
+      expect(e).toMatchObject({ _tag: "InvalidInput", field: "where" })
+      expect(e.message).toContain("queryLimits.maxTerms")
+    }))
+})
