@@ -9,7 +9,15 @@ import { CaseStore, type Center, Examples, SimulatedClock } from "@fengqiao/core
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { type Adapter, config, open, registerInput, scenarioStart, test, type TestDef } from "../internal/conformance.js"
+import {
+  type Adapter,
+  config,
+  open,
+  registerInput,
+  scenarioStart,
+  test,
+  type TestDef
+} from "../internal/conformance.js"
 
 /** An `And` of `width` copies of `inner`, `levels` deep: 100⁸ leaves in eight small objects. */
 const shared = (levels: number, width: number): CaseStore.Condition => {
@@ -107,7 +115,10 @@ export const boundsTests = (adapter: Adapter): ReadonlyArray<TestDef> => [
         ["at", center.asOf({ actor, caseId: seed.case.id, at: "0001-01-01T00:00:00Z" })],
         ["at", center.enabledCommands({ actor, caseId: seed.case.id, at: "9999-12-31T00:00:00Z" })],
         ["asOf", center.applyRetention({ actor, asOf: "9999-12-31T00:00:00Z" })],
-        ["where", center.aggregate(aggregateOf({ _tag: "Before", field: "registeredAt", value: "9999-01-01" }) as never)]
+        [
+          "where",
+          center.aggregate(aggregateOf({ _tag: "Before", field: "registeredAt", value: "9999-01-01" }) as never)
+        ]
       ]
       for (const [field, effect] of cases) {
         const r = yield* refusal(effect)

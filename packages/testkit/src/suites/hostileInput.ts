@@ -19,8 +19,8 @@ import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { boundsTests } from "./bounds.js"
 import { centre, config, open, registerInput, scenarioStart, type Suite, test } from "../internal/conformance.js"
+import { boundsTests } from "./bounds.js"
 
 // ---- hostile input ------------------------------------------------------------------------------------------
 

@@ -238,7 +238,9 @@ export const aggregate = (ctx: CenterContext) => {
         plus(
           cap,
           conditionSize(where, cap, memo),
-          ...q.measures.map((m) => m.where === undefined ? { terms: 0, parameters: 0 } : conditionSize(m.where, cap, memo))
+          ...q.measures.map((m) =>
+            m.where === undefined ? { terms: 0, parameters: 0 } : conditionSize(m.where, cap, memo)
+          )
         ),
         q.where !== undefined ? "where" : "filter"
       )
