@@ -46,6 +46,38 @@ export type TrustedTime = typeof TrustedTime.Type
  */
 export const defaultTrustedTime: TrustedTime = { aheadMinutes: 5, backDays: 7, backdateRoles: [] }
 
+/**
+ * The bounds of every query (查询上限), checked before any work so that no query, however it is built, makes a
+ * store do unbounded work: `maxTerms` condition terms once shared parts are expanded (the request's `where`, its
+ * measures' conditions, its filter and the actor's scope together), `maxParameters` values compared with stored
+ * ones (each `In` value counts), and `maxRows` groups an aggregate returns. A query beyond one is refused with
+ * `InvalidInput` naming the limit. Plugins' own statistics (built by their code, not by a caller) are not bound by
+ * them.
+ *
+ * @since 0.3.0
+ * @category schemas
+ */
+export const QueryLimits = Schema.Struct({
+  maxTerms: Schema.optionalWith(Schema.Int.pipe(Schema.between(10, 1_000_000)), { default: () => 10_000 }),
+  // below SQLite's 32 766 and PostgreSQL's 65 535 bound values, with room for the scope and the measures
+  maxParameters: Schema.optionalWith(Schema.Int.pipe(Schema.between(10, 30_000)), { default: () => 10_000 }),
+  maxRows: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 1_000_000)), { default: () => 10_000 })
+}).annotations({ identifier: "QueryLimits" })
+
+/**
+ * @since 0.3.0
+ * @category models
+ */
+export type QueryLimits = typeof QueryLimits.Type
+
+/**
+ * The defaults: 10 000 terms, 10 000 parameters, 10 000 rows.
+ *
+ * @since 0.3.0
+ * @category defaults
+ */
+export const defaultQueryLimits: QueryLimits = { maxTerms: 10_000, maxParameters: 10_000, maxRows: 10_000 }
+
 const withDefault = <S extends Schema.Schema.Any>(schema: S, value: () => Schema.Schema.Type<S>) =>
   Schema.optionalWith(schema, { default: value })
 
@@ -95,7 +127,9 @@ export const CenterConfig = Schema.Struct({
   /** The centre's offset from UTC in minutes; China (UTC+8, no daylight saving) by default. */
   utcOffsetMinutes: withDefault(Schema.Int.pipe(Schema.between(-720, 840)), () => 480),
   /** How far a caller's `at` may stray from the centre's clock (see {@link TrustedTime}). */
-  time: withDefault(TrustedTime, () => defaultTrustedTime)
+  time: withDefault(TrustedTime, () => defaultTrustedTime),
+  /** The bounds of every query (see {@link QueryLimits}). */
+  queryLimits: withDefault(QueryLimits, () => defaultQueryLimits)
 }).annotations({ identifier: "CenterConfig" })
 
 /**

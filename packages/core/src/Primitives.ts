@@ -109,8 +109,35 @@ export const toTimestamp = (input: string | Date | number): Timestamp | undefine
 }
 
 /**
+ * The earliest instant any door accepts (`1900-01-01T00:00:00.000Z`): older dates are typing mistakes, not history a
+ * centre keeps, and would break statistics by year or period.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const earliestInstant = "1900-01-01T00:00:00.000Z"
+
+/**
+ * The first instant no door accepts (`2200-01-01T00:00:00.000Z`): every accepted instant lies before it.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const instantsEnd = "2200-01-01T00:00:00.000Z"
+
+/**
+ * Whether a canonical {@link Timestamp} lies in the range every door accepts: from {@link earliestInstant} up to
+ * (not including) {@link instantsEnd}.
+ *
+ * @since 0.3.0
+ * @category predicates
+ */
+export const isSaneInstant = (ts: string): boolean => ts >= earliestInstant && ts < instantsEnd
+
+/**
  * Accepts an ISO-8601 string with a time zone (or a bare `YYYY-MM-DD`, read as midnight in China), or a `Date`,
- * and decodes it to a canonical {@link Timestamp}.
+ * and decodes it to a canonical {@link Timestamp} from 1900 to 2199 (see {@link earliestInstant},
+ * {@link instantsEnd}): one far-off date must never break a centre's statistics.
  *
  * @since 0.1.0
  * @category schemas
@@ -133,6 +160,10 @@ export const TimestampInput = Schema.transformOrFail(
       return ts === undefined
         ? ParseResult.fail(
           new ParseResult.Type(ast, input, "an ISO-8601 timestamp with a time zone, e.g. 2025-03-01T08:30:00+08:00")
+        )
+        : !isSaneInstant(ts)
+        ? ParseResult.fail(
+          new ParseResult.Type(ast, input, "an instant from 1900-01-01 to 2199-12-31 (UTC)")
         )
         : ParseResult.succeed(ts)
     },

@@ -8,7 +8,10 @@ import * as Schema from "effect/Schema"
 import { Actor } from "./Actor.js"
 import { Status } from "./Case.js"
 import type { Column, Condition, Dimension, Measure } from "./CaseStore.js"
-import { CaseId, DivisionCode, Key, TimestampInput } from "./Primitives.js"
+import { defaultQueryLimits, type QueryLimits } from "./CenterConfig.js"
+import type { InvalidInput } from "./Errors.js"
+import { beyondLimits, conditionSize } from "./internal/querySize.js"
+import { CaseId, DivisionCode, isSaneInstant, Key, TimestampInput } from "./Primitives.js"
 import * as Summary from "./Summary.js"
 import type { TimeField } from "./Summary.js"
 
@@ -53,6 +56,10 @@ const InstantText = Schema.String.pipe(
     (instantPattern.test(s) && !Number.isNaN(Date.parse(s))) ||
     "an ISO-8601 instant with its time zone, such as 2025-03-01T00:00:00.000Z or 2025-03-01T08:00:00+08:00"
   ),
+  // the range every door accepts (see `Primitives.earliestInstant`)
+  Schema.filter((s) =>
+    isSaneInstant(new Date(Date.parse(s)).toISOString()) || "an instant from 1900-01-01 to 2199-12-31 (UTC)"
+  ),
   // property tests draw instants that the pattern admits (random text almost never would)
   Schema.annotations({
     arbitrary: () => (fc) =>
@@ -65,8 +72,18 @@ const InstantText = Schema.String.pipe(
   })
 )
 
+// text compared with stored values: no store keeps a NUL character (PostgreSQL refuses one), so none is asked for
+const QueryText = (maxLength: number) =>
+  Schema.String.pipe(
+    Schema.maxLength(maxLength),
+    Schema.filter((s) => !s.includes("\u0000") || "text without NUL characters")
+  )
+
+/** The largest version a store keeps (a 32-bit integer). */
+const Version = Schema.Int.pipe(Schema.between(1, 2 ** 31 - 1))
+
 const ScalarSchema = Schema.Union(
-  Schema.String.pipe(Schema.maxLength(1000)),
+  QueryText(1000),
   FiniteNumber,
   Schema.Boolean,
   Schema.Null
@@ -82,7 +99,7 @@ export const ConditionSchema: Schema.Schema<Condition, Condition> = Schema.Union
   Schema.TaggedStruct("Eq", { field: ColumnSchema, value: ScalarSchema }),
   Schema.TaggedStruct("In", {
     field: ColumnSchema,
-    values: Schema.Array(Schema.Union(Schema.String.pipe(Schema.maxLength(1000)), FiniteNumber)).pipe(
+    values: Schema.Array(Schema.Union(QueryText(1000), FiniteNumber)).pipe(
       Schema.maxItems(1000)
     )
   }),
@@ -112,6 +129,26 @@ export const ConditionSchema: Schema.Schema<Condition, Condition> = Schema.Union
 ).pipe(
   Schema.filter((c) => depth(c) <= 8 || "a condition nested at most 8 levels deep")
 ).annotations({ identifier: "Condition" })
+
+/**
+ * Checks the size of a condition as given, before it is decoded: its terms once shared parts are expanded and the
+ * values it compares, against `limits` (the defaults of `CenterConfig.QueryLimits` if omitted). Counts each object
+ * of the input once, so a condition of a few objects referring to each other many times is refused in as many
+ * steps as it has objects. Returns the `InvalidInput` naming `field` and the limit, or `undefined` when it fits
+ * (or is not shaped like a condition: decoding refuses it then). Plugins that accept a caller's condition call it
+ * before decoding.
+ *
+ * @since 0.3.0
+ * @category validation
+ */
+export const checkConditionSize = (
+  condition: unknown,
+  field = "where",
+  limits: QueryLimits = defaultQueryLimits
+): InvalidInput | undefined =>
+  condition === undefined
+    ? undefined
+    : beyondLimits(limits, conditionSize(condition, Math.max(limits.maxTerms, limits.maxParameters)), field)
 
 const depth = (c: Condition): number =>
   c._tag === "And" || c._tag === "Or"
@@ -189,7 +226,7 @@ export const ListFilter = Schema.Struct({
   asOf: Schema.optional(TimestampInput),
   registeredFrom: Schema.optional(TimestampInput),
   registeredBefore: Schema.optional(TimestampInput),
-  code: Schema.optional(Schema.String.pipe(Schema.maxLength(100))),
+  code: Schema.optional(QueryText(100)),
   mergedInto: Schema.optional(CaseId)
 }).annotations({ identifier: "ListFilter" })
 
@@ -261,7 +298,7 @@ export type EnabledCommandsQuery = typeof EnabledCommandsQuery.Encoded
  */
 export const GetByCodeQuery = Schema.Struct({
   actor: Actor,
-  code: Schema.String.pipe(Schema.maxLength(100)),
+  code: QueryText(100),
   personalData: Schema.optional(PersonalData)
 })
   .annotations({ identifier: "GetByCodeQuery" })
@@ -281,8 +318,8 @@ export type GetByCodeQuery = typeof GetByCodeQuery.Encoded
 export const HistoryQuery = Schema.Struct({
   actor: Actor,
   caseId: CaseId,
-  fromVersion: Schema.optional(Schema.Int.pipe(Schema.positive())),
-  toVersion: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  fromVersion: Schema.optional(Version),
+  toVersion: Schema.optional(Version),
   personalData: Schema.optional(PersonalData)
 }).annotations({ identifier: "HistoryQuery" })
 

@@ -77,15 +77,67 @@ export const unreadable = (
     { field: name([]), expected: `plain data (decoding it threw: ${describe(thrown)})` }
 }
 
+const objectProto = Object.prototype
+const arrayProto = Array.prototype
+const dateProto = Date.prototype
+
+/**
+ * The first field of `value` that a decoder would read from a prototype rather than from the object itself (a
+ * data field or a getter on a prototype other than the built-in ones): `Object.create({ roles: ["admin"] })` is
+ * not an actor with the role `admin`. Walks the value once, each object once however often it is shared (linear in
+ * the size of the input graph). A read that throws is left to the decoder, which reports it.
+ * @internal
+ */
+export const inheritedField = (value: unknown, prefix = ""): string | undefined => {
+  const seen = new Set<object>()
+  const name = (path: ReadonlyArray<string>) => {
+    const shown = path.length > 6 ? [...path.slice(0, 5), "…"] : path
+    return [prefix, ...shown].filter((p) => p !== "").join(".") || "(root)"
+  }
+  const path: Array<string> = []
+  const walk = (v: unknown): string | undefined => {
+    if (typeof v !== "object" || v === null || seen.has(v) || path.length > maxDepth) return undefined
+    seen.add(v)
+    let proto = Object.getPrototypeOf(v) as object | null
+    if (proto === dateProto) return undefined
+    while (proto !== null && proto !== objectProto && proto !== arrayProto) {
+      for (const k of Reflect.ownKeys(proto)) {
+        if (typeof k !== "string" || k === "constructor" || Object.prototype.hasOwnProperty.call(v, k)) continue
+        const d = Reflect.getOwnPropertyDescriptor(proto, k)
+        // methods of a class are not fields; data and getters are
+        if (d !== undefined && (d.get !== undefined || typeof d.value !== "function")) return name([...path, k])
+      }
+      proto = Object.getPrototypeOf(proto) as object | null
+    }
+    for (const k of Reflect.ownKeys(v)) {
+      if (typeof k !== "string") continue
+      path.push(k)
+      const found = walk((v as Record<string, unknown>)[k])
+      path.pop()
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  try {
+    return walk(value)
+  } catch {
+    return undefined
+  }
+}
+
+const inheritedExpected = "a field of its own (fields inherited from a prototype are not read)"
+
 /**
  * Decodes unknown input with a schema into `Either<A, InvalidInput>`; excess properties are errors so that a
- * misspelt field is reported rather than silently dropped.
+ * misspelt field is reported rather than silently dropped, and fields inherited from a prototype are refused.
  * @internal
  */
 export const decodeInput = <A, I>(schema: Schema.Schema<A, I, never>) => {
   const fast = compile(schema.ast)
   const decode = ParseResult.decodeUnknownEither(schema, parseOptions)
   return (input: unknown, prefix = ""): Either.Either<A, InvalidInput> => {
+    const inherited = inheritedField(input, prefix)
+    if (inherited !== undefined) return Either.left(invalidInput(inherited, inheritedExpected))
     try {
       // valid input takes the compiled fast path; anything else gets the schema's own answer (and its error)
       const value = fast(input)
@@ -107,8 +159,12 @@ export const decodeInput = <A, I>(schema: Schema.Schema<A, I, never>) => {
  */
 export const decodeWithSchema = <A, I>(schema: Schema.Schema<A, I, never>) => {
   const decode = ParseResult.decodeUnknownEither(schema, parseOptions)
-  return (input: unknown): Either.Either<A, InvalidInput> =>
-    Either.mapLeft(decode(input), (e) => invalidInputFromParseError(e))
+  return (input: unknown): Either.Either<A, InvalidInput> => {
+    const inherited = inheritedField(input)
+    return inherited !== undefined
+      ? Either.left(invalidInput(inherited, inheritedExpected))
+      : Either.mapLeft(decode(input), (e) => invalidInputFromParseError(e))
+  }
 }
 
 /** @internal */

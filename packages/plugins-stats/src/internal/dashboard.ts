@@ -4,10 +4,10 @@
  *
  * @internal
  */
-import { type CaseStore, type CenterConfig, Errors, Plugin, Policy } from "@fengqiao/core"
+import { type CaseStore, type CenterConfig, Errors, Plugin, Policy, Query } from "@fengqiao/core"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import type * as Either from "effect/Either"
+import * as Either from "effect/Either"
 import { type Dashboard, DashboardInput, type DashboardQuery, type Source } from "./model.js"
 import { KpiOptions, optionsProblem } from "./options.js"
 import { plan } from "./plan.js"
@@ -25,13 +25,25 @@ export const fromStore = (store: CaseStore.CaseStore, centre: CenterConfig.Resol
   parallelReads: store.capabilities.parallelReads
 })
 
+const decodeDashboard = Plugin.decodeInput(DashboardInput)
+
 /**
- * Decodes a dashboard input; a bad field is an `InvalidInput` naming it.
+ * Decodes a dashboard input; a bad field is an `InvalidInput` naming it, a condition beyond the default query
+ * limits one naming the limit.
  *
  * @internal
  */
-export const decodeInput: (input: unknown) => Either.Either<typeof DashboardInput.Type, Errors.InvalidInput> = Plugin
-  .decodeInput(DashboardInput)
+export const decodeInput = (input: unknown): Either.Either<typeof DashboardInput.Type, Errors.InvalidInput> => {
+  // a caller's condition is sized before it is decoded (shared parts would be expanded by decoding)
+  let where: unknown
+  try {
+    where = typeof input === "object" && input !== null ? (input as { readonly where?: unknown }).where : undefined
+  } catch {
+    where = undefined
+  }
+  const tooLarge = Query.checkConditionSize(where)
+  return tooLarge !== undefined ? Either.left(tooLarge) : decodeDashboard(input)
+}
 
 const decodeKpiOptions = Plugin.decodeInput(KpiOptions)
 

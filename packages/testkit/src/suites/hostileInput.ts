@@ -20,6 +20,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { centre, config, open, registerInput, scenarioStart, type Suite, test } from "../internal/conformance.js"
+import { boundsTests } from "./bounds.js"
 
 // ---- hostile input ------------------------------------------------------------------------------------------
 
@@ -344,6 +345,7 @@ export const hostileInput: Suite = ({ adapter, runs }) => {
           expect((yield* store.verify!(centre, seed.caseId)).ok).toBe(true)
         })),
       { title: `${name} (${hostileRuns(runs)} inputs per door)`, timeout: 600_000 }
-    )
+    ),
+    ...boundsTests(adapter)
   ]
 }

@@ -19,6 +19,7 @@ import { type Locale, toTimestamp } from "../../Primitives.js"
 import * as Privacy from "../../Privacy.js"
 import * as Query from "../../Query.js"
 import { decodeInput, invalidInput } from "../parse.js"
+import { beyondLimits, conditionSize, plus, rawAggregateSize } from "../querySize.js"
 import { fromEither } from "./access.js"
 import type { Base, CenterContext, Page, QueryError } from "./context.js"
 
@@ -185,8 +186,16 @@ export const list = (ctx: CenterContext) => {
       const visible = yield* mayRead(q.actor)
       const after = q.cursor === undefined ? undefined : yield* fromEither(decodeCursor(q.cursor))
       const conditions = yield* filterCondition(config, q.filter, yield* nowIso)
+      const where: Condition = { _tag: "And", conditions: [visible, ...conditions] }
+      const limits = config.config.queryLimits
+      const refused = beyondLimits(
+        limits,
+        conditionSize(where, Math.max(limits.maxTerms, limits.maxParameters)),
+        "filter"
+      )
+      if (refused !== undefined) return yield* refused
       const result = yield* store.list(centre, {
-        where: { _tag: "And", conditions: [visible, ...conditions] },
+        where,
         limit: q.limit ?? 50,
         order: q.order ?? "desc",
         after
@@ -210,15 +219,46 @@ export const aggregate = (ctx: CenterContext) => {
   const { centre, config, mayRead, store } = ctx
   return (input: Query.AggregateQuery): Effect.Effect<ReadonlyArray<AggregateRow>, QueryError> =>
     Effect.gen(function*() {
+      const limits = config.config.queryLimits
+      // the size as given, before decoding: a condition of shared parts is never expanded past the limits
+      const tooLarge = rawAggregateSize(limits, input)
+      if (tooLarge !== undefined) return yield* tooLarge
       const q = yield* fromEither(decodeAggregate(input))
       const visible = yield* mayRead(q.actor)
       const conditions = yield* filterCondition(config, q.filter, yield* nowIso)
-      return yield* store.aggregate(centre, {
-        where: { _tag: "And", conditions: [visible, ...conditions, ...(q.where !== undefined ? [q.where] : [])] },
+      const where: Condition = {
+        _tag: "And",
+        conditions: [visible, ...conditions, ...(q.where !== undefined ? [q.where] : [])]
+      }
+      // the whole query as the store sees it: scope, filter, where and the measures' conditions
+      const cap = Math.max(limits.maxTerms, limits.maxParameters)
+      const memo = new Map()
+      const refused = beyondLimits(
+        limits,
+        plus(
+          cap,
+          conditionSize(where, cap, memo),
+          ...q.measures.map((m) =>
+            m.where === undefined ? { terms: 0, parameters: 0 } : conditionSize(m.where, cap, memo)
+          )
+        ),
+        q.where !== undefined ? "where" : "filter"
+      )
+      if (refused !== undefined) return yield* refused
+      const rows = yield* store.aggregate(centre, {
+        where,
         groupBy: q.groupBy,
         measures: q.measures,
         utcOffsetMinutes: config.utcOffsetMinutes
       })
+      if (rows.length > limits.maxRows) {
+        return yield* invalidInput(
+          "groupBy",
+          `groups yielding at most ${limits.maxRows} rows (queryLimits.maxRows): narrow the filter or group by ` +
+            `coarser dimensions`
+        )
+      }
+      return rows
     })
 }
 
