@@ -204,7 +204,8 @@ const build = (ast: AST.AST, memo: Map<AST.AST, Decoder>): Decoder => {
       if (ast.elements.length !== 0 || ast.rest.length !== 1) return delegate(ast)
       const item = go(ast.rest[0]!.type, memo)
       return (u) => {
-        if (!Array.isArray(u)) return Fail
+        // an array of another prototype (whose holes it could fill) is left to the schema
+        if (!Array.isArray(u) || Object.getPrototypeOf(u) !== Array.prototype) return Fail
         const out: Array<unknown> = new Array(u.length)
         for (let i = 0; i < u.length; i++) {
           const v = item(u[i])
@@ -229,7 +230,12 @@ const build = (ast: AST.AST, memo: Map<AST.AST, Decoder>): Decoder => {
         const out: Record<PropertyKey, unknown> = {}
         for (let i = 0; i < props.length; i++) {
           const p = props[i]!
-          if (!hasOwn.call(u, p.name) && p.optional) continue
+          // a field the object does not hold itself is never read from its prototype: absent when optional, the
+          // schema's own answer otherwise (`decodeInput` names an inherited field)
+          if (!hasOwn.call(u, p.name)) {
+            if (p.optional) continue
+            return Fail
+          }
           const v = p.decode(u[p.name])
           if (v === Fail) return Fail
           out[p.name] = v

@@ -136,14 +136,14 @@ export const decodeInput = <A, I>(schema: Schema.Schema<A, I, never>) => {
   const fast = compile(schema.ast)
   const decode = ParseResult.decodeUnknownEither(schema, parseOptions)
   return (input: unknown, prefix = ""): Either.Either<A, InvalidInput> => {
-    const inherited = inheritedField(input, prefix)
-    if (inherited !== undefined) return Either.left(invalidInput(inherited, inheritedExpected))
     try {
-      // valid input takes the compiled fast path; anything else gets the schema's own answer (and its error)
+      // valid input takes the compiled fast path, which reads only fields an object holds itself; anything else is
+      // checked for inherited fields, then gets the schema's own answer (and its error)
       const value = fast(input)
-      return value !== Fail
-        ? Either.right(value as A)
-        : Either.mapLeft(decode(input), (e) => invalidInputFromParseError(e, { prefix }))
+      if (value !== Fail) return Either.right(value as A)
+      const inherited = inheritedField(input, prefix)
+      if (inherited !== undefined) return Either.left(invalidInput(inherited, inheritedExpected))
+      return Either.mapLeft(decode(input), (e) => invalidInputFromParseError(e, { prefix }))
     } catch (e) {
       // a getter or Proxy that throws, a cycle, nesting that overflows the stack: bad input, named
       const { expected, field } = unreadable(input, e, prefix)
