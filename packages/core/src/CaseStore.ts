@@ -86,16 +86,10 @@ export interface AppendRequest {
   readonly events: ReadonlyArray<Envelope>
   readonly snapshot: Case
   readonly summary: CaseSummary
-  /**
-   * The caller rolls its enclosing transaction back whenever this append fails (the centre's own command
-   * transaction does): inside a transaction, the store may then write without a savepoint of its own, which saves
-   * two statements per command on an SQL store. Outside a transaction the append is atomic either way.
-   */
-  readonly callerRollsBack?: boolean | undefined
 }
 
 /**
- * A retention rewrite of one case: see {@link CaseStore.redact}.
+ * A retention rewrite of one case: see {@link Audit.redact}.
  *
  * @since 0.1.0
  * @category models
@@ -337,29 +331,22 @@ export interface Capabilities {
 }
 
 /**
- * The storage port.
+ * The event log (事件日志): what a command writes and how it stays atomic. The events of each case with the
+ * snapshot and summary row written beside them, the command-id index that makes commands idempotent, the gapless
+ * counters of case codes, and the transaction every other facet's writes join. The facet a store is built around:
+ * the other three read or write beside it, in its transactions.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export interface CaseStore {
+export interface EventLog {
+  /** What the store can do (for tests and tools). */
   readonly capabilities: Capabilities
-  /** The latest snapshot of a case. */
-  readonly load: (centre: string, caseId: string) => Effect.Effect<Option.Option<Case>, StoreError | CorruptRecord>
   /**
-   * The latest snapshots of several cases at once, in any order; ids without a case are left out. Optional: the
-   * centre falls back to {@link CaseStore.load} per id (the bulk import checks its case ids with it, one query per
-   * few hundred ids on the SQL stores instead of one per case).
+   * Appends atomically; see {@link AppendRequest}. Inside a transaction, a failed append leaves nothing of itself
+   * behind and the transaction usable (a store may leave the undoing of an unexpected failure to the transaction's
+   * rollback, as long as the transaction can then no longer commit).
    */
-  readonly loadMany?:
-    | ((
-      centre: string,
-      caseIds: ReadonlyArray<string>
-    ) => Effect.Effect<ReadonlyArray<Case>, StoreError | CorruptRecord>)
-    | undefined
-  /** The latest snapshot of a case by its code. */
-  readonly loadByCode: (centre: string, code: string) => Effect.Effect<Option.Option<Case>, StoreError | CorruptRecord>
-  /** Appends atomically; see {@link AppendRequest}. */
   readonly append: (request: AppendRequest) => Effect.Effect<void, VersionConflict | DuplicateCommand | StoreError>
   /** Appends many requests (typically new cases in a bulk import) in one transaction: all or nothing. */
   readonly appendBatch: (
@@ -379,6 +366,36 @@ export interface CaseStore {
    * failed command gives its numbers back.
    */
   readonly nextSequence: (centre: string, scope: string, count?: number) => Effect.Effect<number, StoreError>
+  /**
+   * Runs an effect in a transaction; nested calls join the outer one (a nested failure rolls back its part). The
+   * writes of every facet inside it commit or roll back together.
+   */
+  readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
+}
+
+/**
+ * The case index (案件索引): the latest snapshot and {@link CaseSummary} row of each case, as the event log's
+ * appends leave them, read by id, by code, by page and in aggregate.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CaseIndex {
+  /** The latest snapshot of a case. */
+  readonly load: (centre: string, caseId: string) => Effect.Effect<Option.Option<Case>, StoreError | CorruptRecord>
+  /**
+   * The latest snapshots of several cases at once, in any order; ids without a case are left out. Optional: the
+   * centre falls back to {@link CaseIndex.load} per id (the bulk import checks its case ids with it, one query per
+   * few hundred ids on the SQL stores instead of one per case).
+   */
+  readonly loadMany?:
+    | ((
+      centre: string,
+      caseIds: ReadonlyArray<string>
+    ) => Effect.Effect<ReadonlyArray<Case>, StoreError | CorruptRecord>)
+    | undefined
+  /** The latest snapshot of a case by its code. */
+  readonly loadByCode: (centre: string, code: string) => Effect.Effect<Option.Option<Case>, StoreError | CorruptRecord>
   /** A page of cases. */
   readonly list: (centre: string, request: ListRequest) => Effect.Effect<ListResult, StoreError | CorruptRecord>
   /** Group-by counts, sums and durations over summaries, computed where the data lives. */
@@ -396,6 +413,17 @@ export interface CaseStore {
       nodes: ReadonlyArray<PlacedNode>
     ) => Effect.Effect<void, StoreError>)
     | undefined
+}
+
+/**
+ * Plugin state (插件状态): each plugin's namespaced JSON entries with compare-and-set versions, and the record of
+ * the plugin migrations applied. Written in the command's transaction, so it commits or rolls back with the
+ * events.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface PluginState {
   /** Entries of a namespace's state by key (missing keys are left out). */
   readonly readState: (
     centre: string,
@@ -433,6 +461,17 @@ export interface CaseStore {
     id: number,
     name: string
   ) => Effect.Effect<void, StoreError>
+}
+
+/**
+ * The audit trail (审计链) and what may rewrite it: checking the hash chain the event log's appends extend, and
+ * retention (保存期限) rewriting or purging a case's events. Both members are optional in the type; the
+ * conformance suite expects them.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Audit {
   /**
    * Checks the audit trail (see `AuditTrail`): recomputes every stored event's hash from the previous hash and its
    * content, for one case or for the whole centre, and reports the first broken link. Stores that keep the chain
@@ -445,9 +484,18 @@ export interface CaseStore {
    * (`events` undefined: purged). Fails with `VersionConflict` when the case is not at `version`.
    */
   readonly redact?: ((request: RedactRequest) => Effect.Effect<void, VersionConflict | StoreError>) | undefined
-  /** Runs an effect in a transaction; nested calls join the outer one (a nested failure rolls back its part). */
-  readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }
+
+/**
+ * The storage port: four small contracts under one tag — the {@link EventLog} (appends, events, commands,
+ * sequences, transactions), the {@link CaseIndex} (snapshots and summaries: load, list, aggregate), the
+ * {@link PluginState} and the {@link Audit} trail. An adapter implements all four; a reader of the code sees which
+ * concern a member belongs to.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CaseStore extends EventLog, CaseIndex, PluginState, Audit {}
 
 /**
  * The tag of the storage port.

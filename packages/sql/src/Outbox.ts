@@ -9,6 +9,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
+import type * as Statement from "@effect/sql/Statement"
 import { Errors, Event } from "@fengqiao/core"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -16,7 +17,6 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
-import { finish } from "./internal/query.js"
 import { SqlStore } from "./SqlStore.js"
 
 /**
@@ -137,22 +137,27 @@ export const make = (centre: string): Effect.Effect<Outbox, never, SqlStore | Sq
     const store = yield* SqlStore
     const sql = yield* SqlClient.SqlClient
     const { dialect, tables: t } = store
-    // no statement before the schema is complete (see SqlStore.ensureMigrated)
-    const q = <A extends object>(text: string, params: ReadonlyArray<unknown>) =>
+    const outbox = sql.literal(t.outbox)
+    // statements built with @effect/sql's compiler and run through its own execution (with its spans); none before
+    // the schema is complete (see SqlStore.ensureMigrated)
+    const q = <A extends object>(statement: Statement.Statement<A>) =>
       Effect.zipRight(
         Effect.mapError(store.ensureMigrated, (e) => new SqlError({ message: e.reason, cause: e })),
-        sql.unsafe<A>(finish(dialect, text), params)
+        statement
       )
     const fail = (operation: string) => (e: SqlError) =>
       new Errors.StoreError({ operation, reason: e.message, cause: e })
 
-    const claim = `SELECT seq, case_id, version, envelope FROM ${t.outbox} o
-WHERE o.centre = ? AND o.subscription = ? AND o.delivered_ms IS NULL AND o.parked_ms IS NULL
+    const claim = (subscription: string, limit: number) =>
+      sql<
+        { seq: unknown; case_id: string; version: unknown; envelope: unknown }
+      >`SELECT seq, case_id, version, envelope FROM ${outbox} o
+WHERE o.centre = ${centre} AND o.subscription = ${subscription} AND o.delivered_ms IS NULL AND o.parked_ms IS NULL
   AND NOT EXISTS (
-    SELECT 1 FROM ${t.outbox} p
+    SELECT 1 FROM ${outbox} p
     WHERE p.centre = o.centre AND p.subscription = o.subscription AND p.case_id = o.case_id
       AND p.delivered_ms IS NULL AND p.seq < o.seq)
-ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
+ORDER BY o.seq LIMIT ${limit}${sql.literal(dialect.skipLocked)}`
 
     /** One batch: how many entries it claimed (delivered and parked) and how many it delivered. */
     const batch = <E, R>(
@@ -168,11 +173,7 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
             reason: `limit: expected an integer from 1 to 100000, got ${String(limit)}`
           })
         }
-        const rows = yield* q<{ seq: unknown; case_id: string; version: unknown; envelope: unknown }>(claim, [
-          centre,
-          subscription,
-          limit
-        ]).pipe(Effect.mapError(fail("outbox.claim")))
+        const rows = yield* q(claim(subscription, limit)).pipe(Effect.mapError(fail("outbox.claim")))
         if (rows.length === 0) return { claimed: 0, delivered: 0 }
         const entries: Array<Entry> = []
         for (const r of rows) {
@@ -197,8 +198,9 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
             }
             const reason = `outbox entry cannot be read: ${decoded.left}`.slice(0, 1000)
             yield* q(
-              `UPDATE ${t.outbox} SET parked_ms = ?, parked_reason = ? WHERE centre = ? AND seq = ?`,
-              [Date.now(), reason, centre, Number(r.seq)]
+              sql`UPDATE ${outbox} SET parked_ms = ${Date.now()}, parked_reason = ${reason} WHERE centre = ${centre} AND seq = ${
+                Number(r.seq)
+              }`
             ).pipe(Effect.mapError(fail("outbox.park")))
             yield* Effect.logWarning(`outbox ${subscription}: parked entry ${Number(r.seq)}`).pipe(
               Effect.annotateLogs({ caseId: r.case_id, version, reason })
@@ -210,10 +212,9 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
         if (entries.length > 0) {
           yield* handle(entries)
           yield* q(
-            `UPDATE ${t.outbox} SET delivered_ms = ? WHERE centre = ? AND seq IN (${
-              entries.map(() => "?").join(", ")
-            })`,
-            [Date.now(), centre, ...entries.map((e) => e.seq)]
+            sql`UPDATE ${outbox} SET delivered_ms = ${Date.now()} WHERE centre = ${centre} AND seq IN ${
+              sql.in(entries.map((e) => e.seq))
+            }`
           ).pipe(Effect.mapError(fail("outbox.ack")))
         }
         return { claimed: rows.length, delivered: entries.length }
@@ -255,15 +256,17 @@ ORDER BY o.seq LIMIT ?${dialect.skipLocked}`
       processBatch,
       run,
       pending: (subscription) =>
-        q<{ n: unknown }>(
-          `SELECT COUNT(*) AS n FROM ${t.outbox} WHERE centre = ? AND subscription = ? AND delivered_ms IS NULL`,
-          [centre, subscription]
+        q(
+          sql<
+            { n: unknown }
+          >`SELECT COUNT(*) AS n FROM ${outbox} WHERE centre = ${centre} AND subscription = ${subscription} AND delivered_ms IS NULL`
         ).pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)), Effect.mapError(fail("outbox.pending"))),
       parked: (subscription) =>
-        q<{ seq: unknown; case_id: string; version: unknown; parked_ms: unknown; parked_reason: string | null }>(
-          `SELECT seq, case_id, version, parked_ms, parked_reason FROM ${t.outbox}
-WHERE centre = ? AND subscription = ? AND delivered_ms IS NULL AND parked_ms IS NOT NULL ORDER BY seq`,
-          [centre, subscription]
+        q(
+          sql<
+            { seq: unknown; case_id: string; version: unknown; parked_ms: unknown; parked_reason: string | null }
+          >`SELECT seq, case_id, version, parked_ms, parked_reason FROM ${outbox}
+WHERE centre = ${centre} AND subscription = ${subscription} AND delivered_ms IS NULL AND parked_ms IS NOT NULL ORDER BY seq`
         ).pipe(
           Effect.map((rows) =>
             rows.map((r): Parked => ({
@@ -284,12 +287,11 @@ WHERE centre = ? AND subscription = ? AND delivered_ms IS NULL AND parked_ms IS 
           )
           : seqs !== undefined && seqs.length === 0
           ? Effect.succeed(0)
-          : q<{ seq: unknown }>(
-            `UPDATE ${t.outbox} SET parked_ms = NULL, parked_reason = NULL
-WHERE centre = ? AND subscription = ? AND parked_ms IS NOT NULL${
-              seqs === undefined ? "" : ` AND seq IN (${seqs.map(() => "?").join(", ")})`
-            } RETURNING seq`,
-            [centre, subscription, ...(seqs ?? [])]
+          : q(
+            sql<{ seq: unknown }>`UPDATE ${outbox} SET parked_ms = NULL, parked_reason = NULL
+WHERE centre = ${centre} AND subscription = ${subscription} AND parked_ms IS NOT NULL${
+              seqs === undefined ? sql.literal("") : sql` AND seq IN ${sql.in(seqs)}`
+            } RETURNING seq`
           ).pipe(Effect.map((rows) => rows.length), Effect.mapError(fail("outbox.unpark")))
     }
   })

@@ -45,7 +45,7 @@ describe("Conformance.run's skip", () => {
       "a repeated command id is DuplicateCommand and writes nothing; the centre answers the first result",
       "a failure inside a transaction rolls back events, snapshot, command id and sequence numbers",
       "nested transactions join the outer one; an inner failure rolls back only its part",
-      "an append failing inside a transaction leaves it usable; with callerRollsBack the caller's rollback takes all"
+      "an append failing inside a transaction leaves it usable; the caller's rollback takes all"
     ])
     expect(ran.map((t) => t.result?.state)).toStrictEqual(["pass", "pass", "pass", "pass", "pass"])
     expect(skipped).toHaveLength(tests.length - 5)

@@ -92,36 +92,36 @@ export const transactions: Suite = ({ adapter }) => [
       expect(Option.isNone(yield* store.findCommand(centre, "b"))).toBe(true)
     }))),
 
-  test("an append failing inside a transaction leaves it usable; with callerRollsBack the caller's rollback takes all", () =>
+  test("an append failing inside a transaction leaves it usable; the caller's rollback takes all", () =>
     Effect.scoped(Effect.gen(function*() {
       const { center, store } = yield* open(adapter.fresh())
       const r = yield* center.execute(registerInput())
       const resolved = center.config
       const stale = (commandId: string) => ({ ...synthetic(resolved, r.case, 1, commandId), expectedVersion: 0 })
-      // by default an append is atomic on its own: its failure leaves the caller's transaction going
+      // an append is atomic on its own: its failure leaves nothing of it and the caller's transaction going
       yield* store.withTransaction(Effect.gen(function*() {
         expect(yield* Effect.flip(store.append(stale("stale-1")))).toMatchObject({ _tag: "VersionConflict" })
+        expect(yield* Effect.flip(store.append({ ...stale("stale-3"), expectedVersion: 3 }))).toMatchObject({
+          _tag: "VersionConflict",
+          expectedVersion: 3,
+          actualVersion: 1
+        })
         yield* store.append(synthetic(resolved, { ...r.case, id: "after", code: "AF-1" }, 1, "after"))
       }))
       expect(Option.isSome(yield* store.load(centre, "after"))).toBe(true)
       expect(Option.isNone(yield* store.findCommand(centre, "stale-1"))).toBe(true)
-      // callerRollsBack: the caller's transaction fails with the append, and nothing of it remains
+      expect(Option.isNone(yield* store.findCommand(centre, "stale-3"))).toBe(true)
+      // the caller's transaction fails with the append, and nothing of it remains
       const failed = yield* Effect.flip(store.withTransaction(Effect.gen(function*() {
-        yield* store.append({
-          ...synthetic(resolved, { ...r.case, id: "x1", code: "X-1" }, 1, "x1"),
-          callerRollsBack: true
-        })
-        yield* store.append({
-          ...synthetic(resolved, { ...r.case, id: "x2", code: "X-2" }, 1, "x1"),
-          callerRollsBack: true
-        })
+        yield* store.append(synthetic(resolved, { ...r.case, id: "x1", code: "X-1" }, 1, "x1"))
+        yield* store.append(synthetic(resolved, { ...r.case, id: "x2", code: "X-2" }, 1, "x1"))
       })))
       expect(failed).toMatchObject({ _tag: "DuplicateCommand", commandId: "x1" })
       expect(Option.isNone(yield* store.load(centre, "x1"))).toBe(true)
       expect(Option.isNone(yield* store.load(centre, "x2"))).toBe(true)
       expect(Option.isNone(yield* store.findCommand(centre, "x1"))).toBe(true)
       // outside a transaction it is still atomic
-      const conflict = yield* Effect.flip(store.append({ ...stale("stale-2"), callerRollsBack: true }))
+      const conflict = yield* Effect.flip(store.append(stale("stale-2")))
       expect(conflict).toMatchObject({ _tag: "VersionConflict", expectedVersion: 0, actualVersion: 1 })
       expect(Option.isNone(yield* store.findCommand(centre, "stale-2"))).toBe(true)
       expect(yield* store.readEvents(centre, r.caseId)).toHaveLength(1)

@@ -142,9 +142,7 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
           commandId: ctx.commandId,
           events: envelopes,
           snapshot: s,
-          summary: Summary.ofCase(config, s),
-          // every command runs in a transaction of its own (`attempt`), rolled back whenever the append fails
-          callerRollsBack: true
+          summary: Summary.ofCase(config, s)
         }),
         { result: { caseId: s.id, code: s.code, version: s.version, case: s, events: envelopes, duplicate: false } }
       )

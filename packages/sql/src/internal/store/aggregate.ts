@@ -13,7 +13,7 @@ import * as Q from "../query.js"
 import { type Context, storeError } from "./migrate.js"
 
 /** @internal */
-export const makeAggregate = (ctx: Context): CaseStore.CaseStore["aggregate"] => {
+export const makeAggregate = (ctx: Context): CaseStore.CaseIndex["aggregate"] => {
   const { dialect, q, read, t, withTransaction } = ctx
   const maxBracketedParams = 1000
   /**

@@ -7,8 +7,10 @@
  */
 import type { SqlError } from "@effect/sql/SqlError"
 import { AuditTrail, CaseStore, Errors, type Event } from "@fengqiao/core"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import { caseColumns, caseRow } from "../columns.js"
+import { doom } from "../transaction.js"
 import { type Context, storeError } from "./migrate.js"
 import type { Read } from "./read.js"
 
@@ -40,29 +42,48 @@ export const eventValues = (centre: string, e: Event.Envelope, hash: string): Re
   hash
 ]
 
+type AppendError = Errors.StoreError | Errors.VersionConflict | CaseStore.DuplicateCommand
+
+/** Whether a failure is only one of the append's refusals, which leave nothing written (see `writeOne`). */
+const refusal = (cause: Cause.Cause<unknown>): boolean =>
+  Cause.isFailType(cause) && (cause.error as { readonly _tag?: unknown })._tag !== "SqlError"
+
 /** @internal */
 export const makeAppend = (ctx: Context, reading: Read) => {
-  const { dialect, insertChunks, inTransactionOr, prefix, q, subscriptions, t, withTransaction } = ctx
+  const { dialect, inTransactionOr, insertRows, json, prefix, prepare, run, sql, subscriptions, tf, withTransaction } =
+    ctx
   const { currentHead, currentVersion, heads, remember, rememberHead } = reading
-  const casePlaceholders = `(?, ${
-    caseColumns.map((c) => (c === "snapshot" ? dialect.jsonParameter("?") : "?")).join(", ")
-  }, ?)`
-  const insertCaseSql = `INSERT INTO ${t.cases} (centre, ${
-    caseColumns.join(", ")
-  }, head_hash) VALUES ${casePlaceholders} ON CONFLICT DO NOTHING RETURNING version`
+  // stand-ins for the parameters of statements compiled once (see `Context.prepare`)
+  const p = null
+  const pj = json("")
+  const caseColumnList = sql.literal(caseColumns.join(", "))
+  /** A cases row: `centre`, then {@link caseRow}'s values (the snapshot JSON last), then the head hash. */
+  const caseTuple = sql`(${
+    sql.csv([sql`${p}`, ...caseColumns.map((c) => (c === "snapshot" ? sql`${pj}` : sql`${p}`)), sql`${p}`])
+  })`
+  const insertCaseHead = sql`INSERT INTO ${tf.cases} (centre, ${caseColumnList}, head_hash)`
+  const insertCase = prepare(
+    sql<{ version: unknown }>`${insertCaseHead} VALUES ${caseTuple} ON CONFLICT DO NOTHING RETURNING version`
+  )
   // the head it chained from must still be the row's: see `heads`
-  const updateCaseSql = `UPDATE ${t.cases} SET ${
-    caseColumns.map((c) => `${c} = ${c === "snapshot" ? dialect.jsonParameter("?") : "?"}`).join(", ")
-  }, head_hash = ? WHERE centre = ? AND id = ? AND version = ? AND COALESCE(head_hash, '') = ? RETURNING version`
-  const eventColumns = "centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash"
-  const eventPlaceholders = `(?, ?, ?, ?, ?, ?, ?, ?, ${dialect.jsonParameter("?")}, ?)`
-  const outboxPlaceholders = `(?, ?, ?, ?, ${dialect.jsonParameter("?")}, ?)`
+  const updateCase = prepare(
+    sql<{ version: unknown }>`UPDATE ${tf.cases} SET ${
+      sql.csv(caseColumns.map((c) => sql`${sql.literal(c)} = ${c === "snapshot" ? pj : p}`))
+    }, head_hash = ${p} WHERE centre = ${p} AND id = ${p} AND version = ${p} AND COALESCE(head_hash, '') = ${p} RETURNING version`
+  )
+  const eventsHead =
+    sql`INSERT INTO ${tf.events} (centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash)`
+  const eventRow = sql`(${p}, ${p}, ${p}, ${p}, ${p}, ${p}, ${p}, ${p}, ${pj}, ${p})`
+  const outboxHead = sql`INSERT INTO ${tf.outbox} (centre, subscription, case_id, version, envelope, created_ms)`
+  const outboxRow = sql`(${p}, ${p}, ${p}, ${p}, ${pj}, ${p})`
+  const commandsHead = sql`INSERT INTO ${tf.commands} (centre, command_id, case_id, from_version, to_version)`
+  const commandRow = sql`(${p}, ${p}, ${p}, ${p}, ${p})`
 
   /** The events of the cases, in that order, `perChunk` rows per statement. */
   const insertEvents = (cases: ReadonlyArray<ChainedEvents>, perChunk: number) =>
-    insertChunks(
-      `INSERT INTO ${t.events} (${eventColumns})`,
-      eventPlaceholders,
+    insertRows(
+      eventsHead,
+      eventRow,
       cases.flatMap((c) => c.events.map((e, i) => eventValues(c.centre, e, c.hashes[i]!))),
       perChunk
     )
@@ -71,9 +92,9 @@ export const makeAppend = (ctx: Context, reading: Read) => {
   const insertOutbox = (cases: ReadonlyArray<CaseEvents>, perChunk: number) => {
     if (subscriptions.length === 0) return Effect.void
     const now = Date.now()
-    return insertChunks(
-      `INSERT INTO ${t.outbox} (centre, subscription, case_id, version, envelope, created_ms)`,
-      outboxPlaceholders,
+    return insertRows(
+      outboxHead,
+      outboxRow,
       subscriptions.flatMap((s) =>
         cases.flatMap((c) => c.events.map((e) => [c.centre, s, c.caseId, e.version, JSON.stringify(e), now]))
       ),
@@ -81,13 +102,19 @@ export const makeAppend = (ctx: Context, reading: Read) => {
     )
   }
 
-  const writeOne = (req: CaseStore.AppendRequest) =>
+  /**
+   * One append. With `undo` (inside a caller's transaction, without a savepoint), a refused append removes the
+   * command id it claimed before it fails, so that it leaves nothing behind: the refusals come from the first two
+   * statements, and the claim is the only write before them.
+   */
+  const writeOne = (req: CaseStore.AppendRequest, undo: boolean) =>
     Effect.gen(function*() {
       // ON CONFLICT … DO NOTHING: a clash is an empty RETURNING, never an error (PostgreSQL would abort the
       // whole transaction on an error)
-      const claimed = yield* q(
-        `INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING command_id`,
-        [req.centre, req.commandId, req.caseId, req.expectedVersion + 1, req.expectedVersion + req.events.length]
+      const claimed = yield* run(
+        sql`${commandsHead} VALUES (${req.centre}, ${req.commandId}, ${req.caseId}, ${req.expectedVersion + 1}, ${
+          req.expectedVersion + req.events.length
+        }) ON CONFLICT DO NOTHING RETURNING command_id`
       )
       if (claimed.length === 0) return yield* new CaseStore.DuplicateCommand({ commandId: req.commandId })
       const snapshotJson = JSON.stringify(req.snapshot)
@@ -103,23 +130,26 @@ export const makeAppend = (ctx: Context, reading: Read) => {
         const h = yield* currentHead(req.centre, req.caseId)
         previous = h.hash
       }
-      const updateCase = (from: string, chained: ReadonlyArray<string>) =>
-        q(updateCaseSql, [...row, chained.at(-1) ?? from, req.centre, req.caseId, req.expectedVersion, from])
+      const update = (from: string, chained: ReadonlyArray<string>) =>
+        updateCase([...row, chained.at(-1) ?? from, req.centre, req.caseId, req.expectedVersion, from])
       let hashes = AuditTrail.chain(previous, req.events)
       let written = req.expectedVersion === 0
-        ? yield* q(insertCaseSql, [req.centre, ...row, hashes.at(-1) ?? previous])
-        : yield* updateCase(previous, hashes)
+        ? yield* insertCase([req.centre, ...row, hashes.at(-1) ?? previous])
+        : yield* update(previous, hashes)
       if (written.length === 0 && req.expectedVersion > 0) {
         // a stale head (the row is at the expected version with another head): chain from the real one
         const h = yield* currentHead(req.centre, req.caseId)
         if (h.version === req.expectedVersion && h.hash !== previous) {
           previous = h.hash
           hashes = AuditTrail.chain(previous, req.events)
-          written = yield* updateCase(previous, hashes)
+          written = yield* update(previous, hashes)
         }
       }
       if (written.length === 0) {
         const actual = yield* currentVersion(req.centre, req.caseId)
+        if (undo) {
+          yield* run(sql`DELETE FROM ${tf.commands} WHERE centre = ${req.centre} AND command_id = ${req.commandId}`)
+        }
         if (req.expectedVersion === 0 && actual === 0) {
           return yield* new Errors.StoreError({
             operation: "append",
@@ -140,7 +170,7 @@ export const makeAppend = (ctx: Context, reading: Read) => {
     })
 
   const notify = dialect.notify !== undefined && subscriptions.length > 0
-    ? q(dialect.notify(`${prefix}outbox`))
+    ? run(sql.unsafe(dialect.notify(`${prefix}outbox`)))
     : Effect.void
 
   const writeError = (operation: string) =>
@@ -153,33 +183,46 @@ export const makeAppend = (ctx: Context, reading: Read) => {
       (e) => Effect.fail(storeError(operation)(e))
     )
 
-  const append = (req: CaseStore.AppendRequest) => {
-    const body = Effect.zipRight(writeOne(req), notify)
-    return (req.callerRollsBack === true
-      // the caller's transaction is all or nothing around this append: no savepoint of its own
-      ? inTransactionOr(body, withTransaction(body))
-      : withTransaction(body)).pipe(writeError("append"))
-  }
+  /**
+   * Inside a transaction, an append takes no savepoint of its own (two statements, on PostgreSQL two round trips,
+   * per command): a refusal undoes its claim (see `writeOne`), and any other failure, which may leave part of the
+   * append written, dooms the transaction (its commit becomes a rollback), so that nothing half-written commits
+   * even when the caller catches the failure and goes on.
+   */
+  const append = (req: CaseStore.AppendRequest) =>
+    inTransactionOr(
+      Effect.catchAllCause(Effect.zipRight(writeOne(req, true), notify), (cause): Effect.Effect<never, AppendError> => {
+        if (refusal(cause)) return Effect.failCause(cause as Cause.Cause<AppendError>)
+        const failure = Cause.failureOption(cause)
+        return Effect.zipRight(
+          doom,
+          failure._tag === "Some" && failure.value._tag === "SqlError"
+            ? Effect.fail(storeError("append")(failure.value))
+            : Effect.failCause(cause as Cause.Cause<AppendError>)
+        )
+      }),
+      writeError("append")(withTransaction(Effect.zipRight(writeOne(req, false), notify)))
+    )
 
   /** New cases in bulk: multi-row inserts; anything else goes through `writeOne`. */
   const appendBatch = (reqs: ReadonlyArray<CaseStore.AppendRequest>) =>
     withTransaction(Effect.gen(function*() {
       const fresh = reqs.filter((r) => r.expectedVersion === 0)
       if (fresh.length !== reqs.length || new Set(reqs.map((r) => r.caseId)).size !== reqs.length) {
-        for (const r of reqs) yield* writeOne(r)
+        for (const r of reqs) yield* writeOne(r, false)
         return
       }
       const chains = reqs.map((r) => AuditTrail.chain(AuditTrail.genesis, r.events))
       yield* Effect.all([
-        insertChunks(
-          `INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version)`,
-          "(?, ?, ?, ?, ?)",
+        insertRows(
+          commandsHead,
+          commandRow,
           reqs.map((r) => [r.centre, r.commandId, r.caseId, 1, r.events.length]),
           1000
         ),
-        insertChunks(
-          `INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")}, head_hash)`,
-          casePlaceholders,
+        insertRows(
+          insertCaseHead,
+          caseTuple,
           reqs.map((r, i) => [
             r.centre,
             ...caseRow(r.summary, JSON.stringify(r.snapshot)),
@@ -195,7 +238,7 @@ export const makeAppend = (ctx: Context, reading: Read) => {
       Effect.catchIf(
         (e): e is SqlError => e._tag === "SqlError" && dialect.isUniqueViolation(e),
         // a unique violation in the bulk path: replay the batch one by one inside a fresh transaction to name it
-        () => withTransaction(Effect.forEach(reqs, writeOne, { discard: true }))
+        () => withTransaction(Effect.forEach(reqs, (r) => writeOne(r, false), { discard: true }))
       ),
       writeError("appendBatch")
     )

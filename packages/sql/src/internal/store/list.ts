@@ -10,7 +10,7 @@ import { type Context, storeError } from "./migrate.js"
 import type { Read } from "./read.js"
 
 /** @internal */
-export const makeList = (ctx: Context, reading: Read): CaseStore.CaseStore["list"] => {
+export const makeList = (ctx: Context, reading: Read): CaseStore.CaseIndex["list"] => {
   const { q, t } = ctx
   const { snapshotOf } = reading
   const list = (centre: string, req: CaseStore.ListRequest) => {

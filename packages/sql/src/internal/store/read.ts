@@ -18,7 +18,7 @@ const knownEvents: ReadonlySet<string> = new Set(Event.eventNames)
 
 /** @internal */
 export const makeRead = (ctx: Context) => {
-  const { dialect, q, t } = ctx
+  const { dialect, run, sql, tf } = ctx
   /**
    * Decoded snapshots by case, with the exact JSON text they were decoded from (or written as). A row whose text
    * is byte-identical is the same snapshot, so parsing and Schema decoding are skipped; any other text (another
@@ -112,14 +112,14 @@ export const makeRead = (ctx: Context) => {
 
   /** A case's row as `load`, `loadByCode` and `loadMany` read it, and the snapshot in it (its head remembered). */
   type CaseRow = { id: string; version: unknown; snapshot: unknown; head_hash: unknown }
-  const selectCases = `SELECT id, version, snapshot, head_hash FROM ${t.cases} WHERE centre = ? AND`
+  const selectCases = sql`SELECT id, version, snapshot, head_hash FROM ${tf.cases} WHERE`
   const caseOfRow = (centre: string, row: CaseRow) => {
     rememberHead(centre, row.id, Number(row.version), row.head_hash)
     return snapshotOf(centre, row.id, row.version, row.snapshot)
   }
 
   const loadWhere = (column: "id" | "code", centre: string, value: string) =>
-    q<CaseRow>(`${selectCases} ${column} = ?`, [centre, value]).pipe(
+    run(sql<CaseRow>`${selectCases} centre = ${centre} AND ${sql.literal(column)} = ${value}`).pipe(
       Effect.mapError(storeError(column === "id" ? "load" : "loadByCode")),
       Effect.flatMap((rows) =>
         rows.length === 0
@@ -134,7 +134,7 @@ export const makeRead = (ctx: Context) => {
       Effect.forEach(
         Arr.chunksOf([...new Set(caseIds)], 500),
         (ids) =>
-          q<CaseRow>(`${selectCases} id IN (${ids.map(() => "?").join(", ")})`, [centre, ...ids]).pipe(
+          run(sql<CaseRow>`${selectCases} centre = ${centre} AND id IN ${sql.in(ids)}`).pipe(
             Effect.mapError(storeError("loadMany")),
             Effect.flatMap((rows) => Effect.forEach(rows, (row) => caseOfRow(centre, row)))
           )
@@ -144,9 +144,10 @@ export const makeRead = (ctx: Context) => {
 
   const currentHead = (centre: string, caseId: string) =>
     Effect.map(
-      q<{ version: unknown; head_hash: unknown }>(
-        `SELECT version, head_hash FROM ${t.cases} WHERE centre = ? AND id = ?`,
-        [centre, caseId]
+      run(
+        sql<
+          { version: unknown; head_hash: unknown }
+        >`SELECT version, head_hash FROM ${tf.cases} WHERE centre = ${centre} AND id = ${caseId}`
       ),
       (rows) =>
         rows.length === 0
@@ -163,9 +164,17 @@ export const makeRead = (ctx: Context) => {
     caseId: string,
     range?: { readonly fromVersion?: number | undefined; readonly toVersion?: number | undefined }
   ) =>
-    q<{ version: unknown; type: unknown; envelope: unknown }>(
-      `SELECT version, type, envelope FROM ${t.events} WHERE centre = ? AND case_id = ? AND version >= ? AND version <= ? ORDER BY version`,
-      [centre, caseId, range?.fromVersion ?? 1, range?.toVersion ?? 2_147_483_647]
+    run(
+      sql<
+        { version: unknown; type: unknown; envelope: unknown }
+      >`SELECT version, type, envelope FROM ${tf.events} WHERE ${
+        sql.and([
+          sql`centre = ${centre}`,
+          sql`case_id = ${caseId}`,
+          sql`version >= ${range?.fromVersion ?? 1}`,
+          sql`version <= ${range?.toVersion ?? 2_147_483_647}`
+        ])
+      } ORDER BY version`
     ).pipe(
       Effect.mapError(storeError("readEvents")),
       Effect.flatMap((rows) => {
@@ -187,9 +196,10 @@ export const makeRead = (ctx: Context) => {
     )
 
   const findCommand = (centre: string, commandId: string) =>
-    q<{ case_id: string; from_version: unknown; to_version: unknown }>(
-      `SELECT case_id, from_version, to_version FROM ${t.commands} WHERE centre = ? AND command_id = ?`,
-      [centre, commandId]
+    run(
+      sql<
+        { case_id: string; from_version: unknown; to_version: unknown }
+      >`SELECT case_id, from_version, to_version FROM ${tf.commands} WHERE centre = ${centre} AND command_id = ${commandId}`
     ).pipe(
       Effect.mapError(storeError("findCommand")),
       Effect.map((rows) =>

@@ -16,8 +16,8 @@ export const makeRedact = (
   ctx: Context,
   reading: Read,
   writing: Pick<ReturnType<typeof makeAppend>, "insertEvents">
-): CaseStore.CaseStore["redact"] => {
-  const { dialect, q, t, withTransaction } = ctx
+): CaseStore.Audit["redact"] => {
+  const { exec, json, sql, tf, withTransaction } = ctx
   const { currentVersion, remember, rememberHead } = reading
   const { insertEvents } = writing
   const redact = (req: CaseStore.RedactRequest) =>
@@ -25,11 +25,10 @@ export const makeRedact = (
       const snapshotJson = JSON.stringify(req.snapshot)
       const hashes = req.events === undefined ? [] : AuditTrail.chain(AuditTrail.genesis, req.events)
       const head = req.events === undefined ? AuditTrail.purgedHead : hashes.at(-1) ?? AuditTrail.genesis
-      const updated = req.snapshot.version !== req.version ? [] : yield* q(
-        `UPDATE ${t.cases} SET snapshot = ${
-          dialect.jsonParameter("?")
-        }, head_hash = ? WHERE centre = ? AND id = ? AND version = ? RETURNING version`,
-        [snapshotJson, head, req.centre, req.caseId, req.version]
+      const updated = req.snapshot.version !== req.version ? [] : yield* exec(
+        sql`UPDATE ${tf.cases} SET snapshot = ${
+          json(snapshotJson)
+        }, head_hash = ${head} WHERE centre = ${req.centre} AND id = ${req.caseId} AND version = ${req.version} RETURNING version`
       )
       if (updated.length === 0) {
         return yield* new Errors.VersionConflict({
@@ -38,21 +37,20 @@ export const makeRedact = (
           actualVersion: yield* currentVersion(req.centre, req.caseId)
         })
       }
-      yield* q(`DELETE FROM ${t.events} WHERE centre = ? AND case_id = ?`, [req.centre, req.caseId])
+      const ofCase = sql`centre = ${req.centre} AND case_id = ${req.caseId}`
+      yield* exec(sql`DELETE FROM ${tf.events} WHERE ${ofCase}`)
       // the outbox holds copies of the events: purged, they all go; rewritten, the delivered copies go and those
       // not yet delivered are rewritten (still delivered, without what retention removed)
-      yield* q(
-        `DELETE FROM ${t.outbox} WHERE centre = ? AND case_id = ?${
-          req.events === undefined ? "" : " AND delivered_ms IS NOT NULL"
-        }`,
-        [req.centre, req.caseId]
+      yield* exec(
+        sql`DELETE FROM ${tf.outbox} WHERE ${ofCase}${
+          sql.literal(req.events === undefined ? "" : " AND delivered_ms IS NOT NULL")
+        }`
       )
       if (req.events !== undefined && req.events.length > 0) {
-        yield* q(
-          `UPDATE ${t.outbox} SET envelope = CASE version ${
-            req.events.map(() => `WHEN ? THEN ${dialect.jsonParameter("?")}`).join(" ")
-          } ELSE envelope END WHERE centre = ? AND case_id = ? AND delivered_ms IS NULL`,
-          [...req.events.flatMap((e) => [e.version, JSON.stringify(e)]), req.centre, req.caseId]
+        yield* exec(
+          sql`UPDATE ${tf.outbox} SET envelope = CASE version ${
+            sql.join(" ", false)(req.events.map((e) => sql`WHEN ${e.version} THEN ${json(JSON.stringify(e))}`))
+          } ELSE envelope END WHERE ${ofCase} AND delivered_ms IS NULL`
         )
       }
       if (req.events !== undefined) {

@@ -11,24 +11,17 @@ import { MAX_DEPTH } from "../columns.js"
 import { type Context, storeError } from "./migrate.js"
 
 /** @internal */
-export const makeState = (ctx: Context): Pick<
-  CaseStore.CaseStore,
-  | "nextSequence"
-  | "registerCentre"
-  | "readState"
-  | "writeState"
-  | "scanState"
-  | "pluginMigrations"
-  | "recordPluginMigration"
-> => {
-  const { dialect, inTransactionOr, insertChunks, q, t, withTransaction } = ctx
+export const makeState = (
+  ctx: Context
+): CaseStore.PluginState & Pick<CaseStore.EventLog, "nextSequence"> & Pick<CaseStore.CaseIndex, "registerCentre"> => {
+  const { dialect, exec, inTransactionOr, insertRows, json, run, sql, tf, withTransaction } = ctx
+  const jurisdictionsHead = sql`INSERT INTO ${tf.jurisdictions} (centre, code, parent, level, tier, depth, name, path)`
+  const jurisdictionRow = sql`(${null}, ${null}, ${null}, ${null}, ${null}, ${null}, ${null}, ${null})`
+  const entry = (centre: string, namespace: string, key: string) =>
+    sql`centre = ${centre} AND namespace = ${namespace} AND key = ${key}`
   const stateVersion = (centre: string, namespace: string, key: string) =>
     Effect.map(
-      q<{ version: unknown }>(`SELECT version FROM ${t.pluginState} WHERE centre = ? AND namespace = ? AND key = ?`, [
-        centre,
-        namespace,
-        key
-      ]),
+      run(sql<{ version: unknown }>`SELECT version FROM ${tf.pluginState} WHERE ${entry(centre, namespace, key)}`),
       (rows) => (rows.length === 0 ? 0 : Number(rows[0]!.version))
     )
 
@@ -41,25 +34,28 @@ export const makeState = (ctx: Context): Pick<
           const actual = yield* stateVersion(centre, namespace, key)
           return actual === 0 ? 0 : yield* conflict(actual)
         }
-        const deleted = yield* q(
-          `DELETE FROM ${t.pluginState} WHERE centre = ? AND namespace = ? AND key = ? AND version = ? RETURNING version`,
-          [centre, namespace, key, expectedVersion]
+        const deleted = yield* run(
+          sql`DELETE FROM ${tf.pluginState} WHERE ${
+            entry(centre, namespace, key)
+          } AND version = ${expectedVersion} RETURNING version`
         )
         return deleted.length === 1 ? 0 : yield* conflict(yield* stateVersion(centre, namespace, key))
       }
-      const json = JSON.stringify(value)
+      const text = JSON.stringify(value)
       const written = expectedVersion === 0
-        ? yield* q(
-          `INSERT INTO ${t.pluginState} (centre, namespace, key, version, value, updated_ms) VALUES (?, ?, ?, 1, ${
-            dialect.jsonParameter("?")
-          }, ?) ON CONFLICT DO NOTHING RETURNING version`,
-          [centre, namespace, key, json, Date.now()]
+        ? yield* run(
+          sql<
+            { version: unknown }
+          >`INSERT INTO ${tf.pluginState} (centre, namespace, key, version, value, updated_ms) VALUES (${centre}, ${namespace}, ${key}, 1, ${
+            json(text)
+          }, ${Date.now()}) ON CONFLICT DO NOTHING RETURNING version`
         )
-        : yield* q(
-          `UPDATE ${t.pluginState} SET version = version + 1, value = ${
-            dialect.jsonParameter("?")
-          }, updated_ms = ? WHERE centre = ? AND namespace = ? AND key = ? AND version = ? RETURNING version`,
-          [json, Date.now(), centre, namespace, key, expectedVersion]
+        : yield* run(
+          sql<{ version: unknown }>`UPDATE ${tf.pluginState} SET version = version + 1, value = ${
+            json(text)
+          }, updated_ms = ${Date.now()} WHERE ${
+            entry(centre, namespace, key)
+          } AND version = ${expectedVersion} RETURNING version`
         )
       return written.length === 1
         ? Number(written[0]!.version)
@@ -79,9 +75,10 @@ export const makeState = (ctx: Context): Pick<
     }))
   return {
     nextSequence: (centre, scope, count = 1) =>
-      q<{ value: unknown }>(
-        `INSERT INTO ${t.sequences} (centre, scope, value) VALUES (?, ?, ?) ON CONFLICT (centre, scope) DO UPDATE SET value = ${t.sequences}.value + ? RETURNING value`,
-        [centre, scope, count, count]
+      run(
+        sql<
+          { value: unknown }
+        >`INSERT INTO ${tf.sequences} (centre, scope, value) VALUES (${centre}, ${scope}, ${count}) ON CONFLICT (centre, scope) DO UPDATE SET value = ${tf.sequences}.value + ${count} RETURNING value`
       ).pipe(
         Effect.map((rows) => Number(rows[0]!.value) - count + 1),
         Effect.mapError(storeError("nextSequence"))
@@ -103,14 +100,14 @@ export const makeState = (ctx: Context): Pick<
         // centres starting at once replace the tree one after the other (PostgreSQL: an advisory lock held
         // until COMMIT; SQLite's BEGIN IMMEDIATE already excludes other writers)
         dialect.migrationLock === undefined
-          ? q(`DELETE FROM ${t.jurisdictions} WHERE centre = ?`, [centre])
+          ? exec(sql`DELETE FROM ${tf.jurisdictions} WHERE centre = ${centre}`)
           : Effect.zipRight(
-            q(dialect.migrationLock(t.jurisdictions)),
-            q(`DELETE FROM ${t.jurisdictions} WHERE centre = ?`, [centre])
+            exec(sql.unsafe(dialect.migrationLock(ctx.t.jurisdictions))),
+            exec(sql`DELETE FROM ${tf.jurisdictions} WHERE centre = ${centre}`)
           ),
-        insertChunks(
-          `INSERT INTO ${t.jurisdictions} (centre, code, parent, level, tier, depth, name, path)`,
-          "(?, ?, ?, ?, ?, ?, ?, ?)",
+        insertRows(
+          jurisdictionsHead,
+          jurisdictionRow,
           nodes.map((n: Jurisdiction.PlacedNode) => [
             centre,
             n.code,
@@ -126,11 +123,12 @@ export const makeState = (ctx: Context): Pick<
       )).pipe(Effect.mapError(storeError("registerCentre")))
     },
     readState: (centre, namespace, keys) =>
-      keys.length === 0 ? Effect.succeed([]) : q<{ key: string; value: unknown; version: unknown }>(
-        `SELECT key, value, version FROM ${t.pluginState} WHERE centre = ? AND namespace = ? AND key IN (${
-          keys.map(() => "?").join(", ")
-        })`,
-        [centre, namespace, ...keys]
+      keys.length === 0 ? Effect.succeed([]) : run(
+        sql<
+          { key: string; value: unknown; version: unknown }
+        >`SELECT key, value, version FROM ${tf.pluginState} WHERE centre = ${centre} AND namespace = ${namespace} AND key IN ${
+          sql.in(keys)
+        }`
       ).pipe(
         Effect.map((rows) => {
           const byKey = new Map(stateEntries(rows).map((e) => [e.key, e]))
@@ -143,48 +141,50 @@ export const makeState = (ctx: Context): Pick<
       ),
     writeState,
     scanState: (centre, namespace, options) => {
-      // substr counts characters (code points), not JavaScript's UTF-16 units
-      const params: Array<unknown> = [centre, namespace, options.prefix, [...options.prefix].length, options.prefix]
-      let text =
-        `SELECT key, value, version FROM ${t.pluginState} WHERE centre = ? AND namespace = ? AND key >= ? AND substr(key, 1, ?) = ?`
-      const last = options.prefix.charCodeAt(options.prefix.length - 1)
-      if (options.prefix.length > 0 && last < 0xd7ff) {
+      const { after, limit, prefix } = options
+      const clauses = [
+        sql`centre = ${centre}`,
+        sql`namespace = ${namespace}`,
+        sql`key >= ${prefix}`,
+        // substr counts characters (code points), not JavaScript's UTF-16 units
+        sql`substr(key, 1, ${[...prefix].length}) = ${prefix}`
+      ]
+      const last = prefix.charCodeAt(prefix.length - 1)
+      if (prefix.length > 0 && last < 0xd7ff) {
         // an upper bound keeps the scan inside the prefix's range of the index
-        text += " AND key < ?"
-        params.push(options.prefix.slice(0, -1) + String.fromCharCode(last + 1))
+        clauses.push(sql`key < ${prefix.slice(0, -1) + String.fromCharCode(last + 1)}`)
       }
-      if (options.after !== undefined) {
-        text += " AND key > ?"
-        params.push(options.after)
-      }
-      params.push(options.limit)
-      return q<{ key: string; value: unknown; version: unknown }>(`${text} ORDER BY key LIMIT ?`, params).pipe(
+      if (after !== undefined) clauses.push(sql`key > ${after}`)
+      return run(
+        sql<
+          { key: string; value: unknown; version: unknown }
+        >`SELECT key, value, version FROM ${tf.pluginState} WHERE ${sql.and(clauses)} ORDER BY key LIMIT ${limit}`
+      ).pipe(
         Effect.map(stateEntries),
         Effect.mapError(storeError("scanState"))
       )
     },
     pluginMigrations: (centre, plugin) => {
-      const select = q<{ id: unknown }>(
-        `SELECT id FROM ${t.pluginMigrations} WHERE centre = ? AND plugin = ? ORDER BY id`,
-        [centre, plugin]
+      const select = exec(
+        sql<
+          { id: unknown }
+        >`SELECT id FROM ${tf.pluginMigrations} WHERE centre = ${centre} AND plugin = ${plugin} ORDER BY id`
       )
       // inside a transaction, the store's migration lock first (held until it ends): a process applying a plugin
       // migration reads, applies and records it before another one reads (SQLite: BEGIN IMMEDIATE already did)
       const locked = dialect.migrationLock === undefined
         ? select
-        : Effect.zipRight(q(dialect.migrationLock(t.migrations)), select)
+        : Effect.zipRight(exec(sql.unsafe(dialect.migrationLock(ctx.t.migrations))), select)
       return inTransactionOr(locked, select).pipe(
         Effect.map((rows) => rows.map((r) => Number(r.id))),
         Effect.mapError(storeError("pluginMigrations"))
       )
     },
     recordPluginMigration: (centre, plugin, id, name) =>
-      q(`INSERT INTO ${t.pluginMigrations} (centre, plugin, id, name, applied_at) VALUES (?, ?, ?, ?, ?)`, [
-        centre,
-        plugin,
-        id,
-        name,
-        new Date().toISOString()
-      ]).pipe(Effect.asVoid, Effect.mapError(storeError("recordPluginMigration")))
+      exec(
+        sql`INSERT INTO ${tf.pluginMigrations} (centre, plugin, id, name, applied_at) VALUES (${centre}, ${plugin}, ${id}, ${name}, ${
+          new Date().toISOString()
+        })`
+      ).pipe(Effect.asVoid, Effect.mapError(storeError("recordPluginMigration")))
   }
 }

@@ -9,8 +9,8 @@ import * as Either from "effect/Either"
 import { type Context, parseJson, storeError } from "./migrate.js"
 
 /** @internal */
-export const makeVerify = (ctx: Context): CaseStore.CaseStore["verify"] => {
-  const { dialect, q, t } = ctx
+export const makeVerify = (ctx: Context): CaseStore.Audit["verify"] => {
+  const { dialect, exec, sql, tf } = ctx
   type EventRow = {
     case_id: string
     version: unknown
@@ -50,46 +50,35 @@ export const makeVerify = (ctx: Context): CaseStore.CaseStore["verify"] => {
     return { version, content: json.right, hash, problem, atMs: Number(r.at_ms) }
   }
   const eventSelect =
-    `SELECT case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash FROM ${t.events}`
+    sql`SELECT case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash FROM ${tf.events}`
 
   const verify = (centre: string, caseId?: string) =>
     Effect.gen(function*() {
-      const enabled = yield* q<{ applied_at: unknown }>(`SELECT applied_at FROM ${t.migrations} WHERE id = 5`)
+      const enabled = yield* exec(sql<{ applied_at: unknown }>`SELECT applied_at FROM ${tf.migrations} WHERE id = 5`)
       const enabledAtMs = enabled.length === 0 ? undefined : Date.parse(String(enabled[0]!.applied_at))
       let report = AuditTrail.emptyReport
       let after: string | undefined
       for (;;) {
-        const params: Array<unknown> = [centre]
-        let where = "centre = ?"
-        if (caseId !== undefined) {
-          where += " AND id = ?"
-          params.push(caseId)
-        } else if (after !== undefined) {
-          where += " AND id > ?"
-          params.push(after)
-        }
-        const page = yield* q<{ id: string; version: unknown; head_hash: unknown; status: unknown }>(
-          `SELECT id, version, head_hash, status FROM ${t.cases} WHERE ${where} ORDER BY id LIMIT 500`,
-          params
+        const where = [sql`centre = ${centre}`]
+        if (caseId !== undefined) where.push(sql`id = ${caseId}`)
+        else if (after !== undefined) where.push(sql`id > ${after}`)
+        const page = yield* exec(
+          sql<
+            { id: string; version: unknown; head_hash: unknown; status: unknown }
+          >`SELECT id, version, head_hash, status FROM ${tf.cases} WHERE ${sql.and(where)} ORDER BY id LIMIT 500`
         )
         const last = caseId ?? (page.length === 500 ? page.at(-1)!.id : undefined)
         // events of the page's id range: (after, last], so rows without a case row are found too
-        const eventParams: Array<unknown> = [centre]
-        let eventWhere = "centre = ?"
+        const eventWhere = [sql`centre = ${centre}`]
         if (caseId !== undefined) {
-          eventWhere += " AND case_id = ?"
-          eventParams.push(caseId)
+          eventWhere.push(sql`case_id = ${caseId}`)
         } else {
-          if (after !== undefined) {
-            eventWhere += " AND case_id > ?"
-            eventParams.push(after)
-          }
-          if (last !== undefined) {
-            eventWhere += " AND case_id <= ?"
-            eventParams.push(last)
-          }
+          if (after !== undefined) eventWhere.push(sql`case_id > ${after}`)
+          if (last !== undefined) eventWhere.push(sql`case_id <= ${last}`)
         }
-        const rows = yield* q<EventRow>(`${eventSelect} WHERE ${eventWhere} ORDER BY case_id, version`, eventParams)
+        const rows = yield* exec(
+          sql<EventRow>`${eventSelect} WHERE ${sql.and(eventWhere)} ORDER BY case_id, version`
+        )
         const byCase = new Map<string, Array<AuditTrail.StoredEvent>>()
         for (const r of rows) {
           const list = byCase.get(r.case_id) ?? []
