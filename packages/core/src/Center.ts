@@ -30,7 +30,7 @@ import type { Envelope } from "./Event.js"
 import * as IdGenerator from "./IdGenerator.js"
 import { fromEither, makeAccess } from "./internal/center/access.js"
 import type * as internal from "./internal/center/context.js"
-import type { CenterContext } from "./internal/center/context.js"
+import { type CenterContext, defaultLimits } from "./internal/center/context.js"
 import { makeExecute } from "./internal/center/execute.js"
 import { importCases } from "./internal/center/importCases.js"
 import * as queries from "./internal/center/queries.js"
@@ -97,6 +97,18 @@ export interface RecomputeResult extends internal.RecomputeResult {}
  * @category models
  */
 export interface RetentionOptions extends internal.RetentionOptions {}
+
+/**
+ * Limits of a centre. `eventsPerCase` (default 10 000): the events one case may hold — a command that would take
+ * a case beyond it is refused with `CaseLimitExceeded`, and so is an imported case with more. Every command on a
+ * case writes (and every read returns) the case's snapshot, which grows with what the case holds (its mediation
+ * sessions, summons …), so this bounds the cost of one command. `commandsPerImport` (default 500 000): the
+ * commands one `importCases` may carry, all its cases together.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface Limits extends internal.Limits {}
 
 /**
  * Errors a query can fail with.
@@ -263,6 +275,11 @@ export interface Options<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plu
   readonly encryption?: Privacy.KeyService | undefined
   /** The retention rule applied by {@link Center.applyRetention}. */
   readonly retention?: RetentionOptions | undefined
+  /**
+   * Limits that keep the cost of one case and one import bounded (see {@link Limits}); a command or import going
+   * beyond one is refused with `CaseLimitExceeded` before any work.
+   */
+  readonly limits?: Limits | undefined
 }
 
 /**
@@ -322,7 +339,11 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       host,
       retries,
       tracing,
-      retention: options.retention
+      retention: options.retention,
+      limits: {
+        eventsPerCase: options.limits?.eventsPerCase ?? defaultLimits.eventsPerCase,
+        commandsPerImport: options.limits?.commandsPerImport ?? defaultLimits.commandsPerImport
+      }
     }
     const ctx: CenterContext = { ...base, ...makeAccess(base) }
     const execute = makeExecute(ctx)

@@ -14,7 +14,14 @@ import * as Schedule from "effect/Schedule"
 import type { Case } from "../../Case.js"
 import type { DuplicateCommand } from "../../CaseStore.js"
 import { Command } from "../../Command.js"
-import { type CommandNotAllowed, type Forbidden, type GuardFailed, StoreError, VersionConflict } from "../../Errors.js"
+import {
+  CaseLimitExceeded,
+  type CommandNotAllowed,
+  type Forbidden,
+  type GuardFailed,
+  StoreError,
+  VersionConflict
+} from "../../Errors.js"
 import type { Envelope } from "../../Event.js"
 import * as Lifecycle from "../../Lifecycle.js"
 import * as Privacy from "../../Privacy.js"
@@ -71,7 +78,13 @@ const maskResult = (r: CommandResult): CommandResult => ({
  * @internal
  */
 export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effect<CommandResult, ExecuteError> => {
-  const { centre, config, host, ids, loadCase, policy, readable, retries, store, tracing } = ctx
+  const { centre, config, host, ids, limits, loadCase, policy, readable, retries, store, tracing } = ctx
+  const maxEvents = limits.eventsPerCase
+  /** A case that would hold more events than the centre's limit after a command. */
+  const beyondLimit = (caseId: string, version: number): CaseLimitExceeded | undefined =>
+    version > maxEvents
+      ? new CaseLimitExceeded({ limit: "eventsPerCase", max: maxEvents, actual: version, caseId })
+      : undefined
   // Commands on one case run one at a time in this process; conflicts with other processes are retried with a
   // jittered exponential backoff.
   const sameCase = makeKeyedLock()
@@ -149,7 +162,9 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
     if (!host.active && !host.hasAfterCommit) {
       // no plugins: the lean path
       const stepped = Lifecycle.step(state, command, stepCtx)
-      return Either.isLeft(stepped) ? Effect.fail(stepped.left) : write(stepped.right.events, stepped.right.state)
+      if (Either.isLeft(stepped)) return Effect.fail(stepped.left)
+      const beyond = beyondLimit(ctx.caseId, stepped.right.state.version)
+      return beyond !== undefined ? Effect.fail(beyond) : write(stepped.right.events, stepped.right.state)
     }
     // guards, graders and projections read and write plugin state in the command's transaction: all of it commits
     // or rolls back with the events; the afterCommit hooks go back to the pipeline with the result, to run once the
@@ -157,6 +172,8 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
     return Effect.gen(function*() {
       yield* host.guards(command, state)
       const stepped = yield* fromEither(Lifecycle.step(state, command, stepCtx))
+      const beyond = beyondLimit(ctx.caseId, stepped.state.version)
+      if (beyond !== undefined) return yield* beyond
       const final = yield* host.inline(command, state, stepped.events, stepped.state)
       const { result } = yield* write(final.envelopes, final.case)
       return {
@@ -208,6 +225,9 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       // after the policy, so that the version of a case the sender may not act on is not told
       const stale = staleVersion(command, state.id, state)
       if (stale !== undefined) return Effect.fail(stale)
+      // a case at its limit takes no more commands: refused before anything is decided
+      const full = beyondLimit(state.id, state.version + 1)
+      if (full !== undefined) return Effect.fail(full)
       const time = stamp(config, command.actor, command.at, nowMs, state.updatedAt)
       if (Either.isLeft(time)) return Effect.fail(time.left)
       const { at, enteredLate, now } = time.right
