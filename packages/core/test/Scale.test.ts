@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
+import { createCenter } from "../src/CenterClient.js"
 import * as MemoryStore from "../src/MemoryStore.js"
 import { appendSession, hasSession, refusedMediation } from "../src/lifecycle/sessionIndex.js"
 import { admin, applicant, countyConfig } from "./fixtures.js"
@@ -233,5 +234,28 @@ describe("the session index of the guards", () => {
     expect([refusedMediation(b2, "people"), refusedMediation(b1, undefined), refusedMediation(b1, "court")])
       .toEqual([false, false, false])
     expect(refusedMediation([s("x", "partyRefused")], undefined)).toBe(true)
+  })
+})
+
+describe("the Promise API", () => {
+  it("takes the limits and pages history", async () => {
+    const client = await createCenter({ config: countyConfig, limits: { eventsPerCase: 8 } })
+    try {
+      await client.importCases({ cases: [{ commands: longCase("a", 8) }] })
+      await expect(client.execute(session("a"))).rejects.toMatchObject({
+        _tag: "CaseLimitExceeded",
+        limit: "eventsPerCase",
+        max: 8
+      })
+      const page = await client.history({ actor: admin, caseId: "a", fromVersion: 3, limit: 4 })
+      expect(page.map((e) => e.version)).toEqual([3, 4, 5, 6])
+      expect((await client.history({ actor: admin, caseId: "a" })).length).toBe(8)
+    } finally {
+      await client.dispose()
+    }
+    await expect(createCenter({ config: countyConfig, limits: { eventsPerCase: 0 } })).rejects.toMatchObject({
+      _tag: "InvalidConfig",
+      field: "limits.eventsPerCase"
+    })
   })
 })
