@@ -70,11 +70,11 @@ const longCase = (caseId: string, length: number): ReadonlyArray<Record<string, 
 }
 
 const session = (caseId: string) => ({
-  _tag: "RecordMediationSession",
+  _tag: "RecordMediationSession" as const,
   caseId,
   actor: admin,
   mediators: ["王调解员"],
-  result: "progress"
+  result: "progress" as const
 })
 
 describe("limits of a case and of an import", () => {
