@@ -38,7 +38,11 @@ export const longCase = (caseId: string, length: number): ReadonlyArray<unknown>
       kind: "dispute",
       channel: "walkIn",
       place: "222403100201",
-      parties: [{ _tag: "Person", role: "applicant", name: "张三" }, { _tag: "Person", role: "respondent", name: "李四" }],
+      parties: [{ _tag: "Person", role: "applicant", name: "张三" }, {
+        _tag: "Person",
+        role: "respondent",
+        name: "李四"
+      }],
       description: "邻里纠纷",
       category: "neighbourhood"
     },

@@ -9,8 +9,8 @@ import * as Layer from "effect/Layer"
 import { CaseStore } from "../src/CaseStore.js"
 import * as Center from "../src/Center.js"
 import { createCenter } from "../src/CenterClient.js"
-import * as MemoryStore from "../src/MemoryStore.js"
 import { appendSession, hasSession, refusedMediation } from "../src/lifecycle/sessionIndex.js"
+import * as MemoryStore from "../src/MemoryStore.js"
 import { admin, applicant, countyConfig } from "./fixtures.js"
 
 /** What a store was asked for: calls of `readEvents` and the events they returned. */
@@ -106,7 +106,12 @@ describe("limits of a case and of an import", () => {
       const refused = yield* Effect.flip(center.importCases({
         cases: [{ commands: longCase("a", 6) }, { commands: longCase("b", 6) }]
       }))
-      expect(refused).toMatchObject({ _tag: "ImportRefused", caseIndex: -1, commandIndex: -1, error: "CaseLimitExceeded" })
+      expect(refused).toMatchObject({
+        _tag: "ImportRefused",
+        caseIndex: -1,
+        commandIndex: -1,
+        error: "CaseLimitExceeded"
+      })
       expect((refused as { detail: string }).detail).toContain("commandsPerImport")
       expect(yield* Effect.flip(center.get({ actor: admin, caseId: "a" }))).toMatchObject({ _tag: "CaseNotFound" })
       yield* center.importCases({ cases: [{ commands: longCase("a", 5) }, { commands: longCase("b", 5) }] })

@@ -11,9 +11,9 @@ import type { CaseStore, Condition } from "../../CaseStore.js"
 import type { Resolved } from "../../CenterConfig.js"
 import type {
   CalendarYearNotCovered,
+  CaseLimitExceeded,
   CaseNotFound,
   CommandNotAllowed,
-  CaseLimitExceeded,
   CorruptRecord,
   Forbidden,
   GuardFailed,

@@ -10,13 +10,7 @@ import * as Option from "effect/Option"
 import type { Case } from "../../Case.js"
 import type * as CaseStore from "../../CaseStore.js"
 import type { Command } from "../../Command.js"
-import {
-  CaseLimitExceeded,
-  ImportRefused,
-  type PluginFailed,
-  StoreError,
-  type VersionConflict
-} from "../../Errors.js"
+import { CaseLimitExceeded, ImportRefused, type PluginFailed, StoreError, type VersionConflict } from "../../Errors.js"
 import type { Envelope } from "../../Event.js"
 import * as Lifecycle from "../../Lifecycle.js"
 import * as Privacy from "../../Privacy.js"
