@@ -151,6 +151,11 @@ describe("the cost of one case does not grow with its history", () => {
       yield* center.get({ actor: admin, caseId: "a" })
       yield* center.enabledCommands({ actor: admin, caseId: "a" })
       expect(reads).toEqual({ readEventsCalls: 0, eventsRead: 0 })
+      // a repeated command id is answered from the snapshot and the command's own events, not a replay
+      const again = yield* center.execute({ ...session("a"), commandId: "c-1" })
+      expect(again.duplicate).toBe(true)
+      expect(again.version).toBe(302)
+      expect(reads.eventsRead).toBe(1)
     }))
 
   it.live("history pages: a page reads only its events, and the pages make the whole history", () =>

@@ -108,8 +108,8 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       if (caseId !== undefined && caseId !== r.caseId) {
         return yield* invalidInput("commandId", "a command id not used before for another case")
       }
-      const history = yield* store.readEvents(centre, r.caseId, { toVersion: r.toVersion })
-      const events = history.filter((e) => e.version >= r.fromVersion)
+      // the command's own events only: a repeat on a long case does not read its whole history
+      const events = yield* store.readEvents(centre, r.caseId, { fromVersion: r.fromVersion, toVersion: r.toVersion })
       // … and the same id for another kind of command too: answering an Accept with the result of the Register
       // that used its id would tell the caller the case was accepted
       const recorded = events[0]?.event._tag
@@ -124,11 +124,15 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       // The sender of the command had its first result, so a retry is answered even when the command took the
       // case out of the sender's reach (an escalation leaves a township's jurisdiction); anyone else sending the
       // same id must be able to read the case now
-      if (events[0]?.actor.id !== actor.id) yield* readable(actor, yield* loadCase(r.caseId))
-      // the case as the command left it, as the first result gave it — not what later commands made of it; the
-      // stored case when retention has purged the events
-      const asLeft = Lifecycle.replay(history)
-      const c = asLeft !== undefined && asLeft.version === r.toVersion ? asLeft : yield* loadCase(r.caseId)
+      const current = yield* loadCase(r.caseId)
+      if (events[0]?.actor.id !== actor.id) yield* readable(actor, current)
+      // the case as the command left it, as the first result gave it — not what later commands made of it: the
+      // snapshot while the command is the case's last, else its history replayed up to the command; the stored case
+      // when retention has purged the events
+      const asLeft = current.version === r.toVersion
+        ? current
+        : Lifecycle.replay(yield* store.readEvents(centre, r.caseId, { toVersion: r.toVersion }))
+      const c = asLeft !== undefined && asLeft.version === r.toVersion ? asLeft : current
       return Option.some<CommandResult>({
         caseId: c.id,
         code: c.code,
