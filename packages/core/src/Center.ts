@@ -135,7 +135,10 @@ export interface Center<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plug
   readonly get: (query: Query.GetQuery) => Effect.Effect<Case, QueryError>
   /** One case by its code (一案一码). */
   readonly getByCode: (query: Query.GetByCodeQuery) => Effect.Effect<Case, QueryError>
-  /** The events of a case (all, or a version range): its full trace. */
+  /**
+   * The events of a case, its full trace: a version range, or a page (`fromVersion` and `limit`, at most 1 000);
+   * without `limit`, up to `limits.eventsPerCase` events.
+   */
   readonly history: (query: Query.HistoryQuery) => Effect.Effect<ReadonlyArray<Envelope>, QueryError>
   /** The case as it stood at a time; `CaseNotFound` if it did not exist yet. */
   readonly asOf: (query: Query.AsOfQuery) => Effect.Effect<Case, QueryError>
@@ -180,6 +183,10 @@ export interface Center<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plug
    * input again is refused for those cases — import the rest. The case is recorded under the command id
    * `import:<caseId>`; the ids of the imported commands are not recorded one by one, so a later command that reuses
    * one is not recognised as a repeat.
+   *
+   * The centre's `limits` are checked first (a case of more than `eventsPerCase` commands, an import of more than
+   * `commandsPerImport`: `ImportRefused` with `error: "CaseLimitExceeded"`), and the import hands the event loop
+   * back every 10 ms of work, so a long import does not keep other requests and timers waiting.
    */
   readonly importCases: (
     input: ImportInput
