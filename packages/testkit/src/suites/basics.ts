@@ -67,7 +67,7 @@ export const basics: Suite = ({ adapter, runs }) => [
       expect(yield* store.loadMany(centre, [])).toEqual([])
     }))),
 
-  test("reads event ranges, and history pages", () =>
+  test("reads event ranges", () =>
     Effect.scoped(Effect.gen(function*() {
       const { center, store } = yield* open(adapter.fresh())
       const r = yield* center.execute(registerInput())
