@@ -209,14 +209,12 @@ describe("an import lets the event loop run", () => {
       const center = yield* centerWith({ readEventsCalls: 0, eventsRead: 0 })
       let ticks = 0
       const timer = setInterval(() => ticks++, 1)
-      const startedAt = performance.now()
       yield* center.importCases({ cases: [{ commands: longCase("a", 4000) }] }).pipe(
         Effect.ensuring(Effect.sync(() => clearInterval(timer)))
       )
-      const took = performance.now() - startedAt
-      // the import takes far longer than the slices it works in: the timer ran meanwhile
-      expect(took).toBeGreaterThan(50)
-      expect(ticks).toBeGreaterThan(1)
+      // the import takes far longer than the 10 ms slices it works in: the timer ran meanwhile (it never did when
+      // the import held the event loop from start to end)
+      expect(ticks).toBeGreaterThan(0)
     }), 60_000)
 })
 
