@@ -15,6 +15,7 @@ import * as importCases from "./import.js"
 import * as lifecycle from "./lifecycle.js"
 import * as pg from "./pg.js"
 import * as risk from "./risk.js"
+import * as scale from "./scale.js"
 import * as sqliteParts from "./sqlite-parts.js"
 import * as sqlite from "./sqlite.js"
 import * as stats from "./stats.js"
@@ -27,6 +28,7 @@ const registry: Readonly<Record<string, (context: MakeContext) => Benchmark | Pr
   pg: pg.make,
   import: importCases.make,
   risk: risk.make,
+  scale: scale.make,
   stats: stats.make
 }
 

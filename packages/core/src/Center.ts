@@ -30,7 +30,7 @@ import type { Envelope } from "./Event.js"
 import * as IdGenerator from "./IdGenerator.js"
 import { fromEither, makeAccess } from "./internal/center/access.js"
 import type * as internal from "./internal/center/context.js"
-import type { CenterContext } from "./internal/center/context.js"
+import { type CenterContext, defaultLimits } from "./internal/center/context.js"
 import { makeExecute } from "./internal/center/execute.js"
 import { importCases } from "./internal/center/importCases.js"
 import * as queries from "./internal/center/queries.js"
@@ -99,6 +99,18 @@ export interface RecomputeResult extends internal.RecomputeResult {}
 export interface RetentionOptions extends internal.RetentionOptions {}
 
 /**
+ * Limits of a centre. `eventsPerCase` (default 10 000): the events one case may hold — a command that would take
+ * a case beyond it is refused with `CaseLimitExceeded`, and so is an imported case with more. Every command on a
+ * case writes (and every read returns) the case's snapshot, which grows with what the case holds (its mediation
+ * sessions, summons …), so this bounds the cost of one command. `commandsPerImport` (default 500 000): the
+ * commands one `importCases` may carry, all its cases together.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface Limits extends internal.Limits {}
+
+/**
  * Errors a query can fail with.
  *
  * @since 0.1.0
@@ -123,7 +135,10 @@ export interface Center<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plug
   readonly get: (query: Query.GetQuery) => Effect.Effect<Case, QueryError>
   /** One case by its code (一案一码). */
   readonly getByCode: (query: Query.GetByCodeQuery) => Effect.Effect<Case, QueryError>
-  /** The events of a case (all, or a version range): its full trace. */
+  /**
+   * The events of a case, its full trace: a version range, or a page (`fromVersion` and `limit`, at most 1 000);
+   * without `limit`, up to `limits.eventsPerCase` events.
+   */
   readonly history: (query: Query.HistoryQuery) => Effect.Effect<ReadonlyArray<Envelope>, QueryError>
   /** The case as it stood at a time; `CaseNotFound` if it did not exist yet. */
   readonly asOf: (query: Query.AsOfQuery) => Effect.Effect<Case, QueryError>
@@ -168,6 +183,10 @@ export interface Center<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plug
    * input again is refused for those cases — import the rest. The case is recorded under the command id
    * `import:<caseId>`; the ids of the imported commands are not recorded one by one, so a later command that reuses
    * one is not recognised as a repeat.
+   *
+   * The centre's `limits` are checked first (a case of more than `eventsPerCase` commands, an import of more than
+   * `commandsPerImport`: `ImportRefused` with `error: "CaseLimitExceeded"`), and the import hands the event loop
+   * back every 10 ms of work, so a long import does not keep other requests and timers waiting.
    */
   readonly importCases: (
     input: ImportInput
@@ -263,6 +282,11 @@ export interface Options<P extends ReadonlyArray<Plugin.Any> = ReadonlyArray<Plu
   readonly encryption?: Privacy.KeyService | undefined
   /** The retention rule applied by {@link Center.applyRetention}. */
   readonly retention?: RetentionOptions | undefined
+  /**
+   * Limits that keep the cost of one case and one import bounded (see {@link Limits}); a command or import going
+   * beyond one is refused with `CaseLimitExceeded` before any work.
+   */
+  readonly limits?: Limits | undefined
 }
 
 /**
@@ -322,7 +346,11 @@ export const make = <const P extends ReadonlyArray<Plugin.Any> = []>(
       host,
       retries,
       tracing,
-      retention: options.retention
+      retention: options.retention,
+      limits: {
+        eventsPerCase: options.limits?.eventsPerCase ?? defaultLimits.eventsPerCase,
+        commandsPerImport: options.limits?.commandsPerImport ?? defaultLimits.commandsPerImport
+      }
     }
     const ctx: CenterContext = { ...base, ...makeAccess(base) }
     const execute = makeExecute(ctx)

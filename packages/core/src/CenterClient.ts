@@ -101,6 +101,8 @@ export interface CreateCenterOptions<
   readonly encryption?: Privacy.KeyService | undefined
   /** The retention rule applied by `applyRetention`. */
   readonly retention?: Center.RetentionOptions | undefined
+  /** Limits on events per case and commands per import (see `Center.Limits`; 10 000 events per case by default). */
+  readonly limits?: Center.Limits | undefined
 }
 
 /**
@@ -218,7 +220,8 @@ const createOptions = [
   "policy",
   "retries",
   "encryption",
-  "retention"
+  "retention",
+  "limits"
 ] as const satisfies ReadonlyArray<keyof CreateCenterOptions>
 
 /**
@@ -267,6 +270,7 @@ export const createCenter = async <
     pluginTimeout: options.pluginTimeout,
     encryption: options.encryption,
     retention: options.retention,
+    limits: options.limits,
     ...(options.retries !== undefined ? { retries: options.retries } : {})
   }).pipe(
     Layer.provide(Layer.merge(options.store ?? MemoryStore.layer, services)),

@@ -369,6 +369,33 @@ export class ImportRefused extends Schema.TaggedError<ImportRefused>("@fengqiao/
 }
 
 /**
+ * A command or an import would take a case (or an import) beyond one of the centre's limits (see `limits` in the
+ * centre's options): `eventsPerCase` (the events a case may hold) or `commandsPerImport` (the commands one
+ * `importCases` may carry). Refused before anything is decided or written; `limit` names the limit, `max` is its
+ * value and `actual` what the command or import would have reached.
+ *
+ * @since 0.4.0
+ * @category errors
+ */
+export class CaseLimitExceeded
+  extends Schema.TaggedError<CaseLimitExceeded>("@fengqiao/core/CaseLimitExceeded")("CaseLimitExceeded", {
+    limit: Schema.Literal("eventsPerCase", "commandsPerImport"),
+    max: Schema.Number,
+    actual: Schema.Number,
+    caseId: Schema.optional(Schema.String)
+  }, { identifier: "CaseLimitExceeded" })
+{
+  /**
+   * @since 0.4.0
+   */
+  override get message(): string {
+    return `Limit ${this.limit} (${this.max}) exceeded${
+      this.caseId === undefined ? "" : ` by case ${this.caseId}`
+    }: it would reach ${this.actual}`
+  }
+}
+
+/**
  * Refusals of a command by the lifecycle: not allowed in this state, or refused by a guard.
  *
  * @since 0.1.0

@@ -250,7 +250,18 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
         const events = centres.get(centre)?.cases.get(caseId)?.events ?? []
         const from = range?.fromVersion ?? 1
         const to = range?.toVersion ?? Number.MAX_SAFE_INTEGER
-        return events.filter((e) => e.version >= from && e.version <= to)
+        // events are in version order: the range is found by bisection and copied alone (a page of a long case
+        // costs its own length)
+        let lo = 0
+        let hi = events.length
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1
+          if (events[mid]!.version < from) lo = mid + 1
+          else hi = mid
+        }
+        const out: Array<Envelope> = []
+        for (let i = lo; i < events.length && events[i]!.version <= to; i++) out.push(events[i]!)
+        return out
       }),
     findCommand: (centre, commandId) =>
       Effect.sync(() => Option.fromNullable(centres.get(centre)?.commands.get(commandId))),

@@ -320,6 +320,12 @@ export const HistoryQuery = Schema.Struct({
   caseId: CaseId,
   fromVersion: Schema.optional(Version),
   toVersion: Schema.optional(Version),
+  /**
+   * A page: at most this many events (1 to {@link maxHistoryPage}), from `fromVersion`; the next page starts at
+   * the last event's version + 1, and a page shorter than `limit` is the last. Without it, the events from
+   * `fromVersion` up to the centre's `limits.eventsPerCase` (default 10 000).
+   */
+  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 1000))),
   personalData: Schema.optional(PersonalData)
 }).annotations({ identifier: "HistoryQuery" })
 
@@ -328,6 +334,14 @@ export const HistoryQuery = Schema.Struct({
  * @category models
  */
 export type HistoryQuery = typeof HistoryQuery.Encoded
+
+/**
+ * The largest page of a {@link HistoryQuery} (`limit`).
+ *
+ * @since 0.4.0
+ * @category constants
+ */
+export const maxHistoryPage = 1000
 
 /**
  * A query for a case as it stood at a time (time travel).

@@ -38,10 +38,11 @@ export const centerOptions = (options: unknown): InvalidConfig | undefined => {
     "retries",
     "tracing",
     "encryption",
-    "retention"
+    "retention",
+    "limits"
   ])
   if (unknown !== undefined) return unknown
-  const { config, encryption, hooks, plugins, pluginTimeout, retention, retries, tracing } = options
+  const { config, encryption, hooks, limits, plugins, pluginTimeout, retention, retries, tracing } = options
   // the configuration's own fields are named by CenterConfig.resolve; a missing one is named here
   if (!isObject(config)) {
     return invalidConfig("config", "a centre configuration: an object with id, name and jurisdictions")
@@ -85,6 +86,17 @@ export const centerOptions = (options: unknown): InvalidConfig | undefined => {
     }
     if (retention.mode !== undefined && retention.mode !== "anonymise" && retention.mode !== "purge") {
       return invalidConfig("retention.mode", "\"anonymise\" or \"purge\"")
+    }
+  }
+  if (limits !== undefined) {
+    if (!isObject(limits)) return invalidConfig("limits", "an object with eventsPerCase and/or commandsPerImport")
+    const l = unknownKey(limits, ["eventsPerCase", "commandsPerImport"], "limits.")
+    if (l !== undefined) return l
+    for (const k of ["eventsPerCase", "commandsPerImport"] as const) {
+      const v = limits[k]
+      if (v !== undefined && !(typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 10_000_000)) {
+        return invalidConfig(`limits.${k}`, "an integer from 1 to 10 000 000")
+      }
     }
   }
   return undefined

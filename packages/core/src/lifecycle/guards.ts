@@ -13,6 +13,7 @@ import { natureOf } from "../CenterConfig.js"
 import { recomputedChanges } from "../internal/recompute.js"
 import type { DecideContext, GuardName } from "./define.js"
 import type { Command } from "./registry.js"
+import { hasSession, refusedMediation } from "./sessionIndex.js"
 import {
   actsForLeadUnit,
   isPeoplesAgreement,
@@ -99,16 +100,16 @@ export const guards: Readonly<Record<GuardName, Guard>> = {
   mediationNotRefused: {
     description: "No party has clearly refused mediation of the current type (人民调解法 art. 17).",
     check: (_, s) =>
-      s.sessions.some((x) => x.result === "partyRefused" && x.mediationType === s.mediationType)
+      refusedMediation(s.sessions, s.mediationType)
         ? "a party has refused mediation of this type; record the outcome or re-dispatch"
         : undefined,
-    possible: (_, s) => !s.sessions.some((x) => x.result === "partyRefused" && x.mediationType === s.mediationType)
+    possible: (_, s) => !refusedMediation(s.sessions, s.mediationType)
   },
   sessionIdUnique: {
     description: "The session id is new on this case.",
     check: (ctx, s, c) => {
       const id = c._tag === "RecordMediationSession" ? c.sessionId ?? ctx.commandId : undefined
-      return id !== undefined && s.sessions.some((x) => x.sessionId === id)
+      return id !== undefined && hasSession(s.sessions, id)
         ? `session ${id} is already recorded`
         : undefined
     }

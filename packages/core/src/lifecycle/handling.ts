@@ -11,6 +11,7 @@ import { MediationResult, openStatuses, Outcome } from "../Case.js"
 import * as Deadline from "../Deadline.js"
 import { DivisionCode, Id, Key, Name, Note, optionalField, Timestamp, TimestampInput } from "../Primitives.js"
 import { defineCommand, onCase, opt } from "./define.js"
+import { appendSession } from "./sessionIndex.js"
 import type { Mutable } from "./shared.js"
 import { bad, mediatedByPeoples, moved, ok, oneOf, recorded, startDeadline, withBasis, without } from "./shared.js"
 
@@ -118,7 +119,7 @@ export const recordMediationSession = defineCommand({
       }
       if (e.summary !== undefined) session.summary = e.summary
       if (e.mediationType !== undefined) session.mediationType = e.mediationType
-      n.sessions = [...s.sessions, session]
+      n.sessions = appendSession(s.sessions, session)
       return n
     }
   },

@@ -90,6 +90,19 @@ export const basics: Suite = ({ adapter, runs }) => [
       expect(yield* versions({ toVersion: 2 })).toEqual([1, 2])
       expect(yield* versions({ fromVersion: 2, toVersion: 4 })).toEqual([2, 3, 4])
       expect(yield* versions({ fromVersion: 7 })).toEqual([])
+      // history pages (fromVersion and limit, at most 1 000 a page) through the centre, on every store
+      const page = (q: { fromVersion?: number; toVersion?: number; limit?: number }) =>
+        Effect.map(
+          center.history({ actor: Examples.admin, caseId: r.caseId, ...q }),
+          (es) => es.map((e) => e.version)
+        )
+      expect(yield* page({ limit: 4 })).toEqual([1, 2, 3, 4])
+      expect(yield* page({ fromVersion: 5, limit: 4 })).toEqual([5, 6])
+      expect(yield* page({ fromVersion: 2, limit: 2 })).toEqual([2, 3])
+      expect(yield* page({ fromVersion: 2, toVersion: 3, limit: 100 })).toEqual([2, 3])
+      expect(yield* page({})).toEqual([1, 2, 3, 4, 5, 6])
+      const tooBig = yield* Effect.flip(center.history({ actor: Examples.admin, caseId: r.caseId, limit: 1001 }))
+      expect(tooBig).toMatchObject({ _tag: "InvalidInput" })
     }))),
 
   test("sequences are gapless, per centre and scope", () =>

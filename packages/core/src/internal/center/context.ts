@@ -11,6 +11,7 @@ import type { CaseStore, Condition } from "../../CaseStore.js"
 import type { Resolved } from "../../CenterConfig.js"
 import type {
   CalendarYearNotCovered,
+  CaseLimitExceeded,
   CaseNotFound,
   CommandNotAllowed,
   CorruptRecord,
@@ -49,6 +50,7 @@ export type ExecuteError =
   | CalendarYearNotCovered
   | StoreError
   | CorruptRecord
+  | CaseLimitExceeded
 
 /** @internal */
 export interface Page {
@@ -85,6 +87,17 @@ export interface RetentionOptions {
   readonly mode?: "anonymise" | "purge" | undefined
 }
 
+/** The limits a centre holds cases and imports to (see `Center.Limits`). @internal */
+export interface Limits {
+  /** The events a case may hold (default {@link defaultLimits}). */
+  readonly eventsPerCase?: number | undefined
+  /** The commands one `importCases` may carry, all cases together. */
+  readonly commandsPerImport?: number | undefined
+}
+
+/** The limits of a centre made without `limits`. @internal */
+export const defaultLimits = { eventsPerCase: 10_000, commandsPerImport: 500_000 } as const
+
 /** @internal */
 export interface ImportInput {
   readonly cases: ReadonlyArray<{ readonly commands: ReadonlyArray<unknown> }>
@@ -115,6 +128,8 @@ export interface Base {
   readonly tracing: boolean
   /** The retention rule applied by `applyRetention`. */
   readonly retention: RetentionOptions | undefined
+  /** The centre's limits, defaults filled in. */
+  readonly limits: Required<{ readonly [K in keyof Limits]: number }>
 }
 
 /** The checks of who may read and do what, shared by the operations (see `access.ts`). @internal */

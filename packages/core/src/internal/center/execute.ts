@@ -14,7 +14,14 @@ import * as Schedule from "effect/Schedule"
 import type { Case } from "../../Case.js"
 import type { DuplicateCommand } from "../../CaseStore.js"
 import { Command } from "../../Command.js"
-import { type CommandNotAllowed, type Forbidden, type GuardFailed, StoreError, VersionConflict } from "../../Errors.js"
+import {
+  CaseLimitExceeded,
+  type CommandNotAllowed,
+  type Forbidden,
+  type GuardFailed,
+  StoreError,
+  VersionConflict
+} from "../../Errors.js"
 import type { Envelope } from "../../Event.js"
 import * as Lifecycle from "../../Lifecycle.js"
 import * as Privacy from "../../Privacy.js"
@@ -71,7 +78,13 @@ const maskResult = (r: CommandResult): CommandResult => ({
  * @internal
  */
 export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effect<CommandResult, ExecuteError> => {
-  const { centre, config, host, ids, loadCase, policy, readable, retries, store, tracing } = ctx
+  const { centre, config, host, ids, limits, loadCase, policy, readable, retries, store, tracing } = ctx
+  const maxEvents = limits.eventsPerCase
+  /** A case that would hold more events than the centre's limit after a command. */
+  const beyondLimit = (caseId: string, version: number): CaseLimitExceeded | undefined =>
+    version > maxEvents
+      ? new CaseLimitExceeded({ limit: "eventsPerCase", max: maxEvents, actual: version, caseId })
+      : undefined
   // Commands on one case run one at a time in this process; conflicts with other processes are retried with a
   // jittered exponential backoff.
   const sameCase = makeKeyedLock()
@@ -91,12 +104,9 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       const rec = yield* store.findCommand(centre, commandId)
       if (Option.isNone(rec)) return Option.none<CommandResult>()
       const r = rec.value
-      const history = yield* store.readEvents(centre, r.caseId, { toVersion: r.toVersion })
-      const events = history.filter((e) => e.version >= r.fromVersion)
-      // the case as the command left it, as the first result gave it — not what later commands made of it; the
-      // stored case when retention has purged the events
-      const asLeft = Lifecycle.replay(history)
-      const c = asLeft !== undefined && asLeft.version === r.toVersion ? asLeft : yield* loadCase(r.caseId)
+      // the command's own events only: a repeat on a long case does not read its whole history
+      const events = yield* store.readEvents(centre, r.caseId, { fromVersion: r.fromVersion, toVersion: r.toVersion })
+      const now = yield* Effect.option(loadCase(r.caseId))
       // A repeat is answered only to an actor who may read its result: the sender as the policy saw it (the same
       // id, jurisdiction and roles: a command may take the case out of its reach, an escalation say, and a retry
       // is still answered), or anyone who may read the case now. An id alone proves nothing: another township's
@@ -104,11 +114,8 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       const sender = events[0]?.actor
       const same = sender !== undefined && sender.id === actor.id && sender.jurisdiction === actor.jurisdiction &&
         sender.roles.length === actor.roles.length && sender.roles.every((role, i) => actor.roles[i] === role)
-      if (!same) {
-        const now = yield* Effect.option(loadCase(r.caseId))
-        if (Option.isNone(now) || policy.authorizeRead(config, actor, now.value) !== undefined) {
-          return yield* invalidInput("commandId", "a command id not used before")
-        }
+      if (!same && (Option.isNone(now) || policy.authorizeRead(config, actor, now.value) !== undefined)) {
+        return yield* invalidInput("commandId", "a command id not used before")
       }
       // a repeat is the same command: the same id on another case is a mistake, not a repeat to answer
       if (caseId !== undefined && caseId !== r.caseId) {
@@ -125,6 +132,14 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
           })`
         )
       }
+      // the case as the command left it, as the first result gave it — not what later commands made of it: the
+      // snapshot while the command is the case's last, else its history replayed up to the command; the stored case
+      // when retention has purged the events
+      const current = Option.getOrUndefined(now)
+      const asLeft = current !== undefined && current.version === r.toVersion
+        ? current
+        : Lifecycle.replay(yield* store.readEvents(centre, r.caseId, { toVersion: r.toVersion }))
+      const c = asLeft !== undefined && asLeft.version === r.toVersion ? asLeft : current ?? (yield* loadCase(r.caseId))
       return Option.some<CommandResult>({
         caseId: c.id,
         code: c.code,
@@ -158,7 +173,9 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
     if (!host.active && !host.hasAfterCommit) {
       // no plugins: the lean path
       const stepped = Lifecycle.step(state, command, stepCtx)
-      return Either.isLeft(stepped) ? Effect.fail(stepped.left) : write(stepped.right.events, stepped.right.state)
+      if (Either.isLeft(stepped)) return Effect.fail(stepped.left)
+      const beyond = beyondLimit(ctx.caseId, stepped.right.state.version)
+      return beyond !== undefined ? Effect.fail(beyond) : write(stepped.right.events, stepped.right.state)
     }
     // guards, graders and projections read and write plugin state in the command's transaction: all of it commits
     // or rolls back with the events; the afterCommit hooks go back to the pipeline with the result, to run once the
@@ -166,6 +183,8 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
     return Effect.gen(function*() {
       yield* host.guards(command, state)
       const stepped = yield* fromEither(Lifecycle.step(state, command, stepCtx))
+      const beyond = beyondLimit(ctx.caseId, stepped.state.version)
+      if (beyond !== undefined) return yield* beyond
       const final = yield* host.inline(command, state, stepped.events, stepped.state)
       const { result } = yield* write(final.envelopes, final.case)
       return {
@@ -222,6 +241,9 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       // after the policy, so that the version of a case the sender may not act on is not told
       const stale = staleVersion(command, state.id, state)
       if (stale !== undefined) return Effect.fail(stale)
+      // a case at its limit takes no more commands: refused before anything is decided
+      const full = beyondLimit(state.id, state.version + 1)
+      if (full !== undefined) return Effect.fail(full)
       const time = stamp(config, command.actor, command.at, nowMs, state.updatedAt)
       if (Either.isLeft(time)) return Effect.fail(time.left)
       const { at, enteredLate, now } = time.right

@@ -10,7 +10,7 @@ import * as Option from "effect/Option"
 import type { Case } from "../../Case.js"
 import type * as CaseStore from "../../CaseStore.js"
 import type { Command } from "../../Command.js"
-import { ImportRefused, type PluginFailed, StoreError, type VersionConflict } from "../../Errors.js"
+import { CaseLimitExceeded, ImportRefused, type PluginFailed, StoreError, type VersionConflict } from "../../Errors.js"
 import type { Envelope } from "../../Event.js"
 import * as Lifecycle from "../../Lifecycle.js"
 import * as Privacy from "../../Privacy.js"
@@ -22,12 +22,29 @@ import type { CenterContext, ImportInput, ImportResult } from "./context.js"
 import { decodeCommand, staleVersion } from "./execute.js"
 
 /**
+ * Hands the event loop back (a macrotask, whatever the fiber's clock): timers, I/O and other requests run before
+ * the import goes on. `Effect.yieldNow` alone lets other fibers run but, in a microtask, not the event loop.
+ */
+const letTheLoopRun: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const again = () => resume(Effect.void)
+  if (typeof globalThis.setImmediate === "function") {
+    const handle = globalThis.setImmediate(again)
+    return Effect.sync(() => globalThis.clearImmediate(handle))
+  }
+  const handle = setTimeout(again, 0)
+  return Effect.sync(() => clearTimeout(handle))
+})
+
+/** How long an import works before it lets the event loop run (between commands and between batches). */
+const sliceMs = 10
+
+/**
  * `importCases` of a centre: historical cases (存量案件) read, checked and decided in full first, then written in
  * batches, each in one transaction.
  * @internal
  */
 export const importCases = (ctx: CenterContext) => {
-  const { centre, config, host, ids, policy, store } = ctx
+  const { centre, config, host, ids, limits, policy, store } = ctx
   return (
     input: ImportInput
   ): Effect.Effect<ImportResult, ImportRefused | PluginFailed | StoreError | VersionConflict> =>
@@ -60,6 +77,34 @@ export const importCases = (ctx: CenterContext) => {
         const why = e instanceof Error ? e.message : String(e)
         return yield* refuse(-1, -1, invalidInput(reading, `plain data (reading it threw: ${why.slice(0, 200)})`))
       }
+      // the limits first, before anything is decoded or decided
+      let total = 0
+      for (const [i, commands] of cases.entries()) {
+        total += commands.length
+        // every command records at least one event
+        if (commands.length > limits.eventsPerCase) {
+          return yield* refuse(
+            i,
+            limits.eventsPerCase,
+            new CaseLimitExceeded({ limit: "eventsPerCase", max: limits.eventsPerCase, actual: commands.length })
+          )
+        }
+      }
+      if (total > limits.commandsPerImport) {
+        return yield* refuse(
+          -1,
+          -1,
+          new CaseLimitExceeded({ limit: "commandsPerImport", max: limits.commandsPerImport, actual: total })
+        )
+      }
+      // one import never holds the event loop for long: it lets it run every `sliceMs`
+      let slice = performance.now()
+      const breathe = Effect.suspend(() => {
+        if (performance.now() - slice < sliceMs) return Effect.void
+        return Effect.map(letTheLoopRun, () => {
+          slice = performance.now()
+        })
+      })
       const batchSize = batchSizeGiven ?? 1000
       if (typeof batchSize !== "number" || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
         return yield* refuse(-1, -1, invalidInput("batchSize", "an integer from 1 to 100000"))
@@ -103,6 +148,7 @@ export const importCases = (ctx: CenterContext) => {
         let year = 0
         let last: Command | undefined
         for (const [j, raw] of commands.entries()) {
+          yield* breathe
           const decoded = decodeCommand(raw, `cases.${i}.commands.${j}`)
           if (Either.isLeft(decoded)) return yield* refuse(i, j, decoded.left)
           const command = decoded.right
@@ -185,6 +231,18 @@ export const importCases = (ctx: CenterContext) => {
             recordedAt: now
           })
           if (Either.isLeft(stepped)) return yield* refuse(i, j, stepped.left)
+          if (stepped.right.state.version > limits.eventsPerCase) {
+            return yield* refuse(
+              i,
+              j,
+              new CaseLimitExceeded({
+                limit: "eventsPerCase",
+                max: limits.eventsPerCase,
+                actual: stepped.right.state.version,
+                caseId
+              })
+            )
+          }
           envelopes.push(...stepped.right.events)
           state = stepped.right.state
         }
@@ -208,6 +266,8 @@ export const importCases = (ctx: CenterContext) => {
       }
       const imported: Array<{ caseId: string; code: string; version: number }> = []
       for (let start = 0; start < prepared.length; start += batchSize) {
+        // between batches (outside their transactions), the event loop runs
+        yield* breathe
         const chunk = prepared.slice(start, start + batchSize)
         yield* store.withTransaction(Effect.gen(function*() {
           const counts = new Map<number, number>()

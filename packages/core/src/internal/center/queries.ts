@@ -139,15 +139,18 @@ export const getByCode = (ctx: CenterContext) => {
 
 /** @internal */
 export const history = (ctx: CenterContext) => {
-  const { centre, loadCase, mayRead, readable, reveal, store } = ctx
+  const { centre, limits, loadCase, mayRead, readable, reveal, store } = ctx
   return (input: Query.HistoryQuery): Effect.Effect<ReadonlyArray<Envelope>, QueryError> =>
     Effect.gen(function*() {
       const q = yield* fromEither(decodeHistory(input))
       yield* mayRead(q.actor)
       yield* readable(q.actor, yield* loadCase(q.caseId))
+      // one page: the store reads only its versions (without a limit, at most a case's worth of events)
+      const fromVersion = q.fromVersion ?? 1
+      const lastOfPage = fromVersion + (q.limit ?? limits.eventsPerCase) - 1
       const events = yield* store.readEvents(centre, q.caseId, {
-        fromVersion: q.fromVersion,
-        toVersion: q.toVersion
+        fromVersion,
+        toVersion: q.toVersion === undefined ? lastOfPage : Math.min(q.toVersion, lastOfPage)
       })
       return yield* reveal(
         q.actor,
