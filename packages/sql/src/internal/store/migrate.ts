@@ -7,11 +7,12 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import type * as Statement from "@effect/sql/Statement"
-import { Errors } from "@fengqiao/core"
+import { AuditTrail, Errors } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { Dialect } from "../../Dialect.js"
 import * as Migrations from "../../Migrations.js"
+import { caseColumns } from "../columns.js"
 import * as InternalErrors from "../errors.js"
 import * as Q from "../query.js"
 import { makeWithTransaction } from "../transaction.js"
@@ -107,6 +108,8 @@ export interface Context {
     perChunk: number
   ) => Effect.Effect<void, SqlError>
   readonly migrate: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
+  /** The key of the case rows' seals (HMAC), or none: keyless SHA-256 seals (see `AuditTrail.sealCase`). */
+  readonly sealKey: Uint8Array | undefined
   readonly appliedMigrations: Effect.Effect<ReadonlyArray<number>, SqlError>
   readonly ensureMigrated: Effect.Effect<void, SqlError>
 }
@@ -122,6 +125,7 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
       params: ReadonlyArray<unknown>
     ) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, SqlError>
   } | undefined
+  readonly sealKey?: Uint8Array | undefined
 }): Context => {
   const { dialect, prefix } = options
   const t = Migrations.tables(prefix)
@@ -238,6 +242,39 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
       { discard: true }
     )
 
+  /**
+   * Migration 9's own step: every case row present at the upgrade is sealed as it stands (keyless, or with the
+   * store's seal key), and a case purged under the bare marker gets a legacy purge record, page by page.
+   */
+  const sealPresentRows = Effect.gen(function*() {
+    const columns = caseColumns.join(", ")
+    let after: { centre: string; id: string } | undefined
+    for (;;) {
+      const page: ReadonlyArray<Record<string, unknown>> = yield* raw(
+        `SELECT centre, head_hash, ${columns} FROM ${t.cases}${
+          after === undefined ? "" : " WHERE (centre, id) > (?, ?)"
+        } ORDER BY centre, id LIMIT 500`,
+        after === undefined ? [] : [after.centre, after.id]
+      )
+      for (const r of page) {
+        const centre = String(r.centre)
+        const id = String(r.id)
+        const head = typeof r.head_hash === "string" ? r.head_hash : null
+        const purge = head === AuditTrail.purgedHead
+          ? JSON.stringify({ _tag: "Purged", caseId: id, version: Number(r.version), legacy: true })
+          : null
+        const seal = AuditTrail.sealCase(
+          { centre, caseId: id, head, purge, cells: caseColumns.map((c) => r[c]) },
+          options.sealKey
+        )
+        yield* raw(`UPDATE ${t.cases} SET seal = ?, purge = ? WHERE centre = ? AND id = ?`, [seal, purge, centre, id])
+      }
+      if (page.length < 500) return
+      const last = page.at(-1)!
+      after = { centre: String(last.centre), id: String(last.id) }
+    }
+  })
+
   // ---- migrations ------------------------------------------------------------------------------------------
   const all = Migrations.migrations(dialect, prefix)
   const latest = Math.max(...all.map((m) => m.id))
@@ -288,6 +325,7 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     for (const m of all) {
       if (done.has(m.id)) continue
       for (const statement of m.statements) yield* raw(statement)
+      if (m.id === 9) yield* sealPresentRows
       yield* sql`INSERT INTO ${migrationsTable} (id, name, applied_at) VALUES (${m.id}, ${m.name}, ${
         new Date().toISOString()
       })`
@@ -315,6 +353,7 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     prepare,
     insertRows,
     migrate,
+    sealKey: options.sealKey,
     appliedMigrations,
     ensureMigrated
   }
