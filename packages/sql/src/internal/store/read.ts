@@ -139,14 +139,16 @@ export const makeRead = (ctx: Context) => {
    * remembered).
    */
   const selectCases = sql`SELECT ${sql.literal(caseColumns.join(", "))}, head_hash, seal, purge FROM ${tf.cases} WHERE`
-  const caseOfRow = (centre: string, row: CaseRow) => {
-    const problem = sealProblem(centre, row, sealKey)
-    if (problem !== undefined) {
-      return Effect.fail(new Errors.CorruptRecord({ caseId: row.id, version: Number(row.version), reason: problem }))
-    }
-    rememberHead(centre, row.id, Number(row.version), row.head_hash)
-    return snapshotOf(centre, row.id, row.version, row.snapshot)
-  }
+  const caseOfRow = (centre: string, row: CaseRow) =>
+    Effect.flatMap(snapshotOf(centre, row.id, row.version, row.snapshot), (snapshot) => {
+      // an unreadable snapshot is named as such first; a readable one must still match its row's seal
+      const problem = sealProblem(centre, row, sealKey)
+      if (problem !== undefined) {
+        return Effect.fail(new Errors.CorruptRecord({ caseId: row.id, version: Number(row.version), reason: problem }))
+      }
+      rememberHead(centre, row.id, Number(row.version), row.head_hash)
+      return Effect.succeed(snapshot)
+    })
 
   const loadWhere = (column: "id" | "code", centre: string, value: string) =>
     run(sql<CaseRow>`${selectCases} centre = ${centre} AND ${sql.literal(column)} = ${value}`).pipe(
