@@ -5,9 +5,11 @@
  * and the access check answer a typed `CorruptRecord`, never the tampered data.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Examples } from "@fengqiao/core"
+import { AuditTrail, Examples, Privacy } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
+import { randomBytes } from "node:crypto"
 import { join } from "node:path"
+import { caseColumns } from "../../sql/src/internal/columns.js"
 import { tempDir } from "./fixtures/processes.js"
 import { withDatabase } from "./fixtures/rawDb.js"
 import { open, registerInput, supervisionInput } from "./fixtures/shared.js"
@@ -113,5 +115,56 @@ describe("SQLite: tampering that computes no hash is found", () => {
       expect(whole.ok).toBe(false)
       expect(whole.broken?.caseId).toBe(ids.tailCut)
       expect(JSON.stringify(whole)).toContain(deletedCode)
+    })))
+
+  it.live("with a key service, rows are sealed with its key: a seal recomputed without the key is found", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "tamper-keyed.db")
+      const encryption = Privacy.staticKeys({
+        current: "k1",
+        keys: { k1: randomBytes(32) },
+        lookupKey: randomBytes(32)
+      })
+      // a case written before the centre had keys: sealed with the first key the store is given
+      yield* Effect.scoped(Effect.gen(function*() {
+        const { center } = yield* open({ filename })
+        yield* center.execute(registerInput({ caseId: "h0-before-keys" }))
+      }))
+      yield* Effect.scoped(Effect.gen(function*() {
+        const { center } = yield* open({ filename }, { encryption })
+        for (const caseId of ["h1-healthy", "h2-resealed"]) {
+          yield* center.execute(registerInput({ caseId }))
+          yield* center.execute({ _tag: "Accept", actor, caseId })
+        }
+        expect(yield* center.verify({ actor })).toMatchObject({ ok: true, cases: 3 })
+      }))
+      const seals = withDatabase(filename, (db) => {
+        const sealOf = (id: string) =>
+          String((db.prepare(`SELECT seal FROM fq_cases WHERE id = ?`).get(id) as { seal: unknown }).seal)
+        // the summary row's status changed, and its seal computed again as the store computes it, without the key
+        expect(db.prepare(`UPDATE fq_cases SET status = 'closed' WHERE id = ?`).run("h2-resealed").changes).toBe(1)
+        const row = db.prepare(`SELECT centre, head_hash, purge, ${caseColumns.join(", ")} FROM fq_cases WHERE id = ?`)
+          .get("h2-resealed") as Record<string, unknown>
+        const forged = AuditTrail.sealCase({
+          centre: String(row.centre),
+          caseId: "h2-resealed",
+          head: String(row.head_hash),
+          purge: null,
+          cells: caseColumns.map((c) => row[c])
+        })
+        db.prepare(`UPDATE fq_cases SET seal = ? WHERE id = ?`).run(forged, "h2-resealed")
+        return ["h0-before-keys", "h1-healthy"].map(sealOf)
+      })
+      expect(seals.every((seal) => seal.startsWith("k:"))).toBe(true)
+      const { center } = yield* open({ filename }, { encryption })
+      expect((yield* center.get({ actor, caseId: "h0-before-keys" })).id).toBe("h0-before-keys")
+      expect((yield* center.get({ actor, caseId: "h1-healthy" })).version).toBe(2)
+      const failure = yield* Effect.flip(center.get({ actor, caseId: "h2-resealed" }))
+      expect(failure).toMatchObject({ _tag: "CorruptRecord", reason: expect.stringMatching(/without the key/) })
+      expect(yield* center.verify({ actor })).toMatchObject({
+        ok: false,
+        broken: { caseId: "h2-resealed", version: 2, reason: expect.stringMatching(/without the key/) }
+      })
     })))
 })

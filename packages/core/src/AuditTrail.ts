@@ -319,7 +319,7 @@ export const checkSeal = (
     return row.head === null ? undefined : "the case row has no seal"
   }
   const text = String(stored)
-  if (key !== undefined && text.startsWith("h:")) return "the case row's seal is not keyed (the centre has a seal key)"
+  if (key !== undefined && text.startsWith("h:")) return "the case row is sealed without the key (the store has one)"
   const expected = sealCase(row, text.startsWith("k:") ? key : undefined)
   if (text.startsWith("k:") && key === undefined) return undefined
   return expected === text ? undefined : "the case row (snapshot, summary or head) does not match its seal"

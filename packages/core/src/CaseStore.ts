@@ -491,6 +491,12 @@ export interface Audit {
    * (`events` undefined: purged). Fails with `VersionConflict` when the case is not at `version`.
    */
   readonly redact?: ((request: RedactRequest) => Effect.Effect<void, VersionConflict | StoreError>) | undefined
+  /**
+   * Gives the store the key its case rows are sealed with from now on (HMAC-SHA-256, see `AuditTrail.sealCase`):
+   * a centre with a key service calls it when it starts, so that a copied or invented head, or an edited row, cannot
+   * be sealed again without the key. Stores that seal their rows implement it (the SQL store does).
+   */
+  readonly useSealKey?: ((key: Uint8Array) => Effect.Effect<void, StoreError>) | undefined
 }
 
 /**

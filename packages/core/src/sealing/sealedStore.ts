@@ -14,7 +14,7 @@ import { CorruptRecord, StoreError } from "../Errors.js"
 import type { Envelope } from "../Event.js"
 import type { PartyRecord, Sealed } from "../Party.js"
 import type { KeyService } from "../Privacy.js"
-import { lookupHash } from "../Privacy.js"
+import { auditKeyOf, lookupHash } from "../Privacy.js"
 
 /** @internal */
 export const sealedName = "***"
@@ -63,6 +63,16 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
       ),
       Effect.flatMap((k) => checkKey(k, "the lookup key"))
     )
+    // the store seals case rows and heads with the audit key from now on (HMAC): see AuditTrail.sealCase
+    if (inner.useSealKey !== undefined) {
+      const auditKey = yield* auditKeyOf(keys).pipe(
+        Effect.mapError((e) =>
+          new StoreError({ operation: "encryption", reason: `the audit key is not available: ${describe(e)}` })
+        ),
+        Effect.flatMap((k) => checkKey(k, "the audit key"))
+      )
+      yield* inner.useSealKey(auditKey)
+    }
 
     // sealed ↔ plain party lists, by identity: an unchanged list is sealed once and its ciphertext reused, so a
     // snapshot's parties stay byte-identical to its Registered event's
@@ -220,6 +230,7 @@ type NotCaseContent =
   | "pluginMigrations"
   | "recordPluginMigration"
   | "verify"
+  | "useSealKey"
   | "withTransaction"
 
 // named one by one, none spread from `inner`: a member added to the port is decided on in each wrapper
@@ -237,6 +248,7 @@ const notCaseContent = (inner: CaseStore): { readonly [K in NotCaseContent]: Cas
   recordPluginMigration: inner.recordPluginMigration,
   // hashes are over the sealed form, as stored
   verify: inner.verify,
+  useSealKey: inner.useSealKey,
   withTransaction: inner.withTransaction
 })
 

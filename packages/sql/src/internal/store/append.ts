@@ -58,7 +58,7 @@ export const makeAppend = (ctx: Context, reading: Read) => {
     prefix,
     prepare,
     run,
-    sealKey,
+    seal,
     sql,
     subscriptions,
     tf,
@@ -81,7 +81,7 @@ export const makeAppend = (ctx: Context, reading: Read) => {
   const insertCaseHead = sql`INSERT INTO ${tf.cases} (centre, ${caseColumnList}, head_hash, seal)`
   /** The seal of a row written by an append: its values bound to its head (`AuditTrail.sealCase`). */
   const sealOf = (centre: string, caseId: string, head: string, cells: ReadonlyArray<unknown>) =>
-    AuditTrail.sealCase({ centre, caseId, head, purge: null, cells }, sealKey)
+    AuditTrail.sealCase({ centre, caseId, head, purge: null, cells }, seal.key)
   const insertCase = prepare(
     sql<{ version: unknown }>`${insertCaseHead} VALUES ${caseTuple} ON CONFLICT DO NOTHING RETURNING version`
   )

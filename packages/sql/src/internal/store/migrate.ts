@@ -108,8 +108,13 @@ export interface Context {
     perChunk: number
   ) => Effect.Effect<void, SqlError>
   readonly migrate: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
-  /** The key of the case rows' seals (HMAC), or none: keyless SHA-256 seals (see `AuditTrail.sealCase`). */
-  readonly sealKey: Uint8Array | undefined
+  /**
+   * The key of the case rows' seals (HMAC), or none: keyless SHA-256 seals (see `AuditTrail.sealCase`). Set once
+   * the centre gives it (`CaseStore.useSealKey`), so read when a seal is made or checked.
+   */
+  readonly seal: { key: Uint8Array | undefined }
+  /** `CaseStore.useSealKey`: the key set, and the rows sealed without one sealed with it if none is yet. */
+  readonly useSealKey: (key: Uint8Array) => Effect.Effect<void, Errors.StoreError>
   readonly appliedMigrations: Effect.Effect<ReadonlyArray<number>, SqlError>
   readonly ensureMigrated: Effect.Effect<void, SqlError>
 }
@@ -130,6 +135,7 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
   const { dialect, prefix } = options
   const t = Migrations.tables(prefix)
   const withTransaction = makeWithTransaction(sql, dialect.beginTransaction)
+  const seal: { key: Uint8Array | undefined } = { key: options.sealKey }
   // the dialect's final text of each statement, computed once
   const finished = new Map<string, string>()
   const final = (text: string) => {
@@ -246,34 +252,41 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
    * Migration 9's own step: every case row present at the upgrade is sealed as it stands (keyless, or with the
    * store's seal key), and a case purged under the bare marker gets a legacy purge record, page by page.
    */
-  const sealPresentRows = Effect.gen(function*() {
-    const columns = caseColumns.join(", ")
-    let after: { centre: string; id: string } | undefined
-    for (;;) {
-      const page: ReadonlyArray<Record<string, unknown>> = yield* raw(
-        `SELECT centre, head_hash, ${columns} FROM ${t.cases}${
-          after === undefined ? "" : " WHERE (centre, id) > (?, ?)"
-        } ORDER BY centre, id LIMIT 500`,
-        after === undefined ? [] : [after.centre, after.id]
-      )
-      for (const r of page) {
-        const centre = String(r.centre)
-        const id = String(r.id)
-        const head = typeof r.head_hash === "string" ? r.head_hash : null
-        const purge = head === AuditTrail.purgedHead
-          ? JSON.stringify({ _tag: "Purged", caseId: id, version: Number(r.version), legacy: true })
-          : null
-        const seal = AuditTrail.sealCase(
-          { centre, caseId: id, head, purge, cells: caseColumns.map((c) => r[c]) },
-          options.sealKey
+  const sealRows = (which: "all" | "keyless") =>
+    Effect.gen(function*() {
+      const columns = caseColumns.join(", ")
+      const keyless = which === "keyless" ? " AND seal LIKE 'h:%'" : ""
+      let after: { centre: string; id: string } | undefined
+      for (;;) {
+        const page: ReadonlyArray<Record<string, unknown>> = yield* raw(
+          `SELECT centre, head_hash, purge, ${columns} FROM ${t.cases} WHERE ${
+            after === undefined ? "1 = 1" : "(centre, id) > (?, ?)"
+          }${keyless} ORDER BY centre, id LIMIT 500`,
+          after === undefined ? [] : [after.centre, after.id]
         )
-        yield* raw(`UPDATE ${t.cases} SET seal = ?, purge = ? WHERE centre = ? AND id = ?`, [seal, purge, centre, id])
+        for (const r of page) {
+          const centre = String(r.centre)
+          const id = String(r.id)
+          const head = typeof r.head_hash === "string" ? r.head_hash : null
+          const purge = typeof r.purge === "string" ? r.purge : head === AuditTrail.purgedHead
+            ? JSON.stringify({ _tag: "Purged", caseId: id, version: Number(r.version), legacy: true })
+            : null
+          const sealed = AuditTrail.sealCase(
+            { centre, caseId: id, head, purge, cells: caseColumns.map((c) => r[c]) },
+            seal.key
+          )
+          yield* raw(`UPDATE ${t.cases} SET seal = ?, purge = ? WHERE centre = ? AND id = ?`, [
+            sealed,
+            purge,
+            centre,
+            id
+          ])
+        }
+        if (page.length < 500) return
+        const last = page.at(-1)!
+        after = { centre: String(last.centre), id: String(last.id) }
       }
-      if (page.length < 500) return
-      const last = page.at(-1)!
-      after = { centre: String(last.centre), id: String(last.id) }
-    }
-  })
+    })
 
   // ---- migrations ------------------------------------------------------------------------------------------
   const all = Migrations.migrations(dialect, prefix)
@@ -325,7 +338,7 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     for (const m of all) {
       if (done.has(m.id)) continue
       for (const statement of m.statements) yield* raw(statement)
-      if (m.id === 9) yield* sealPresentRows
+      if (m.id === 9) yield* sealRows("all")
       yield* sql`INSERT INTO ${migrationsTable} (id, name, applied_at) VALUES (${m.id}, ${m.name}, ${
         new Date().toISOString()
       })`
@@ -353,7 +366,15 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     prepare,
     insertRows,
     migrate,
-    sealKey: options.sealKey,
+    seal,
+    useSealKey: (key: Uint8Array) =>
+      withTransaction(Effect.gen(function*() {
+        seal.key = key
+        // the first key a store is given seals its rows as they stand (trust on first key); once any row is sealed
+        // with a key, a keyless seal is a broken link and nothing is sealed again
+        const keyed = yield* raw(`SELECT 1 AS k FROM ${t.cases} WHERE seal LIKE 'k:%' LIMIT 1`)
+        if (keyed.length === 0) yield* sealRows("keyless")
+      })).pipe(Effect.mapError(storeError("useSealKey"))),
     appliedMigrations,
     ensureMigrated
   }

@@ -41,7 +41,7 @@ const knownEvents: ReadonlySet<string> = new Set(Event.eventNames)
 
 /** @internal */
 export const makeRead = (ctx: Context) => {
-  const { dialect, run, sealKey, sql, tf } = ctx
+  const { dialect, run, seal, sql, tf } = ctx
   /**
    * Decoded snapshots by case, with the exact JSON text they were decoded from (or written as). A row whose text
    * is byte-identical is the same snapshot, so parsing and Schema decoding are skipped; any other text (another
@@ -142,7 +142,7 @@ export const makeRead = (ctx: Context) => {
   const caseOfRow = (centre: string, row: CaseRow) =>
     Effect.flatMap(snapshotOf(centre, row.id, row.version, row.snapshot), (snapshot) => {
       // an unreadable snapshot is named as such first; a readable one must still match its row's seal
-      const problem = sealProblem(centre, row, sealKey)
+      const problem = sealProblem(centre, row, seal.key)
       if (problem !== undefined) {
         return Effect.fail(new Errors.CorruptRecord({ caseId: row.id, version: Number(row.version), reason: problem }))
       }

@@ -18,7 +18,7 @@ export const makeRedact = (
   reading: Read,
   writing: Pick<ReturnType<typeof makeAppend>, "insertEvents">
 ): CaseStore.Audit["redact"] => {
-  const { exec, json, sealKey, sql, tf, withTransaction } = ctx
+  const { exec, json, seal: sealing, sql, tf, withTransaction } = ctx
   const { currentVersion, remember, rememberHead } = reading
   const { insertEvents } = writing
   const redact = (req: CaseStore.RedactRequest) =>
@@ -50,7 +50,7 @@ export const makeRedact = (
         head = AuditTrail.purgeHead(record)
       }
       const cells = caseColumns.map((c) => (c === "snapshot" ? snapshotJson : current?.[c]))
-      const seal = AuditTrail.sealCase({ centre: req.centre, caseId: req.caseId, head, purge, cells }, sealKey)
+      const seal = AuditTrail.sealCase({ centre: req.centre, caseId: req.caseId, head, purge, cells }, sealing.key)
       const updated = current === undefined ? [] : yield* exec(
         sql`UPDATE ${tf.cases} SET snapshot = ${
           json(snapshotJson)

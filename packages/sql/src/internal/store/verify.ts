@@ -12,7 +12,7 @@ import { type CaseRow, sealProblem } from "./read.js"
 
 /** @internal */
 export const makeVerify = (ctx: Context): CaseStore.Audit["verify"] => {
-  const { dialect, exec, sealKey, sql, tf } = ctx
+  const { dialect, exec, seal, sql, tf } = ctx
   type EventRow = {
     case_id: string
     version: unknown
@@ -93,7 +93,7 @@ export const makeVerify = (ctx: Context): CaseStore.Audit["verify"] => {
       findings = AuditTrail.checkCase(id, events, { version, hash, status }, enabledAtMs)
     }
     if (findings.broken !== undefined) return findings
-    const sealed = sealProblem(centre, row, sealKey)
+    const sealed = sealProblem(centre, row, seal.key)
     return sealed === undefined ? findings : { ...findings, broken: { version, reason: sealed } }
   }
 
