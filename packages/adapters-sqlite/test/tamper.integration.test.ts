@@ -167,4 +167,30 @@ describe("SQLite: tampering that computes no hash is found", () => {
         broken: { caseId: "h2-resealed", version: 2, reason: expect.stringMatching(/without the key/) }
       })
     })))
+
+  it.live("migration 9 seals the rows present at the upgrade, a legacy purge included: they stay readable", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const filename = join(dir, "before-9.db")
+      yield* Effect.scoped(Effect.gen(function*() {
+        const { center } = yield* open({ filename })
+        for (const caseId of ["g1-open", "g2-purged"]) {
+          yield* center.execute(registerInput({ caseId }))
+          yield* center.execute({ _tag: "Accept", actor, caseId })
+        }
+      }))
+      // the file as migration 8 left it, with a case purged under the bare marker as retention did then
+      withDatabase(filename, (db) => {
+        db.prepare(`DELETE FROM fq_events WHERE case_id = ?`).run("g2-purged")
+        db.prepare(`UPDATE fq_cases SET head_hash = 'purged', status = 'archived' WHERE id = ?`).run("g2-purged")
+        db.exec("ALTER TABLE fq_cases DROP COLUMN seal")
+        db.exec("ALTER TABLE fq_cases DROP COLUMN purge")
+        db.prepare("DELETE FROM fq_migrations WHERE id = 9").run()
+      })
+      const { center } = yield* open({ filename })
+      expect((yield* center.get({ actor, caseId: "g1-open" })).version).toBe(2)
+      expect(yield* center.verify({ actor })).toStrictEqual({ ok: true, cases: 2, events: 2, unhashed: 0, purged: 1 })
+      yield* center.execute(supervisionInput("g1-open", "g1-o1"))
+      expect(yield* center.verify({ actor, caseId: "g1-open" })).toMatchObject({ ok: true, events: 3 })
+    })))
 })
