@@ -68,7 +68,10 @@ describe(`PostgreSQL: the audit trail finds rows changed directly in the databas
         tampered.forgedPurge
       ])
       yield* admin(`UPDATE ${prefix}events SET hash = NULL WHERE centre = $1 AND case_id = $2`, [centre, legacy])
-      yield* admin(`UPDATE ${prefix}cases SET head_hash = NULL WHERE centre = $1 AND id = $2`, [centre, legacy])
+      yield* admin(`UPDATE ${prefix}cases SET head_hash = NULL, seal = NULL WHERE centre = $1 AND id = $2`, [
+        centre,
+        legacy
+      ])
 
       const one = (caseId: string) => store.verify!(centre, caseId)
       expect(yield* one(healthy)).toStrictEqual({ ok: true, cases: 1, events: 5, unhashed: 0, purged: 0 })
@@ -115,7 +118,7 @@ describe(`PostgreSQL: the audit trail finds rows changed directly in the databas
           fromVersion
         ])
       const noHead = (caseId: string) =>
-        admin(`UPDATE ${prefix}cases SET head_hash = NULL WHERE centre = $1 AND id = $2`, [centre, caseId])
+        admin(`UPDATE ${prefix}cases SET head_hash = NULL, seal = NULL WHERE centre = $1 AND id = $2`, [centre, caseId])
       // the last events changed, their hashes and the head removed
       yield* events(`envelope = jsonb_set(envelope::jsonb, '{actor,name}', '"改过的"')::text`, cases.tail, 4)
       yield* events(`hash = NULL`, cases.tail, 4)

@@ -63,9 +63,9 @@ describe("SQLite: the audit trail finds rows changed directly in the database", 
         // the events of an open case removed under the retention rule's purge marker
         run(`DELETE FROM fq_events WHERE case_id = ?`, tampered.forgedPurge)
         run(`UPDATE fq_cases SET head_hash = 'purged' WHERE id = ?`, tampered.forgedPurge)
-        // as if written before migration 5
+        // as if written before migration 5 (and so before the seals of migration 9)
         run(`UPDATE fq_events SET hash = NULL WHERE case_id = ?`, legacy)
-        run(`UPDATE fq_cases SET head_hash = NULL WHERE id = ?`, legacy)
+        run(`UPDATE fq_cases SET head_hash = NULL, seal = NULL WHERE id = ?`, legacy)
       })
 
       const { center, store } = yield* open({ filename })
@@ -147,7 +147,7 @@ describe("SQLite: the audit trail finds rows changed directly in the database", 
         run(`UPDATE fq_migrations SET applied_at = '2099-01-01T00:00:00.000Z' WHERE id = 5`)
         // every hash and the head removed: indistinguishable from a case written before migration 5
         run(`UPDATE fq_events SET hash = NULL WHERE case_id = ?`, cases.all)
-        run(`UPDATE fq_cases SET head_hash = NULL WHERE id = ?`, cases.all)
+        run(`UPDATE fq_cases SET head_hash = NULL, seal = NULL WHERE id = ?`, cases.all)
       })
 
       const { center, store } = yield* open({ filename })

@@ -208,6 +208,9 @@ describe("SQLite: migrations and settings", () => {
         db.exec("DROP INDEX fq_cases_stats")
         db.exec("ALTER TABLE fq_cases DROP COLUMN entered_late")
         db.exec(six)
+        // … and without migration 9's seal and purge columns
+        db.exec("ALTER TABLE fq_cases DROP COLUMN seal")
+        db.exec("ALTER TABLE fq_cases DROP COLUMN purge")
         db.prepare("DELETE FROM fq_migrations WHERE id >= 8").run()
       })
       expect(six).not.toContain("entered_late")

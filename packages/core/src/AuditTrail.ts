@@ -178,6 +178,156 @@ export interface VerifyReport {
   readonly purged: number
   readonly firstUnhashed?: { readonly caseId: string; readonly version: number } | undefined
   readonly broken?: BrokenLink | undefined
+  /**
+   * Case codes (一案一码) the centre's code counters have handed out but that no case holds: whole cases deleted
+   * (the first 100, in counter order). Only checked over the whole centre; any makes `ok` false.
+   */
+  readonly missingCodes?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * The options of a store's `verify`.
+ *
+ * - `codeOf`: the case code of a year's `n`-th registration (the centre's `caseCode` format), so that a check of
+ *   the whole centre finds the codes its counters (`caseCode:<year>`) handed out that no case holds.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface VerifyOptions {
+  readonly codeOf?: ((year: number, seq: number) => string) | undefined
+}
+
+/**
+ * The record of a case purged by the retention rule (保存期限), kept on its case row in place of the removed events:
+ * which events went (`events`, up to `version`, the last of them hashed `lastHash`), under which rule (the
+ * retention's `cutoff`, the case being archived before it) and by whom. The case's head is
+ * `hashEvent(lastHash, record)`: the purge is the last link of the chain. `legacy` marks a case purged before
+ * purge records existed (its head was the bare marker {@link purgedHead}).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface PurgeRecord {
+  readonly _tag: "Purged"
+  readonly caseId: string
+  readonly version: number
+  readonly events: number
+  readonly lastHash: string
+  readonly rule: { readonly mode: "purge"; readonly cutoff: string }
+  readonly at: string
+  readonly actorId: string
+  readonly legacy?: true | undefined
+}
+
+/**
+ * The head of a purged case: the purge record chained onto the last removed event's hash.
+ *
+ * @since 0.3.0
+ * @category utils
+ */
+export const purgeHead = (record: PurgeRecord): string =>
+  record.legacy === true ? purgedHead : hashEvent(record.lastHash, record)
+
+/**
+ * Checks a purged case: no events left, a purge record of this case and version whose head is the row's, on an
+ * archived case archived before the rule's cut-off. `undefined` when it holds, else why not.
+ *
+ * @since 0.3.0
+ * @category utils
+ */
+export const checkPurge = (
+  caseId: string,
+  record: unknown,
+  row: {
+    readonly version: number
+    readonly hash: string | null
+    readonly status: string | undefined
+    readonly archivedAtMs: number | undefined
+  },
+  events: number
+): string | undefined => {
+  const r = record as Partial<PurgeRecord> | null
+  if (typeof r !== "object" || r === null || r._tag !== "Purged") return "the purge record cannot be read"
+  if (r.caseId !== caseId || r.version !== row.version) return "the purge record names another case or version"
+  if (events > 0) return "a purged case still has events"
+  if (row.status !== "archived") {
+    return `the case is marked purged but is ${row.status}: only archived cases are purged`
+  }
+  let head: string
+  try {
+    head = purgeHead(r as PurgeRecord)
+  } catch {
+    return "the purge record cannot be hashed"
+  }
+  if (row.hash !== head) return "the case row's head does not match its purge record"
+  if (r.legacy !== true) {
+    const cutoff = Date.parse(String(r.rule?.cutoff))
+    if (row.archivedAtMs === undefined || !(row.archivedAtMs < cutoff)) {
+      return "the case was purged, yet was not archived before the retention rule's cut-off"
+    }
+  }
+  return undefined
+}
+
+const hmacHex = (key: Uint8Array, text: string): string => Crypto.createHmac("sha256", key).update(text).digest("hex")
+
+/** One cell of a sealed row, as the same text whatever type the driver reads it back as. */
+const sealCell = (v: unknown): string | null =>
+  v === null || v === undefined ? null : typeof v === "boolean" ? (v ? "1" : "0") : String(v)
+
+/**
+ * The seal of a case row (its state bound to its head): a digest over the centre, the case id, the head hash, the
+ * purge record (if any) and every stored value of the row — the summary columns and, last, the snapshot's exact
+ * text (hashed as it is). A
+ * snapshot or summary row edited, or a head moved, no longer matches its seal. Keyless it is `h:` and hex SHA-256
+ * (found unless the editor recomputes it); with a seal key (`Privacy.KeyService`'s `auditKey`) it is `k:` and
+ * HMAC-SHA-256, which cannot be recomputed without the key.
+ *
+ * @since 0.3.0
+ * @category utils
+ */
+export const sealCase = (
+  row: {
+    readonly centre: string
+    readonly caseId: string
+    readonly head: string | null
+    readonly purge: string | null
+    readonly cells: ReadonlyArray<unknown>
+  },
+  key?: Uint8Array | undefined
+): string => {
+  // the last cell (the snapshot's JSON text, most of the row) is hashed as it is, after the others as JSON: writing
+  // it as a JSON string again would cost three times the hash
+  const cells = row.cells
+  const last = cells.length === 0 ? null : sealCell(cells[cells.length - 1])
+  const text = `fq-case-seal/1\n${row.centre}\n${row.caseId}\n${row.head ?? ""}\n${row.purge ?? ""}\n${
+    JSON.stringify(cells.slice(0, -1).map(sealCell))
+  }\n${last === null ? "-" : `+${last}`}`
+  return key === undefined ? `h:${sha256Hex(text)}` : `k:${hmacHex(key, text)}`
+}
+
+/**
+ * Checks a case row's seal ({@link sealCase}): `undefined` when it holds, else why not. A row without a seal passes
+ * only as a legacy row (no head either: written before the audit trail, counted as unhashed). With a key, a keyless
+ * seal is reported too: someone who can write to the database can compute one.
+ *
+ * @since 0.3.0
+ * @category utils
+ */
+export const checkSeal = (
+  stored: unknown,
+  row: Parameters<typeof sealCase>[0],
+  key?: Uint8Array | undefined
+): string | undefined => {
+  if (stored === null || stored === undefined) {
+    return row.head === null ? undefined : "the case row has no seal"
+  }
+  const text = String(stored)
+  if (key !== undefined && text.startsWith("h:")) return "the case row is sealed without the key (the store has one)"
+  const expected = sealCase(row, text.startsWith("k:") ? key : undefined)
+  if (text.startsWith("k:") && key === undefined) return undefined
+  return expected === text ? undefined : "the case row (snapshot, summary or head) does not match its seal"
 }
 
 /**
@@ -318,6 +468,7 @@ export const addFindings = (report: VerifyReport, caseId: string, f: CaseFinding
     (f.firstUnhashed === undefined ? undefined : { caseId, version: f.firstUnhashed })
   const broken = report.broken ?? (f.broken === undefined ? undefined : { caseId, ...f.broken })
   return {
+    ...(report.missingCodes !== undefined ? { missingCodes: report.missingCodes } : {}),
     ok: report.ok && f.broken === undefined,
     cases: report.cases + 1,
     events: report.events + f.events,

@@ -10,7 +10,7 @@ import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import type { VerifyReport } from "./AuditTrail.js"
+import type { VerifyOptions, VerifyReport } from "./AuditTrail.js"
 import type { Case } from "./Case.js"
 import type { CorruptRecord, StoreError, VersionConflict } from "./Errors.js"
 import type { Envelope } from "./Event.js"
@@ -103,6 +103,11 @@ export interface RedactRequest {
   readonly snapshot: Case
   /** The rewritten events (versions 1 … `version`), or `undefined` to remove them. */
   readonly events: ReadonlyArray<Envelope> | undefined
+  /**
+   * The retention rule applied (its cut-off: the case was archived before it), when and by whom: a store that
+   * purges records it in the chain (`AuditTrail.PurgeRecord`). Optional for callers other than retention.
+   */
+  readonly rule?: { readonly cutoff: string; readonly at: string; readonly actorId: string } | undefined
 }
 
 /**
@@ -477,13 +482,21 @@ export interface Audit {
    * content, for one case or for the whole centre, and reports the first broken link. Stores that keep the chain
    * implement it (the in-memory and SQL stores do).
    */
-  readonly verify?: ((centre: string, caseId?: string) => Effect.Effect<VerifyReport, StoreError>) | undefined
+  readonly verify?:
+    | ((centre: string, caseId?: string, options?: VerifyOptions) => Effect.Effect<VerifyReport, StoreError>)
+    | undefined
   /**
    * Retention (保存期限): replaces a case's snapshot (its summary row is kept as it is, so statistics do not change)
    * and either replaces its events (`events` given: same versions, the hash chain recomputed) or removes them
    * (`events` undefined: purged). Fails with `VersionConflict` when the case is not at `version`.
    */
   readonly redact?: ((request: RedactRequest) => Effect.Effect<void, VersionConflict | StoreError>) | undefined
+  /**
+   * Gives the store the key its case rows are sealed with from now on (HMAC-SHA-256, see `AuditTrail.sealCase`):
+   * a centre with a key service calls it when it starts, so that a copied or invented head, or an edited row, cannot
+   * be sealed again without the key. Stores that seal their rows implement it (the SQL store does).
+   */
+  readonly useSealKey?: ((key: Uint8Array) => Effect.Effect<void, StoreError>) | undefined
 }
 
 /**

@@ -365,7 +365,7 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
           record(tx, () => m.delete(id))
         })
       ),
-    verify: (centre, caseId) =>
+    verify: (centre, caseId, options) =>
       Effect.sync(() => {
         const c = centres.get(centre)
         const ids = caseId === undefined
@@ -388,7 +388,20 @@ export const make: Effect.Effect<CaseStore> = Effect.sync(() => {
           }
           report = AuditTrail.addFindings(report, id, AuditTrail.checkCase(id, stored, head))
         }
-        return report
+        const codeOf = options?.codeOf
+        if (caseId !== undefined || codeOf === undefined || c === undefined) return report
+        // the codes the counters handed out that no case holds: whole cases deleted
+        const held = new Set([...c.cases.values()].map((e) => e.snapshot.code))
+        const missing: Array<string> = []
+        for (const [scope, last] of [...c.sequences].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+          const year = scope.startsWith("caseCode:") ? Number(scope.slice("caseCode:".length)) : Number.NaN
+          if (!Number.isInteger(year)) continue
+          for (let n = 1; n <= last && missing.length < 100; n++) {
+            const code = codeOf(year, n)
+            if (!held.has(code)) missing.push(code)
+          }
+        }
+        return missing.length === 0 ? report : { ...report, ok: false, missingCodes: missing }
       }),
     redact: (req) =>
       write((tx) =>

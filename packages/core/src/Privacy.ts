@@ -433,7 +433,21 @@ export interface KeyService {
   readonly currentKeyId: Effect.Effect<string, unknown>
   readonly key: (keyId: string) => Effect.Effect<Uint8Array, unknown>
   readonly lookupKey: Effect.Effect<Uint8Array, unknown>
+  /**
+   * The key the store seals each case row and head with (HMAC-SHA-256: the audit trail's seals). Optional: when
+   * absent the centre derives one from {@link lookupKey} (HMAC of `fengqiao/audit-seal/1` under it).
+   */
+  readonly auditKey?: Effect.Effect<Uint8Array, unknown> | undefined
 }
+
+/**
+ * The seal key of a key service: its `auditKey`, else one derived from its look-up key.
+ *
+ * @since 0.3.0
+ * @category encryption
+ */
+export const auditKeyOf = (keys: KeyService): Effect.Effect<Uint8Array, unknown> =>
+  keys.auditKey ?? Effect.map(keys.lookupKey, (k) => createHmac("sha256", k).update("fengqiao/audit-seal/1").digest())
 
 /**
  * A key service over keys held in memory (from the environment, a file, a secret manager read at start-up).
@@ -446,6 +460,7 @@ export const staticKeys = (options: {
   readonly current: string
   readonly keys: Readonly<Record<string, Uint8Array | string>>
   readonly lookupKey: Uint8Array | string
+  readonly auditKey?: Uint8Array | string | undefined
 }): KeyService => {
   const bytes = (k: Uint8Array | string): Uint8Array => (typeof k === "string" ? Buffer.from(k, "base64") : k)
   const keys = new Map(Object.entries(options.keys).map(([id, k]) => [id, bytes(k)]))
@@ -456,7 +471,8 @@ export const staticKeys = (options: {
       const k = keys.get(id)
       return k === undefined ? Effect.fail(`no key with id ${id}`) : Effect.succeed(k)
     },
-    lookupKey: Effect.succeed(lookup)
+    lookupKey: Effect.succeed(lookup),
+    ...(options.auditKey === undefined ? {} : { auditKey: Effect.succeed(bytes(options.auditKey)) })
   }
 }
 

@@ -255,6 +255,16 @@ export const migrations = (d: Dialect, prefix: string): ReadonlyArray<Migration>
         `DROP INDEX IF EXISTS ${t.cases}_stats`,
         `CREATE INDEX ${t.cases}_stats ON ${t.cases} (${statsIndexColumns.join(", ")})`
       ]
+    },
+    {
+      id: 9,
+      name: "cases: each row sealed to its head (seal), purges recorded in the chain (purge)",
+      // the store's own migration seals the rows present at upgrade (and turns the bare purge marker into a legacy
+      // purge record) in the same transaction; a row left without a seal while it has a head is a broken link
+      statements: [
+        `ALTER TABLE ${t.cases} ADD COLUMN seal ${k}`,
+        `ALTER TABLE ${t.cases} ADD COLUMN purge ${d.types.text}`
+      ]
     }
   ]
 }

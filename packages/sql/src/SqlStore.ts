@@ -168,6 +168,7 @@ export const make = (options: Options): Effect.Effect<SqlStore, Errors.StoreErro
       list: makeList(ctx, reading),
       aggregate: makeAggregate(ctx),
       verify: makeVerify(ctx),
+      useSealKey: ctx.useSealKey,
       redact: makeRedact(ctx, reading, writing),
       ...makeState(ctx),
       withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) =>

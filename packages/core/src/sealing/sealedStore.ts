@@ -15,7 +15,7 @@ import type { Envelope } from "../Event.js"
 import { maskText } from "../internal/masking.js"
 import type { PartyRecord, Sealed } from "../Party.js"
 import type { KeyService } from "../Privacy.js"
-import { lookupHash } from "../Privacy.js"
+import { auditKeyOf, lookupHash } from "../Privacy.js"
 
 /** @internal */
 export const sealedName = "***"
@@ -64,6 +64,16 @@ export const makeSealing = (inner: CaseStore, keys: KeyService): Effect.Effect<S
       ),
       Effect.flatMap((k) => checkKey(k, "the lookup key"))
     )
+    // the store seals case rows and heads with the audit key from now on (HMAC): see AuditTrail.sealCase
+    if (inner.useSealKey !== undefined) {
+      const auditKey = yield* auditKeyOf(keys).pipe(
+        Effect.mapError((e) =>
+          new StoreError({ operation: "encryption", reason: `the audit key is not available: ${describe(e)}` })
+        ),
+        Effect.flatMap((k) => checkKey(k, "the audit key"))
+      )
+      yield* inner.useSealKey(auditKey)
+    }
 
     // sealed ↔ plain party lists, by identity: an unchanged list is sealed once and its ciphertext reused, so a
     // snapshot's parties stay byte-identical to its Registered event's
@@ -221,6 +231,7 @@ type NotCaseContent =
   | "pluginMigrations"
   | "recordPluginMigration"
   | "verify"
+  | "useSealKey"
   | "withTransaction"
 
 // named one by one, none spread from `inner`: a member added to the port is decided on in each wrapper
@@ -238,6 +249,7 @@ const notCaseContent = (inner: CaseStore): { readonly [K in NotCaseContent]: Cas
   recordPluginMigration: inner.recordPluginMigration,
   // hashes are over the sealed form, as stored
   verify: inner.verify,
+  useSealKey: inner.useSealKey,
   withTransaction: inner.withTransaction
 })
 

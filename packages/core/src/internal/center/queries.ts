@@ -147,7 +147,8 @@ export const history = (ctx: CenterContext) => {
       yield* readable(q.actor, yield* loadCase(q.caseId))
       // one page: the store reads only its versions (without a limit, at most a case's worth of events)
       const fromVersion = q.fromVersion ?? 1
-      const lastOfPage = fromVersion + (q.limit ?? limits.eventsPerCase) - 1
+      // (never past the largest version a query may name: a page from near it would overflow the stores' integers)
+      const lastOfPage = Math.min(fromVersion + (q.limit ?? limits.eventsPerCase) - 1, 2 ** 31 - 1)
       const events = yield* store.readEvents(centre, q.caseId, {
         fromVersion,
         toVersion: q.toVersion === undefined ? lastOfPage : Math.min(q.toVersion, lastOfPage)

@@ -78,7 +78,14 @@ export const applyRetention = (ctx: CenterContext) => {
                 ? { ...e, event: { ...e.event, parties, description: anonymousDescription } }
                 : e
             )
-            yield* redact({ centre, caseId: c.id, version: c.version, snapshot, events })
+            yield* redact({
+              centre,
+              caseId: c.id,
+              version: c.version,
+              snapshot,
+              events,
+              rule: { cutoff, at: new Date(yield* Clock.currentTimeMillis).toISOString(), actorId: q.actor.id }
+            })
             // plugins forget what they derived from the case's people, in the same transaction
             yield* host.retention(mode, c, snapshot)
             yield* store.writeState(centre, retentionNamespace, c.id, before?.version ?? 0, {

@@ -50,18 +50,38 @@ const refusal = (cause: Cause.Cause<unknown>): boolean =>
 
 /** @internal */
 export const makeAppend = (ctx: Context, reading: Read) => {
-  const { dialect, inTransactionOr, insertRows, json, prefix, prepare, run, sql, subscriptions, tf, withTransaction } =
-    ctx
+  const {
+    dialect,
+    inTransactionOr,
+    insertRows,
+    json,
+    prefix,
+    prepare,
+    run,
+    seal,
+    sql,
+    subscriptions,
+    tf,
+    withTransaction
+  } = ctx
   const { currentHead, currentVersion, heads, remember, rememberHead } = reading
   // stand-ins for the parameters of statements compiled once (see `Context.prepare`)
   const p = null
   const pj = json("")
   const caseColumnList = sql.literal(caseColumns.join(", "))
-  /** A cases row: `centre`, then {@link caseRow}'s values (the snapshot JSON last), then the head hash. */
+  /** A cases row: `centre`, then {@link caseRow}'s values (the snapshot JSON last), then the head hash and seal. */
   const caseTuple = sql`(${
-    sql.csv([sql`${p}`, ...caseColumns.map((c) => (c === "snapshot" ? sql`${pj}` : sql`${p}`)), sql`${p}`])
+    sql.csv([
+      sql`${p}`,
+      ...caseColumns.map((c) => (c === "snapshot" ? sql`${pj}` : sql`${p}`)),
+      sql`${p}`,
+      sql`${p}`
+    ])
   })`
-  const insertCaseHead = sql`INSERT INTO ${tf.cases} (centre, ${caseColumnList}, head_hash)`
+  const insertCaseHead = sql`INSERT INTO ${tf.cases} (centre, ${caseColumnList}, head_hash, seal)`
+  /** The seal of a row written by an append: its values bound to its head (`AuditTrail.sealCase`). */
+  const sealOf = (centre: string, caseId: string, head: string, cells: ReadonlyArray<unknown>) =>
+    AuditTrail.sealCase({ centre, caseId, head, purge: null, cells }, seal.key)
   const insertCase = prepare(
     sql<{ version: unknown }>`${insertCaseHead} VALUES ${caseTuple} ON CONFLICT DO NOTHING RETURNING version`
   )
@@ -69,7 +89,7 @@ export const makeAppend = (ctx: Context, reading: Read) => {
   const updateCase = prepare(
     sql<{ version: unknown }>`UPDATE ${tf.cases} SET ${
       sql.csv(caseColumns.map((c) => sql`${sql.literal(c)} = ${c === "snapshot" ? pj : p}`))
-    }, head_hash = ${p} WHERE centre = ${p} AND id = ${p} AND version = ${p} AND COALESCE(head_hash, '') = ${p} RETURNING version`
+    }, head_hash = ${p}, seal = ${p}, purge = NULL WHERE centre = ${p} AND id = ${p} AND version = ${p} AND COALESCE(head_hash, '') = ${p} RETURNING version`
   )
   const eventsHead =
     sql`INSERT INTO ${tf.events} (centre, case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash)`
@@ -130,11 +150,26 @@ export const makeAppend = (ctx: Context, reading: Read) => {
         const h = yield* currentHead(req.centre, req.caseId)
         previous = h.hash
       }
-      const update = (from: string, chained: ReadonlyArray<string>) =>
-        updateCase([...row, chained.at(-1) ?? from, req.centre, req.caseId, req.expectedVersion, from])
+      const update = (from: string, chained: ReadonlyArray<string>) => {
+        const head = chained.at(-1) ?? from
+        return updateCase([
+          ...row,
+          head,
+          sealOf(req.centre, req.caseId, head, row),
+          req.centre,
+          req.caseId,
+          req.expectedVersion,
+          from
+        ])
+      }
       let hashes = AuditTrail.chain(previous, req.events)
       let written = req.expectedVersion === 0
-        ? yield* insertCase([req.centre, ...row, hashes.at(-1) ?? previous])
+        ? yield* insertCase([
+          req.centre,
+          ...row,
+          hashes.at(-1) ?? previous,
+          sealOf(req.centre, req.caseId, hashes.at(-1) ?? previous, row)
+        ])
         : yield* update(previous, hashes)
       if (written.length === 0 && req.expectedVersion > 0) {
         // a stale head (the row is at the expected version with another head): chain from the real one
@@ -223,11 +258,11 @@ export const makeAppend = (ctx: Context, reading: Read) => {
         insertRows(
           insertCaseHead,
           caseTuple,
-          reqs.map((r, i) => [
-            r.centre,
-            ...caseRow(r.summary, JSON.stringify(r.snapshot)),
-            chains[i]!.at(-1) ?? AuditTrail.genesis
-          ]),
+          reqs.map((r, i) => {
+            const row = caseRow(r.summary, JSON.stringify(r.snapshot))
+            const head = chains[i]!.at(-1) ?? AuditTrail.genesis
+            return [r.centre, ...row, head, sealOf(r.centre, r.caseId, head, row)]
+          }),
           200
         )
       ], { discard: true })

@@ -5,14 +5,16 @@
  */
 import type { CaseStore } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
+import { caseColumns } from "../columns.js"
 import * as Q from "../query.js"
 import { type Context, storeError } from "./migrate.js"
-import type { Read } from "./read.js"
+import type { CaseRow, Read } from "./read.js"
 
 /** @internal */
 export const makeList = (ctx: Context, reading: Read): CaseStore.CaseIndex["list"] => {
   const { q, t } = ctx
-  const { snapshotOf } = reading
+  const { caseOfRow } = reading
+  const columns = `${caseColumns.join(", ")}, head_hash, seal, purge`
   const list = (centre: string, req: CaseStore.ListRequest) => {
     const params: Array<unknown> = [centre]
     const where = Q.condition(req.where, params)
@@ -27,14 +29,14 @@ export const makeList = (ctx: Context, reading: Read): CaseStore.CaseIndex["list
     }
     const dir = req.order === "asc" ? "ASC" : "DESC"
     params.push(req.limit + 1)
-    return q<{ id: string; version: unknown; snapshot: unknown }>(
-      `SELECT id, version, snapshot FROM ${t.cases} WHERE centre = ? AND ${where}${keyset} ORDER BY registered_at ${dir}, id ${dir} LIMIT ?`,
+    return q<CaseRow>(
+      `SELECT ${columns} FROM ${t.cases} WHERE centre = ? AND ${where}${keyset} ORDER BY registered_at ${dir}, id ${dir} LIMIT ?`,
       params
     ).pipe(
       Effect.mapError(storeError("list")),
       Effect.flatMap((rows) =>
         Effect.map(
-          Effect.forEach(rows.slice(0, req.limit), (r) => snapshotOf(centre, r.id, r.version, r.snapshot)),
+          Effect.forEach(rows.slice(0, req.limit), (r) => caseOfRow(centre, r)),
           (items): CaseStore.ListResult => {
             const last = items.at(-1)
             // `next` only when a further row exists (the query asked for one more than the limit)

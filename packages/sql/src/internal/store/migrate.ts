@@ -7,12 +7,13 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import type * as Statement from "@effect/sql/Statement"
-import { Errors } from "@fengqiao/core"
+import { AuditTrail, Errors } from "@fengqiao/core"
 import * as EffectContext from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { Dialect } from "../../Dialect.js"
 import * as Migrations from "../../Migrations.js"
+import { caseColumns } from "../columns.js"
 import * as InternalErrors from "../errors.js"
 import * as Q from "../query.js"
 import { makeWithTransaction } from "../transaction.js"
@@ -108,6 +109,13 @@ export interface Context {
     perChunk: number
   ) => Effect.Effect<void, SqlError>
   readonly migrate: Effect.Effect<ReadonlyArray<number>, Errors.StoreError>
+  /**
+   * The key of the case rows' seals (HMAC), or none: keyless SHA-256 seals (see `AuditTrail.sealCase`). Set once
+   * the centre gives it (`CaseStore.useSealKey`), so read when a seal is made or checked.
+   */
+  readonly seal: { key: Uint8Array | undefined }
+  /** `CaseStore.useSealKey`: the key set, and the rows sealed without one sealed with it if none is yet. */
+  readonly useSealKey: (key: Uint8Array) => Effect.Effect<void, Errors.StoreError>
   readonly appliedMigrations: Effect.Effect<ReadonlyArray<number>, SqlError>
   readonly ensureMigrated: Effect.Effect<void, SqlError>
 }
@@ -123,10 +131,12 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
       params: ReadonlyArray<unknown>
     ) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, SqlError>
   } | undefined
+  readonly sealKey?: Uint8Array | undefined
 }): Context => {
   const { dialect, prefix } = options
   const t = Migrations.tables(prefix)
   const withTransaction = makeWithTransaction(sql, dialect.beginTransaction)
+  const seal: { key: Uint8Array | undefined } = { key: options.sealKey }
   // the dialect's final text of each statement, computed once
   const finished = new Map<string, string>()
   const final = (text: string) => {
@@ -244,6 +254,46 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
       { discard: true }
     )
 
+  /**
+   * Migration 9's own step: every case row present at the upgrade is sealed as it stands (keyless, or with the
+   * store's seal key), and a case purged under the bare marker gets a legacy purge record, page by page.
+   */
+  const sealRows = (which: "all" | "keyless") =>
+    Effect.gen(function*() {
+      const columns = caseColumns.join(", ")
+      const keyless = which === "keyless" ? " AND seal LIKE 'h:%'" : ""
+      let after: { centre: string; id: string } | undefined
+      for (;;) {
+        const page: ReadonlyArray<Record<string, unknown>> = yield* raw(
+          `SELECT centre, head_hash, purge, ${columns} FROM ${t.cases} WHERE ${
+            after === undefined ? "1 = 1" : "(centre, id) > (?, ?)"
+          }${keyless} ORDER BY centre, id LIMIT 500`,
+          after === undefined ? [] : [after.centre, after.id]
+        )
+        for (const r of page) {
+          const centre = String(r.centre)
+          const id = String(r.id)
+          const head = typeof r.head_hash === "string" ? r.head_hash : null
+          const purge = typeof r.purge === "string" ? r.purge : head === AuditTrail.purgedHead
+            ? JSON.stringify({ _tag: "Purged", caseId: id, version: Number(r.version), legacy: true })
+            : null
+          const sealed = AuditTrail.sealCase(
+            { centre, caseId: id, head, purge, cells: caseColumns.map((c) => r[c]) },
+            seal.key
+          )
+          yield* raw(`UPDATE ${t.cases} SET seal = ?, purge = ? WHERE centre = ? AND id = ?`, [
+            sealed,
+            purge,
+            centre,
+            id
+          ])
+        }
+        if (page.length < 500) return
+        const last = page.at(-1)!
+        after = { centre: String(last.centre), id: String(last.id) }
+      }
+    })
+
   // ---- migrations ------------------------------------------------------------------------------------------
   const all = Migrations.migrations(dialect, prefix)
   const latest = Math.max(...all.map((m) => m.id))
@@ -294,6 +344,7 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     for (const m of all) {
       if (done.has(m.id)) continue
       for (const statement of m.statements) yield* raw(statement)
+      if (m.id === 9) yield* sealRows("all")
       yield* sql`INSERT INTO ${migrationsTable} (id, name, applied_at) VALUES (${m.id}, ${m.name}, ${
         new Date().toISOString()
       })`
@@ -321,6 +372,15 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     prepare,
     insertRows,
     migrate,
+    seal,
+    useSealKey: (key: Uint8Array) =>
+      withTransaction(Effect.gen(function*() {
+        seal.key = key
+        // the first key a store is given seals its rows as they stand (trust on first key); once any row is sealed
+        // with a key, a keyless seal is a broken link and nothing is sealed again
+        const keyed = yield* raw(`SELECT 1 AS k FROM ${t.cases} WHERE seal LIKE 'k:%' LIMIT 1`)
+        if (keyed.length === 0) yield* sealRows("keyless")
+      })).pipe(Effect.mapError(storeError("useSealKey"))),
     appliedMigrations,
     ensureMigrated
   }

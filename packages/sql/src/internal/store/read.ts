@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import { caseColumns } from "../columns.js"
 import { type Context, parseJson, storeError } from "./migrate.js"
 
 /**
@@ -19,13 +20,35 @@ import { type Context, parseJson, storeError } from "./migrate.js"
 const corruptRecord = (fields: { readonly caseId: string; readonly version: number; readonly reason: string }) =>
   new Errors.CorruptRecord({ ...fields, reason: Privacy.maskText(fields.reason) })
 
+/** A cases row as read: every column of `caseColumns`, the head hash, the seal and the purge record. @internal */
+export type CaseRow = {
+  id: string
+  version: unknown
+  snapshot: unknown
+  head_hash: unknown
+  seal: unknown
+  purge: unknown
+}
+
+/** Why a cases row does not match its seal (`AuditTrail.checkSeal`), or `undefined`. @internal */
+export const sealProblem = (centre: string, row: CaseRow, key: Uint8Array | undefined): string | undefined => {
+  const cells = caseColumns.map((c) => (row as Record<string, unknown>)[c])
+  return AuditTrail.checkSeal(row.seal, {
+    centre,
+    caseId: row.id,
+    head: typeof row.head_hash === "string" ? row.head_hash : null,
+    purge: typeof row.purge === "string" ? row.purge : null,
+    cells
+  }, key)
+}
+
 const decodeCase = ParseResult.decodeUnknownEither(Case.Case)
 const decodeEnvelope = ParseResult.decodeUnknownEither(Event.Envelope)
 const knownEvents: ReadonlySet<string> = new Set(Event.eventNames)
 
 /** @internal */
 export const makeRead = (ctx: Context) => {
-  const { dialect, run, sql, tf } = ctx
+  const { dialect, run, seal, sql, tf } = ctx
   /**
    * Decoded snapshots by case, with the exact JSON text they were decoded from (or written as). A row whose text
    * is byte-identical is the same snapshot, so parsing and Schema decoding are skipped; any other text (another
@@ -117,13 +140,22 @@ export const makeRead = (ctx: Context) => {
     if (heads.size > 20_000) heads.delete(heads.keys().next().value!)
   }
 
-  /** A case's row as `load`, `loadByCode` and `loadMany` read it, and the snapshot in it (its head remembered). */
-  type CaseRow = { id: string; version: unknown; snapshot: unknown; head_hash: unknown }
-  const selectCases = sql`SELECT id, version, snapshot, head_hash FROM ${tf.cases} WHERE`
-  const caseOfRow = (centre: string, row: CaseRow) => {
-    rememberHead(centre, row.id, Number(row.version), row.head_hash)
-    return snapshotOf(centre, row.id, row.version, row.snapshot)
-  }
+  /**
+   * A case's row as `load`, `loadByCode`, `loadMany` and `list` read it: every column, so that its seal is checked
+   * (a snapshot or summary row edited, or a head moved, is a `CorruptRecord`), and the snapshot in it (its head
+   * remembered).
+   */
+  const selectCases = sql`SELECT ${sql.literal(caseColumns.join(", "))}, head_hash, seal, purge FROM ${tf.cases} WHERE`
+  const caseOfRow = (centre: string, row: CaseRow) =>
+    Effect.flatMap(snapshotOf(centre, row.id, row.version, row.snapshot), (snapshot) => {
+      // an unreadable snapshot is named as such first; a readable one must still match its row's seal
+      const problem = sealProblem(centre, row, seal.key)
+      if (problem !== undefined) {
+        return Effect.fail(corruptRecord({ caseId: row.id, version: Number(row.version), reason: problem }))
+      }
+      rememberHead(centre, row.id, Number(row.version), row.head_hash)
+      return Effect.succeed(snapshot)
+    })
 
   const loadWhere = (column: "id" | "code", centre: string, value: string) =>
     run(sql<CaseRow>`${selectCases} centre = ${centre} AND ${sql.literal(column)} = ${value}`).pipe(
@@ -226,6 +258,8 @@ export const makeRead = (ctx: Context) => {
     remember,
     rememberHead,
     snapshotOf,
+    caseOfRow,
+    selectCases,
     envelopeOf,
     loadWhere,
     loadMany,

@@ -6,11 +6,13 @@
 import { AuditTrail, type CaseStore } from "@fengqiao/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { caseColumns } from "../columns.js"
 import { type Context, parseJson, storeError } from "./migrate.js"
+import { type CaseRow, sealProblem } from "./read.js"
 
 /** @internal */
 export const makeVerify = (ctx: Context): CaseStore.Audit["verify"] => {
-  const { dialect, exec, sql, tf } = ctx
+  const { dialect, exec, seal, sql, tf } = ctx
   type EventRow = {
     case_id: string
     version: unknown
@@ -52,7 +54,75 @@ export const makeVerify = (ctx: Context): CaseStore.Audit["verify"] => {
   const eventSelect =
     sql`SELECT case_id, version, type, at_ms, actor_id, command_id, correlation_id, envelope, hash FROM ${tf.events}`
 
-  const verify = (centre: string, caseId?: string) =>
+  /** One case's findings: its purge record or its chain, then its row's seal. */
+  const findingsOf = (
+    centre: string,
+    id: string,
+    row: CaseRow & { status: unknown; archived_at: unknown },
+    events: ReadonlyArray<AuditTrail.StoredEvent>,
+    enabledAtMs: number | undefined
+  ): AuditTrail.CaseFindings => {
+    const version = Number(row.version)
+    const hash = typeof row.head_hash === "string" ? row.head_hash : null
+    const status = String(row.status)
+    let findings: AuditTrail.CaseFindings
+    if (typeof row.purge === "string" || hash === AuditTrail.purgedHead) {
+      // a purge is only what its record says, never the bare marker
+      let problem: string | undefined
+      if (typeof row.purge !== "string") {
+        problem = status !== "archived"
+          ? `the case is marked purged but is ${status}: only archived cases are purged`
+          : "the case is marked purged without a purge record"
+      } else {
+        const record = parseJson(dialect, row.purge)
+        problem = Either.isLeft(record)
+          ? `the purge record cannot be read: ${record.left}`
+          : AuditTrail.checkPurge(id, record.right, {
+            version,
+            hash,
+            status,
+            archivedAtMs: row.archived_at === null || row.archived_at === undefined
+              ? undefined
+              : Number(row.archived_at)
+          }, events.length)
+      }
+      findings = problem === undefined
+        ? { events: 0, unhashed: 0, purged: true }
+        : { events: events.length, unhashed: 0, broken: { version, reason: problem } }
+    } else {
+      findings = AuditTrail.checkCase(id, events, { version, hash, status }, enabledAtMs)
+    }
+    if (findings.broken !== undefined) return findings
+    const sealed = sealProblem(centre, row, seal.key)
+    return sealed === undefined ? findings : { ...findings, broken: { version, reason: sealed } }
+  }
+
+  /** The codes the centre's counters (`caseCode:<year>`) handed out that no case holds, the first 100. */
+  const missingCodes = (centre: string, codeOf: (year: number, seq: number) => string) =>
+    Effect.gen(function*() {
+      const counters = yield* exec(
+        sql<
+          { scope: string; value: unknown }
+        >`SELECT scope, value FROM ${tf.sequences} WHERE centre = ${centre} AND scope LIKE ${"caseCode:%"} ORDER BY scope`
+      )
+      const missing: Array<string> = []
+      for (const c of counters) {
+        const year = Number(c.scope.slice("caseCode:".length))
+        const last = Number(c.value)
+        if (!Number.isInteger(year) || !Number.isInteger(last)) continue
+        for (let from = 1; from <= last && missing.length < 100; from += 500) {
+          const codes = Array.from({ length: Math.min(500, last - from + 1) }, (_, i) => codeOf(year, from + i))
+          const found = yield* exec(
+            sql<{ code: string }>`SELECT code FROM ${tf.cases} WHERE centre = ${centre} AND code IN ${sql.in(codes)}`
+          )
+          const held = new Set(found.map((r) => String(r.code)))
+          for (const code of codes) if (!held.has(code) && missing.length < 100) missing.push(code)
+        }
+      }
+      return missing
+    })
+
+  const verify = (centre: string, caseId?: string, options?: AuditTrail.VerifyOptions) =>
     Effect.gen(function*() {
       const enabled = yield* exec(sql<{ applied_at: unknown }>`SELECT applied_at FROM ${tf.migrations} WHERE id = 5`)
       const enabledAtMs = enabled.length === 0 ? undefined : Date.parse(String(enabled[0]!.applied_at))
@@ -63,9 +133,9 @@ export const makeVerify = (ctx: Context): CaseStore.Audit["verify"] => {
         if (caseId !== undefined) where.push(sql`id = ${caseId}`)
         else if (after !== undefined) where.push(sql`id > ${after}`)
         const page = yield* exec(
-          sql<
-            { id: string; version: unknown; head_hash: unknown; status: unknown }
-          >`SELECT id, version, head_hash, status FROM ${tf.cases} WHERE ${sql.and(where)} ORDER BY id LIMIT 500`
+          sql<CaseRow & { status: unknown; archived_at: unknown }>`SELECT ${
+            sql.literal(caseColumns.join(", "))
+          }, head_hash, seal, purge FROM ${tf.cases} WHERE ${sql.and(where)} ORDER BY id LIMIT 500`
         )
         const last = caseId ?? (page.length === 500 ? page.at(-1)!.id : undefined)
         // events of the page's id range: (after, last], so rows without a case row are found too
@@ -96,19 +166,16 @@ export const makeVerify = (ctx: Context): CaseStore.Audit["verify"] => {
               unhashed: 0,
               broken: { version: events[0]?.version ?? 1, reason: "events are stored without a case row" }
             }
-            : AuditTrail.checkCase(
-              id,
-              events,
-              {
-                version: Number(row.version),
-                hash: typeof row.head_hash === "string" ? row.head_hash : null,
-                status: String(row.status)
-              },
-              enabledAtMs
-            )
+            : findingsOf(centre, id, row, events, enabledAtMs)
           report = AuditTrail.addFindings(report, id, findings)
         }
-        if (caseId !== undefined || last === undefined) return report
+        if (caseId !== undefined) return report
+        if (last === undefined) {
+          const codeOf = options?.codeOf
+          if (codeOf === undefined) return report
+          const missing = yield* missingCodes(centre, codeOf)
+          return missing.length === 0 ? report : { ...report, ok: false, missingCodes: missing }
+        }
         after = last
       }
     }).pipe(Effect.mapError(storeError("verify")))
