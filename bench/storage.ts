@@ -120,6 +120,8 @@ export interface Rows {
   readonly events: ReadonlyArray<ReadonlyArray<unknown>>
   readonly previous: string
   readonly head: string
+  /** The row's seal (`AuditTrail.sealCase` over its values and head, without a key), as the store writes it. */
+  readonly seal: string
 }
 
 /**
@@ -128,11 +130,14 @@ export interface Rows {
  */
 export const rowsOf = (r: CaseStore.AppendRequest, previous: string): Rows => {
   const hashes = AuditTrail.chain(previous, r.events)
+  const cases = caseRow(r.summary, JSON.stringify(r.snapshot))
+  const head = hashes.at(-1) ?? previous
   return {
-    cases: caseRow(r.summary, JSON.stringify(r.snapshot)),
+    cases,
     events: r.events.map((e, i) => eventRow(r.centre, e, hashes[i]!)),
     previous,
-    head: hashes.at(-1) ?? previous
+    head,
+    seal: AuditTrail.sealCase({ centre: r.centre, caseId: r.caseId, head, purge: null, cells: cases })
   }
 }
 
@@ -162,7 +167,7 @@ export const statementsOf = (dialect: Dialect.Dialect, prefix: string) => {
   const t = Migrations.tables(prefix)
   const f = (text: string) => finish(dialect, text)
   const json = dialect.jsonParameter("?")
-  const caseTuple = `(?, ${caseColumns.map((c) => (c === "snapshot" ? json : "?")).join(", ")}, ?)`
+  const caseTuple = `(?, ${caseColumns.map((c) => (c === "snapshot" ? json : "?")).join(", ")}, ?, ?)`
   const eventTuple = `(?, ?, ?, ?, ?, ?, ?, ?, ${json}, ?)`
   const many = (head: string, tuple: string, n: number) =>
     f(`${head} VALUES ${Array.from({ length: n }, () => tuple).join(", ")}`)
@@ -178,18 +183,18 @@ export const statementsOf = (dialect: Dialect.Dialect, prefix: string) => {
     insertCase: f(
       `INSERT INTO ${t.cases} (centre, ${
         caseColumns.join(", ")
-      }, head_hash) VALUES ${caseTuple} ON CONFLICT DO NOTHING RETURNING version`
+      }, head_hash, seal) VALUES ${caseTuple} ON CONFLICT DO NOTHING RETURNING version`
     ),
     updateCase: f(
       `UPDATE ${t.cases} SET ${
         caseColumns.map((c) => `${c} = ${c === "snapshot" ? json : "?"}`).join(", ")
-      }, head_hash = ? WHERE centre = ? AND id = ? AND version = ? AND COALESCE(head_hash, '') = ? RETURNING version`
+      }, head_hash = ?, seal = ?, purge = NULL WHERE centre = ? AND id = ? AND version = ? AND COALESCE(head_hash, '') = ? RETURNING version`
     ),
     insertEvents: (n: number) => many(`INSERT INTO ${t.events} (${eventColumns})`, eventTuple, n),
     insertCommands: (n: number) =>
       many(`INSERT INTO ${t.commands} (centre, command_id, case_id, from_version, to_version)`, "(?, ?, ?, ?, ?)", n),
     insertCases: (n: number) =>
-      many(`INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")}, head_hash)`, caseTuple, n)
+      many(`INSERT INTO ${t.cases} (centre, ${caseColumns.join(", ")}, head_hash, seal)`, caseTuple, n)
   }
 }
 
@@ -271,8 +276,16 @@ export class RawSqlite {
       if (claimed === undefined) throw new Error(`raw sqlite: duplicate command ${r.commandId}`)
       const rows = prebuilt ?? rowsOf(r, found?.head_hash ?? AuditTrail.genesis)
       const written = r.expectedVersion === 0
-        ? this.stmt(s.insertCase).get(r.centre, ...rows.cases, rows.head)
-        : this.stmt(s.updateCase).get(...rows.cases, rows.head, r.centre, r.caseId, r.expectedVersion, rows.previous)
+        ? this.stmt(s.insertCase).get(r.centre, ...rows.cases, rows.head, rows.seal)
+        : this.stmt(s.updateCase).get(
+          ...rows.cases,
+          rows.head,
+          rows.seal,
+          r.centre,
+          r.caseId,
+          r.expectedVersion,
+          rows.previous
+        )
       if (written === undefined) throw new Error(`raw sqlite: version conflict on ${r.caseId}`)
       this.stmt(s.insertEvents(rows.events.length)).run(...rows.events.flat())
     })
@@ -292,7 +305,10 @@ export class RawSqlite {
       for (const [k, chunk] of chunks(batch.requests, bulkChunks.cases).entries()) {
         const first = k * bulkChunks.cases
         this.stmt(s.insertCases(chunk.length)).run(
-          ...chunk.flatMap((r, i) => [r.centre, ...rows[first + i]!.cases, rows[first + i]!.head])
+          ...chunk.flatMap((
+            r,
+            i
+          ) => [r.centre, ...rows[first + i]!.cases, rows[first + i]!.head, rows[first + i]!.seal])
         )
       }
       const events = rows.flatMap((x) => x.events)
@@ -370,10 +386,11 @@ export class RawPg {
       if (claimed.rows.length === 0) throw new Error(`raw pg: duplicate command ${r.commandId}`)
       const rows = prebuilt ?? rowsOf(r, found.rows[0]?.head_hash ?? AuditTrail.genesis)
       const written = r.expectedVersion === 0
-        ? await client.query(s.insertCase, [r.centre, ...rows.cases, rows.head])
+        ? await client.query(s.insertCase, [r.centre, ...rows.cases, rows.head, rows.seal])
         : await client.query(s.updateCase, [
           ...rows.cases,
           rows.head,
+          rows.seal,
           r.centre,
           r.caseId,
           r.expectedVersion,
@@ -400,7 +417,7 @@ export class RawPg {
         const first = k * bulkChunks.cases
         await client.query(
           s.insertCases(chunk.length),
-          chunk.flatMap((r, i) => [r.centre, ...rows[first + i]!.cases, rows[first + i]!.head])
+          chunk.flatMap((r, i) => [r.centre, ...rows[first + i]!.cases, rows[first + i]!.head, rows[first + i]!.seal])
         )
       }
       const events = rows.flatMap((x) => x.events)
