@@ -63,13 +63,21 @@ export const makeKeyedLock = () => {
     })
 
   /**
-   * Runs `effect` holding `key`. One uninterruptible region takes the key (synchronously when it is free), runs
-   * the effect interruptibly and releases the key on every exit: a handful of fiber instructions on the uncontended
-   * path, where `uninterruptibleMask` + `ensuring` took a dozen.
+   * Holds `key` around `use`, which is built inside one uninterruptible region and given the region's `restore` for
+   * its interruptible part: the key is taken (synchronously when it is free) before `use` runs and released on
+   * every exit of it. A caller with work of its own to do under the key without interruption (the in-memory
+   * store's transaction marks its fiber) does it in `use`, in the same region: a handful of fiber instructions on
+   * the uncontended path, where `uninterruptibleMask` + `ensuring` took a dozen.
    */
-  const lock = <A, E, R>(key: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  const region = <A, E, R>(
+    key: string,
+    use: (
+      restore: <AX, EX, RX>(effect: Effect.Effect<AX, EX, RX>) => Effect.Effect<AX, EX, RX>
+    ) => Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E, R> =>
     Effect.uninterruptibleMask((restore) => {
-      const body = Effect.matchCauseEffect(restore(effect), {
+      // `use` only builds the effect: it runs once the key is held
+      const body = Effect.matchCauseEffect(use(restore), {
         onFailure: (cause) => {
           release(key)
           return Effect.failCause(cause)
@@ -89,5 +97,9 @@ export const makeKeyedLock = () => {
       })
     })
 
-  return Object.assign(lock, { tryTake, holds, waitFor, release })
+  /** Runs `effect` holding `key`, interruptibly; the key is released on every exit. */
+  const lock = <A, E, R>(key: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    region(key, (restore) => restore(effect))
+
+  return Object.assign(lock, { region, tryTake, holds, waitFor, release })
 }
