@@ -149,20 +149,22 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
   }
   /**
    * Inside a transaction, statements go straight to its connection (prepared and cached by the driver): the
-   * statement builder, its span and a connection acquisition per statement cost far more than the statement.
+   * statement builder, its span and a connection acquisition per statement cost far more than the statement. The
+   * transaction's connection is read from the fiber's context in the same instruction (a service look-up and a
+   * flatMap cost three more on every statement).
    */
-  const raw = <A extends object = Record<string, unknown>>(
-    text: string,
-    params: ReadonlyArray<unknown> = []
-  ): Effect.Effect<ReadonlyArray<A>, SqlError> =>
-    // the transaction's connection read from the fiber's context in the same instruction (a service look-up and
-    // a flatMap cost three more on every statement)
+  const direct = <A extends object>(text: string, params: ReadonlyArray<unknown>) =>
     Effect.withFiberRuntime<ReadonlyArray<A>, SqlError>((fiber) => {
       const tx = EffectContext.getOption(fiber.currentContext, SqlClient.TransactionConnection)
       return tx._tag === "Some"
-        ? tx.value[0].execute(final(text), params, undefined) as Effect.Effect<ReadonlyArray<A>, SqlError>
-        : sql.unsafe<A>(final(text), params)
+        ? tx.value[0].execute(text, params, undefined) as Effect.Effect<ReadonlyArray<A>, SqlError>
+        : sql.unsafe<A>(text, params)
     })
+  /** A statement written with `?` placeholders, in the dialect's final text, run {@link direct}ly. */
+  const raw = <A extends object = Record<string, unknown>>(
+    text: string,
+    params: ReadonlyArray<unknown> = []
+  ): Effect.Effect<ReadonlyArray<A>, SqlError> => direct<A>(final(text), params)
   // No statement may be prepared before its table exists: @effect/sql-sqlite-node caches a failed prepare (for 10
   // minutes), so a query run before `migrate` (with `autoMigrate: false`) would go on failing after it. Until the
   // schema is complete, every query first checks it, and fails without preparing anything if it is not.
@@ -183,13 +185,6 @@ export const makeContext = (sql: SqlClient.SqlClient, options: {
     params: ReadonlyArray<unknown> = []
   ): Effect.Effect<ReadonlyArray<A>, SqlError> =>
     migrated ? raw<A>(text, params) : Effect.zipRight(ensureMigrated, raw<A>(text, params))
-  const direct = <A extends object>(text: string, params: ReadonlyArray<unknown>) =>
-    Effect.withFiberRuntime<ReadonlyArray<A>, SqlError>((fiber) => {
-      const tx = EffectContext.getOption(fiber.currentContext, SqlClient.TransactionConnection)
-      return tx._tag === "Some"
-        ? tx.value[0].execute(text, params, undefined) as Effect.Effect<ReadonlyArray<A>, SqlError>
-        : sql.unsafe<A>(text, params)
-    })
   const run = <A extends object = Record<string, unknown>>(
     statement: Statement.Statement<A>
   ): Effect.Effect<ReadonlyArray<A>, SqlError> => {
