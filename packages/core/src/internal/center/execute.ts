@@ -153,10 +153,8 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
   const appendDecided = (
     command: Command,
     state: Case | undefined,
-    ctx: Lifecycle.DecideContext & { readonly enteredLate?: boolean },
-    correlationId: string
+    ctx: Lifecycle.StepContext
   ): Effect.Effect<Attempted, ExecuteError | DuplicateCommand> => {
-    const stepCtx: Lifecycle.StepContext = { ...ctx, centre, correlationId }
     const write = (envelopes: ReadonlyArray<Envelope>, s: Case) =>
       Effect.as(
         store.append({
@@ -172,7 +170,7 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       )
     if (!host.active && !host.hasAfterCommit) {
       // no plugins: the lean path
-      const stepped = Lifecycle.step(state, command, stepCtx)
+      const stepped = Lifecycle.step(state, command, ctx)
       if (Either.isLeft(stepped)) return Effect.fail(stepped.left)
       const beyond = beyondLimit(ctx.caseId, stepped.right.state.version)
       return beyond !== undefined ? Effect.fail(beyond) : write(stepped.right.events, stepped.right.state)
@@ -182,7 +180,7 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
     // transaction is over
     return Effect.gen(function*() {
       yield* host.guards(command, state)
-      const stepped = yield* fromEither(Lifecycle.step(state, command, stepCtx))
+      const stepped = yield* fromEither(Lifecycle.step(state, command, ctx))
       const beyond = beyondLimit(ctx.caseId, stepped.state.version)
       if (beyond !== undefined) return yield* beyond
       const final = yield* host.inline(command, state, stepped.events, stepped.state)
@@ -222,8 +220,7 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       return yield* appendDecided(
         command,
         existing,
-        { config, caseId, commandId, at, now, enteredLate, code },
-        correlationId
+        { config, centre, caseId, commandId, correlationId, at, now, enteredLate, code }
       )
     })
 
@@ -247,9 +244,18 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
       const time = stamp(config, command.actor, command.at, nowMs, state.updatedAt)
       if (Either.isLeft(time)) return Effect.fail(time.left)
       const { at, enteredLate, now } = time.right
-      const ctx = { config, caseId: state.id, commandId, at, now, enteredLate }
+      const ctx: Lifecycle.StepContext = {
+        config,
+        centre,
+        caseId: state.id,
+        commandId,
+        correlationId,
+        at,
+        now,
+        enteredLate
+      }
       if (command._tag !== "Merge" || command.into === command.caseId) {
-        return appendDecided(command, state, ctx, correlationId)
+        return appendDecided(command, state, ctx)
       }
       return Effect.flatMap(store.load(centre, command.into), (target) => {
         const mergeTarget = Option.getOrUndefined(target)
@@ -258,7 +264,7 @@ export const makeExecute = (ctx: CenterContext): (input: unknown) => Effect.Effe
           mergeTarget !== undefined && policy.authorizeRead(config, command.actor, mergeTarget) === undefined
             ? mergeTarget
             : undefined
-        return appendDecided(command, state, { ...ctx, mergeTarget: visible }, correlationId)
+        return appendDecided(command, state, { ...ctx, mergeTarget: visible })
       })
     })
 
