@@ -141,6 +141,20 @@ export const rowsOf = (r: CaseStore.AppendRequest, previous: string): Rows => {
   }
 }
 
+/** The values the insert of a new cases row binds: the centre, the row, its head and its seal. */
+const insertValues = (centre: string, rows: Rows): Array<unknown> => [centre, ...rows.cases, rows.head, rows.seal]
+
+/** The values the update of a cases row binds: the row, its head and seal, then the case, version and head it expects. */
+const updateValues = (r: CaseStore.AppendRequest, rows: Rows): Array<unknown> => [
+  ...rows.cases,
+  rows.head,
+  rows.seal,
+  r.centre,
+  r.caseId,
+  r.expectedVersion,
+  rows.previous
+]
+
 /** The rows of a run of appends serialised ahead of time, each chained from its case's head so far. */
 export const prebuildRows = (steps: ReadonlyArray<Step>): Array<Rows> => {
   const heads = new Map<string, string>()
@@ -276,16 +290,8 @@ export class RawSqlite {
       if (claimed === undefined) throw new Error(`raw sqlite: duplicate command ${r.commandId}`)
       const rows = prebuilt ?? rowsOf(r, found?.head_hash ?? AuditTrail.genesis)
       const written = r.expectedVersion === 0
-        ? this.stmt(s.insertCase).get(r.centre, ...rows.cases, rows.head, rows.seal)
-        : this.stmt(s.updateCase).get(
-          ...rows.cases,
-          rows.head,
-          rows.seal,
-          r.centre,
-          r.caseId,
-          r.expectedVersion,
-          rows.previous
-        )
+        ? this.stmt(s.insertCase).get(...insertValues(r.centre, rows))
+        : this.stmt(s.updateCase).get(...updateValues(r, rows))
       if (written === undefined) throw new Error(`raw sqlite: version conflict on ${r.caseId}`)
       this.stmt(s.insertEvents(rows.events.length)).run(...rows.events.flat())
     })
@@ -308,7 +314,7 @@ export class RawSqlite {
           ...chunk.flatMap((
             r,
             i
-          ) => [r.centre, ...rows[first + i]!.cases, rows[first + i]!.head, rows[first + i]!.seal])
+          ) => insertValues(r.centre, rows[first + i]!))
         )
       }
       const events = rows.flatMap((x) => x.events)
@@ -386,16 +392,8 @@ export class RawPg {
       if (claimed.rows.length === 0) throw new Error(`raw pg: duplicate command ${r.commandId}`)
       const rows = prebuilt ?? rowsOf(r, found.rows[0]?.head_hash ?? AuditTrail.genesis)
       const written = r.expectedVersion === 0
-        ? await client.query(s.insertCase, [r.centre, ...rows.cases, rows.head, rows.seal])
-        : await client.query(s.updateCase, [
-          ...rows.cases,
-          rows.head,
-          rows.seal,
-          r.centre,
-          r.caseId,
-          r.expectedVersion,
-          rows.previous
-        ])
+        ? await client.query(s.insertCase, insertValues(r.centre, rows))
+        : await client.query(s.updateCase, updateValues(r, rows))
       if (written.rows.length === 0) throw new Error(`raw pg: version conflict on ${r.caseId}`)
       await client.query(s.insertEvents(rows.events.length), rows.events.flat())
     })
@@ -417,7 +415,7 @@ export class RawPg {
         const first = k * bulkChunks.cases
         await client.query(
           s.insertCases(chunk.length),
-          chunk.flatMap((r, i) => [r.centre, ...rows[first + i]!.cases, rows[first + i]!.head, rows[first + i]!.seal])
+          chunk.flatMap((r, i) => insertValues(r.centre, rows[first + i]!))
         )
       }
       const events = rows.flatMap((x) => x.events)
