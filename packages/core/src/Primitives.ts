@@ -135,6 +135,14 @@ export const instantsEnd = "2200-01-01T00:00:00.000Z"
 export const isSaneInstant = (ts: string): boolean => ts >= earliestInstant && ts < instantsEnd
 
 /**
+ * The largest version a case may reach or a query may name (2^31 − 1): the stores keep versions in 32-bit integers.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const maxVersion = 2 ** 31 - 1
+
+/**
  * Accepts an ISO-8601 string with a time zone (or a bare `YYYY-MM-DD`, read as midnight in China), or a `Date`,
  * and decodes it to a canonical {@link Timestamp} from 1900 to 2199 (see {@link earliestInstant},
  * {@link instantsEnd}): one far-off date must never break a centre's statistics.

@@ -11,7 +11,7 @@ import type { Column, Condition, Dimension, Measure } from "./CaseStore.js"
 import { defaultQueryLimits, type QueryLimits } from "./CenterConfig.js"
 import type { InvalidInput } from "./Errors.js"
 import { beyondLimits, conditionSize } from "./internal/querySize.js"
-import { CaseId, DivisionCode, isSaneInstant, Key, TimestampInput } from "./Primitives.js"
+import { CaseId, DivisionCode, isSaneInstant, Key, maxVersion, TimestampInput } from "./Primitives.js"
 import * as Summary from "./Summary.js"
 import type { TimeField } from "./Summary.js"
 
@@ -80,7 +80,7 @@ const QueryText = (maxLength: number) =>
   )
 
 /** The largest version a store keeps (a 32-bit integer). */
-const Version = Schema.Int.pipe(Schema.between(1, 2 ** 31 - 1))
+const Version = Schema.Int.pipe(Schema.between(1, maxVersion))
 
 const ScalarSchema = Schema.Union(
   QueryText(1000),

@@ -14,7 +14,7 @@ import { Actor, type Role as ActorRole, roles as actorRoles } from "../Actor.js"
 import type { Case, Status } from "../Case.js"
 import type { Resolved } from "../CenterConfig.js"
 import type { CalendarYearNotCovered, CommandNotAllowed, GuardFailed, InvalidInput } from "../Errors.js"
-import { CaseId, CommandId, Id, optionalField, Timestamp, TimestampInput } from "../Primitives.js"
+import { CaseId, CommandId, Id, maxVersion, optionalField, Timestamp, TimestampInput } from "../Primitives.js"
 
 /**
  * A state of the table: a {@link Status}, or `none` before a case exists.
@@ -154,7 +154,7 @@ export const onCase = {
    * refused with a `VersionConflict` and not retried, instead of being applied to a state its sender has not seen.
    */
   expectedVersion: optionalField(
-    Schema.Int.pipe(Schema.between(1, 2_147_483_647)).annotations({
+    Schema.Int.pipe(Schema.between(1, maxVersion)).annotations({
       title: "expectedVersion",
       description: "a case version, 1 or more: the one the sender decided on"
     })

@@ -15,7 +15,7 @@ import { CaseNotFound, type InvalidInput } from "../../Errors.js"
 import type { Envelope } from "../../Event.js"
 import * as I18n from "../../I18n.js"
 import * as Lifecycle from "../../Lifecycle.js"
-import { type Locale, toTimestamp } from "../../Primitives.js"
+import { type Locale, maxVersion, toTimestamp } from "../../Primitives.js"
 import * as Privacy from "../../Privacy.js"
 import * as Query from "../../Query.js"
 import { decodeInput, invalidInput } from "../parse.js"
@@ -148,7 +148,7 @@ export const history = (ctx: CenterContext) => {
       // one page: the store reads only its versions (without a limit, at most a case's worth of events)
       const fromVersion = q.fromVersion ?? 1
       // (never past the largest version a query may name: a page from near it would overflow the stores' integers)
-      const lastOfPage = Math.min(fromVersion + (q.limit ?? limits.eventsPerCase) - 1, 2 ** 31 - 1)
+      const lastOfPage = Math.min(fromVersion + (q.limit ?? limits.eventsPerCase) - 1, maxVersion)
       const events = yield* store.readEvents(centre, q.caseId, {
         fromVersion,
         toVersion: q.toVersion === undefined ? lastOfPage : Math.min(q.toVersion, lastOfPage)

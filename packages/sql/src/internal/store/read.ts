@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { AuditTrail, Case, CaseStore, Errors, Event, Privacy } from "@fengqiao/core"
+import { AuditTrail, Case, CaseStore, Errors, Event, Primitives, Privacy } from "@fengqiao/core"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -211,7 +211,7 @@ export const makeRead = (ctx: Context) => {
           sql`centre = ${centre}`,
           sql`case_id = ${caseId}`,
           sql`version >= ${range?.fromVersion ?? 1}`,
-          sql`version <= ${range?.toVersion ?? 2_147_483_647}`
+          sql`version <= ${range?.toVersion ?? Primitives.maxVersion}`
         ])
       } ORDER BY version`
     ).pipe(
